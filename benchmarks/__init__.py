@@ -1,0 +1,1 @@
+"""Benchmarks: generated kernels and the aligner against autograd and peer aligners."""

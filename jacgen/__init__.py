@@ -1,0 +1,35 @@
+"""jacgen: derive analytic warp Jacobians with Sympy and emit Numba CPU and CUDA kernels.
+
+Public API
+----------
+- :func:`warp_jacobian`, :func:`warp`, :func:`warp_jacobian_at_zero`: run generated kernels.
+- :func:`models`: built-in model names (``rodrigues``, ``euler_xyz``, ``se3``).
+- :func:`define_model`, :func:`build_model`, :func:`load_model`: user-defined warps.
+"""
+
+__version__ = "0.1.0"
+
+from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
+from .runtime import GeneratedModel, load_model  # noqa: E402
+
+
+def __getattr__(name: str):
+    # The symbolic side (Sympy) is imported only when asked for: running kernels never needs it.
+    if name in ("WarpModel", "define_model"):
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'jacgen' has no attribute {name!r}")
+
+
+__all__ = [
+    "GeneratedModel",
+    "WarpModel",
+    "build_model",
+    "define_model",
+    "load_model",
+    "models",
+    "warp",
+    "warp_jacobian",
+    "warp_jacobian_at_zero",
+]

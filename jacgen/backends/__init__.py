@@ -1,0 +1,9 @@
+"""Code-generation backends: each is a :class:`~jacgen.backends.base.Backend` config plus templates."""
+
+from .base import Backend
+from .cpu import CPU_BACKEND
+from .cuda import CUDA_BACKEND
+
+BACKENDS: dict[str, Backend] = {b.name: b for b in (CPU_BACKEND, CUDA_BACKEND)}
+
+__all__ = ["BACKENDS", "Backend", "CPU_BACKEND", "CUDA_BACKEND"]

@@ -1,0 +1,21 @@
+"""Numba CPU backend: ``@njit(parallel=True)`` with ``prange`` over points."""
+
+from .base import Backend
+
+CPU_BACKEND = Backend(
+    name="cpu",
+    imports="import math\n\nimport numpy as np\nfrom numba import njit, prange",
+    kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
+    device_decorator='@njit(cache=True, inline="always")',
+    loop_header="    for i in prange(points.shape[0]):",
+    loop_indent="        ",
+    launcher='''
+def {name}({signature}):
+    """Run ``{name}`` over all points into preallocated outputs (no validation: see jacgen.api)."""
+    h = {hoist}({hoist_args})
+    if points.dtype == np.float32:
+        {kernel}_f32(h, points, {arrays})
+    else:
+        {kernel}_f64(h, points, {arrays})
+''',
+)

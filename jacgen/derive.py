@@ -1,0 +1,155 @@
+"""Symbolic derivation: Jacobian, common-subexpression elimination and hoisting.
+
+The result is a :class:`KernelIR`: straight-line code split into terms that depend only on the
+parameters and constants (``hoisted``: computed once per call) and terms that depend on the point
+(``per_point``: computed inside the loop), plus the output, Jacobian and validity expressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .model import WarpModel, fresh_prefix
+
+
+@dataclass
+class OpCounts:
+    """Operation counts (Sympy ``count_ops``) of one kernel."""
+
+    before_cse: int
+    after_cse: int
+    hoisted: int
+    per_point: int
+
+
+@dataclass
+class KernelIR:
+    """Straight-line program for one kernel."""
+
+    model: WarpModel
+    kind: str  # "warp", "warp_jacobian" or "warp_jacobian_at_zero"
+    hoisted: list[tuple[sp.Symbol, sp.Expr]]
+    per_point: list[tuple[sp.Symbol, sp.Expr]]
+    outputs: list[sp.Expr]
+    jacobian: list[list[sp.Expr]] | None
+    valid: sp.Expr | None
+    ops: OpCounts
+    params_used: tuple[sp.Symbol, ...] = field(default=())
+
+
+def _ops(exprs) -> int:
+    return int(sum(sp.count_ops(e) for e in exprs))
+
+
+class _Hoister:
+    """Pull maximal parameter-only subexpressions out of per-point expressions."""
+
+    def __init__(self, hoistable: set[sp.Symbol], prefix: str = "h"):
+        self.prefix = prefix
+        self.hoistable = set(hoistable)
+        self.assignments: list[tuple[sp.Symbol, sp.Expr]] = []
+        self._by_expr: dict[sp.Expr, sp.Symbol] = {}
+
+    def is_hoistable(self, e: sp.Expr) -> bool:
+        return e.free_symbols <= self.hoistable
+
+    def name(self, e: sp.Expr) -> sp.Symbol:
+        if e in self._by_expr:
+            return self._by_expr[e]
+        sym = sp.Symbol(f"{self.prefix}{len(self.assignments)}", real=True)
+        self.assignments.append((sym, e))
+        self._by_expr[e] = sym
+        self.hoistable.add(sym)
+        return sym
+
+    def hoist_assignment(self, sym: sp.Symbol, e: sp.Expr) -> sp.Symbol:
+        """Record ``sym = e`` (parameter-only) under a fresh ``h`` name; return that name."""
+        return self.name(e)
+
+    def extract(self, e: sp.Expr) -> sp.Expr:
+        """Rewrite ``e`` so that every parameter-only compound subterm is a hoisted symbol."""
+        if e.is_Atom:
+            return e
+        if self.is_hoistable(e):
+            return self.name(e)
+        if isinstance(e, (sp.Add, sp.Mul)):
+            fixed = [a for a in e.args if self.is_hoistable(a)]
+            rest = [self.extract(a) for a in e.args if not self.is_hoistable(a)]
+            if len(fixed) > 1 or (len(fixed) == 1 and not fixed[0].is_Atom):
+                fixed = [self.name(e.func(*fixed))]
+            return e.func(*fixed, *rest)
+        return e.func(*[self.extract(a) for a in e.args])
+
+
+def derive(model: WarpModel, kind: str) -> KernelIR:
+    """Derive the straight-line program of one kernel of ``model``.
+
+    Parameters
+    ----------
+    model
+        The warp.
+    kind
+        ``"warp"`` (outputs only), ``"warp_jacobian"`` (outputs and Jacobian) or
+        ``"warp_jacobian_at_zero"`` (both, evaluated at ``params = 0``).
+    """
+    if kind not in ("warp", "warp_jacobian", "warp_jacobian_at_zero"):
+        raise ValueError(f"unknown kernel kind {kind!r}")
+    outputs = list(model.outputs)
+    jac = None
+    if kind != "warp":
+        jac = [[sp.diff(o, p) for p in model.params] for o in outputs]
+    valid = model.valid
+    if kind == "warp_jacobian_at_zero":
+        zero = {p: 0 for p in model.params}
+        outputs = [o.subs(zero) for o in outputs]
+        jac = [[e.subs(zero) for e in row] for row in jac]
+        valid = None if valid is None else valid.subs(zero)
+
+    flat = list(outputs) + ([e for row in jac for e in row] if jac else [])
+    if valid is not None:
+        flat.append(valid)
+    before = _ops(flat)
+
+    taken = model.symbol_names()
+    cse_symbols = sp.numbered_symbols(fresh_prefix(taken, "x"), real=True)
+    replacements, reduced = sp.cse(flat, symbols=cse_symbols, order="none")
+
+    hoist = _Hoister(set(model.params) | set(model.constants), fresh_prefix(taken, "h"))
+    point_prefix = fresh_prefix(taken, "p")
+    per_point: list[tuple[sp.Symbol, sp.Expr]] = []
+    rename: dict[sp.Symbol, sp.Symbol] = {}
+    for sym, e in replacements:
+        e = e.xreplace(rename)
+        if hoist.is_hoistable(e):
+            rename[sym] = hoist.hoist_assignment(sym, e)
+        else:
+            new = sp.Symbol(f"{point_prefix}{len(per_point)}", real=True)
+            per_point.append((new, hoist.extract(e)))
+            rename[sym] = new
+    reduced = [hoist.extract(e.xreplace(rename)) for e in reduced]
+
+    n_out = len(outputs)
+    out_exprs = reduced[:n_out]
+    jac_exprs = None
+    if jac is not None:
+        n_par = len(model.params)
+        body = reduced[n_out : n_out + n_out * n_par]
+        jac_exprs = [body[i * n_par : (i + 1) * n_par] for i in range(n_out)]
+    valid_expr = reduced[-1] if valid is not None else None
+
+    hoisted_ops = _ops(e for _, e in hoist.assignments)
+    point_ops = _ops([e for _, e in per_point] + reduced)
+    used = set().union(*(e.free_symbols for _, e in hoist.assignments)) if hoist.assignments else set()
+    return KernelIR(
+        model=model,
+        kind=kind,
+        hoisted=hoist.assignments,
+        per_point=per_point,
+        outputs=out_exprs,
+        jacobian=jac_exprs,
+        valid=valid_expr,
+        ops=OpCounts(before, hoisted_ops + point_ops, hoisted_ops, point_ops),
+        params_used=tuple(p for p in model.params if p in used),
+    )

@@ -1,0 +1,1 @@
+"""Photometric Gauss-Newton / Levenberg-Marquardt aligner on jacgen-generated kernels."""

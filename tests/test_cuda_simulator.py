@@ -1,0 +1,21 @@
+"""CUDA kernels under NUMBA_ENABLE_CUDASIM=1 (separate process) agree with the CPU kernels."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_simulated(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    return subprocess.run(
+        [sys.executable, str(HERE / "cuda_sim_check.py"), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_builtin_cuda_kernels_match_cpu_under_simulator():
+    proc = run_simulated()
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("ok ") >= 3 * 2 * 2 * 3 + 1
