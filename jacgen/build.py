@@ -9,7 +9,11 @@ from pathlib import Path
 from .backends import BACKENDS
 from .builtin import builtin_models
 from .codegen import kernel_irs, module_filename, render_module
+from .fused_codegen import render_align_module
 from .model import WarpModel
+
+ALIGN_MODELS = ("rodrigues", "euler_xyz", "se3")
+"""Built-in models that also get fused photometric (aligner) kernels."""
 
 GENERATED_DIR = Path(__file__).resolve().parent.parent / "generated"
 """The committed ``generated/`` package beside ``jacgen/``."""
@@ -44,6 +48,8 @@ def render_all(models: dict[str, WarpModel] | None = None, targets=("cpu", "cuda
         for target in targets:
             backend = BACKENDS[target]
             files[module_filename(model, backend)] = render_module(model, backend, irs)
+            if model.name in ALIGN_MODELS:
+                files[f"{model.name}_align_{target}.py"] = render_align_module(model, backend)
     return dict(sorted(files.items()))
 
 

@@ -91,20 +91,20 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
     model
         The warp.
     kind
-        ``"warp"`` (outputs only), ``"warp_jacobian"`` (outputs and Jacobian) or
-        ``"warp_jacobian_at_zero"`` (both, evaluated at ``params = 0``).
+        ``"warp"`` (outputs only), ``"warp_jacobian"`` (outputs and Jacobian), or either with
+        ``"_at_zero"`` appended (evaluated at ``params = 0``).
     """
-    if kind not in ("warp", "warp_jacobian", "warp_jacobian_at_zero"):
+    if kind not in ("warp", "warp_at_zero", "warp_jacobian", "warp_jacobian_at_zero"):
         raise ValueError(f"unknown kernel kind {kind!r}")
     outputs = list(model.outputs)
     jac = None
-    if kind != "warp":
+    if kind.startswith("warp_jacobian"):
         jac = [[sp.diff(o, p) for p in model.params] for o in outputs]
     valid = model.valid
-    if kind == "warp_jacobian_at_zero":
+    if kind.endswith("_at_zero"):
         zero = {p: 0 for p in model.params}
         outputs = [o.subs(zero) for o in outputs]
-        jac = [[e.subs(zero) for e in row] for row in jac]
+        jac = None if jac is None else [[e.subs(zero) for e in row] for row in jac]
         valid = None if valid is None else valid.subs(zero)
 
     flat = list(outputs) + ([e for row in jac for e in row] if jac else [])

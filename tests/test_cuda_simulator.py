@@ -19,3 +19,9 @@ def test_builtin_cuda_kernels_match_cpu_under_simulator():
     proc = run_simulated()
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok ") >= 3 * 2 * 2 * 3 + 1
+
+
+def test_fused_cuda_kernels_match_cpu_under_simulator():
+    proc = run_simulated("fused")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("ok fused") == 3 * 2 * 2 * 2 and proc.stdout.count("ok residuals") == 6

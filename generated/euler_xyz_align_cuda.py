@@ -1,0 +1,1496 @@
+# --------------------------------------------------------------------------------------------------
+# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
+# generator: jacgen 0.1.0   target: cuda
+# source model: euler_xyz (symbolic hash 48b17aea5a9a526b)
+# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
+# content hash: sha256:d9f688d0c9fa0440306fd74c6aa75245
+# warp part (sympy count_ops): before cse 962, after cse 112, hoisted 30, per point 82
+# --------------------------------------------------------------------------------------------------
+"""Fused photometric kernels of the ``euler_xyz`` warp for the Numba CUDA target."""
+
+import math
+
+import numpy as np
+from numba import cuda, float64, njit
+
+MODEL = "euler_xyz"
+TARGET = "cuda"
+COMPOSITIONAL = False
+PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
+CONSTANTS = ("fx", "fy", "cx", "cy")
+LOSSES = ("l2", "huber", "tukey", "cauchy")
+ACCUMULATORS_6 = {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31}
+ACCUMULATORS_8 = {"H": 0, "g": 36, "cost": 44, "n_used": 45, "n_behind": 46, "n_outside": 47, "size": 48}
+_F32 = np.float32
+_F64 = np.float64
+THREADS_PER_BLOCK = 256
+MAX_BLOCKS = 4096
+
+
+@cuda.jit(device=True, inline=True)
+def _robust(r, loss_id, k):
+    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
+    if loss_id == 0:
+        return 1.0, 0.5 * r * r
+    a = abs(r)
+    if loss_id == 1:
+        if a <= k:
+            return 1.0, 0.5 * r * r
+        return k / a, k * (a - 0.5 * k)
+    if loss_id == 2:
+        if a >= k:
+            return 0.0, k * k / 6.0
+        u = 1.0 - (r / k) * (r / k)
+        return u * u, k * k / 6.0 * (1.0 - u * u * u)
+    z = (r / k) * (r / k)
+    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+
+
+@njit(cache=True)
+def _hoist_normal_equations(params, constants):
+    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.sin(r2)
+    h1 = math.cos(r2)
+    h2 = math.cos(r3)
+    h3 = math.sin(r3)
+    h4 = -h1
+    h5 = math.sin(r1)
+    h6 = h3 * h5
+    h7 = math.cos(r1)
+    h8 = h2 * h7
+    h9 = -h0 * h8 + h6
+    h10 = h2 * h5
+    h11 = h3 * h7
+    h12 = h0 * h11 + h10
+    h13 = h0 * h10 + h11
+    h14 = -h0 * h6 + h2 * h7
+    h15 = -h5
+    h16 = -h11
+    h17 = -h9
+    h18 = -h12
+    h19 = -h17
+    h20 = -h0
+    h21 = -h2
+    h22 = -h3
+    h23 = -h6
+    h24 = -h13
+    out = np.empty(30)
+    out[0] = h0
+    out[1] = h1
+    out[2] = h2
+    out[3] = h3
+    out[4] = h4
+    out[5] = h5
+    out[6] = h7
+    out[7] = h8
+    out[8] = h9
+    out[9] = h10
+    out[10] = h12
+    out[11] = h13
+    out[12] = h14
+    out[13] = h15
+    out[14] = h16
+    out[15] = h17
+    out[16] = h18
+    out[17] = h19
+    out[18] = h20
+    out[19] = h21
+    out[20] = h22
+    out[21] = h23
+    out[22] = h24
+    out[23] = t1
+    out[24] = t2
+    out[25] = t3
+    out[26] = fx
+    out[27] = fy
+    out[28] = cx
+    out[29] = cy
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h0 = _F32(h[0])
+    h1 = _F32(h[1])
+    h2 = _F32(h[2])
+    h3 = _F32(h[3])
+    h4 = _F32(h[4])
+    h5 = _F32(h[5])
+    h7 = _F32(h[6])
+    h8 = _F32(h[7])
+    h9 = _F32(h[8])
+    h10 = _F32(h[9])
+    h12 = _F32(h[10])
+    h13 = _F32(h[11])
+    h14 = _F32(h[12])
+    h15 = _F32(h[13])
+    h16 = _F32(h[14])
+    h17 = _F32(h[15])
+    h18 = _F32(h[16])
+    h19 = _F32(h[17])
+    h20 = _F32(h[18])
+    h21 = _F32(h[19])
+    h22 = _F32(h[20])
+    h23 = _F32(h[21])
+    h24 = _F32(h[22])
+    t1 = _F32(h[23])
+    t2 = _F32(h[24])
+    t3 = _F32(h[25])
+    fx = _F32(h[26])
+    fy = _F32(h[27])
+    cx = _F32(h[28])
+    cy = _F32(h[29])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h0
+        p1 = X * h2
+        p2 = Y * h3
+        p3 = h1 * p1 + h4 * p2 + p0 + t1
+        p4 = Z * h1
+        p5 = h7 * p4
+        p6 = X * h9 + Y * h12 + p5 + t3
+        p7 = _F32(1.0) / p6
+        p8 = fx * p7
+        p9 = X * h13 + Y * h14 + h15 * p4
+        p10 = p9 + t2
+        p11 = fy * p7
+        p12 = -p9
+        p13 = _F32(1.0) / (p6 * p6)
+        p14 = fx * p13 * p3
+        p15 = X * h1
+        p16 = Y * h1
+        p17 = h16 * p16 + h7 * p0 + h8 * p15
+        p18 = X * h18 + Y * h19
+        p19 = fy * p10 * p13
+        u = cx + p3 * p8
+        v = cy + p10 * p11
+        if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = -I_ref + I_t
+        j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+        j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+        j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+        j1 = j1_a + j1_b
+        j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+        j3 = g_x * p8
+        j4 = g_y * p11
+        j5 = -g_x * p14 - g_y * p19
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj1 * _F64(j1)
+        acc7 += wj1 * _F64(j2)
+        acc8 += wj1 * _F64(j3)
+        acc9 += wj1 * _F64(j4)
+        acc10 += wj1 * _F64(j5)
+        acc11 += wj2 * _F64(j2)
+        acc12 += wj2 * _F64(j3)
+        acc13 += wj2 * _F64(j4)
+        acc14 += wj2 * _F64(j5)
+        acc15 += wj3 * _F64(j3)
+        acc16 += wj3 * _F64(j4)
+        acc17 += wj3 * _F64(j5)
+        acc18 += wj4 * _F64(j4)
+        acc19 += wj4 * _F64(j5)
+        acc20 += wj5 * _F64(j5)
+        acc21 += wj0 * _F64(res)
+        acc22 += wj1 * _F64(res)
+        acc23 += wj2 * _F64(res)
+        acc24 += wj3 * _F64(res)
+        acc25 += wj4 * _F64(res)
+        acc26 += wj5 * _F64(res)
+        acc27 += rho
+        acc28 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = _F64(n_behind)
+    shared[6, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(7):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 7:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h0 = _F64(h[0])
+    h1 = _F64(h[1])
+    h2 = _F64(h[2])
+    h3 = _F64(h[3])
+    h4 = _F64(h[4])
+    h5 = _F64(h[5])
+    h7 = _F64(h[6])
+    h8 = _F64(h[7])
+    h9 = _F64(h[8])
+    h10 = _F64(h[9])
+    h12 = _F64(h[10])
+    h13 = _F64(h[11])
+    h14 = _F64(h[12])
+    h15 = _F64(h[13])
+    h16 = _F64(h[14])
+    h17 = _F64(h[15])
+    h18 = _F64(h[16])
+    h19 = _F64(h[17])
+    h20 = _F64(h[18])
+    h21 = _F64(h[19])
+    h22 = _F64(h[20])
+    h23 = _F64(h[21])
+    h24 = _F64(h[22])
+    t1 = _F64(h[23])
+    t2 = _F64(h[24])
+    t3 = _F64(h[25])
+    fx = _F64(h[26])
+    fy = _F64(h[27])
+    cx = _F64(h[28])
+    cy = _F64(h[29])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h0
+        p1 = X * h2
+        p2 = Y * h3
+        p3 = h1 * p1 + h4 * p2 + p0 + t1
+        p4 = Z * h1
+        p5 = h7 * p4
+        p6 = X * h9 + Y * h12 + p5 + t3
+        p7 = _F64(1.0) / p6
+        p8 = fx * p7
+        p9 = X * h13 + Y * h14 + h15 * p4
+        p10 = p9 + t2
+        p11 = fy * p7
+        p12 = -p9
+        p13 = _F64(1.0) / (p6 * p6)
+        p14 = fx * p13 * p3
+        p15 = X * h1
+        p16 = Y * h1
+        p17 = h16 * p16 + h7 * p0 + h8 * p15
+        p18 = X * h18 + Y * h19
+        p19 = fy * p10 * p13
+        u = cx + p3 * p8
+        v = cy + p10 * p11
+        if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = -I_ref + I_t
+        j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+        j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+        j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+        j1 = j1_a + j1_b
+        j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+        j3 = g_x * p8
+        j4 = g_y * p11
+        j5 = -g_x * p14 - g_y * p19
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj1 * _F64(j1)
+        acc7 += wj1 * _F64(j2)
+        acc8 += wj1 * _F64(j3)
+        acc9 += wj1 * _F64(j4)
+        acc10 += wj1 * _F64(j5)
+        acc11 += wj2 * _F64(j2)
+        acc12 += wj2 * _F64(j3)
+        acc13 += wj2 * _F64(j4)
+        acc14 += wj2 * _F64(j5)
+        acc15 += wj3 * _F64(j3)
+        acc16 += wj3 * _F64(j4)
+        acc17 += wj3 * _F64(j5)
+        acc18 += wj4 * _F64(j4)
+        acc19 += wj4 * _F64(j5)
+        acc20 += wj5 * _F64(j5)
+        acc21 += wj0 * _F64(res)
+        acc22 += wj1 * _F64(res)
+        acc23 += wj2 * _F64(res)
+        acc24 += wj3 * _F64(res)
+        acc25 += wj4 * _F64(res)
+        acc26 += wj5 * _F64(res)
+        acc27 += rho
+        acc28 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = _F64(n_behind)
+    shared[6, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(7):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 7:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@njit(cache=True)
+def _hoist_normal_equations_brightness(params, constants):
+    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.sin(r2)
+    h1 = math.cos(r2)
+    h2 = math.cos(r3)
+    h3 = math.sin(r3)
+    h4 = -h1
+    h5 = math.sin(r1)
+    h6 = h3 * h5
+    h7 = math.cos(r1)
+    h8 = h2 * h7
+    h9 = -h0 * h8 + h6
+    h10 = h2 * h5
+    h11 = h3 * h7
+    h12 = h0 * h11 + h10
+    h13 = h0 * h10 + h11
+    h14 = -h0 * h6 + h2 * h7
+    h15 = -h5
+    h16 = -h11
+    h17 = -h9
+    h18 = -h12
+    h19 = -h17
+    h20 = -h0
+    h21 = -h2
+    h22 = -h3
+    h23 = -h6
+    h24 = -h13
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(32)
+    out[0] = h0
+    out[1] = h1
+    out[2] = h2
+    out[3] = h3
+    out[4] = h4
+    out[5] = h5
+    out[6] = h7
+    out[7] = h8
+    out[8] = h9
+    out[9] = h10
+    out[10] = h12
+    out[11] = h13
+    out[12] = h14
+    out[13] = h15
+    out[14] = h16
+    out[15] = h17
+    out[16] = h18
+    out[17] = h19
+    out[18] = h20
+    out[19] = h21
+    out[20] = h22
+    out[21] = h23
+    out[22] = h24
+    out[23] = t1
+    out[24] = t2
+    out[25] = t3
+    out[26] = fx
+    out[27] = fy
+    out[28] = cx
+    out[29] = cy
+    out[30] = q0
+    out[31] = q1
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h0 = _F32(h[0])
+    h1 = _F32(h[1])
+    h2 = _F32(h[2])
+    h3 = _F32(h[3])
+    h4 = _F32(h[4])
+    h5 = _F32(h[5])
+    h7 = _F32(h[6])
+    h8 = _F32(h[7])
+    h9 = _F32(h[8])
+    h10 = _F32(h[9])
+    h12 = _F32(h[10])
+    h13 = _F32(h[11])
+    h14 = _F32(h[12])
+    h15 = _F32(h[13])
+    h16 = _F32(h[14])
+    h17 = _F32(h[15])
+    h18 = _F32(h[16])
+    h19 = _F32(h[17])
+    h20 = _F32(h[18])
+    h21 = _F32(h[19])
+    h22 = _F32(h[20])
+    h23 = _F32(h[21])
+    h24 = _F32(h[22])
+    t1 = _F32(h[23])
+    t2 = _F32(h[24])
+    t3 = _F32(h[25])
+    fx = _F32(h[26])
+    fy = _F32(h[27])
+    cx = _F32(h[28])
+    cy = _F32(h[29])
+    q0 = _F32(h[30])
+    q1 = _F32(h[31])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    acc29 = 0.0
+    acc30 = 0.0
+    acc31 = 0.0
+    acc32 = 0.0
+    acc33 = 0.0
+    acc34 = 0.0
+    acc35 = 0.0
+    acc36 = 0.0
+    acc37 = 0.0
+    acc38 = 0.0
+    acc39 = 0.0
+    acc40 = 0.0
+    acc41 = 0.0
+    acc42 = 0.0
+    acc43 = 0.0
+    acc44 = 0.0
+    acc45 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h0
+        p1 = X * h2
+        p2 = Y * h3
+        p3 = h1 * p1 + h4 * p2 + p0 + t1
+        p4 = Z * h1
+        p5 = h7 * p4
+        p6 = X * h9 + Y * h12 + p5 + t3
+        p7 = _F32(1.0) / p6
+        p8 = fx * p7
+        p9 = X * h13 + Y * h14 + h15 * p4
+        p10 = p9 + t2
+        p11 = fy * p7
+        p12 = -p9
+        p13 = _F32(1.0) / (p6 * p6)
+        p14 = fx * p13 * p3
+        p15 = X * h1
+        p16 = Y * h1
+        p17 = h16 * p16 + h7 * p0 + h8 * p15
+        p18 = X * h18 + Y * h19
+        p19 = fy * p10 * p13
+        u = cx + p3 * p8
+        v = cy + p10 * p11
+        if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+        j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+        j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+        j1 = j1_a + j1_b
+        j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+        j3 = g_x * p8
+        j4 = g_y * p11
+        j5 = -g_x * p14 - g_y * p19
+        j6 = I_ref * q0
+        j7 = _F32(-1.0)
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        wj6 = wt * _F64(j6)
+        wj7 = wt * _F64(j7)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj0 * _F64(j6)
+        acc7 += wj0 * _F64(j7)
+        acc8 += wj1 * _F64(j1)
+        acc9 += wj1 * _F64(j2)
+        acc10 += wj1 * _F64(j3)
+        acc11 += wj1 * _F64(j4)
+        acc12 += wj1 * _F64(j5)
+        acc13 += wj1 * _F64(j6)
+        acc14 += wj1 * _F64(j7)
+        acc15 += wj2 * _F64(j2)
+        acc16 += wj2 * _F64(j3)
+        acc17 += wj2 * _F64(j4)
+        acc18 += wj2 * _F64(j5)
+        acc19 += wj2 * _F64(j6)
+        acc20 += wj2 * _F64(j7)
+        acc21 += wj3 * _F64(j3)
+        acc22 += wj3 * _F64(j4)
+        acc23 += wj3 * _F64(j5)
+        acc24 += wj3 * _F64(j6)
+        acc25 += wj3 * _F64(j7)
+        acc26 += wj4 * _F64(j4)
+        acc27 += wj4 * _F64(j5)
+        acc28 += wj4 * _F64(j6)
+        acc29 += wj4 * _F64(j7)
+        acc30 += wj5 * _F64(j5)
+        acc31 += wj5 * _F64(j6)
+        acc32 += wj5 * _F64(j7)
+        acc33 += wj6 * _F64(j6)
+        acc34 += wj6 * _F64(j7)
+        acc35 += wj7 * _F64(j7)
+        acc36 += wj0 * _F64(res)
+        acc37 += wj1 * _F64(res)
+        acc38 += wj2 * _F64(res)
+        acc39 += wj3 * _F64(res)
+        acc40 += wj4 * _F64(res)
+        acc41 += wj5 * _F64(res)
+        acc42 += wj6 * _F64(res)
+        acc43 += wj7 * _F64(res)
+        acc44 += rho
+        acc45 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = acc29
+    shared[6, tid] = acc30
+    shared[7, tid] = acc31
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc32
+    shared[1, tid] = acc33
+    shared[2, tid] = acc34
+    shared[3, tid] = acc35
+    shared[4, tid] = acc36
+    shared[5, tid] = acc37
+    shared[6, tid] = acc38
+    shared[7, tid] = acc39
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc40
+    shared[1, tid] = acc41
+    shared[2, tid] = acc42
+    shared[3, tid] = acc43
+    shared[4, tid] = acc44
+    shared[5, tid] = acc45
+    shared[6, tid] = _F64(n_behind)
+    shared[7, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h0 = _F64(h[0])
+    h1 = _F64(h[1])
+    h2 = _F64(h[2])
+    h3 = _F64(h[3])
+    h4 = _F64(h[4])
+    h5 = _F64(h[5])
+    h7 = _F64(h[6])
+    h8 = _F64(h[7])
+    h9 = _F64(h[8])
+    h10 = _F64(h[9])
+    h12 = _F64(h[10])
+    h13 = _F64(h[11])
+    h14 = _F64(h[12])
+    h15 = _F64(h[13])
+    h16 = _F64(h[14])
+    h17 = _F64(h[15])
+    h18 = _F64(h[16])
+    h19 = _F64(h[17])
+    h20 = _F64(h[18])
+    h21 = _F64(h[19])
+    h22 = _F64(h[20])
+    h23 = _F64(h[21])
+    h24 = _F64(h[22])
+    t1 = _F64(h[23])
+    t2 = _F64(h[24])
+    t3 = _F64(h[25])
+    fx = _F64(h[26])
+    fy = _F64(h[27])
+    cx = _F64(h[28])
+    cy = _F64(h[29])
+    q0 = _F64(h[30])
+    q1 = _F64(h[31])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    acc29 = 0.0
+    acc30 = 0.0
+    acc31 = 0.0
+    acc32 = 0.0
+    acc33 = 0.0
+    acc34 = 0.0
+    acc35 = 0.0
+    acc36 = 0.0
+    acc37 = 0.0
+    acc38 = 0.0
+    acc39 = 0.0
+    acc40 = 0.0
+    acc41 = 0.0
+    acc42 = 0.0
+    acc43 = 0.0
+    acc44 = 0.0
+    acc45 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h0
+        p1 = X * h2
+        p2 = Y * h3
+        p3 = h1 * p1 + h4 * p2 + p0 + t1
+        p4 = Z * h1
+        p5 = h7 * p4
+        p6 = X * h9 + Y * h12 + p5 + t3
+        p7 = _F64(1.0) / p6
+        p8 = fx * p7
+        p9 = X * h13 + Y * h14 + h15 * p4
+        p10 = p9 + t2
+        p11 = fy * p7
+        p12 = -p9
+        p13 = _F64(1.0) / (p6 * p6)
+        p14 = fx * p13 * p3
+        p15 = X * h1
+        p16 = Y * h1
+        p17 = h16 * p16 + h7 * p0 + h8 * p15
+        p18 = X * h18 + Y * h19
+        p19 = fy * p10 * p13
+        u = cx + p3 * p8
+        v = cy + p10 * p11
+        if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+        j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+        j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+        j1 = j1_a + j1_b
+        j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+        j3 = g_x * p8
+        j4 = g_y * p11
+        j5 = -g_x * p14 - g_y * p19
+        j6 = I_ref * q0
+        j7 = _F64(-1.0)
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        wj6 = wt * _F64(j6)
+        wj7 = wt * _F64(j7)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj0 * _F64(j6)
+        acc7 += wj0 * _F64(j7)
+        acc8 += wj1 * _F64(j1)
+        acc9 += wj1 * _F64(j2)
+        acc10 += wj1 * _F64(j3)
+        acc11 += wj1 * _F64(j4)
+        acc12 += wj1 * _F64(j5)
+        acc13 += wj1 * _F64(j6)
+        acc14 += wj1 * _F64(j7)
+        acc15 += wj2 * _F64(j2)
+        acc16 += wj2 * _F64(j3)
+        acc17 += wj2 * _F64(j4)
+        acc18 += wj2 * _F64(j5)
+        acc19 += wj2 * _F64(j6)
+        acc20 += wj2 * _F64(j7)
+        acc21 += wj3 * _F64(j3)
+        acc22 += wj3 * _F64(j4)
+        acc23 += wj3 * _F64(j5)
+        acc24 += wj3 * _F64(j6)
+        acc25 += wj3 * _F64(j7)
+        acc26 += wj4 * _F64(j4)
+        acc27 += wj4 * _F64(j5)
+        acc28 += wj4 * _F64(j6)
+        acc29 += wj4 * _F64(j7)
+        acc30 += wj5 * _F64(j5)
+        acc31 += wj5 * _F64(j6)
+        acc32 += wj5 * _F64(j7)
+        acc33 += wj6 * _F64(j6)
+        acc34 += wj6 * _F64(j7)
+        acc35 += wj7 * _F64(j7)
+        acc36 += wj0 * _F64(res)
+        acc37 += wj1 * _F64(res)
+        acc38 += wj2 * _F64(res)
+        acc39 += wj3 * _F64(res)
+        acc40 += wj4 * _F64(res)
+        acc41 += wj5 * _F64(res)
+        acc42 += wj6 * _F64(res)
+        acc43 += wj7 * _F64(res)
+        acc44 += rho
+        acc45 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = acc29
+    shared[6, tid] = acc30
+    shared[7, tid] = acc31
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc32
+    shared[1, tid] = acc33
+    shared[2, tid] = acc34
+    shared[3, tid] = acc35
+    shared[4, tid] = acc36
+    shared[5, tid] = acc37
+    shared[6, tid] = acc38
+    shared[7, tid] = acc39
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc40
+    shared[1, tid] = acc41
+    shared[2, tid] = acc42
+    shared[3, tid] = acc43
+    shared[4, tid] = acc44
+    shared[5, tid] = acc45
+    shared[6, tid] = _F64(n_behind)
+    shared[7, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@njit(cache=True)
+def _hoist_residuals(params, constants):
+    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.sin(r1)
+    h1 = math.sin(r3)
+    h2 = h0 * h1
+    h3 = math.sin(r2)
+    h4 = math.cos(r1)
+    h5 = math.cos(r3)
+    h6 = h0 * h5
+    h7 = h1 * h4
+    h8 = math.cos(r2)
+    h9 = h2 - h3 * h4 * h5
+    h10 = h3 * h7 + h6
+    h11 = h5 * h8
+    h12 = -h1 * h8
+    h13 = h3 * h6 + h7
+    h14 = -h2 * h3 + h4 * h5
+    h15 = -h0
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(19)
+    out[0] = h3
+    out[1] = h4
+    out[2] = h8
+    out[3] = h9
+    out[4] = h10
+    out[5] = h11
+    out[6] = h12
+    out[7] = h13
+    out[8] = h14
+    out[9] = h15
+    out[10] = t1
+    out[11] = t2
+    out[12] = t3
+    out[13] = fx
+    out[14] = fy
+    out[15] = cx
+    out[16] = cy
+    out[17] = q0
+    out[18] = q1
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residuals_f32(h, points, iref, tgt, resid):
+    h3 = _F32(h[0])
+    h4 = _F32(h[1])
+    h8 = _F32(h[2])
+    h9 = _F32(h[3])
+    h10 = _F32(h[4])
+    h11 = _F32(h[5])
+    h12 = _F32(h[6])
+    h13 = _F32(h[7])
+    h14 = _F32(h[8])
+    h15 = _F32(h[9])
+    t1 = _F32(h[10])
+    t2 = _F32(h[11])
+    t3 = _F32(h[12])
+    fx = _F32(h[13])
+    fy = _F32(h[14])
+    cx = _F32(h[15])
+    cy = _F32(h[16])
+    q0 = _F32(h[17])
+    q1 = _F32(h[18])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h8
+        p1 = X * h9 + Y * h10 + h4 * p0 + t3
+        p2 = _F32(1.0) / p1
+        u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+        v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residuals_f64(h, points, iref, tgt, resid):
+    h3 = _F64(h[0])
+    h4 = _F64(h[1])
+    h8 = _F64(h[2])
+    h9 = _F64(h[3])
+    h10 = _F64(h[4])
+    h11 = _F64(h[5])
+    h12 = _F64(h[6])
+    h13 = _F64(h[7])
+    h14 = _F64(h[8])
+    h15 = _F64(h[9])
+    t1 = _F64(h[10])
+    t2 = _F64(h[11])
+    t3 = _F64(h[12])
+    fx = _F64(h[13])
+    fy = _F64(h[14])
+    cx = _F64(h[15])
+    cy = _F64(h[16])
+    q0 = _F64(h[17])
+    q1 = _F64(h[18])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = Z * h8
+        p1 = X * h9 + Y * h10 + h4 * p0 + t3
+        p2 = _F64(1.0) / p1
+        u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+        v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+def _grid(n):
+    return max(1, min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, MAX_BLOCKS))
+
+
+def _launch(kernel32, kernel64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream):
+    acc = cuda.to_device(np.zeros(size), stream=stream) if out is None else out
+    kernel = kernel32 if points.dtype == np.float32 else kernel64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, loss_id, loss_scale, acc)
+    return acc.copy_to_host(stream=stream) if out is None else acc
+
+
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_6); with ``out`` (zeroed device array) it stays on the device."""
+    h = cuda.to_device(_hoist_normal_equations(params, constants), stream=stream)
+    size = ACCUMULATORS_6["size"]
+    k32, k64 = _normal_equations_f32, _normal_equations_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
+    h = cuda.to_device(_hoist_normal_equations_brightness(params, constants), stream=stream)
+    size = ACCUMULATORS_8["size"]
+    k32, k64 = _normal_equations_brightness_f32, _normal_equations_brightness_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def residuals(params, constants, points, iref, tgt, resid, stream=0):
+    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
+    h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
+    kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)

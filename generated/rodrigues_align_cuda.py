@@ -1,0 +1,1819 @@
+# --------------------------------------------------------------------------------------------------
+# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
+# generator: jacgen 0.1.0   target: cuda
+# source model: rodrigues (symbolic hash ea53b14e4f74f7f9)
+# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
+# content hash: sha256:ffa6bf4edfbd35851b901dd2087178eb
+# warp part (sympy count_ops): before cse 3340, after cse 222, hoisted 126, per point 96
+# --------------------------------------------------------------------------------------------------
+"""Fused photometric kernels of the ``rodrigues`` warp for the Numba CUDA target."""
+
+import math
+
+import numpy as np
+from numba import cuda, float64, njit
+
+MODEL = "rodrigues"
+TARGET = "cuda"
+COMPOSITIONAL = False
+PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
+CONSTANTS = ("fx", "fy", "cx", "cy")
+LOSSES = ("l2", "huber", "tukey", "cauchy")
+ACCUMULATORS_6 = {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31}
+ACCUMULATORS_8 = {"H": 0, "g": 36, "cost": 44, "n_used": 45, "n_behind": 46, "n_outside": 47, "size": 48}
+_F32 = np.float32
+_F64 = np.float64
+THREADS_PER_BLOCK = 256
+MAX_BLOCKS = 4096
+
+
+_phi1_COEFFS = (
+    -1.216125041553518e-34,
+    1.1309962886447716e-31,
+    -9.183689863795546e-29,
+    6.446950284384474e-26,
+    -3.868170170630684e-23,
+    1.9572941063391263e-20,
+    -8.22063524662433e-18,
+    2.8114572543455206e-15,
+    -7.647163731819816e-13,
+    1.6059043836821613e-10,
+    -2.505210838544172e-08,
+    2.7557319223985893e-06,
+    -0.0001984126984126984,
+    0.008333333333333333,
+    -0.16666666666666666,
+    1.0,
+)
+
+
+@njit(cache=True)
+def _phi1(s):
+    """phi_1(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
+    if s <= 4.0:
+        acc = 0.0
+        for c in _phi1_COEFFS:
+            acc = acc * s + c
+        return acc
+    t = math.sqrt(s)
+    value = math.sin(t) / t
+    return value
+
+
+_phi2_COEFFS = (
+    -3.8003907548547434e-36,
+    3.7699876288159054e-33,
+    -3.279889237069838e-30,
+    2.4795962632247976e-27,
+    -1.6117375710961184e-24,
+    8.896791392450574e-22,
+    -4.110317623312165e-19,
+    1.5619206968586225e-16,
+    -4.779477332387385e-14,
+    1.1470745597729725e-11,
+    -2.08767569878681e-09,
+    2.755731922398589e-07,
+    -2.48015873015873e-05,
+    0.001388888888888889,
+    -0.041666666666666664,
+    0.5,
+)
+
+
+@njit(cache=True)
+def _phi2(s):
+    """phi_2(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
+    if s <= 4.0:
+        acc = 0.0
+        for c in _phi2_COEFFS:
+            acc = acc * s + c
+        return acc
+    t = math.sqrt(s)
+    value = math.cos(t)
+    value = (1.0 - value) / s
+    return value
+
+
+_phi3_COEFFS = (
+    -1.151633562077195e-37,
+    1.216125041553518e-34,
+    -1.1309962886447716e-31,
+    9.183689863795546e-29,
+    -6.446950284384474e-26,
+    3.868170170630684e-23,
+    -1.9572941063391263e-20,
+    8.22063524662433e-18,
+    -2.8114572543455206e-15,
+    7.647163731819816e-13,
+    -1.6059043836821613e-10,
+    2.505210838544172e-08,
+    -2.7557319223985893e-06,
+    0.0001984126984126984,
+    -0.008333333333333333,
+    0.16666666666666666,
+)
+
+
+@njit(cache=True)
+def _phi3(s):
+    """phi_3(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
+    if s <= 4.0:
+        acc = 0.0
+        for c in _phi3_COEFFS:
+            acc = acc * s + c
+        return acc
+    t = math.sqrt(s)
+    value = math.sin(t) / t
+    value = (1.0 - value) / s
+    return value
+
+
+_phi4_COEFFS = (
+    -3.387157535521162e-39,
+    3.8003907548547434e-36,
+    -3.7699876288159054e-33,
+    3.279889237069838e-30,
+    -2.4795962632247976e-27,
+    1.6117375710961184e-24,
+    -8.896791392450574e-22,
+    4.110317623312165e-19,
+    -1.5619206968586225e-16,
+    4.779477332387385e-14,
+    -1.1470745597729725e-11,
+    2.08767569878681e-09,
+    -2.755731922398589e-07,
+    2.48015873015873e-05,
+    -0.001388888888888889,
+    0.041666666666666664,
+)
+
+
+@njit(cache=True)
+def _phi4(s):
+    """phi_4(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
+    if s <= 4.0:
+        acc = 0.0
+        for c in _phi4_COEFFS:
+            acc = acc * s + c
+        return acc
+    t = math.sqrt(s)
+    value = math.cos(t)
+    value = (1.0 - value) / s
+    value = (0.5 - value) / s
+    return value
+
+
+@cuda.jit(device=True, inline=True)
+def _robust(r, loss_id, k):
+    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
+    if loss_id == 0:
+        return 1.0, 0.5 * r * r
+    a = abs(r)
+    if loss_id == 1:
+        if a <= k:
+            return 1.0, 0.5 * r * r
+        return k / a, k * (a - 0.5 * k)
+    if loss_id == 2:
+        if a >= k:
+            return 0.0, k * k / 6.0
+        u = 1.0 - (r / k) * (r / k)
+        return u * u, k * k / 6.0 * (1.0 - u * u * u)
+    z = (r / k) * (r / k)
+    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+
+
+@njit(cache=True)
+def _hoist_normal_equations(params, constants):
+    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r3 * r3
+    h1 = r1 * r1
+    h2 = r2 * r2
+    h3 = h0 + h1 + h2
+    h4 = _phi2(h3)
+    h5 = h0 * h4
+    h6 = h2 * h4 - 1.0
+    h7 = _phi1(h3)
+    h8 = h7 * r3
+    h9 = h4 * r2
+    h10 = h9 * r1
+    h11 = h7 * r2
+    h12 = h4 * r3
+    h13 = h12 * r1
+    h14 = -h5 - h6
+    h15 = h10 - h8
+    h16 = h11 + h13
+    h17 = h7 * r1
+    h18 = h1 * h4
+    h19 = -h11 + h13
+    h20 = h17 + h9 * r3
+    h21 = -h18 - h6
+    h22 = h10 + h8
+    h23 = -h18 - h5 + 1.0
+    h24 = -h17 + h4 * r2 * r3
+    h25 = (0.5) * _phi3(h3)
+    h26 = -h25 + _phi4(h3)
+    h27 = 2.0 * h26
+    h28 = h27 * r1
+    h29 = h2 * h28
+    h30 = h0 * h28
+    h31 = 2.0 * h25 - h4
+    h32 = h31 * r1
+    h33 = h32 * r3
+    h34 = -h33
+    h35 = h1 * h27
+    h36 = h35 * r2
+    h37 = h36 + h9
+    h38 = h32 * r2
+    h39 = h35 * r3
+    h40 = h12 + h39
+    h41 = -h38
+    h42 = h1 * h31
+    h43 = r2 * r3
+    h44 = h28 * h43 + h7
+    h45 = h4 * r1
+    h46 = h27 * r1 * r1 * r1 + 2.0 * h45
+    h47 = -h40 - h41
+    h48 = -h42 - h44
+    h49 = h29 + h46
+    h50 = h0 * h27 * r2
+    h51 = h27 * r2 * r2 * r2 + 2.0 * h9
+    h52 = h31 * h43
+    h53 = h45 - h52
+    h54 = h2 * h31
+    h55 = -2.0 * h26 * r1 * r2 * r3 + h7
+    h56 = h2 * h27 * r3
+    h57 = h12 + h56
+    h58 = h54 + h55
+    h59 = -h38 - h57
+    h60 = h36 + h51
+    h61 = 2.0 * h12 + h27 * r3 * r3 * r3
+    h62 = h0 * h31
+    h63 = h45 + h52
+    h64 = h50 + h9
+    h65 = -h30 - h53
+    h66 = -h33 - h64
+    h67 = h39 + h56
+    h68 = -h29 - h30
+    h69 = h34 + h37
+    h70 = h38 + h40
+    h71 = -h50 - h51
+    h72 = h29 + h53
+    h73 = h44 + h54
+    h74 = -h56 - h61
+    h75 = -h55 - h62
+    h76 = h30 + h63
+    h77 = h33 + h37
+    h78 = -h30 - h46
+    h79 = -h42 - h55
+    h80 = h29 + h63
+    h81 = -h36 - h50
+    h82 = h41 + h57
+    h83 = h44 + h62
+    h84 = -h39 - h61
+    h85 = h34 + h64
+    out = np.empty(43)
+    out[0] = h14
+    out[1] = h15
+    out[2] = h16
+    out[3] = h19
+    out[4] = h20
+    out[5] = h21
+    out[6] = h22
+    out[7] = h23
+    out[8] = h24
+    out[9] = h47
+    out[10] = h48
+    out[11] = h49
+    out[12] = h58
+    out[13] = h59
+    out[14] = h60
+    out[15] = h65
+    out[16] = h66
+    out[17] = h67
+    out[18] = h68
+    out[19] = h69
+    out[20] = h70
+    out[21] = h71
+    out[22] = h72
+    out[23] = h73
+    out[24] = h74
+    out[25] = h75
+    out[26] = h76
+    out[27] = h77
+    out[28] = h78
+    out[29] = h79
+    out[30] = h80
+    out[31] = h81
+    out[32] = h82
+    out[33] = h83
+    out[34] = h84
+    out[35] = h85
+    out[36] = t1
+    out[37] = t2
+    out[38] = t3
+    out[39] = fx
+    out[40] = fy
+    out[41] = cx
+    out[42] = cy
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h14 = _F32(h[0])
+    h15 = _F32(h[1])
+    h16 = _F32(h[2])
+    h19 = _F32(h[3])
+    h20 = _F32(h[4])
+    h21 = _F32(h[5])
+    h22 = _F32(h[6])
+    h23 = _F32(h[7])
+    h24 = _F32(h[8])
+    h47 = _F32(h[9])
+    h48 = _F32(h[10])
+    h49 = _F32(h[11])
+    h58 = _F32(h[12])
+    h59 = _F32(h[13])
+    h60 = _F32(h[14])
+    h65 = _F32(h[15])
+    h66 = _F32(h[16])
+    h67 = _F32(h[17])
+    h68 = _F32(h[18])
+    h69 = _F32(h[19])
+    h70 = _F32(h[20])
+    h71 = _F32(h[21])
+    h72 = _F32(h[22])
+    h73 = _F32(h[23])
+    h74 = _F32(h[24])
+    h75 = _F32(h[25])
+    h76 = _F32(h[26])
+    h77 = _F32(h[27])
+    h78 = _F32(h[28])
+    h79 = _F32(h[29])
+    h80 = _F32(h[30])
+    h81 = _F32(h[31])
+    h82 = _F32(h[32])
+    h83 = _F32(h[33])
+    h84 = _F32(h[34])
+    h85 = _F32(h[35])
+    t1 = _F32(h[36])
+    t2 = _F32(h[37])
+    t3 = _F32(h[38])
+    fx = _F32(h[39])
+    fy = _F32(h[40])
+    cx = _F32(h[41])
+    cy = _F32(h[42])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h14 + Y * h15 + Z * h16 + t1
+        p1 = X * h19 + Y * h20 + Z * h21 + t3
+        p2 = _F32(1.0) / p1
+        p3 = fx * p2
+        p4 = X * h22 + Y * h23 + Z * h24 + t2
+        p5 = fy * p2
+        p6 = X * h47 + Y * h48 + Z * h49
+        p7 = _F32(1.0) / (p1 * p1)
+        p8 = fx * p0 * p7
+        p9 = X * h58 + Y * h59 + Z * h60
+        p10 = X * h65 + Y * h66 + Z * h67
+        p11 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = -I_ref + I_t
+        j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+        j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+        j0 = j0_a + j0_b
+        j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+        j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+        j1 = j1_a + j1_b
+        j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+        j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+        j2 = j2_a + j2_b
+        j3 = g_x * p3
+        j4 = g_y * p5
+        j5 = -g_x * p8 - g_y * p11
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj1 * _F64(j1)
+        acc7 += wj1 * _F64(j2)
+        acc8 += wj1 * _F64(j3)
+        acc9 += wj1 * _F64(j4)
+        acc10 += wj1 * _F64(j5)
+        acc11 += wj2 * _F64(j2)
+        acc12 += wj2 * _F64(j3)
+        acc13 += wj2 * _F64(j4)
+        acc14 += wj2 * _F64(j5)
+        acc15 += wj3 * _F64(j3)
+        acc16 += wj3 * _F64(j4)
+        acc17 += wj3 * _F64(j5)
+        acc18 += wj4 * _F64(j4)
+        acc19 += wj4 * _F64(j5)
+        acc20 += wj5 * _F64(j5)
+        acc21 += wj0 * _F64(res)
+        acc22 += wj1 * _F64(res)
+        acc23 += wj2 * _F64(res)
+        acc24 += wj3 * _F64(res)
+        acc25 += wj4 * _F64(res)
+        acc26 += wj5 * _F64(res)
+        acc27 += rho
+        acc28 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = _F64(n_behind)
+    shared[6, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(7):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 7:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h14 = _F64(h[0])
+    h15 = _F64(h[1])
+    h16 = _F64(h[2])
+    h19 = _F64(h[3])
+    h20 = _F64(h[4])
+    h21 = _F64(h[5])
+    h22 = _F64(h[6])
+    h23 = _F64(h[7])
+    h24 = _F64(h[8])
+    h47 = _F64(h[9])
+    h48 = _F64(h[10])
+    h49 = _F64(h[11])
+    h58 = _F64(h[12])
+    h59 = _F64(h[13])
+    h60 = _F64(h[14])
+    h65 = _F64(h[15])
+    h66 = _F64(h[16])
+    h67 = _F64(h[17])
+    h68 = _F64(h[18])
+    h69 = _F64(h[19])
+    h70 = _F64(h[20])
+    h71 = _F64(h[21])
+    h72 = _F64(h[22])
+    h73 = _F64(h[23])
+    h74 = _F64(h[24])
+    h75 = _F64(h[25])
+    h76 = _F64(h[26])
+    h77 = _F64(h[27])
+    h78 = _F64(h[28])
+    h79 = _F64(h[29])
+    h80 = _F64(h[30])
+    h81 = _F64(h[31])
+    h82 = _F64(h[32])
+    h83 = _F64(h[33])
+    h84 = _F64(h[34])
+    h85 = _F64(h[35])
+    t1 = _F64(h[36])
+    t2 = _F64(h[37])
+    t3 = _F64(h[38])
+    fx = _F64(h[39])
+    fy = _F64(h[40])
+    cx = _F64(h[41])
+    cy = _F64(h[42])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h14 + Y * h15 + Z * h16 + t1
+        p1 = X * h19 + Y * h20 + Z * h21 + t3
+        p2 = _F64(1.0) / p1
+        p3 = fx * p2
+        p4 = X * h22 + Y * h23 + Z * h24 + t2
+        p5 = fy * p2
+        p6 = X * h47 + Y * h48 + Z * h49
+        p7 = _F64(1.0) / (p1 * p1)
+        p8 = fx * p0 * p7
+        p9 = X * h58 + Y * h59 + Z * h60
+        p10 = X * h65 + Y * h66 + Z * h67
+        p11 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = -I_ref + I_t
+        j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+        j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+        j0 = j0_a + j0_b
+        j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+        j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+        j1 = j1_a + j1_b
+        j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+        j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+        j2 = j2_a + j2_b
+        j3 = g_x * p3
+        j4 = g_y * p5
+        j5 = -g_x * p8 - g_y * p11
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj1 * _F64(j1)
+        acc7 += wj1 * _F64(j2)
+        acc8 += wj1 * _F64(j3)
+        acc9 += wj1 * _F64(j4)
+        acc10 += wj1 * _F64(j5)
+        acc11 += wj2 * _F64(j2)
+        acc12 += wj2 * _F64(j3)
+        acc13 += wj2 * _F64(j4)
+        acc14 += wj2 * _F64(j5)
+        acc15 += wj3 * _F64(j3)
+        acc16 += wj3 * _F64(j4)
+        acc17 += wj3 * _F64(j5)
+        acc18 += wj4 * _F64(j4)
+        acc19 += wj4 * _F64(j5)
+        acc20 += wj5 * _F64(j5)
+        acc21 += wj0 * _F64(res)
+        acc22 += wj1 * _F64(res)
+        acc23 += wj2 * _F64(res)
+        acc24 += wj3 * _F64(res)
+        acc25 += wj4 * _F64(res)
+        acc26 += wj5 * _F64(res)
+        acc27 += rho
+        acc28 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = _F64(n_behind)
+    shared[6, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(7):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 7:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@njit(cache=True)
+def _hoist_normal_equations_brightness(params, constants):
+    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r3 * r3
+    h1 = r1 * r1
+    h2 = r2 * r2
+    h3 = h0 + h1 + h2
+    h4 = _phi2(h3)
+    h5 = h0 * h4
+    h6 = h2 * h4 - 1.0
+    h7 = _phi1(h3)
+    h8 = h7 * r3
+    h9 = h4 * r2
+    h10 = h9 * r1
+    h11 = h7 * r2
+    h12 = h4 * r3
+    h13 = h12 * r1
+    h14 = -h5 - h6
+    h15 = h10 - h8
+    h16 = h11 + h13
+    h17 = h7 * r1
+    h18 = h1 * h4
+    h19 = -h11 + h13
+    h20 = h17 + h9 * r3
+    h21 = -h18 - h6
+    h22 = h10 + h8
+    h23 = -h18 - h5 + 1.0
+    h24 = -h17 + h4 * r2 * r3
+    h25 = (0.5) * _phi3(h3)
+    h26 = -h25 + _phi4(h3)
+    h27 = 2.0 * h26
+    h28 = h27 * r1
+    h29 = h2 * h28
+    h30 = h0 * h28
+    h31 = 2.0 * h25 - h4
+    h32 = h31 * r1
+    h33 = h32 * r3
+    h34 = -h33
+    h35 = h1 * h27
+    h36 = h35 * r2
+    h37 = h36 + h9
+    h38 = h32 * r2
+    h39 = h35 * r3
+    h40 = h12 + h39
+    h41 = -h38
+    h42 = h1 * h31
+    h43 = r2 * r3
+    h44 = h28 * h43 + h7
+    h45 = h4 * r1
+    h46 = h27 * r1 * r1 * r1 + 2.0 * h45
+    h47 = -h40 - h41
+    h48 = -h42 - h44
+    h49 = h29 + h46
+    h50 = h0 * h27 * r2
+    h51 = h27 * r2 * r2 * r2 + 2.0 * h9
+    h52 = h31 * h43
+    h53 = h45 - h52
+    h54 = h2 * h31
+    h55 = -2.0 * h26 * r1 * r2 * r3 + h7
+    h56 = h2 * h27 * r3
+    h57 = h12 + h56
+    h58 = h54 + h55
+    h59 = -h38 - h57
+    h60 = h36 + h51
+    h61 = 2.0 * h12 + h27 * r3 * r3 * r3
+    h62 = h0 * h31
+    h63 = h45 + h52
+    h64 = h50 + h9
+    h65 = -h30 - h53
+    h66 = -h33 - h64
+    h67 = h39 + h56
+    h68 = -h29 - h30
+    h69 = h34 + h37
+    h70 = h38 + h40
+    h71 = -h50 - h51
+    h72 = h29 + h53
+    h73 = h44 + h54
+    h74 = -h56 - h61
+    h75 = -h55 - h62
+    h76 = h30 + h63
+    h77 = h33 + h37
+    h78 = -h30 - h46
+    h79 = -h42 - h55
+    h80 = h29 + h63
+    h81 = -h36 - h50
+    h82 = h41 + h57
+    h83 = h44 + h62
+    h84 = -h39 - h61
+    h85 = h34 + h64
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(45)
+    out[0] = h14
+    out[1] = h15
+    out[2] = h16
+    out[3] = h19
+    out[4] = h20
+    out[5] = h21
+    out[6] = h22
+    out[7] = h23
+    out[8] = h24
+    out[9] = h47
+    out[10] = h48
+    out[11] = h49
+    out[12] = h58
+    out[13] = h59
+    out[14] = h60
+    out[15] = h65
+    out[16] = h66
+    out[17] = h67
+    out[18] = h68
+    out[19] = h69
+    out[20] = h70
+    out[21] = h71
+    out[22] = h72
+    out[23] = h73
+    out[24] = h74
+    out[25] = h75
+    out[26] = h76
+    out[27] = h77
+    out[28] = h78
+    out[29] = h79
+    out[30] = h80
+    out[31] = h81
+    out[32] = h82
+    out[33] = h83
+    out[34] = h84
+    out[35] = h85
+    out[36] = t1
+    out[37] = t2
+    out[38] = t3
+    out[39] = fx
+    out[40] = fy
+    out[41] = cx
+    out[42] = cy
+    out[43] = q0
+    out[44] = q1
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h14 = _F32(h[0])
+    h15 = _F32(h[1])
+    h16 = _F32(h[2])
+    h19 = _F32(h[3])
+    h20 = _F32(h[4])
+    h21 = _F32(h[5])
+    h22 = _F32(h[6])
+    h23 = _F32(h[7])
+    h24 = _F32(h[8])
+    h47 = _F32(h[9])
+    h48 = _F32(h[10])
+    h49 = _F32(h[11])
+    h58 = _F32(h[12])
+    h59 = _F32(h[13])
+    h60 = _F32(h[14])
+    h65 = _F32(h[15])
+    h66 = _F32(h[16])
+    h67 = _F32(h[17])
+    h68 = _F32(h[18])
+    h69 = _F32(h[19])
+    h70 = _F32(h[20])
+    h71 = _F32(h[21])
+    h72 = _F32(h[22])
+    h73 = _F32(h[23])
+    h74 = _F32(h[24])
+    h75 = _F32(h[25])
+    h76 = _F32(h[26])
+    h77 = _F32(h[27])
+    h78 = _F32(h[28])
+    h79 = _F32(h[29])
+    h80 = _F32(h[30])
+    h81 = _F32(h[31])
+    h82 = _F32(h[32])
+    h83 = _F32(h[33])
+    h84 = _F32(h[34])
+    h85 = _F32(h[35])
+    t1 = _F32(h[36])
+    t2 = _F32(h[37])
+    t3 = _F32(h[38])
+    fx = _F32(h[39])
+    fy = _F32(h[40])
+    cx = _F32(h[41])
+    cy = _F32(h[42])
+    q0 = _F32(h[43])
+    q1 = _F32(h[44])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    acc29 = 0.0
+    acc30 = 0.0
+    acc31 = 0.0
+    acc32 = 0.0
+    acc33 = 0.0
+    acc34 = 0.0
+    acc35 = 0.0
+    acc36 = 0.0
+    acc37 = 0.0
+    acc38 = 0.0
+    acc39 = 0.0
+    acc40 = 0.0
+    acc41 = 0.0
+    acc42 = 0.0
+    acc43 = 0.0
+    acc44 = 0.0
+    acc45 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h14 + Y * h15 + Z * h16 + t1
+        p1 = X * h19 + Y * h20 + Z * h21 + t3
+        p2 = _F32(1.0) / p1
+        p3 = fx * p2
+        p4 = X * h22 + Y * h23 + Z * h24 + t2
+        p5 = fy * p2
+        p6 = X * h47 + Y * h48 + Z * h49
+        p7 = _F32(1.0) / (p1 * p1)
+        p8 = fx * p0 * p7
+        p9 = X * h58 + Y * h59 + Z * h60
+        p10 = X * h65 + Y * h66 + Z * h67
+        p11 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+        j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+        j0 = j0_a + j0_b
+        j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+        j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+        j1 = j1_a + j1_b
+        j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+        j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+        j2 = j2_a + j2_b
+        j3 = g_x * p3
+        j4 = g_y * p5
+        j5 = -g_x * p8 - g_y * p11
+        j6 = I_ref * q0
+        j7 = _F32(-1.0)
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        wj6 = wt * _F64(j6)
+        wj7 = wt * _F64(j7)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj0 * _F64(j6)
+        acc7 += wj0 * _F64(j7)
+        acc8 += wj1 * _F64(j1)
+        acc9 += wj1 * _F64(j2)
+        acc10 += wj1 * _F64(j3)
+        acc11 += wj1 * _F64(j4)
+        acc12 += wj1 * _F64(j5)
+        acc13 += wj1 * _F64(j6)
+        acc14 += wj1 * _F64(j7)
+        acc15 += wj2 * _F64(j2)
+        acc16 += wj2 * _F64(j3)
+        acc17 += wj2 * _F64(j4)
+        acc18 += wj2 * _F64(j5)
+        acc19 += wj2 * _F64(j6)
+        acc20 += wj2 * _F64(j7)
+        acc21 += wj3 * _F64(j3)
+        acc22 += wj3 * _F64(j4)
+        acc23 += wj3 * _F64(j5)
+        acc24 += wj3 * _F64(j6)
+        acc25 += wj3 * _F64(j7)
+        acc26 += wj4 * _F64(j4)
+        acc27 += wj4 * _F64(j5)
+        acc28 += wj4 * _F64(j6)
+        acc29 += wj4 * _F64(j7)
+        acc30 += wj5 * _F64(j5)
+        acc31 += wj5 * _F64(j6)
+        acc32 += wj5 * _F64(j7)
+        acc33 += wj6 * _F64(j6)
+        acc34 += wj6 * _F64(j7)
+        acc35 += wj7 * _F64(j7)
+        acc36 += wj0 * _F64(res)
+        acc37 += wj1 * _F64(res)
+        acc38 += wj2 * _F64(res)
+        acc39 += wj3 * _F64(res)
+        acc40 += wj4 * _F64(res)
+        acc41 += wj5 * _F64(res)
+        acc42 += wj6 * _F64(res)
+        acc43 += wj7 * _F64(res)
+        acc44 += rho
+        acc45 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = acc29
+    shared[6, tid] = acc30
+    shared[7, tid] = acc31
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc32
+    shared[1, tid] = acc33
+    shared[2, tid] = acc34
+    shared[3, tid] = acc35
+    shared[4, tid] = acc36
+    shared[5, tid] = acc37
+    shared[6, tid] = acc38
+    shared[7, tid] = acc39
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc40
+    shared[1, tid] = acc41
+    shared[2, tid] = acc42
+    shared[3, tid] = acc43
+    shared[4, tid] = acc44
+    shared[5, tid] = acc45
+    shared[6, tid] = _F64(n_behind)
+    shared[7, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    h14 = _F64(h[0])
+    h15 = _F64(h[1])
+    h16 = _F64(h[2])
+    h19 = _F64(h[3])
+    h20 = _F64(h[4])
+    h21 = _F64(h[5])
+    h22 = _F64(h[6])
+    h23 = _F64(h[7])
+    h24 = _F64(h[8])
+    h47 = _F64(h[9])
+    h48 = _F64(h[10])
+    h49 = _F64(h[11])
+    h58 = _F64(h[12])
+    h59 = _F64(h[13])
+    h60 = _F64(h[14])
+    h65 = _F64(h[15])
+    h66 = _F64(h[16])
+    h67 = _F64(h[17])
+    h68 = _F64(h[18])
+    h69 = _F64(h[19])
+    h70 = _F64(h[20])
+    h71 = _F64(h[21])
+    h72 = _F64(h[22])
+    h73 = _F64(h[23])
+    h74 = _F64(h[24])
+    h75 = _F64(h[25])
+    h76 = _F64(h[26])
+    h77 = _F64(h[27])
+    h78 = _F64(h[28])
+    h79 = _F64(h[29])
+    h80 = _F64(h[30])
+    h81 = _F64(h[31])
+    h82 = _F64(h[32])
+    h83 = _F64(h[33])
+    h84 = _F64(h[34])
+    h85 = _F64(h[35])
+    t1 = _F64(h[36])
+    t2 = _F64(h[37])
+    t3 = _F64(h[38])
+    fx = _F64(h[39])
+    fy = _F64(h[40])
+    cx = _F64(h[41])
+    cy = _F64(h[42])
+    q0 = _F64(h[43])
+    q1 = _F64(h[44])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    acc0 = 0.0
+    acc1 = 0.0
+    acc2 = 0.0
+    acc3 = 0.0
+    acc4 = 0.0
+    acc5 = 0.0
+    acc6 = 0.0
+    acc7 = 0.0
+    acc8 = 0.0
+    acc9 = 0.0
+    acc10 = 0.0
+    acc11 = 0.0
+    acc12 = 0.0
+    acc13 = 0.0
+    acc14 = 0.0
+    acc15 = 0.0
+    acc16 = 0.0
+    acc17 = 0.0
+    acc18 = 0.0
+    acc19 = 0.0
+    acc20 = 0.0
+    acc21 = 0.0
+    acc22 = 0.0
+    acc23 = 0.0
+    acc24 = 0.0
+    acc25 = 0.0
+    acc26 = 0.0
+    acc27 = 0.0
+    acc28 = 0.0
+    acc29 = 0.0
+    acc30 = 0.0
+    acc31 = 0.0
+    acc32 = 0.0
+    acc33 = 0.0
+    acc34 = 0.0
+    acc35 = 0.0
+    acc36 = 0.0
+    acc37 = 0.0
+    acc38 = 0.0
+    acc39 = 0.0
+    acc40 = 0.0
+    acc41 = 0.0
+    acc42 = 0.0
+    acc43 = 0.0
+    acc44 = 0.0
+    acc45 = 0.0
+    n_behind = 0
+    n_outside = 0
+    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h14 + Y * h15 + Z * h16 + t1
+        p1 = X * h19 + Y * h20 + Z * h21 + t3
+        p2 = _F64(1.0) / p1
+        p3 = fx * p2
+        p4 = X * h22 + Y * h23 + Z * h24 + t2
+        p5 = fy * p2
+        p6 = X * h47 + Y * h48 + Z * h49
+        p7 = _F64(1.0) / (p1 * p1)
+        p8 = fx * p0 * p7
+        p9 = X * h58 + Y * h59 + Z * h60
+        p10 = X * h65 + Y * h66 + Z * h67
+        p11 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            n_behind += 1
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            n_outside += 1
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+        j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+        j0 = j0_a + j0_b
+        j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+        j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+        j1 = j1_a + j1_b
+        j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+        j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+        j2 = j2_a + j2_b
+        j3 = g_x * p3
+        j4 = g_y * p5
+        j5 = -g_x * p8 - g_y * p11
+        j6 = I_ref * q0
+        j7 = _F64(-1.0)
+        wt, rho = _robust(_F64(res), loss_id, loss_scale)
+        wj0 = wt * _F64(j0)
+        wj1 = wt * _F64(j1)
+        wj2 = wt * _F64(j2)
+        wj3 = wt * _F64(j3)
+        wj4 = wt * _F64(j4)
+        wj5 = wt * _F64(j5)
+        wj6 = wt * _F64(j6)
+        wj7 = wt * _F64(j7)
+        acc0 += wj0 * _F64(j0)
+        acc1 += wj0 * _F64(j1)
+        acc2 += wj0 * _F64(j2)
+        acc3 += wj0 * _F64(j3)
+        acc4 += wj0 * _F64(j4)
+        acc5 += wj0 * _F64(j5)
+        acc6 += wj0 * _F64(j6)
+        acc7 += wj0 * _F64(j7)
+        acc8 += wj1 * _F64(j1)
+        acc9 += wj1 * _F64(j2)
+        acc10 += wj1 * _F64(j3)
+        acc11 += wj1 * _F64(j4)
+        acc12 += wj1 * _F64(j5)
+        acc13 += wj1 * _F64(j6)
+        acc14 += wj1 * _F64(j7)
+        acc15 += wj2 * _F64(j2)
+        acc16 += wj2 * _F64(j3)
+        acc17 += wj2 * _F64(j4)
+        acc18 += wj2 * _F64(j5)
+        acc19 += wj2 * _F64(j6)
+        acc20 += wj2 * _F64(j7)
+        acc21 += wj3 * _F64(j3)
+        acc22 += wj3 * _F64(j4)
+        acc23 += wj3 * _F64(j5)
+        acc24 += wj3 * _F64(j6)
+        acc25 += wj3 * _F64(j7)
+        acc26 += wj4 * _F64(j4)
+        acc27 += wj4 * _F64(j5)
+        acc28 += wj4 * _F64(j6)
+        acc29 += wj4 * _F64(j7)
+        acc30 += wj5 * _F64(j5)
+        acc31 += wj5 * _F64(j6)
+        acc32 += wj5 * _F64(j7)
+        acc33 += wj6 * _F64(j6)
+        acc34 += wj6 * _F64(j7)
+        acc35 += wj7 * _F64(j7)
+        acc36 += wj0 * _F64(res)
+        acc37 += wj1 * _F64(res)
+        acc38 += wj2 * _F64(res)
+        acc39 += wj3 * _F64(res)
+        acc40 += wj4 * _F64(res)
+        acc41 += wj5 * _F64(res)
+        acc42 += wj6 * _F64(res)
+        acc43 += wj7 * _F64(res)
+        acc44 += rho
+        acc45 += 1.0
+    shared[0, tid] = acc0
+    shared[1, tid] = acc1
+    shared[2, tid] = acc2
+    shared[3, tid] = acc3
+    shared[4, tid] = acc4
+    shared[5, tid] = acc5
+    shared[6, tid] = acc6
+    shared[7, tid] = acc7
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc8
+    shared[1, tid] = acc9
+    shared[2, tid] = acc10
+    shared[3, tid] = acc11
+    shared[4, tid] = acc12
+    shared[5, tid] = acc13
+    shared[6, tid] = acc14
+    shared[7, tid] = acc15
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc16
+    shared[1, tid] = acc17
+    shared[2, tid] = acc18
+    shared[3, tid] = acc19
+    shared[4, tid] = acc20
+    shared[5, tid] = acc21
+    shared[6, tid] = acc22
+    shared[7, tid] = acc23
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc24
+    shared[1, tid] = acc25
+    shared[2, tid] = acc26
+    shared[3, tid] = acc27
+    shared[4, tid] = acc28
+    shared[5, tid] = acc29
+    shared[6, tid] = acc30
+    shared[7, tid] = acc31
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc32
+    shared[1, tid] = acc33
+    shared[2, tid] = acc34
+    shared[3, tid] = acc35
+    shared[4, tid] = acc36
+    shared[5, tid] = acc37
+    shared[6, tid] = acc38
+    shared[7, tid] = acc39
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
+    cuda.syncthreads()
+    shared[0, tid] = acc40
+    shared[1, tid] = acc41
+    shared[2, tid] = acc42
+    shared[3, tid] = acc43
+    shared[4, tid] = acc44
+    shared[5, tid] = acc45
+    shared[6, tid] = _F64(n_behind)
+    shared[7, tid] = _F64(n_outside)
+    cuda.syncthreads()
+    step = THREADS_PER_BLOCK // 2
+    while step > 0:
+        if tid < step:
+            for k in range(8):
+                shared[k, tid] += shared[k, tid + step]
+        cuda.syncthreads()
+        step //= 2
+    if tid < 8:
+        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
+    cuda.syncthreads()
+
+
+@njit(cache=True)
+def _hoist_residuals(params, constants):
+    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r1 * r1
+    h1 = r2 * r2
+    h2 = r3 * r3
+    h3 = h0 + h1 + h2
+    h4 = _phi1(h3)
+    h5 = h4 * r2
+    h6 = _phi2(h3)
+    h7 = h6 * r3
+    h8 = h7 * r1
+    h9 = h4 * r1
+    h10 = h0 * h6
+    h11 = h1 * h6 - 1.0
+    h12 = -h5 + h8
+    h13 = h7 * r2 + h9
+    h14 = -h10 - h11
+    h15 = h2 * h6
+    h16 = h4 * r3
+    h17 = h6 * r1 * r2
+    h18 = -h11 - h15
+    h19 = -h16 + h17
+    h20 = h5 + h8
+    h21 = h16 + h17
+    h22 = -h10 - h15 + 1.0
+    h23 = h6 * r2 * r3 - h9
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(18)
+    out[0] = h12
+    out[1] = h13
+    out[2] = h14
+    out[3] = h18
+    out[4] = h19
+    out[5] = h20
+    out[6] = h21
+    out[7] = h22
+    out[8] = h23
+    out[9] = t1
+    out[10] = t2
+    out[11] = t3
+    out[12] = fx
+    out[13] = fy
+    out[14] = cx
+    out[15] = cy
+    out[16] = q0
+    out[17] = q1
+    return out
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residuals_f32(h, points, iref, tgt, resid):
+    h12 = _F32(h[0])
+    h13 = _F32(h[1])
+    h14 = _F32(h[2])
+    h18 = _F32(h[3])
+    h19 = _F32(h[4])
+    h20 = _F32(h[5])
+    h21 = _F32(h[6])
+    h22 = _F32(h[7])
+    h23 = _F32(h[8])
+    t1 = _F32(h[9])
+    t2 = _F32(h[10])
+    t3 = _F32(h[11])
+    fx = _F32(h[12])
+    fy = _F32(h[13])
+    cx = _F32(h[14])
+    cy = _F32(h[15])
+    q0 = _F32(h[16])
+    q1 = _F32(h[17])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h12 + Y * h13 + Z * h14 + t3
+        p1 = _F32(1.0) / p0
+        u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+        v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+        if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residuals_f64(h, points, iref, tgt, resid):
+    h12 = _F64(h[0])
+    h13 = _F64(h[1])
+    h14 = _F64(h[2])
+    h18 = _F64(h[3])
+    h19 = _F64(h[4])
+    h20 = _F64(h[5])
+    h21 = _F64(h[6])
+    h22 = _F64(h[7])
+    h23 = _F64(h[8])
+    t1 = _F64(h[9])
+    t2 = _F64(h[10])
+    t3 = _F64(h[11])
+    fx = _F64(h[12])
+    fy = _F64(h[13])
+    cx = _F64(h[14])
+    cy = _F64(h[15])
+    q0 = _F64(h[16])
+    q1 = _F64(h[17])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * h12 + Y * h13 + Z * h14 + t3
+        p1 = _F64(1.0) / p0
+        u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+        v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+        if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+def _grid(n):
+    return max(1, min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, MAX_BLOCKS))
+
+
+def _launch(kernel32, kernel64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream):
+    acc = cuda.to_device(np.zeros(size), stream=stream) if out is None else out
+    kernel = kernel32 if points.dtype == np.float32 else kernel64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, loss_id, loss_scale, acc)
+    return acc.copy_to_host(stream=stream) if out is None else acc
+
+
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_6); with ``out`` (zeroed device array) it stays on the device."""
+    h = cuda.to_device(_hoist_normal_equations(params, constants), stream=stream)
+    size = ACCUMULATORS_6["size"]
+    k32, k64 = _normal_equations_f32, _normal_equations_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
+    h = cuda.to_device(_hoist_normal_equations_brightness(params, constants), stream=stream)
+    size = ACCUMULATORS_8["size"]
+    k32, k64 = _normal_equations_brightness_f32, _normal_equations_brightness_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def residuals(params, constants, points, iref, tgt, resid, stream=0):
+    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
+    h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
+    kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)

@@ -1,0 +1,1096 @@
+# --------------------------------------------------------------------------------------------------
+# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
+# generator: jacgen 0.1.0   target: cpu
+# source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
+# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
+# content hash: sha256:928b49a35bdd774947057a27497fc321
+# warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
+# --------------------------------------------------------------------------------------------------
+"""Fused photometric kernels of the ``se3`` warp for the Numba CPU target."""
+
+import math
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+MODEL = "se3"
+TARGET = "cpu"
+COMPOSITIONAL = True
+PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
+CONSTANTS = ("fx", "fy", "cx", "cy", "m00", "m01", "m02", "m03", "m10", "m11", "m12", "m13", "m20", "m21", "m22", "m23")
+LOSSES = ("l2", "huber", "tukey", "cauchy")
+ACCUMULATORS_6 = {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31}
+ACCUMULATORS_8 = {"H": 0, "g": 36, "cost": 44, "n_used": 45, "n_behind": 46, "n_outside": 47, "size": 48}
+_F32 = np.float32
+_F64 = np.float64
+FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
+
+
+@njit(cache=True, inline="always")
+def _robust(r, loss_id, k):
+    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
+    if loss_id == 0:
+        return 1.0, 0.5 * r * r
+    a = abs(r)
+    if loss_id == 1:
+        if a <= k:
+            return 1.0, 0.5 * r * r
+        return k / a, k * (a - 0.5 * k)
+    if loss_id == 2:
+        if a >= k:
+            return 0.0, k * k / 6.0
+        u = 1.0 - (r / k) * (r / k)
+        return u * u, k * k / 6.0 * (1.0 - u * u * u)
+    z = (r / k) * (r / k)
+    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+
+
+@njit(cache=True)
+def _hoist_normal_equations(params, constants):
+    """Parameter-only terms of ``warp_jacobian_at_zero`` (float64, once per call)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    out = np.empty(16)
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+    return out
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial):
+    fx = _F32(h[0])
+    fy = _F32(h[1])
+    cx = _F32(h[2])
+    cy = _F32(h[3])
+    m00 = _F32(h[4])
+    m01 = _F32(h[5])
+    m02 = _F32(h[6])
+    m03 = _F32(h[7])
+    m10 = _F32(h[8])
+    m11 = _F32(h[9])
+    m12 = _F32(h[10])
+    m13 = _F32(h[11])
+    m20 = _F32(h[12])
+    m21 = _F32(h[13])
+    m22 = _F32(h[14])
+    m23 = _F32(h[15])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    n_chunks = partial.shape[0]
+    for chunk in prange(n_chunks):
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+                n_outside += 1
+                continue
+            x0 = min(int(u), width - 2)
+            y0 = min(int(v), height - 2)
+            ax = u - x0
+            ay = v - y0
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+            I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+            g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+            g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+            g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+            g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            wt, rho = _robust(_F64(res), loss_id, loss_scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[chunk, 0] = acc0
+        partial[chunk, 1] = acc1
+        partial[chunk, 2] = acc2
+        partial[chunk, 3] = acc3
+        partial[chunk, 4] = acc4
+        partial[chunk, 5] = acc5
+        partial[chunk, 6] = acc6
+        partial[chunk, 7] = acc7
+        partial[chunk, 8] = acc8
+        partial[chunk, 9] = acc9
+        partial[chunk, 10] = acc10
+        partial[chunk, 11] = acc11
+        partial[chunk, 12] = acc12
+        partial[chunk, 13] = acc13
+        partial[chunk, 14] = acc14
+        partial[chunk, 15] = acc15
+        partial[chunk, 16] = acc16
+        partial[chunk, 17] = acc17
+        partial[chunk, 18] = acc18
+        partial[chunk, 19] = acc19
+        partial[chunk, 20] = acc20
+        partial[chunk, 21] = acc21
+        partial[chunk, 22] = acc22
+        partial[chunk, 23] = acc23
+        partial[chunk, 24] = acc24
+        partial[chunk, 25] = acc25
+        partial[chunk, 26] = acc26
+        partial[chunk, 27] = acc27
+        partial[chunk, 28] = acc28
+        partial[chunk, 29] = n_behind
+        partial[chunk, 30] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
+    fx = _F64(h[0])
+    fy = _F64(h[1])
+    cx = _F64(h[2])
+    cy = _F64(h[3])
+    m00 = _F64(h[4])
+    m01 = _F64(h[5])
+    m02 = _F64(h[6])
+    m03 = _F64(h[7])
+    m10 = _F64(h[8])
+    m11 = _F64(h[9])
+    m12 = _F64(h[10])
+    m13 = _F64(h[11])
+    m20 = _F64(h[12])
+    m21 = _F64(h[13])
+    m22 = _F64(h[14])
+    m23 = _F64(h[15])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    n_chunks = partial.shape[0]
+    for chunk in prange(n_chunks):
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+                n_outside += 1
+                continue
+            x0 = min(int(u), width - 2)
+            y0 = min(int(v), height - 2)
+            ax = u - x0
+            ay = v - y0
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+            I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+            g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+            g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+            g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+            g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            wt, rho = _robust(_F64(res), loss_id, loss_scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[chunk, 0] = acc0
+        partial[chunk, 1] = acc1
+        partial[chunk, 2] = acc2
+        partial[chunk, 3] = acc3
+        partial[chunk, 4] = acc4
+        partial[chunk, 5] = acc5
+        partial[chunk, 6] = acc6
+        partial[chunk, 7] = acc7
+        partial[chunk, 8] = acc8
+        partial[chunk, 9] = acc9
+        partial[chunk, 10] = acc10
+        partial[chunk, 11] = acc11
+        partial[chunk, 12] = acc12
+        partial[chunk, 13] = acc13
+        partial[chunk, 14] = acc14
+        partial[chunk, 15] = acc15
+        partial[chunk, 16] = acc16
+        partial[chunk, 17] = acc17
+        partial[chunk, 18] = acc18
+        partial[chunk, 19] = acc19
+        partial[chunk, 20] = acc20
+        partial[chunk, 21] = acc21
+        partial[chunk, 22] = acc22
+        partial[chunk, 23] = acc23
+        partial[chunk, 24] = acc24
+        partial[chunk, 25] = acc25
+        partial[chunk, 26] = acc26
+        partial[chunk, 27] = acc27
+        partial[chunk, 28] = acc28
+        partial[chunk, 29] = n_behind
+        partial[chunk, 30] = n_outside
+
+
+@njit(cache=True)
+def _hoist_normal_equations_brightness(params, constants):
+    """Parameter-only terms of ``warp_jacobian_at_zero`` (float64, once per call)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(18)
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+    out[16] = q0
+    out[17] = q1
+    return out
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, partial):
+    fx = _F32(h[0])
+    fy = _F32(h[1])
+    cx = _F32(h[2])
+    cy = _F32(h[3])
+    m00 = _F32(h[4])
+    m01 = _F32(h[5])
+    m02 = _F32(h[6])
+    m03 = _F32(h[7])
+    m10 = _F32(h[8])
+    m11 = _F32(h[9])
+    m12 = _F32(h[10])
+    m13 = _F32(h[11])
+    m20 = _F32(h[12])
+    m21 = _F32(h[13])
+    m22 = _F32(h[14])
+    m23 = _F32(h[15])
+    q0 = _F32(h[16])
+    q1 = _F32(h[17])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    n_chunks = partial.shape[0]
+    for chunk in prange(n_chunks):
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+                n_outside += 1
+                continue
+            x0 = min(int(u), width - 2)
+            y0 = min(int(v), height - 2)
+            ax = u - x0
+            ay = v - y0
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+            I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+            g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+            g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+            g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+            g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            j6 = I_ref * q0
+            j7 = _F32(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, loss_scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[chunk, 0] = acc0
+        partial[chunk, 1] = acc1
+        partial[chunk, 2] = acc2
+        partial[chunk, 3] = acc3
+        partial[chunk, 4] = acc4
+        partial[chunk, 5] = acc5
+        partial[chunk, 6] = acc6
+        partial[chunk, 7] = acc7
+        partial[chunk, 8] = acc8
+        partial[chunk, 9] = acc9
+        partial[chunk, 10] = acc10
+        partial[chunk, 11] = acc11
+        partial[chunk, 12] = acc12
+        partial[chunk, 13] = acc13
+        partial[chunk, 14] = acc14
+        partial[chunk, 15] = acc15
+        partial[chunk, 16] = acc16
+        partial[chunk, 17] = acc17
+        partial[chunk, 18] = acc18
+        partial[chunk, 19] = acc19
+        partial[chunk, 20] = acc20
+        partial[chunk, 21] = acc21
+        partial[chunk, 22] = acc22
+        partial[chunk, 23] = acc23
+        partial[chunk, 24] = acc24
+        partial[chunk, 25] = acc25
+        partial[chunk, 26] = acc26
+        partial[chunk, 27] = acc27
+        partial[chunk, 28] = acc28
+        partial[chunk, 29] = acc29
+        partial[chunk, 30] = acc30
+        partial[chunk, 31] = acc31
+        partial[chunk, 32] = acc32
+        partial[chunk, 33] = acc33
+        partial[chunk, 34] = acc34
+        partial[chunk, 35] = acc35
+        partial[chunk, 36] = acc36
+        partial[chunk, 37] = acc37
+        partial[chunk, 38] = acc38
+        partial[chunk, 39] = acc39
+        partial[chunk, 40] = acc40
+        partial[chunk, 41] = acc41
+        partial[chunk, 42] = acc42
+        partial[chunk, 43] = acc43
+        partial[chunk, 44] = acc44
+        partial[chunk, 45] = acc45
+        partial[chunk, 46] = n_behind
+        partial[chunk, 47] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
+    fx = _F64(h[0])
+    fy = _F64(h[1])
+    cx = _F64(h[2])
+    cy = _F64(h[3])
+    m00 = _F64(h[4])
+    m01 = _F64(h[5])
+    m02 = _F64(h[6])
+    m03 = _F64(h[7])
+    m10 = _F64(h[8])
+    m11 = _F64(h[9])
+    m12 = _F64(h[10])
+    m13 = _F64(h[11])
+    m20 = _F64(h[12])
+    m21 = _F64(h[13])
+    m22 = _F64(h[14])
+    m23 = _F64(h[15])
+    q0 = _F64(h[16])
+    q1 = _F64(h[17])
+    n = points.shape[0]
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    n_chunks = partial.shape[0]
+    for chunk in prange(n_chunks):
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+                n_outside += 1
+                continue
+            x0 = min(int(u), width - 2)
+            y0 = min(int(v), height - 2)
+            ax = u - x0
+            ay = v - y0
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+            I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+            g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
+            g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
+            g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
+            g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            j6 = I_ref * q0
+            j7 = _F64(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, loss_scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[chunk, 0] = acc0
+        partial[chunk, 1] = acc1
+        partial[chunk, 2] = acc2
+        partial[chunk, 3] = acc3
+        partial[chunk, 4] = acc4
+        partial[chunk, 5] = acc5
+        partial[chunk, 6] = acc6
+        partial[chunk, 7] = acc7
+        partial[chunk, 8] = acc8
+        partial[chunk, 9] = acc9
+        partial[chunk, 10] = acc10
+        partial[chunk, 11] = acc11
+        partial[chunk, 12] = acc12
+        partial[chunk, 13] = acc13
+        partial[chunk, 14] = acc14
+        partial[chunk, 15] = acc15
+        partial[chunk, 16] = acc16
+        partial[chunk, 17] = acc17
+        partial[chunk, 18] = acc18
+        partial[chunk, 19] = acc19
+        partial[chunk, 20] = acc20
+        partial[chunk, 21] = acc21
+        partial[chunk, 22] = acc22
+        partial[chunk, 23] = acc23
+        partial[chunk, 24] = acc24
+        partial[chunk, 25] = acc25
+        partial[chunk, 26] = acc26
+        partial[chunk, 27] = acc27
+        partial[chunk, 28] = acc28
+        partial[chunk, 29] = acc29
+        partial[chunk, 30] = acc30
+        partial[chunk, 31] = acc31
+        partial[chunk, 32] = acc32
+        partial[chunk, 33] = acc33
+        partial[chunk, 34] = acc34
+        partial[chunk, 35] = acc35
+        partial[chunk, 36] = acc36
+        partial[chunk, 37] = acc37
+        partial[chunk, 38] = acc38
+        partial[chunk, 39] = acc39
+        partial[chunk, 40] = acc40
+        partial[chunk, 41] = acc41
+        partial[chunk, 42] = acc42
+        partial[chunk, 43] = acc43
+        partial[chunk, 44] = acc44
+        partial[chunk, 45] = acc45
+        partial[chunk, 46] = n_behind
+        partial[chunk, 47] = n_outside
+
+
+@njit(cache=True)
+def _hoist_residuals(params, constants):
+    """Parameter-only terms of ``warp_at_zero`` (float64, once per call)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    a = params[6]
+    b = params[7]
+    q0 = -math.exp(a)
+    q1 = -b
+    out = np.empty(18)
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+    out[16] = q0
+    out[17] = q1
+    return out
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _residuals_f32(h, points, iref, tgt, resid):
+    fx = _F32(h[0])
+    fy = _F32(h[1])
+    cx = _F32(h[2])
+    cy = _F32(h[3])
+    m00 = _F32(h[4])
+    m01 = _F32(h[5])
+    m02 = _F32(h[6])
+    m03 = _F32(h[7])
+    m10 = _F32(h[8])
+    m11 = _F32(h[9])
+    m12 = _F32(h[10])
+    m13 = _F32(h[11])
+    m20 = _F32(h[12])
+    m21 = _F32(h[13])
+    m22 = _F32(h[14])
+    m23 = _F32(h[15])
+    q0 = _F32(h[16])
+    q1 = _F32(h[17])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in prange(points.shape[0]):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * m20 + Y * m21 + Z * m22 + m23
+        p1 = _F32(1.0) / p0
+        u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
+        v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+        if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+        w01 = ax * (_F32(1.0) - ay)
+        w10 = (_F32(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _residuals_f64(h, points, iref, tgt, resid):
+    fx = _F64(h[0])
+    fy = _F64(h[1])
+    cx = _F64(h[2])
+    cy = _F64(h[3])
+    m00 = _F64(h[4])
+    m01 = _F64(h[5])
+    m02 = _F64(h[6])
+    m03 = _F64(h[7])
+    m10 = _F64(h[8])
+    m11 = _F64(h[9])
+    m12 = _F64(h[10])
+    m13 = _F64(h[11])
+    m20 = _F64(h[12])
+    m21 = _F64(h[13])
+    m22 = _F64(h[14])
+    m23 = _F64(h[15])
+    q0 = _F64(h[16])
+    q1 = _F64(h[17])
+    height = tgt.shape[0]
+    width = tgt.shape[1]
+    for i in prange(points.shape[0]):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * m20 + Y * m21 + Z * m22 + m23
+        p1 = _F64(1.0) / p0
+        u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
+        v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+        if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+            continue
+        x0 = min(int(u), width - 2)
+        y0 = min(int(v), height - 2)
+        ax = u - x0
+        ay = v - y0
+        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+        w01 = ax * (_F64(1.0) - ay)
+        w10 = (_F64(1.0) - ax) * ay
+        w11 = ax * ay
+        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
+        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_ref = iref[i]
+        res = I_ref * q0 + I_t + q1
+        resid[i] = res
+
+
+def _chunks(n):
+    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+
+
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale):
+    """Accumulator vector (see ACCUMULATORS_6) of the photometric normal equations, no brightness."""
+    h = _hoist_normal_equations(params, constants)
+    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_6["size"]))
+    if points.dtype == np.float32:
+        _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
+    else:
+        _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
+    return partial.sum(axis=0)
+
+
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale):
+    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
+    h = _hoist_normal_equations_brightness(params, constants)
+    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_8["size"]))
+    if points.dtype == np.float32:
+        _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
+    else:
+        _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
+    return partial.sum(axis=0)
+
+
+def residuals(params, constants, points, iref, tgt, resid):
+    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
+    h = _hoist_residuals(params, constants)
+    if points.dtype == np.float32:
+        _residuals_f32(h, points, iref, tgt, resid)
+    else:
+        _residuals_f64(h, points, iref, tgt, resid)

@@ -1,0 +1,380 @@
+"""Render the fused photometric kernels of a model (``generated/<model>_align_<target>.py``).
+
+One point's work is the same text on both targets: warp and Jacobian (from the model's IR), a
+bilinear sample of the stacked target ``(I, gx, gy)``, the residual, the Jacobian row, the robust
+weight, and the upper triangle of ``H = J^T W J``, ``g = J^T W r``, the cost and the counts into
+float64 scalar accumulators. The targets differ only in how points are distributed (CPU: ``prange``
+over chunks; CUDA: a grid-stride loop) and how accumulators are combined (CPU: per-chunk partial
+rows summed on the host; CUDA: a shared-memory block reduction and one atomic add per block).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sympy as sp
+
+from . import __version__
+from .backends import Backend
+from .codegen import _hoist_function, _packed_symbols, _phi_helper, _py
+from .derive import KernelIR
+from .model import WarpModel
+from .photometric import PhotometricIR, derive_photometric
+from .printer import print_expr
+from .special import phi_orders
+
+ROBUST_LOSSES = ("l2", "huber", "tukey", "cauchy")
+"""Loss ids, in the order the kernels number them."""
+
+CUDA_THREADS = 256
+CUDA_REDUCE_WIDTH = 8
+
+
+def accumulator_layout(n_params: int) -> dict[str, int]:
+    """Offsets in the accumulator vector: H upper triangle (row-major), g, cost and counts."""
+    n_h = n_params * (n_params + 1) // 2
+    return {
+        "H": 0,
+        "g": n_h,
+        "cost": n_h + n_params,
+        "n_used": n_h + n_params + 1,
+        "n_behind": n_h + n_params + 2,
+        "n_outside": n_h + n_params + 3,
+        "size": n_h + n_params + 4,
+    }
+
+
+ROBUST_HELPER = '''
+{decorator}
+def _robust(r, loss_id, k):
+    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
+    if loss_id == 0:
+        return 1.0, 0.5 * r * r
+    a = abs(r)
+    if loss_id == 1:
+        if a <= k:
+            return 1.0, 0.5 * r * r
+        return k / a, k * (a - 0.5 * k)
+    if loss_id == 2:
+        if a >= k:
+            return 0.0, k * k / 6.0
+        u = 1.0 - (r / k) * (r / k)
+        return u * u, k * k / 6.0 * (1.0 - u * u * u)
+    z = (r / k) * (r / k)
+    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+'''
+
+
+LINE_LIMIT = 116
+
+
+def assign_lines(name: str, expr: sp.Expr, pr, ind: str) -> list[str]:
+    """``name = expr`` split into partial sums/products so that no line exceeds the formatter's limit."""
+    text = f"{ind}{name} = {pr(expr)}"
+    if len(text) <= LINE_LIMIT or not isinstance(expr, (sp.Add, sp.Mul)) or len(expr.args) < 2:
+        return [text]
+    half = len(expr.args) // 2
+    left, right = expr.func(*expr.args[:half]), expr.func(*expr.args[half:])
+    op = "+" if isinstance(expr, sp.Add) else "*"
+    return [
+        *assign_lines(f"{name}_a", left, pr, ind),
+        *assign_lines(f"{name}_b", right, pr, ind),
+        f"{ind}{name} = {name}_a {op} {name}_b",
+    ]
+
+
+def _hoist_with_brightness(ir: PhotometricIR, warp: KernelIR, packed: list[sp.Symbol], name: str) -> str:
+    """Hoist function: the warp's hoisted terms plus ``exp(a)``-type brightness terms."""
+    text = _hoist_function(warp, [s for s in packed if s not in {q for q, _ in ir.extra_hoisted}])
+    text = text.replace(f"def _hoist_{warp.kind}(", f"def _hoist_{name}(")
+    if not ir.extra_hoisted:
+        return text
+    n_warp = len(ir.model.params)
+    head, tail = text.split("    out = np.empty(", 1)
+    lines = [f"    a = params[{n_warp}]", f"    b = params[{n_warp + 1}]"]
+    lines += [f"    {s} = {print_expr(e)}" for s, e in ir.extra_hoisted]
+    tail_lines = ("    out = np.empty(" + tail).splitlines()
+    tail_lines[0] = f"    out = np.empty({len(packed)})"
+    offset = len(packed) - len(ir.extra_hoisted)
+    tail_lines[-1:-1] = [f"    out[{offset + k}] = {s}" for k, (s, _) in enumerate(ir.extra_hoisted)]
+    return head + "\n".join(lines) + "\n" + "\n".join(tail_lines) + "\n"
+
+
+def _point_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str, accumulate: bool) -> list[str]:
+    """Statements for point ``i``; ``continue`` skips a rejected point."""
+    m = ir.model
+    w = ir.warp if accumulate else ir.warp_only
+    pr = lambda e: print_expr(e, typed=cast, phi_prefix=phi_prefix)  # noqa: E731
+    lines = [f"{ind}{x} = points[i, {k}]" for k, x in enumerate(m.point)]
+    for s, e in w.per_point:
+        lines += assign_lines(str(s), e, pr, ind)
+    depth = f"{pr(w.valid)} > {cast}(0.0) and " if w.valid is not None else ""
+    lines += [
+        f"{ind}u = {pr(w.outputs[0])}",
+        f"{ind}v = {pr(w.outputs[1])}",
+        f"{ind}if not ({depth}math.isfinite(u) and math.isfinite(v)):",
+        f"{ind}    n_behind += 1",
+        f"{ind}    continue",
+        f"{ind}if not (u >= {cast}(0.0) and v >= {cast}(0.0) and u <= width - 1 and v <= height - 1):",
+        f"{ind}    n_outside += 1",
+        f"{ind}    continue",
+        f"{ind}x0 = min(int(u), width - 2)",
+        f"{ind}y0 = min(int(v), height - 2)",
+        f"{ind}ax = u - x0",
+        f"{ind}ay = v - y0",
+        f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
+        f"{ind}w01 = ax * ({cast}(1.0) - ay)",
+        f"{ind}w10 = ({cast}(1.0) - ax) * ay",
+        f"{ind}w11 = ax * ay",
+    ]
+    for c, name in enumerate(("I_t", "g_x", "g_y") if accumulate else ("I_t",)):
+        lines += [
+            f"{ind}{name} = w00 * tgt[y0, x0, {c}] + w01 * tgt[y0, x0 + 1, {c}]",
+            f"{ind}{name} += w10 * tgt[y0 + 1, x0, {c}] + w11 * tgt[y0 + 1, x0 + 1, {c}]",
+        ]
+    lines.append(f"{ind}I_ref = iref[i]")
+    lines.append(f"{ind}res = {pr(ir.residual)}")
+    if not accumulate:
+        return lines
+    for k, e in enumerate(ir.rows):
+        lines += assign_lines(f"j{k}", e, pr, ind)
+    lines.append(f"{ind}wt, rho = _robust(_F64(res), loss_id, loss_scale)")
+    lines += [f"{ind}wj{k} = wt * _F64(j{k})" for k in range(ir.n_params)]
+    lines += [f"{ind}acc{k} += {e}" for k, e in enumerate(_accumulator_exprs(ir.n_params))]
+    return lines
+
+
+def _accumulator_exprs(n: int) -> list[str]:
+    """Float64 quantities summed over used points: H upper triangle, g, cost, count."""
+    exprs = [f"wj{a} * _F64(j{b})" for a in range(n) for b in range(a, n)]
+    exprs += [f"wj{a} * _F64(res)" for a in range(n)]
+    return exprs + ["rho", "1.0"]
+
+
+def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+    cast = f"_{dtype.upper()}"
+    n_acc = accumulator_layout(ir.n_params)["size"]
+    lines = [
+        backend.kernel_decorator,
+        f"def _{ir.kind}_{dtype}(h, points, iref, tgt, loss_id, loss_scale, partial):",
+    ]
+    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
+    lines += [
+        "    n = points.shape[0]",
+        "    height = tgt.shape[0]",
+        "    width = tgt.shape[1]",
+        "    n_chunks = partial.shape[0]",
+        "    for chunk in prange(n_chunks):",
+    ]
+    ind = "        "
+    lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
+    lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
+    lines += [f"{ind}for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):"]
+    lines += _point_body(ir, cast, "_phi", ind + "    ", accumulate=True)
+    lines += [f"{ind}partial[chunk, {k}] = acc{k}" for k in range(n_acc - 2)]
+    lines += [
+        f"{ind}partial[chunk, {n_acc - 2}] = n_behind",
+        f"{ind}partial[chunk, {n_acc - 1}] = n_outside",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cuda_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+    cast = f"_{dtype.upper()}"
+    n_acc = accumulator_layout(ir.n_params)["size"]
+    lines = [
+        backend.kernel_decorator,
+        f"def _{ir.kind}_{dtype}(h, points, iref, tgt, loss_id, loss_scale, out):",
+        f"    shared = cuda.shared.array(({CUDA_REDUCE_WIDTH}, THREADS_PER_BLOCK), dtype=float64)",
+        "    tid = cuda.threadIdx.x",
+    ]
+    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
+    lines += [
+        "    n = points.shape[0]",
+        "    height = tgt.shape[0]",
+        "    width = tgt.shape[1]",
+    ]
+    lines += [f"    acc{k} = 0.0" for k in range(n_acc - 2)]
+    lines += ["    n_behind = 0", "    n_outside = 0"]
+    lines += ["    for i in range(cuda.grid(1), n, cuda.gridsize(1)):"]
+    lines += _point_body(ir, cast, "_phi_dev", "        ", accumulate=True)
+    values = [f"acc{k}" for k in range(n_acc - 2)] + ["_F64(n_behind)", "_F64(n_outside)"]
+    for start in range(0, n_acc, CUDA_REDUCE_WIDTH):
+        group = values[start : start + CUDA_REDUCE_WIDTH]
+        lines += [f"    shared[{k}, tid] = {v}" for k, v in enumerate(group)]
+        lines += [
+            "    cuda.syncthreads()",
+            "    step = THREADS_PER_BLOCK // 2",
+            "    while step > 0:",
+            "        if tid < step:",
+            f"            for k in range({len(group)}):",
+            "                shared[k, tid] += shared[k, tid + step]",
+            "        cuda.syncthreads()",
+            "        step //= 2",
+            f"    if tid < {len(group)}:",
+            f"        cuda.atomic.add(out, {start} + tid, shared[tid, 0])",
+            "    cuda.syncthreads()",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _residual_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+    cast = f"_{dtype.upper()}"
+    phi_prefix = "_phi" if backend.name == "cpu" else "_phi_dev"
+    if backend.name == "cpu":
+        decorator, loop = backend.kernel_decorator, "    for i in prange(points.shape[0]):"
+    else:
+        decorator, loop = (
+            backend.kernel_decorator,
+            "    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):",
+        )
+    lines = [decorator, f"def _residuals_{dtype}(h, points, iref, tgt, resid):"]
+    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
+    lines += ["    height = tgt.shape[0]", "    width = tgt.shape[1]", loop]
+    lines += ["        resid[i] = math.nan"]
+    body = _point_body(ir, cast, phi_prefix, "        ", accumulate=False)
+    # the residual kernel only flags rejected points (NaN); it keeps no counts
+    body = [line for line in body if "n_behind += 1" not in line and "n_outside += 1" not in line]
+    lines += body + ["        resid[i] = res"]
+    return "\n".join(lines) + "\n"
+
+
+CPU_LAUNCHERS = '''
+def _chunks(n):
+    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+
+
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale):
+    """Accumulator vector (see ACCUMULATORS_6) of the photometric normal equations, no brightness."""
+    h = _hoist_normal_equations(params, constants)
+    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_6["size"]))
+    if points.dtype == np.float32:
+        _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
+    else:
+        _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
+    return partial.sum(axis=0)
+
+
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale):
+    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
+    h = _hoist_normal_equations_brightness(params, constants)
+    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_8["size"]))
+    if points.dtype == np.float32:
+        _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
+    else:
+        _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
+    return partial.sum(axis=0)
+
+
+def residuals(params, constants, points, iref, tgt, resid):
+    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
+    h = _hoist_residuals(params, constants)
+    if points.dtype == np.float32:
+        _residuals_f32(h, points, iref, tgt, resid)
+    else:
+        _residuals_f64(h, points, iref, tgt, resid)
+'''
+
+CUDA_LAUNCHERS = '''
+def _grid(n):
+    return max(1, min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, MAX_BLOCKS))
+
+
+def _launch(kernel32, kernel64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream):
+    acc = cuda.to_device(np.zeros(size), stream=stream) if out is None else out
+    kernel = kernel32 if points.dtype == np.float32 else kernel64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, loss_id, loss_scale, acc)
+    return acc.copy_to_host(stream=stream) if out is None else acc
+
+
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_6); with ``out`` (zeroed device array) it stays on the device."""
+    h = cuda.to_device(_hoist_normal_equations(params, constants), stream=stream)
+    size = ACCUMULATORS_6["size"]
+    k32, k64 = _normal_equations_f32, _normal_equations_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
+    h = cuda.to_device(_hoist_normal_equations_brightness(params, constants), stream=stream)
+    size = ACCUMULATORS_8["size"]
+    k32, k64 = _normal_equations_brightness_f32, _normal_equations_brightness_f64
+    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
+
+
+def residuals(params, constants, points, iref, tgt, resid, stream=0):
+    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
+    h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
+    kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
+    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)
+'''
+
+
+def render_align_module(model: WarpModel, backend: Backend) -> str:
+    """Source of ``<model>_align_<target>.py``: fused normal-equation and residual kernels."""
+    irs = [derive_photometric(model, brightness) for brightness in (False, True)]
+    base = irs[0].model
+    parts: list[str] = []
+    header = (
+        f'"""Fused photometric kernels of the ``{model.name}`` warp for the Numba {backend.name.upper()} target."""\n'
+    )
+    if backend.name == "cpu":
+        imports = "import math\n\nimport numba\nimport numpy as np\nfrom numba import njit, prange\n"
+    else:
+        imports = "import math\n\nimport numpy as np\nfrom numba import cuda, float64, njit\n"
+    consts = [
+        f"MODEL = {_py(model.name)}",
+        f"TARGET = {_py(backend.name)}",
+        f"COMPOSITIONAL = {irs[0].compositional!r}",
+        f"PARAMS = {_py(tuple(map(str, model.params)))}",
+        f"CONSTANTS = {_py(tuple(map(str, base.constants)))}",
+        f"LOSSES = {_py(ROBUST_LOSSES)}",
+        f"ACCUMULATORS_6 = {accumulator_layout(irs[0].n_params)!r}".replace("'", '"'),
+        f"ACCUMULATORS_8 = {accumulator_layout(irs[1].n_params)!r}".replace("'", '"'),
+        "_F32 = np.float32",
+        "_F64 = np.float64",
+    ]
+    if backend.name == "cpu":
+        consts.append('FASTMATH = {"contract", "arcp", "nsz", "reassoc"}')
+    else:
+        consts += [f"THREADS_PER_BLOCK = {CUDA_THREADS}", "MAX_BLOCKS = 4096"]
+    parts.append(header + "\n" + imports + "\n" + "\n".join(consts) + "\n")
+    hoisted = [e for ir in irs for _, e in (*ir.warp.hoisted, *ir.extra_hoisted)]
+    point = [e for ir in irs for _, e in ir.warp.per_point] + [e for ir in irs for e in ir.rows]
+    for n in phi_orders(hoisted):
+        parts.append(_phi_helper(n, "@njit(cache=True)", "_phi"))
+    for n in phi_orders(point):
+        if backend.name == "cpu" and n in phi_orders(hoisted):
+            continue
+        parts.append(_phi_helper(n, backend.device_decorator, "_phi" if backend.name == "cpu" else "_phi_dev"))
+    parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
+    kernel = _cpu_kernel if backend.name == "cpu" else _cuda_kernel
+    for ir in irs:
+        packed = _packed_symbols(ir.warp) + [s for s, _ in ir.extra_hoisted]
+        parts.append(_hoist_with_brightness(ir, ir.warp, packed, ir.kind))
+        for dtype in ("f32", "f64"):
+            parts.append(kernel(ir, packed, dtype, backend))
+        if ir.brightness:
+            packed = _packed_symbols(ir.warp_only) + [s for s, _ in ir.extra_hoisted]
+            parts.append(_hoist_with_brightness(ir, ir.warp_only, packed, "residuals"))
+            for dtype in ("f32", "f64"):
+                parts.append(_residual_kernel(ir, packed, dtype, backend))
+    parts.append((CPU_LAUNCHERS if backend.name == "cpu" else CUDA_LAUNCHERS).strip("\n") + "\n")
+    body = "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+    content_hash = hashlib.sha256(body.encode()).hexdigest()[:32]
+    rule = "# " + "-" * 98
+    ops = irs[0].warp.ops
+    banner = [
+        rule,
+        "# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.",
+        f"# generator: jacgen {__version__}   target: {backend.name}",
+        f"# source model: {model.name} (symbolic hash {model.source_hash()})"
+        + (", composed with the current pose (forward compositional)" if irs[0].compositional else ""),
+        "# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators",
+        f"# content hash: sha256:{content_hash}",
+        f"# warp part (sympy count_ops): before cse {ops.before_cse}, after cse {ops.after_cse},"
+        f" hoisted {ops.hoisted}, per point {ops.per_point}",
+        rule,
+    ]
+    return "\n".join(banner) + "\n" + body

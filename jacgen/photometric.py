@@ -1,0 +1,102 @@
+"""Symbolic side of the fused photometric kernels (warp + sample + residual + normal equations).
+
+The residual of a reference point ``X`` with intensity ``I_ref`` is
+
+    r = I_tgt(W(X; p)) - (exp(a) * I_ref + b)
+
+with the optional brightness pair ``(a, b)``. Its Jacobian row follows from the warp Jacobian by
+the chain rule, ``dr/dp = gx * du/dp + gy * dv/dp`` with the target's image gradient ``(gx, gy)``
+sampled at ``W(X; p)``, and ``dr/da``, ``dr/db`` by Sympy. Compositional models (those with a zero
+specialisation, such as ``se3``) are first composed with the current pose ``T`` (12 constants
+``m00 .. m23``): the kernel differentiates ``W(exp(xi) T X)`` at ``xi = 0``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .derive import KernelIR, _Hoister, derive
+from .model import WarpModel, fresh_prefix
+
+POSE_SYMBOLS = tuple(sp.Symbol(f"m{r}{c}", real=True) for r in range(3) for c in range(4))
+
+
+@dataclass
+class PhotometricIR:
+    """Fused-kernel program: the warp part plus residual and Jacobian-row expressions."""
+
+    model: WarpModel  # the warp actually differentiated (composed with the pose if compositional)
+    warp: KernelIR
+    warp_only: KernelIR  # outputs without the Jacobian, for the residual kernel
+    compositional: bool
+    brightness: bool
+    residual: sp.Expr  # in terms of I_t (sampled), I_ref, hoisted brightness terms
+    rows: list[sp.Expr]  # one per solved parameter
+    extra_hoisted: list[tuple[sp.Symbol, sp.Expr]]
+    n_params: int  # columns of the normal equations
+
+    @property
+    def kind(self) -> str:
+        """Kernel name."""
+        return "normal_equations_brightness" if self.brightness else "normal_equations"
+
+
+SAMPLED = sp.symbols("I_t g_x g_y", real=True)
+I_REF = sp.Symbol("I_ref", real=True)
+BRIGHTNESS = sp.symbols("a b", real=True)
+
+
+def composed_model(model: WarpModel) -> WarpModel:
+    """``model`` applied to points first moved by a pose ``T = [m00..m23]`` (3x4, row-major)."""
+    if len(model.point) != 3:
+        raise ValueError("compositional fused kernels need 3-D points")
+    X = sp.Matrix(model.point)
+    T = sp.Matrix(3, 4, POSE_SYMBOLS)
+    moved = T[:, :3] * X + T[:, 3]
+    sub = dict(zip(model.point, moved, strict=True))
+    return WarpModel(
+        name=f"{model.name}_composed",
+        params=model.params,
+        point=model.point,
+        constants=(*model.constants, *POSE_SYMBOLS),
+        outputs=tuple(o.xreplace(sub) for o in model.outputs),
+        valid=None if model.valid is None else model.valid.xreplace(sub),
+        positive_constants=model.positive_constants,
+        zero_specialisation=True,
+        description=f"{model.description} (composed with the current pose)",
+        output_names=model.output_names,
+    )
+
+
+def derive_photometric(model: WarpModel, brightness: bool) -> PhotometricIR:
+    """Derive the fused kernel of ``model`` (2 outputs ``u, v``), with or without brightness."""
+    if len(model.outputs) != 2:
+        raise ValueError("photometric kernels need a warp with two outputs (u, v)")
+    compositional = model.zero_specialisation
+    warp_model = composed_model(model) if compositional else model
+    warp = derive(warp_model, "warp_jacobian_at_zero" if compositional else "warp_jacobian")
+    warp_only = derive(warp_model, "warp_at_zero" if compositional else "warp")
+    I_t, gx, gy = SAMPLED
+    a, b = BRIGHTNESS
+    residual = I_t - (sp.exp(a) * I_REF + b) if brightness else I_t - I_REF
+    rows = [gx * warp.jacobian[0][k] + gy * warp.jacobian[1][k] for k in range(len(model.params))]
+    extra: list[tuple[sp.Symbol, sp.Expr]] = []
+    if brightness:
+        hoist = _Hoister({a, b}, fresh_prefix(warp_model.symbol_names() | {s.name for s, _ in warp.hoisted}, "q"))
+        photometric_rows = [sp.diff(residual, a), sp.diff(residual, b)]
+        residual = hoist.extract(residual)
+        rows += [hoist.extract(r) for r in photometric_rows]
+        extra = hoist.assignments
+    return PhotometricIR(
+        model=warp_model,
+        warp=warp,
+        warp_only=warp_only,
+        compositional=compositional,
+        brightness=brightness,
+        residual=residual,
+        rows=rows,
+        extra_hoisted=extra,
+        n_params=len(model.params) + (2 if brightness else 0),
+    )

@@ -1,0 +1,158 @@
+"""Levenberg-Marquardt / Gauss-Newton iterations on one pyramid level."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+
+from .kernels import NormalEquations
+from .result import Status
+
+MIN_POINTS = 12
+
+
+@dataclass
+class LMOptions:
+    """Stopping and damping settings (flat, as in ``scipy.optimize``)."""
+
+    method: str = "lm"
+    max_iters: int = 30
+    xtol: float = 1e-6
+    ftol: float = 1e-6
+    lambda_init: float = 1e-4
+    lambda_max: float = 1e10
+    min_points: int = MIN_POINTS
+
+
+@dataclass
+class LMOutcome:
+    """State and history of one level's run."""
+
+    state: object
+    ne: NormalEquations
+    status: Status
+    iterations: int
+    cost_history: list[float]
+    lambda_history: list[float]
+
+
+def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
+    """``(H + lam diag(H)) d = -g`` by Cholesky; ``None`` if not positive definite."""
+    A = H + lam * np.diag(np.diag(H))
+    try:
+        c, lower = scipy.linalg.cho_factor(A, check_finite=True)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    d = scipy.linalg.cho_solve((c, lower), -g)
+    return d if np.all(np.isfinite(d)) else None
+
+
+def is_singular(H: np.ndarray) -> bool:
+    """Numerically rank-deficient (scaled condition number above 1e12) or non-finite."""
+    if not np.all(np.isfinite(H)):
+        return True
+    d = np.sqrt(np.clip(np.diag(H), 0.0, None))
+    if np.any(d <= 0.0):
+        return True
+    S = H / np.outer(d, d)
+    w = np.linalg.eigvalsh(S)
+    return w[0] <= 1e-12 * w[-1]
+
+
+def run_lm(
+    state,
+    evaluate: Callable[[object], NormalEquations],
+    update: Callable[[object, np.ndarray], object],
+    free: np.ndarray,
+    norm: Callable[[object], float],
+    options: LMOptions,
+    callback: Callable | None = None,
+) -> LMOutcome:
+    """Minimise the robust photometric cost from ``state``.
+
+    ``evaluate(state)`` runs the fused kernel, ``update(state, delta)`` applies a full-length
+    step (zeros at fixed parameters), ``free`` is the boolean mask of solved parameters and
+    ``norm(state)`` the size of the estimate for the relative step test. A step that raises the
+    mean cost is rejected and never applied; the best state seen is returned.
+    """
+    ne = evaluate(state)
+    history, lambdas = [ne.mean_cost], []
+    if ne.n_used < options.min_points:
+        return LMOutcome(state, ne, Status.TOO_FEW_POINTS, 0, history, lambdas)
+    if not math.isfinite(ne.cost):
+        return LMOutcome(state, ne, Status.DIVERGED, 0, history, lambdas)
+    Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+    if is_singular(Hf):
+        return LMOutcome(state, ne, Status.SINGULAR, 0, history, lambdas)
+    gn = options.method == "gn"
+    lam, nu = (0.0 if gn else options.lambda_init), 2.0
+    status = Status.MAX_ITERATIONS
+    it = 0
+    while it < options.max_iters:
+        it += 1
+        d = solve_damped(Hf, gf, lam)
+        if d is None:
+            if gn:
+                status = Status.SINGULAR
+                break
+            lam, nu = max(lam, 1e-8) * nu, nu * 2.0
+            if lam > options.lambda_max:
+                status = Status.SINGULAR
+                break
+            continue
+        delta = np.zeros(free.size)
+        delta[free] = d
+        candidate = update(state, delta)
+        ne_new = evaluate(candidate)
+        n_ok = ne_new.n_used >= max(options.min_points, ne.n_used // 4)
+        new_cost = ne_new.mean_cost
+        if n_ok and math.isfinite(new_cost) and new_cost <= ne.mean_cost:
+            predicted = 0.5 * float(d @ (lam * np.diag(Hf) * d - gf)) / max(ne.n_used, 1)
+            actual = ne.mean_cost - new_cost
+            rho = actual / predicted if predicted > 0 else 0.0
+            rel_change = actual / max(ne.mean_cost, 1e-300)
+            step_small = np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state))
+            state, ne = candidate, ne_new
+            history.append(new_cost)
+            lambdas.append(lam)
+            if callback is not None:
+                callback(state, ne)
+            if not gn:
+                lam *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
+                nu = 2.0
+            Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+            if step_small:
+                status = Status.CONVERGED_STEP
+                break
+            if rel_change < options.ftol:
+                status = Status.CONVERGED_COST
+                break
+        else:
+            if gn:
+                # undamped GN: halve the step until it is accepted or negligible
+                shrink = 0.5
+                while shrink > 1e-3:
+                    cand = update(state, delta * shrink)
+                    ne_try = evaluate(cand)
+                    if ne_try.n_used >= options.min_points and ne_try.mean_cost <= ne.mean_cost:
+                        state, ne = cand, ne_try
+                        history.append(ne.mean_cost)
+                        Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+                        break
+                    shrink *= 0.5
+                else:
+                    status = Status.CONVERGED_COST
+                    break
+                continue
+            lam, nu = max(lam, 1e-8) * nu, nu * 2.0
+            if lam > options.lambda_max:
+                status = Status.CONVERGED_COST
+                break
+            if np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state)):
+                status = Status.CONVERGED_STEP
+                break
+    return LMOutcome(state, ne, status, it, history, lambdas)
