@@ -1,0 +1,143 @@
+"""Smoke test of the benchmark suites at tiny sizes: they run, report the reference row, and the numbers make sense.
+
+Peers that are not installed (torch, jax, open3d, opencv) are skipped by the suites themselves; the
+NumPy / Sympy / Numba contenders always run. The full runs are not part of CI.
+"""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import align_suite, harness, jacobian, normal_equations, torus
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+OURS = "generated Numba CPU (jacgen.warp_jacobian)"
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def test_harness_alternates_and_takes_ratios():
+    calls = []
+    contenders = [
+        harness.Contender("ours", lambda: lambda: calls.append("a"), baseline=True),
+        harness.Contender("peer", lambda: lambda: calls.append("b")),
+        harness.Contender("absent", lambda: (_ for _ in ()).throw(harness.Skip("x not installed"))),
+    ]
+    t = harness.time_contenders(contenders, repeats=7, warmup=1, settle_s=0.0)
+    assert [x.status for x in t] == ["ok", "ok", "skipped"]
+    assert len(t[0].times_s) == len(t[1].times_s) == 7
+    assert t[0].ratio == pytest.approx(1.0)
+    assert math.isfinite(t[1].ratio) and t[1].ratio > 0
+    assert "x not installed" in t[2].note
+    assert calls[:2] == ["a", "b"]  # first calls, then alternating rounds
+    table = harness.timing_table(t)
+    assert "**ours**" in table and "skipped: x not installed" in table
+
+
+def test_cli_jacobian_smoke_writes_markdown_json_png(tmp_path):
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "jacobian", "--smoke", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert OURS in res.stdout
+    md = (tmp_path / "jacobian.md").read_text()
+    assert "| **" + OURS + "** |" in md
+    assert "Machine:" in md and "Versions:" in md and "0.15 s" in md
+    data = json.loads((tmp_path / "jacobian.json").read_text())  # strict JSON (no NaN)
+    assert data["environment"]["logical_cpus"] >= 1
+    rows = data["results"][0]["timings"]
+    ours = next(r for r in rows if r["name"] == OURS)
+    assert ours["status"] == "ok" and ours["ratio_to_baseline"] == pytest.approx(1.0)
+    assert len(ours["times_s"]) >= 7
+    for r in rows:
+        if r["status"] == "ok":
+            assert r["median_s"] > 0 and math.isfinite(r["ratio_to_baseline"])
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        assert (tmp_path / "jacobian.png").stat().st_size > 1000
+
+
+@pytest.fixture(scope="module")
+def jacobian_result():
+    return jacobian.run(smoke=True, log=_quiet)
+
+
+def test_jacobian_correctness_columns(jacobian_result):
+    by = {(r["dtype"], t.name): t for r in jacobian_result["results"] for t in r["_t"]}
+    for dtype, tol_lambdify, tol_fd in (("float64", 1e-12, 1e-7), ("float32", 1e-5, 1e-2)):
+        ours = by[(dtype, OURS)]
+        assert ours.status == "ok" and ours.median_s > 0
+        lam = by[(dtype, "sympy.lambdify(cse=True), NumPy")]
+        fd = by[(dtype, "NumPy central differences")]
+        assert lam.status == fd.status == "ok"
+        assert lam.checks["max_rel_dev_J"] < tol_lambdify
+        assert fd.checks["max_rel_dev_J"] < tol_fd
+        assert math.isfinite(lam.ratio) and math.isfinite(fd.ratio)
+        assert by[(dtype, "generated Numba CPU, preallocated outputs")].checks["max_rel_dev_J"] < 1e-5
+    zero = jacobian_result["extras"]["nan_at_zero_rotation"]
+    assert zero["float64"][OURS] == "no" and zero["float32"][OURS] == "no"
+    assert zero["float64"]["sympy.lambdify(cse=True), NumPy"] == "J and uv"  # textbook sin(t)/t at t = 0
+    md = jacobian.markdown(jacobian_result, "# header\n")
+    assert OURS in md and "NaN at zero rotation" in md
+
+
+def test_normal_equations_peers_agree_with_ours():
+    res = normal_equations.run(smoke=True, log=_quiet)
+    for r in res["results"]:
+        ts = {t.name: t for t in r["_t"]}
+        numpy_peer = ts["NumPy (lambdify Jacobian, fancy-index sampling)"]
+        assert numpy_peer.status == "ok"
+        tol = 1e-9 if r["dtype"] == "float64" else 1e-3
+        assert numpy_peer.checks["rel_dev_H"] < tol and numpy_peer.checks["rel_dev_g"] < tol
+        assert numpy_peer.checks["n_used"] == numpy_peer.checks["n_used_ref"]
+        ours = r["_t"][0]
+        if ours.status == "ok":
+            assert ours.ratio == pytest.approx(1.0)
+            assert math.isfinite(numpy_peer.ratio)
+            assert r["roofline"]["bytes_per_point"] > 0 and r["roofline"]["flops_per_point"] > 50
+        else:
+            assert ours.status == "pending"
+    assert res["bandwidth"]["numba_parallel_GBps"] > 0.1
+
+
+def test_align_smoke_on_shared_data():
+    if not align_suite.find_datasets(DATA):
+        pytest.skip(f"no */pairs.csv under {DATA}")
+    res = align_suite.run(smoke=True, data=DATA, log=_quiet)
+    summ = align_suite.summary(res)
+    ours = summ[0]
+    if ours["status"] == "pending":
+        pytest.skip("solver.align not importable yet")
+    assert ours["status"] == "ok" and ours["ratio"] == pytest.approx(1.0)
+    assert ours["success_rate"] > 0.5  # gap-1 pairs: centimetre / degree level
+    md = align_suite.markdown(res, "# header\n")
+    assert "ours: solver.align" in md and "identity (no motion)" in md
+
+
+def test_align_skips_cleanly_without_data(tmp_path):
+    res = align_suite.run(smoke=True, data=tmp_path, log=_quiet)
+    assert res["skipped"] and "Skipped" in align_suite.markdown(res, "")
+
+
+def test_torus_smoke():
+    res = torus.run(smoke=True, log=_quiet)
+    if res.get("skipped"):
+        pytest.skip(res["skipped"])
+    summ = torus.summary(res)
+    assert summ[0]["status"] == "ok" and summ[0]["converged"] == 1.0
+    assert np.isfinite(summ[0]["median_final_err_deg"])
