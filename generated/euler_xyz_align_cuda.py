@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 48b17aea5a9a526b)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:d9f688d0c9fa0440306fd74c6aa75245
+# content hash: sha256:c289a140ad51c9ecc1d3d6082daeaee4
 # warp part (sympy count_ops): before cse 962, after cse 112, hoisted 30, per point 82
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` warp for the Numba CUDA target."""
@@ -34,13 +34,11 @@ def _robust(r, loss_id, k):
         return 1.0, 0.5 * r * r
     a = abs(r)
     if loss_id == 1:
-        if a <= k:
-            return 1.0, 0.5 * r * r
-        return k / a, k * (a - 0.5 * k)
+        # written as selects, not branches: the inlier/outlier split is unpredictable per point
+        m = max(a, k)
+        return k / m, 0.5 * r * r if a <= k else k * (a - 0.5 * k)
     if loss_id == 2:
-        if a >= k:
-            return 0.0, k * k / 6.0
-        u = 1.0 - (r / k) * (r / k)
+        u = max(1.0 - (r / k) * (r / k), 0.0)
         return u * u, k * k / 6.0 * (1.0 - u * u * u)
     z = (r / k) * (r / k)
     return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
@@ -215,13 +213,13 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -452,13 +450,13 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -786,13 +784,13 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1102,13 +1100,13 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1393,12 +1391,12 @@ def _residuals_f32(h, points, iref, tgt, resid):
         v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1445,12 +1443,12 @@ def _residuals_f64(h, points, iref, tgt, resid):
         v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:188daa5237d41a0c4f5b7a1af5e1ed57
+# content hash: sha256:1ba09f907fd3c561a25076b341e13bd7
 # warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CUDA target."""
@@ -34,13 +34,11 @@ def _robust(r, loss_id, k):
         return 1.0, 0.5 * r * r
     a = abs(r)
     if loss_id == 1:
-        if a <= k:
-            return 1.0, 0.5 * r * r
-        return k / a, k * (a - 0.5 * k)
+        # written as selects, not branches: the inlier/outlier split is unpredictable per point
+        m = max(a, k)
+        return k / m, 0.5 * r * r if a <= k else k * (a - 0.5 * k)
     if loss_id == 2:
-        if a >= k:
-            return 0.0, k * k / 6.0
-        u = 1.0 - (r / k) * (r / k)
+        u = max(1.0 - (r / k) * (r / k), 0.0)
         return u * u, k * k / 6.0 * (1.0 - u * u * u)
     z = (r / k) * (r / k)
     return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
@@ -159,13 +157,13 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -371,13 +369,13 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -647,13 +645,13 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -938,13 +936,13 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             n_outside += 1
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1214,12 +1212,12 @@ def _residuals_f32(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
         if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F32(x0)
+        ay = v - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1264,12 +1262,12 @@ def _residuals_f64(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
         if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= width - 1 and v <= height - 1):
+        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
             continue
         x0 = min(int(u), width - 2)
         y0 = min(int(v), height - 2)
-        ax = u - x0
-        ay = v - y0
+        ax = u - _F64(x0)
+        ay = v - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay

@@ -52,13 +52,11 @@ def _robust(r, loss_id, k):
         return 1.0, 0.5 * r * r
     a = abs(r)
     if loss_id == 1:
-        if a <= k:
-            return 1.0, 0.5 * r * r
-        return k / a, k * (a - 0.5 * k)
+        # written as selects, not branches: the inlier/outlier split is unpredictable per point
+        m = max(a, k)
+        return k / m, 0.5 * r * r if a <= k else k * (a - 0.5 * k)
     if loss_id == 2:
-        if a >= k:
-            return 0.0, k * k / 6.0
-        u = 1.0 - (r / k) * (r / k)
+        u = max(1.0 - (r / k) * (r / k), 0.0)
         return u * u, k * k / 6.0 * (1.0 - u * u * u)
     z = (r / k) * (r / k)
     return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
@@ -115,13 +113,13 @@ def _point_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str, accumul
         f"{ind}if not ({depth}math.isfinite(u) and math.isfinite(v)):",
         f"{ind}    n_behind += 1",
         f"{ind}    continue",
-        f"{ind}if not (u >= {cast}(0.0) and v >= {cast}(0.0) and u <= width - 1 and v <= height - 1):",
+        f"{ind}if not (u >= {cast}(0.0) and v >= {cast}(0.0) and u <= {cast}(width - 1) and v <= {cast}(height - 1)):",
         f"{ind}    n_outside += 1",
         f"{ind}    continue",
         f"{ind}x0 = min(int(u), width - 2)",
         f"{ind}y0 = min(int(v), height - 2)",
-        f"{ind}ax = u - x0",
-        f"{ind}ay = v - y0",
+        f"{ind}ax = u - {cast}(x0)",
+        f"{ind}ay = v - {cast}(y0)",
         f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
         f"{ind}w01 = ax * ({cast}(1.0) - ay)",
         f"{ind}w10 = ({cast}(1.0) - ax) * ay",

@@ -19,6 +19,7 @@ Taylor series for ``s <= SERIES_THRESHOLD`` and the recurrence above it.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import sympy as sp
@@ -64,9 +65,10 @@ class Phi(sp.Function):
         return value.evalf(prec)
 
 
-def phi_series_coefficients(n: int, terms: int = SERIES_TERMS) -> list[float]:
+@functools.cache
+def phi_series_coefficients(n: int, terms: int = SERIES_TERMS) -> tuple[float, ...]:
     """Coefficients ``c_k = (-1)**k / (2k + n)!`` of the Taylor series of ``phi_n`` in ``s``."""
-    return [(-1) ** k / math.factorial(2 * k + n) for k in range(terms)]
+    return tuple((-1) ** k / math.factorial(2 * k + n) for k in range(terms))
 
 
 def phi_reference(n: int, s: float) -> float:

@@ -11,7 +11,7 @@ import numpy as np
 from . import images, lie
 from .kernels import LOSSES, MODELS, align_module, normal_equations, residuals
 from .lm import LMOptions, run_lm
-from .points import backproject, select_pixels
+from .points import reference_points
 from .result import AlignResult, LevelReport, Status
 
 PARAM_NAMES = ("r1", "r2", "r3", "t1", "t2", "t3")
@@ -63,7 +63,12 @@ def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
     return mask
 
 
+MAD_SAMPLES = 20000
+"""The robust scale is estimated from at most about this many evenly strided residuals."""
+
+
 def _mad_scale(r: np.ndarray) -> float:
+    r = r[:: max(1, r.size // MAD_SAMPLES)]
     r = r[np.isfinite(r)]
     if r.size == 0:
         return 0.0
@@ -91,7 +96,7 @@ def align(
     target: str = "cpu",
     callback: Callable | None = None,
     xtol: float = 1e-6,
-    ftol: float = 1e-6,
+    ftol: float = 1e-4,
 ) -> AlignResult:
     """Estimate the camera motion ``T_tgt_from_ref`` between an RGB-D reference and a target image.
 
@@ -205,9 +210,7 @@ def align(
     for level in reversed(range(levels)):
         t_level = time.perf_counter()
         Kl = images.intrinsics_at_level(K, level)
-        rows, cols = select_pixels(ref_pyr[level], depth_pyr[level], (lo, hi), max_points)
-        points = np.ascontiguousarray(backproject(depth_pyr[level], Kl, rows, cols), dtype=np_dtype)
-        iref = np.ascontiguousarray(ref_pyr[level][rows, cols], dtype=np_dtype)
+        points, iref = reference_points(ref_pyr[level], depth_pyr[level], Kl, (lo, hi), max_points, np_dtype)
         tgt_stack = images.stack_with_gradients(tgt_pyr[level], np_dtype)
         if target == "cuda":
             from numba import cuda

@@ -14,22 +14,45 @@ from numba import njit, prange
 def to_gray(image, name: str) -> np.ndarray:
     """(H, W) float64 intensities from gray or RGB(A), uint8 scaled to [0, 1]; validates."""
     img = np.asarray(image)
-    if img.ndim == 3 and img.shape[2] in (3, 4):
-        scale = 1.0 / 255.0 if img.dtype == np.uint8 else 1.0
-        rgb = img[..., :3].astype(np.float64) * scale
-        img = rgb @ np.array([0.299, 0.587, 0.114])
-    elif img.ndim == 2:
-        img = img.astype(np.float64) / 255.0 if img.dtype == np.uint8 else img
-    else:
+    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
         raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {img.shape}")
-    if not np.issubdtype(img.dtype, np.number) or np.issubdtype(img.dtype, np.complexfloating):
+    if img.dtype == np.bool_ or not np.issubdtype(img.dtype, np.number) or np.issubdtype(img.dtype, np.complexfloating):
         raise ValueError(f"{name} must be numeric, got {img.dtype}")
-    img = img.astype(np.float64)
     if img.shape[0] < 8 or img.shape[1] < 8:
         raise ValueError(f"{name} is too small ({img.shape}); need at least 8x8 pixels")
-    if not np.isfinite(img).all():
-        raise ValueError(f"{name} contains {int((~np.isfinite(img)).sum())} NaN/inf pixels")
-    return img
+    scale = 1.0 / 255.0 if img.dtype == np.uint8 else 1.0
+    if img.ndim == 2:
+        gray = img.astype(np.float64) * scale if img.dtype == np.uint8 else img.astype(np.float64)
+    elif img.dtype in (np.uint8, np.float32, np.float64):
+        gray = np.empty(img.shape[:2])
+        _luma(img, scale, gray)
+    else:
+        gray = img[..., :3].astype(np.float64) @ np.array(LUMA)
+    n_bad = _count_non_finite(gray)
+    if n_bad:
+        raise ValueError(f"{name} contains {n_bad} NaN/inf pixels")
+    return gray
+
+
+LUMA = (0.299, 0.587, 0.114)
+"""ITU-R BT.601 weights of ``(R, G, B)``."""
+
+
+@njit(parallel=True, cache=True)
+def _luma(rgb, scale, out):
+    for y in prange(rgb.shape[0]):
+        for x in range(rgb.shape[1]):
+            out[y, x] = scale * (0.299 * rgb[y, x, 0] + 0.587 * rgb[y, x, 1] + 0.114 * rgb[y, x, 2])
+
+
+@njit(parallel=True, cache=True)
+def _count_non_finite(img):
+    n = 0
+    for y in prange(img.shape[0]):
+        for x in range(img.shape[1]):
+            if not np.isfinite(img[y, x]):
+                n += 1
+    return n
 
 
 def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
@@ -48,17 +71,25 @@ def downsample(img: np.ndarray) -> np.ndarray:
 
 def downsample_depth(depth: np.ndarray) -> np.ndarray:
     """2x2 mean of the valid (> 0) depths; 0 where a block has none or spans a depth edge (> 10 %)."""
-    h, w = depth.shape[0] // 2 * 2, depth.shape[1] // 2 * 2
-    blocks = np.stack([depth[0:h:2, 0:w:2], depth[1:h:2, 0:w:2], depth[0:h:2, 1:w:2], depth[1:h:2, 1:w:2]])
-    valid = blocks > 0
-    count = valid.sum(axis=0)
-    total = np.where(valid, blocks, 0.0).sum(axis=0)
-    mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-    hi = np.where(valid, blocks, -np.inf).max(axis=0)
-    lo = np.where(valid, blocks, np.inf).min(axis=0)
-    edge = (count > 0) & (hi - lo > 0.1 * mean)
-    mean[edge] = 0.0
-    return mean
+    out = np.empty((depth.shape[0] // 2, depth.shape[1] // 2))
+    _downsample_depth(np.asarray(depth, dtype=np.float64), out)
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _downsample_depth(depth, out):
+    for y in prange(out.shape[0]):
+        for x in range(out.shape[1]):
+            total, count, lo, hi = 0.0, 0, np.inf, -np.inf
+            for dy in range(2):
+                for dx in range(2):
+                    z = depth[2 * y + dy, 2 * x + dx]
+                    if z > 0:
+                        total += z
+                        count += 1
+                        lo, hi = min(lo, z), max(hi, z)
+            mean = total / count if count else 0.0
+            out[y, x] = 0.0 if count and hi - lo > 0.1 * mean else mean
 
 
 @njit(parallel=True, cache=True)

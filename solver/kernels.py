@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
@@ -38,12 +39,18 @@ class NormalEquations:
         return self.cost / self.n_used if self.n_used else float("inf")
 
 
+@functools.cache
+def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n)
+
+
 def unpack(acc: np.ndarray, n_params: int) -> NormalEquations:
     """Turn a kernel's accumulator vector into :class:`NormalEquations`."""
     n_h = n_params * (n_params + 1) // 2
-    H = np.zeros((n_params, n_params))
-    H[np.triu_indices(n_params)] = acc[:n_h]
-    H = H + np.triu(H, 1).T
+    rows, cols = _triu(n_params)
+    H = np.empty((n_params, n_params))
+    H[rows, cols] = acc[:n_h]
+    H[cols, rows] = acc[:n_h]
     g = np.array(acc[n_h : n_h + n_params])
     cost, n_used, n_behind, n_outside = acc[n_h + n_params : n_h + n_params + 4]
     return NormalEquations(H, g, float(cost), int(round(n_used)), int(round(n_behind)), int(round(n_outside)))

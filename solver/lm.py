@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 from .kernels import NormalEquations
 from .result import Status
@@ -43,12 +42,20 @@ class LMOutcome:
 def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
     """``(H + lam diag(H)) d = -g`` by Cholesky; ``None`` if not positive definite."""
     A = H + lam * np.diag(np.diag(H))
-    try:
-        c, lower = scipy.linalg.cho_factor(A, check_finite=True)
-    except (np.linalg.LinAlgError, ValueError):
+    if not (np.isfinite(A).all() and np.isfinite(g).all()):
         return None
-    d = scipy.linalg.cho_solve((c, lower), -g)
+    try:
+        np.linalg.cholesky(A)  # positive definiteness test; the solve below is as cheap at this size
+    except np.linalg.LinAlgError:
+        return None
+    d = np.linalg.solve(A, -g)
     return d if np.all(np.isfinite(d)) else None
+
+
+def _gauss_newton_gain(H: np.ndarray, g: np.ndarray) -> float:
+    """Cost decrease ``g^T H^-1 g / 2`` that the undamped quadratic model predicts (``inf`` if unsure)."""
+    d = solve_damped(H, g, 0.0)
+    return float("inf") if d is None else -0.5 * float(g @ d)
 
 
 def is_singular(H: np.ndarray) -> bool:
@@ -93,6 +100,10 @@ def run_lm(
     status = Status.MAX_ITERATIONS
     it = 0
     while it < options.max_iters:
+        if _gauss_newton_gain(Hf, gf) <= options.ftol * ne.cost:
+            # the undamped quadratic model promises less than ftol of the cost: nothing left to gain
+            status = Status.CONVERGED_COST
+            break
         it += 1
         d = solve_damped(Hf, gf, lam)
         if d is None:
@@ -108,10 +119,11 @@ def run_lm(
         delta[free] = d
         candidate = update(state, delta)
         ne_new = evaluate(candidate)
+        predicted_total = 0.5 * float(d @ (lam * np.diag(Hf) * d - gf))
         n_ok = ne_new.n_used >= max(options.min_points, ne.n_used // 4)
         new_cost = ne_new.mean_cost
         if n_ok and math.isfinite(new_cost) and new_cost <= ne.mean_cost:
-            predicted = 0.5 * float(d @ (lam * np.diag(Hf) * d - gf)) / max(ne.n_used, 1)
+            predicted = predicted_total / max(ne.n_used, 1)
             actual = ne.mean_cost - new_cost
             rho = actual / predicted if predicted > 0 else 0.0
             rel_change = actual / max(ne.mean_cost, 1e-300)
@@ -150,6 +162,10 @@ def run_lm(
                 continue
             lam, nu = max(lam, 1e-8) * nu, nu * 2.0
             if lam > options.lambda_max:
+                status = Status.CONVERGED_COST
+                break
+            if predicted_total <= options.ftol * ne.cost:
+                # a rejected step that promised less than ftol of the cost: the cost is at its floor
                 status = Status.CONVERGED_COST
                 break
             if np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state)):

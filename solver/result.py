@@ -28,7 +28,7 @@ class Status(enum.IntEnum):
         """One sentence for humans."""
         return {
             Status.CONVERGED_STEP: "converged: relative step below xtol",
-            Status.CONVERGED_COST: "converged: relative cost change below ftol",
+            Status.CONVERGED_COST: "converged: actual or predicted relative cost decrease below ftol",
             Status.MAX_ITERATIONS: "stopped: iteration limit reached before convergence",
             Status.TOO_FEW_POINTS: "failed: too few valid points (depth, image overlap or texture)",
             Status.SINGULAR: "failed: normal equations singular (parameters not observable)",
