@@ -25,6 +25,8 @@ class LMOptions:
     lambda_init: float = 1e-4
     lambda_max: float = 1e10
     min_points: int = MIN_POINTS
+    floor_factor: float = 10.0
+    """A rejected step that moves the cost by less than ``floor_factor * ftol`` (relative) ends the level."""
 
 
 @dataclass
@@ -164,8 +166,11 @@ def run_lm(
             if lam > options.lambda_max:
                 status = Status.CONVERGED_COST
                 break
-            if predicted_total <= options.ftol * ne.cost:
-                # a rejected step that promised less than ftol of the cost: the cost is at its floor
+            if predicted_total <= options.ftol * ne.cost or (
+                n_ok and abs(new_cost - ne.mean_cost) <= options.floor_factor * options.ftol * ne.mean_cost
+            ):
+                # a rejected step that promised less than ftol of the cost, or whose cost moved by
+                # less than floor_factor * ftol: the cost is at the floor set by interpolation noise
                 status = Status.CONVERGED_COST
                 break
             if np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state)):
