@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 48b17aea5a9a526b)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:ef899a46201df5f9e1e26cb7c7936ba5
+# content hash: sha256:0a78f4a96923e621621a087354c544c3
 # warp part (sympy count_ops): before cse 962, after cse 112, hoisted 30, per point 82
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` warp for the Numba CPU target."""
@@ -213,13 +213,15 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial):
             if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F32(x0)
-            ay = v - _F32(y0)
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
             w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
             w01 = ax * (_F32(1.0) - ay)
             w10 = (_F32(1.0) - ax) * ay
@@ -406,13 +408,15 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
             if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F64(x0)
-            ay = v - _F64(y0)
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
             w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
             w01 = ax * (_F64(1.0) - ay)
             w10 = (_F64(1.0) - ax) * ay
@@ -500,6 +504,398 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
         partial[chunk, 28] = acc28
         partial[chunk, 29] = n_behind
         partial[chunk, 30] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h0 = _F32(h[pair, 0])
+        h1 = _F32(h[pair, 1])
+        h2 = _F32(h[pair, 2])
+        h3 = _F32(h[pair, 3])
+        h4 = _F32(h[pair, 4])
+        h5 = _F32(h[pair, 5])
+        h7 = _F32(h[pair, 6])
+        h8 = _F32(h[pair, 7])
+        h9 = _F32(h[pair, 8])
+        h10 = _F32(h[pair, 9])
+        h12 = _F32(h[pair, 10])
+        h13 = _F32(h[pair, 11])
+        h14 = _F32(h[pair, 12])
+        h15 = _F32(h[pair, 13])
+        h16 = _F32(h[pair, 14])
+        h17 = _F32(h[pair, 15])
+        h18 = _F32(h[pair, 16])
+        h19 = _F32(h[pair, 17])
+        h20 = _F32(h[pair, 18])
+        h21 = _F32(h[pair, 19])
+        h22 = _F32(h[pair, 20])
+        h23 = _F32(h[pair, 21])
+        h24 = _F32(h[pair, 22])
+        t1 = _F32(h[pair, 23])
+        t2 = _F32(h[pair, 24])
+        t3 = _F32(h[pair, 25])
+        fx = _F32(h[pair, 26])
+        fy = _F32(h[pair, 27])
+        cx = _F32(h[pair, 28])
+        cy = _F32(h[pair, 29])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = Z * h0
+            p1 = X * h2
+            p2 = Y * h3
+            p3 = h1 * p1 + h4 * p2 + p0 + t1
+            p4 = Z * h1
+            p5 = h7 * p4
+            p6 = X * h9 + Y * h12 + p5 + t3
+            p7 = _F32(1.0) / p6
+            p8 = fx * p7
+            p9 = X * h13 + Y * h14 + h15 * p4
+            p10 = p9 + t2
+            p11 = fy * p7
+            p12 = -p9
+            p13 = _F32(1.0) / (p6 * p6)
+            p14 = fx * p13 * p3
+            p15 = X * h1
+            p16 = Y * h1
+            p17 = h16 * p16 + h7 * p0 + h8 * p15
+            p18 = X * h18 + Y * h19
+            p19 = fy * p10 * p13
+            u = cx + p3 * p8
+            v = cy + p10 * p11
+            if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+            j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+            j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+            j1 = j1_a + j1_b
+            j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+            j3 = g_x * p8
+            j4 = g_y * p11
+            j5 = -g_x * p14 - g_y * p19
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = n_behind
+        partial[tile, 30] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h0 = _F64(h[pair, 0])
+        h1 = _F64(h[pair, 1])
+        h2 = _F64(h[pair, 2])
+        h3 = _F64(h[pair, 3])
+        h4 = _F64(h[pair, 4])
+        h5 = _F64(h[pair, 5])
+        h7 = _F64(h[pair, 6])
+        h8 = _F64(h[pair, 7])
+        h9 = _F64(h[pair, 8])
+        h10 = _F64(h[pair, 9])
+        h12 = _F64(h[pair, 10])
+        h13 = _F64(h[pair, 11])
+        h14 = _F64(h[pair, 12])
+        h15 = _F64(h[pair, 13])
+        h16 = _F64(h[pair, 14])
+        h17 = _F64(h[pair, 15])
+        h18 = _F64(h[pair, 16])
+        h19 = _F64(h[pair, 17])
+        h20 = _F64(h[pair, 18])
+        h21 = _F64(h[pair, 19])
+        h22 = _F64(h[pair, 20])
+        h23 = _F64(h[pair, 21])
+        h24 = _F64(h[pair, 22])
+        t1 = _F64(h[pair, 23])
+        t2 = _F64(h[pair, 24])
+        t3 = _F64(h[pair, 25])
+        fx = _F64(h[pair, 26])
+        fy = _F64(h[pair, 27])
+        cx = _F64(h[pair, 28])
+        cy = _F64(h[pair, 29])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = Z * h0
+            p1 = X * h2
+            p2 = Y * h3
+            p3 = h1 * p1 + h4 * p2 + p0 + t1
+            p4 = Z * h1
+            p5 = h7 * p4
+            p6 = X * h9 + Y * h12 + p5 + t3
+            p7 = _F64(1.0) / p6
+            p8 = fx * p7
+            p9 = X * h13 + Y * h14 + h15 * p4
+            p10 = p9 + t2
+            p11 = fy * p7
+            p12 = -p9
+            p13 = _F64(1.0) / (p6 * p6)
+            p14 = fx * p13 * p3
+            p15 = X * h1
+            p16 = Y * h1
+            p17 = h16 * p16 + h7 * p0 + h8 * p15
+            p18 = X * h18 + Y * h19
+            p19 = fy * p10 * p13
+            u = cx + p3 * p8
+            v = cy + p10 * p11
+            if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+            j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+            j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+            j1 = j1_a + j1_b
+            j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+            j3 = g_x * p8
+            j4 = g_y * p11
+            j5 = -g_x * p14 - g_y * p19
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = n_behind
+        partial[tile, 30] = n_outside
 
 
 @njit(cache=True)
@@ -696,13 +1092,15 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
             if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F32(x0)
-            ay = v - _F32(y0)
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
             w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
             w01 = ax * (_F32(1.0) - ay)
             w10 = (_F32(1.0) - ax) * ay
@@ -946,13 +1344,15 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
             if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F64(x0)
-            ay = v - _F64(y0)
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
             w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
             w01 = ax * (_F64(1.0) - ay)
             w10 = (_F64(1.0) - ax) * ay
@@ -1080,6 +1480,512 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         partial[chunk, 47] = n_outside
 
 
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h0 = _F32(h[pair, 0])
+        h1 = _F32(h[pair, 1])
+        h2 = _F32(h[pair, 2])
+        h3 = _F32(h[pair, 3])
+        h4 = _F32(h[pair, 4])
+        h5 = _F32(h[pair, 5])
+        h7 = _F32(h[pair, 6])
+        h8 = _F32(h[pair, 7])
+        h9 = _F32(h[pair, 8])
+        h10 = _F32(h[pair, 9])
+        h12 = _F32(h[pair, 10])
+        h13 = _F32(h[pair, 11])
+        h14 = _F32(h[pair, 12])
+        h15 = _F32(h[pair, 13])
+        h16 = _F32(h[pair, 14])
+        h17 = _F32(h[pair, 15])
+        h18 = _F32(h[pair, 16])
+        h19 = _F32(h[pair, 17])
+        h20 = _F32(h[pair, 18])
+        h21 = _F32(h[pair, 19])
+        h22 = _F32(h[pair, 20])
+        h23 = _F32(h[pair, 21])
+        h24 = _F32(h[pair, 22])
+        t1 = _F32(h[pair, 23])
+        t2 = _F32(h[pair, 24])
+        t3 = _F32(h[pair, 25])
+        fx = _F32(h[pair, 26])
+        fy = _F32(h[pair, 27])
+        cx = _F32(h[pair, 28])
+        cy = _F32(h[pair, 29])
+        q0 = _F32(h[pair, 30])
+        q1 = _F32(h[pair, 31])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = Z * h0
+            p1 = X * h2
+            p2 = Y * h3
+            p3 = h1 * p1 + h4 * p2 + p0 + t1
+            p4 = Z * h1
+            p5 = h7 * p4
+            p6 = X * h9 + Y * h12 + p5 + t3
+            p7 = _F32(1.0) / p6
+            p8 = fx * p7
+            p9 = X * h13 + Y * h14 + h15 * p4
+            p10 = p9 + t2
+            p11 = fy * p7
+            p12 = -p9
+            p13 = _F32(1.0) / (p6 * p6)
+            p14 = fx * p13 * p3
+            p15 = X * h1
+            p16 = Y * h1
+            p17 = h16 * p16 + h7 * p0 + h8 * p15
+            p18 = X * h18 + Y * h19
+            p19 = fy * p10 * p13
+            u = cx + p3 * p8
+            v = cy + p10 * p11
+            if not (p6 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+            j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+            j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+            j1 = j1_a + j1_b
+            j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+            j3 = g_x * p8
+            j4 = g_y * p11
+            j5 = -g_x * p14 - g_y * p19
+            j6 = I_ref * q0
+            j7 = _F32(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = acc29
+        partial[tile, 30] = acc30
+        partial[tile, 31] = acc31
+        partial[tile, 32] = acc32
+        partial[tile, 33] = acc33
+        partial[tile, 34] = acc34
+        partial[tile, 35] = acc35
+        partial[tile, 36] = acc36
+        partial[tile, 37] = acc37
+        partial[tile, 38] = acc38
+        partial[tile, 39] = acc39
+        partial[tile, 40] = acc40
+        partial[tile, 41] = acc41
+        partial[tile, 42] = acc42
+        partial[tile, 43] = acc43
+        partial[tile, 44] = acc44
+        partial[tile, 45] = acc45
+        partial[tile, 46] = n_behind
+        partial[tile, 47] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h0 = _F64(h[pair, 0])
+        h1 = _F64(h[pair, 1])
+        h2 = _F64(h[pair, 2])
+        h3 = _F64(h[pair, 3])
+        h4 = _F64(h[pair, 4])
+        h5 = _F64(h[pair, 5])
+        h7 = _F64(h[pair, 6])
+        h8 = _F64(h[pair, 7])
+        h9 = _F64(h[pair, 8])
+        h10 = _F64(h[pair, 9])
+        h12 = _F64(h[pair, 10])
+        h13 = _F64(h[pair, 11])
+        h14 = _F64(h[pair, 12])
+        h15 = _F64(h[pair, 13])
+        h16 = _F64(h[pair, 14])
+        h17 = _F64(h[pair, 15])
+        h18 = _F64(h[pair, 16])
+        h19 = _F64(h[pair, 17])
+        h20 = _F64(h[pair, 18])
+        h21 = _F64(h[pair, 19])
+        h22 = _F64(h[pair, 20])
+        h23 = _F64(h[pair, 21])
+        h24 = _F64(h[pair, 22])
+        t1 = _F64(h[pair, 23])
+        t2 = _F64(h[pair, 24])
+        t3 = _F64(h[pair, 25])
+        fx = _F64(h[pair, 26])
+        fy = _F64(h[pair, 27])
+        cx = _F64(h[pair, 28])
+        cy = _F64(h[pair, 29])
+        q0 = _F64(h[pair, 30])
+        q1 = _F64(h[pair, 31])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = Z * h0
+            p1 = X * h2
+            p2 = Y * h3
+            p3 = h1 * p1 + h4 * p2 + p0 + t1
+            p4 = Z * h1
+            p5 = h7 * p4
+            p6 = X * h9 + Y * h12 + p5 + t3
+            p7 = _F64(1.0) / p6
+            p8 = fx * p7
+            p9 = X * h13 + Y * h14 + h15 * p4
+            p10 = p9 + t2
+            p11 = fy * p7
+            p12 = -p9
+            p13 = _F64(1.0) / (p6 * p6)
+            p14 = fx * p13 * p3
+            p15 = X * h1
+            p16 = Y * h1
+            p17 = h16 * p16 + h7 * p0 + h8 * p15
+            p18 = X * h18 + Y * h19
+            p19 = fy * p10 * p13
+            u = cx + p3 * p8
+            v = cy + p10 * p11
+            if not (p6 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p12 * p14 + g_y * (p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
+            j1_a = g_x * (p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
+            j1_b = g_y * (p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
+            j1 = j1_a + j1_b
+            j2 = g_x * (p14 * p18 + p8 * (h21 * p16 + h22 * p15)) + g_y * (p11 * (X * h14 + Y * h24) + p18 * p19)
+            j3 = g_x * p8
+            j4 = g_y * p11
+            j5 = -g_x * p14 - g_y * p19
+            j6 = I_ref * q0
+            j7 = _F64(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = acc29
+        partial[tile, 30] = acc30
+        partial[tile, 31] = acc31
+        partial[tile, 32] = acc32
+        partial[tile, 33] = acc33
+        partial[tile, 34] = acc34
+        partial[tile, 35] = acc35
+        partial[tile, 36] = acc36
+        partial[tile, 37] = acc37
+        partial[tile, 38] = acc38
+        partial[tile, 39] = acc39
+        partial[tile, 40] = acc40
+        partial[tile, 41] = acc41
+        partial[tile, 42] = acc42
+        partial[tile, 43] = acc43
+        partial[tile, 44] = acc44
+        partial[tile, 45] = acc45
+        partial[tile, 46] = n_behind
+        partial[tile, 47] = n_outside
+
+
 @njit(cache=True)
 def _hoist_residuals(params, constants):
     """Parameter-only terms of ``warp`` (float64, once per call)."""
@@ -1171,12 +2077,14 @@ def _residuals_f32(h, points, iref, tgt, resid):
         v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F32(x0)
-        ay = v - _F32(y0)
+        uc = min(max(u, _F32(0.0)), _F32(width - 1))
+        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F32(x0)
+        ay = vc - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1223,12 +2131,14 @@ def _residuals_f64(h, points, iref, tgt, resid):
         v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F64(x0)
-        ay = v - _F64(y0)
+        uc = min(max(u, _F64(0.0)), _F64(width - 1))
+        vc = min(max(v, _F64(0.0)), _F64(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F64(x0)
+        ay = vc - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1273,3 +2183,58 @@ def residuals(params, constants, points, iref, tgt, resid):
         _residuals_f32(h, points, iref, tgt, resid)
     else:
         _residuals_f64(h, points, iref, tgt, resid)
+
+
+BATCH_TILE = 4096
+
+
+def _tiles(offsets, active):
+    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sizes = np.diff(offsets)
+    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
+    pair = np.repeat(np.arange(sizes.size), counts)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = offsets[pair] + k * BATCH_TILE
+    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
+
+
+def _hoist_batch(hoist, params, constants, active):
+    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
+    width = next((r.size for r in rows if r is not None), 1)
+    return np.stack([np.zeros(width) if r is None else r for r in rows])
+
+
+def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    h = _hoist_batch(hoist, params, constants, active)
+    tiles = _tiles(offsets, active)
+    partial = np.empty((tiles.shape[0], size))
+    scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
+    kernel = k32 if points.dtype == np.float32 else k64
+    kernel(h, points, iref, tgt, tiles, loss_id, scale, partial)
+    out = np.zeros((h.shape[0], size))
+    if tiles.shape[0]:
+        first = np.flatnonzero(np.r_[True, tiles[1:, 0] != tiles[:-1, 0]])
+        out[tiles[first, 0]] = np.add.reduceat(partial, first, axis=0)
+    return out
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one call (zero rows where not ``active``).
+
+    ``params`` (B, 6) and ``constants`` (B, C) per pair, the pairs' points and intensities
+    concatenated with pair ``b`` at ``offsets[b]:offsets[b + 1]``, ``tgt`` (B, H, W, 3) and a robust
+    scale per pair.
+    """
+    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
+    size = ACCUMULATORS_6["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+
+
+def normal_equations_brightness_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
+    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
+    size = ACCUMULATORS_8["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash ea53b14e4f74f7f9)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:4d7d957b8482ad266bc198bdb0ae7eda
+# content hash: sha256:1e8f6248cec18f675bf4c68843907965
 # warp part (sympy count_ops): before cse 3340, after cse 222, hoisted 126, per point 96
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` warp for the Numba CPU target."""
@@ -428,13 +428,15 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial):
             if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F32(x0)
-            ay = v - _F32(y0)
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
             w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
             w01 = ax * (_F32(1.0) - ay)
             w10 = (_F32(1.0) - ax) * ay
@@ -630,13 +632,15 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
             if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F64(x0)
-            ay = v - _F64(y0)
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
             w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
             w01 = ax * (_F64(1.0) - ay)
             w10 = (_F64(1.0) - ax) * ay
@@ -728,6 +732,416 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial):
         partial[chunk, 28] = acc28
         partial[chunk, 29] = n_behind
         partial[chunk, 30] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h14 = _F32(h[pair, 0])
+        h15 = _F32(h[pair, 1])
+        h16 = _F32(h[pair, 2])
+        h19 = _F32(h[pair, 3])
+        h20 = _F32(h[pair, 4])
+        h21 = _F32(h[pair, 5])
+        h22 = _F32(h[pair, 6])
+        h23 = _F32(h[pair, 7])
+        h24 = _F32(h[pair, 8])
+        h47 = _F32(h[pair, 9])
+        h48 = _F32(h[pair, 10])
+        h49 = _F32(h[pair, 11])
+        h58 = _F32(h[pair, 12])
+        h59 = _F32(h[pair, 13])
+        h60 = _F32(h[pair, 14])
+        h65 = _F32(h[pair, 15])
+        h66 = _F32(h[pair, 16])
+        h67 = _F32(h[pair, 17])
+        h68 = _F32(h[pair, 18])
+        h69 = _F32(h[pair, 19])
+        h70 = _F32(h[pair, 20])
+        h71 = _F32(h[pair, 21])
+        h72 = _F32(h[pair, 22])
+        h73 = _F32(h[pair, 23])
+        h74 = _F32(h[pair, 24])
+        h75 = _F32(h[pair, 25])
+        h76 = _F32(h[pair, 26])
+        h77 = _F32(h[pair, 27])
+        h78 = _F32(h[pair, 28])
+        h79 = _F32(h[pair, 29])
+        h80 = _F32(h[pair, 30])
+        h81 = _F32(h[pair, 31])
+        h82 = _F32(h[pair, 32])
+        h83 = _F32(h[pair, 33])
+        h84 = _F32(h[pair, 34])
+        h85 = _F32(h[pair, 35])
+        t1 = _F32(h[pair, 36])
+        t2 = _F32(h[pair, 37])
+        t3 = _F32(h[pair, 38])
+        fx = _F32(h[pair, 39])
+        fy = _F32(h[pair, 40])
+        cx = _F32(h[pair, 41])
+        cy = _F32(h[pair, 42])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h14 + Y * h15 + Z * h16 + t1
+            p1 = X * h19 + Y * h20 + Z * h21 + t3
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * h22 + Y * h23 + Z * h24 + t2
+            p5 = fy * p2
+            p6 = X * h47 + Y * h48 + Z * h49
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p0 * p7
+            p9 = X * h58 + Y * h59 + Z * h60
+            p10 = X * h65 + Y * h66 + Z * h67
+            p11 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+            j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+            j0 = j0_a + j0_b
+            j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+            j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+            j1 = j1_a + j1_b
+            j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+            j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+            j2 = j2_a + j2_b
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p8 - g_y * p11
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = n_behind
+        partial[tile, 30] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h14 = _F64(h[pair, 0])
+        h15 = _F64(h[pair, 1])
+        h16 = _F64(h[pair, 2])
+        h19 = _F64(h[pair, 3])
+        h20 = _F64(h[pair, 4])
+        h21 = _F64(h[pair, 5])
+        h22 = _F64(h[pair, 6])
+        h23 = _F64(h[pair, 7])
+        h24 = _F64(h[pair, 8])
+        h47 = _F64(h[pair, 9])
+        h48 = _F64(h[pair, 10])
+        h49 = _F64(h[pair, 11])
+        h58 = _F64(h[pair, 12])
+        h59 = _F64(h[pair, 13])
+        h60 = _F64(h[pair, 14])
+        h65 = _F64(h[pair, 15])
+        h66 = _F64(h[pair, 16])
+        h67 = _F64(h[pair, 17])
+        h68 = _F64(h[pair, 18])
+        h69 = _F64(h[pair, 19])
+        h70 = _F64(h[pair, 20])
+        h71 = _F64(h[pair, 21])
+        h72 = _F64(h[pair, 22])
+        h73 = _F64(h[pair, 23])
+        h74 = _F64(h[pair, 24])
+        h75 = _F64(h[pair, 25])
+        h76 = _F64(h[pair, 26])
+        h77 = _F64(h[pair, 27])
+        h78 = _F64(h[pair, 28])
+        h79 = _F64(h[pair, 29])
+        h80 = _F64(h[pair, 30])
+        h81 = _F64(h[pair, 31])
+        h82 = _F64(h[pair, 32])
+        h83 = _F64(h[pair, 33])
+        h84 = _F64(h[pair, 34])
+        h85 = _F64(h[pair, 35])
+        t1 = _F64(h[pair, 36])
+        t2 = _F64(h[pair, 37])
+        t3 = _F64(h[pair, 38])
+        fx = _F64(h[pair, 39])
+        fy = _F64(h[pair, 40])
+        cx = _F64(h[pair, 41])
+        cy = _F64(h[pair, 42])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h14 + Y * h15 + Z * h16 + t1
+            p1 = X * h19 + Y * h20 + Z * h21 + t3
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * h22 + Y * h23 + Z * h24 + t2
+            p5 = fy * p2
+            p6 = X * h47 + Y * h48 + Z * h49
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p0 * p7
+            p9 = X * h58 + Y * h59 + Z * h60
+            p10 = X * h65 + Y * h66 + Z * h67
+            p11 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+            j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+            j0 = j0_a + j0_b
+            j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+            j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+            j1 = j1_a + j1_b
+            j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+            j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+            j2 = j2_a + j2_b
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p8 - g_y * p11
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = n_behind
+        partial[tile, 30] = n_outside
 
 
 @njit(cache=True)
@@ -1003,13 +1417,15 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
             if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F32(x0)
-            ay = v - _F32(y0)
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
             w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
             w01 = ax * (_F32(1.0) - ay)
             w10 = (_F32(1.0) - ax) * ay
@@ -1262,13 +1678,15 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
             if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
                 n_behind += 1
                 continue
-            if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
                 n_outside += 1
                 continue
-            x0 = min(int(u), width - 2)
-            y0 = min(int(v), height - 2)
-            ax = u - _F64(x0)
-            ay = v - _F64(y0)
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
             w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
             w01 = ax * (_F64(1.0) - ay)
             w10 = (_F64(1.0) - ax) * ay
@@ -1400,6 +1818,530 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         partial[chunk, 47] = n_outside
 
 
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h14 = _F32(h[pair, 0])
+        h15 = _F32(h[pair, 1])
+        h16 = _F32(h[pair, 2])
+        h19 = _F32(h[pair, 3])
+        h20 = _F32(h[pair, 4])
+        h21 = _F32(h[pair, 5])
+        h22 = _F32(h[pair, 6])
+        h23 = _F32(h[pair, 7])
+        h24 = _F32(h[pair, 8])
+        h47 = _F32(h[pair, 9])
+        h48 = _F32(h[pair, 10])
+        h49 = _F32(h[pair, 11])
+        h58 = _F32(h[pair, 12])
+        h59 = _F32(h[pair, 13])
+        h60 = _F32(h[pair, 14])
+        h65 = _F32(h[pair, 15])
+        h66 = _F32(h[pair, 16])
+        h67 = _F32(h[pair, 17])
+        h68 = _F32(h[pair, 18])
+        h69 = _F32(h[pair, 19])
+        h70 = _F32(h[pair, 20])
+        h71 = _F32(h[pair, 21])
+        h72 = _F32(h[pair, 22])
+        h73 = _F32(h[pair, 23])
+        h74 = _F32(h[pair, 24])
+        h75 = _F32(h[pair, 25])
+        h76 = _F32(h[pair, 26])
+        h77 = _F32(h[pair, 27])
+        h78 = _F32(h[pair, 28])
+        h79 = _F32(h[pair, 29])
+        h80 = _F32(h[pair, 30])
+        h81 = _F32(h[pair, 31])
+        h82 = _F32(h[pair, 32])
+        h83 = _F32(h[pair, 33])
+        h84 = _F32(h[pair, 34])
+        h85 = _F32(h[pair, 35])
+        t1 = _F32(h[pair, 36])
+        t2 = _F32(h[pair, 37])
+        t3 = _F32(h[pair, 38])
+        fx = _F32(h[pair, 39])
+        fy = _F32(h[pair, 40])
+        cx = _F32(h[pair, 41])
+        cy = _F32(h[pair, 42])
+        q0 = _F32(h[pair, 43])
+        q1 = _F32(h[pair, 44])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h14 + Y * h15 + Z * h16 + t1
+            p1 = X * h19 + Y * h20 + Z * h21 + t3
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * h22 + Y * h23 + Z * h24 + t2
+            p5 = fy * p2
+            p6 = X * h47 + Y * h48 + Z * h49
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p0 * p7
+            p9 = X * h58 + Y * h59 + Z * h60
+            p10 = X * h65 + Y * h66 + Z * h67
+            p11 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+            j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+            j0 = j0_a + j0_b
+            j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+            j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+            j1 = j1_a + j1_b
+            j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+            j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+            j2 = j2_a + j2_b
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p8 - g_y * p11
+            j6 = I_ref * q0
+            j7 = _F32(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = acc29
+        partial[tile, 30] = acc30
+        partial[tile, 31] = acc31
+        partial[tile, 32] = acc32
+        partial[tile, 33] = acc33
+        partial[tile, 34] = acc34
+        partial[tile, 35] = acc35
+        partial[tile, 36] = acc36
+        partial[tile, 37] = acc37
+        partial[tile, 38] = acc38
+        partial[tile, 39] = acc39
+        partial[tile, 40] = acc40
+        partial[tile, 41] = acc41
+        partial[tile, 42] = acc42
+        partial[tile, 43] = acc43
+        partial[tile, 44] = acc44
+        partial[tile, 45] = acc45
+        partial[tile, 46] = n_behind
+        partial[tile, 47] = n_outside
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        h14 = _F64(h[pair, 0])
+        h15 = _F64(h[pair, 1])
+        h16 = _F64(h[pair, 2])
+        h19 = _F64(h[pair, 3])
+        h20 = _F64(h[pair, 4])
+        h21 = _F64(h[pair, 5])
+        h22 = _F64(h[pair, 6])
+        h23 = _F64(h[pair, 7])
+        h24 = _F64(h[pair, 8])
+        h47 = _F64(h[pair, 9])
+        h48 = _F64(h[pair, 10])
+        h49 = _F64(h[pair, 11])
+        h58 = _F64(h[pair, 12])
+        h59 = _F64(h[pair, 13])
+        h60 = _F64(h[pair, 14])
+        h65 = _F64(h[pair, 15])
+        h66 = _F64(h[pair, 16])
+        h67 = _F64(h[pair, 17])
+        h68 = _F64(h[pair, 18])
+        h69 = _F64(h[pair, 19])
+        h70 = _F64(h[pair, 20])
+        h71 = _F64(h[pair, 21])
+        h72 = _F64(h[pair, 22])
+        h73 = _F64(h[pair, 23])
+        h74 = _F64(h[pair, 24])
+        h75 = _F64(h[pair, 25])
+        h76 = _F64(h[pair, 26])
+        h77 = _F64(h[pair, 27])
+        h78 = _F64(h[pair, 28])
+        h79 = _F64(h[pair, 29])
+        h80 = _F64(h[pair, 30])
+        h81 = _F64(h[pair, 31])
+        h82 = _F64(h[pair, 32])
+        h83 = _F64(h[pair, 33])
+        h84 = _F64(h[pair, 34])
+        h85 = _F64(h[pair, 35])
+        t1 = _F64(h[pair, 36])
+        t2 = _F64(h[pair, 37])
+        t3 = _F64(h[pair, 38])
+        fx = _F64(h[pair, 39])
+        fy = _F64(h[pair, 40])
+        cx = _F64(h[pair, 41])
+        cy = _F64(h[pair, 42])
+        q0 = _F64(h[pair, 43])
+        q1 = _F64(h[pair, 44])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1], tiles[tile, 2]):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h14 + Y * h15 + Z * h16 + t1
+            p1 = X * h19 + Y * h20 + Z * h21 + t3
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * h22 + Y * h23 + Z * h24 + t2
+            p5 = fy * p2
+            p6 = X * h47 + Y * h48 + Z * h49
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p0 * p7
+            p9 = X * h58 + Y * h59 + Z * h60
+            p10 = X * h65 + Y * h66 + Z * h67
+            p11 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0_a = g_x * (p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
+            j0_b = g_y * (p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
+            j0 = j0_a + j0_b
+            j1_a = g_x * (p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
+            j1_b = g_y * (p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
+            j1 = j1_a + j1_b
+            j2_a = g_x * (p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
+            j2_b = g_y * (p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
+            j2 = j2_a + j2_b
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p8 - g_y * p11
+            j6 = I_ref * q0
+            j7 = _F64(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        partial[tile, 0] = acc0
+        partial[tile, 1] = acc1
+        partial[tile, 2] = acc2
+        partial[tile, 3] = acc3
+        partial[tile, 4] = acc4
+        partial[tile, 5] = acc5
+        partial[tile, 6] = acc6
+        partial[tile, 7] = acc7
+        partial[tile, 8] = acc8
+        partial[tile, 9] = acc9
+        partial[tile, 10] = acc10
+        partial[tile, 11] = acc11
+        partial[tile, 12] = acc12
+        partial[tile, 13] = acc13
+        partial[tile, 14] = acc14
+        partial[tile, 15] = acc15
+        partial[tile, 16] = acc16
+        partial[tile, 17] = acc17
+        partial[tile, 18] = acc18
+        partial[tile, 19] = acc19
+        partial[tile, 20] = acc20
+        partial[tile, 21] = acc21
+        partial[tile, 22] = acc22
+        partial[tile, 23] = acc23
+        partial[tile, 24] = acc24
+        partial[tile, 25] = acc25
+        partial[tile, 26] = acc26
+        partial[tile, 27] = acc27
+        partial[tile, 28] = acc28
+        partial[tile, 29] = acc29
+        partial[tile, 30] = acc30
+        partial[tile, 31] = acc31
+        partial[tile, 32] = acc32
+        partial[tile, 33] = acc33
+        partial[tile, 34] = acc34
+        partial[tile, 35] = acc35
+        partial[tile, 36] = acc36
+        partial[tile, 37] = acc37
+        partial[tile, 38] = acc38
+        partial[tile, 39] = acc39
+        partial[tile, 40] = acc40
+        partial[tile, 41] = acc41
+        partial[tile, 42] = acc42
+        partial[tile, 43] = acc43
+        partial[tile, 44] = acc44
+        partial[tile, 45] = acc45
+        partial[tile, 46] = n_behind
+        partial[tile, 47] = n_outside
+
+
 @njit(cache=True)
 def _hoist_residuals(params, constants):
     """Parameter-only terms of ``warp`` (float64, once per call)."""
@@ -1496,12 +2438,14 @@ def _residuals_f32(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
         if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F32(x0)
-        ay = v - _F32(y0)
+        uc = min(max(u, _F32(0.0)), _F32(width - 1))
+        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F32(x0)
+        ay = vc - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1546,12 +2490,14 @@ def _residuals_f64(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
         if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F64(x0)
-        ay = v - _F64(y0)
+        uc = min(max(u, _F64(0.0)), _F64(width - 1))
+        vc = min(max(v, _F64(0.0)), _F64(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F64(x0)
+        ay = vc - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1596,3 +2542,58 @@ def residuals(params, constants, points, iref, tgt, resid):
         _residuals_f32(h, points, iref, tgt, resid)
     else:
         _residuals_f64(h, points, iref, tgt, resid)
+
+
+BATCH_TILE = 4096
+
+
+def _tiles(offsets, active):
+    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sizes = np.diff(offsets)
+    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
+    pair = np.repeat(np.arange(sizes.size), counts)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = offsets[pair] + k * BATCH_TILE
+    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
+
+
+def _hoist_batch(hoist, params, constants, active):
+    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
+    width = next((r.size for r in rows if r is not None), 1)
+    return np.stack([np.zeros(width) if r is None else r for r in rows])
+
+
+def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    h = _hoist_batch(hoist, params, constants, active)
+    tiles = _tiles(offsets, active)
+    partial = np.empty((tiles.shape[0], size))
+    scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
+    kernel = k32 if points.dtype == np.float32 else k64
+    kernel(h, points, iref, tgt, tiles, loss_id, scale, partial)
+    out = np.zeros((h.shape[0], size))
+    if tiles.shape[0]:
+        first = np.flatnonzero(np.r_[True, tiles[1:, 0] != tiles[:-1, 0]])
+        out[tiles[first, 0]] = np.add.reduceat(partial, first, axis=0)
+    return out
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one call (zero rows where not ``active``).
+
+    ``params`` (B, 6) and ``constants`` (B, C) per pair, the pairs' points and intensities
+    concatenated with pair ``b`` at ``offsets[b]:offsets[b + 1]``, ``tgt`` (B, H, W, 3) and a robust
+    scale per pair.
+    """
+    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
+    size = ACCUMULATORS_6["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+
+
+def normal_equations_brightness_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
+    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
+    size = ACCUMULATORS_8["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:1ba09f907fd3c561a25076b341e13bd7
+# content hash: sha256:e2424e994fb117bf618cad11e1222e7c
 # warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CUDA target."""
@@ -157,13 +157,15 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
             n_outside += 1
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F32(x0)
-        ay = v - _F32(y0)
+        uc = min(max(u, _F32(0.0)), _F32(width - 1))
+        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F32(x0)
+        ay = vc - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -369,13 +371,15 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
             n_outside += 1
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F64(x0)
-        ay = v - _F64(y0)
+        uc = min(max(u, _F64(0.0)), _F64(width - 1))
+        vc = min(max(v, _F64(0.0)), _F64(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F64(x0)
+        ay = vc - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -505,6 +509,440 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
     if tid < 7:
         cuda.atomic.add(out, 24 + tid, shared[tid, 0])
     cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        fx = _F32(h[pair, 0])
+        fy = _F32(h[pair, 1])
+        cx = _F32(h[pair, 2])
+        cy = _F32(h[pair, 3])
+        m00 = _F32(h[pair, 4])
+        m01 = _F32(h[pair, 5])
+        m02 = _F32(h[pair, 6])
+        m03 = _F32(h[pair, 7])
+        m10 = _F32(h[pair, 8])
+        m11 = _F32(h[pair, 9])
+        m12 = _F32(h[pair, 10])
+        m13 = _F32(h[pair, 11])
+        m20 = _F32(h[pair, 12])
+        m21 = _F32(h[pair, 13])
+        m22 = _F32(h[pair, 14])
+        m23 = _F32(h[pair, 15])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        shared[0, tid] = acc0
+        shared[1, tid] = acc1
+        shared[2, tid] = acc2
+        shared[3, tid] = acc3
+        shared[4, tid] = acc4
+        shared[5, tid] = acc5
+        shared[6, tid] = acc6
+        shared[7, tid] = acc7
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc8
+        shared[1, tid] = acc9
+        shared[2, tid] = acc10
+        shared[3, tid] = acc11
+        shared[4, tid] = acc12
+        shared[5, tid] = acc13
+        shared[6, tid] = acc14
+        shared[7, tid] = acc15
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc16
+        shared[1, tid] = acc17
+        shared[2, tid] = acc18
+        shared[3, tid] = acc19
+        shared[4, tid] = acc20
+        shared[5, tid] = acc21
+        shared[6, tid] = acc22
+        shared[7, tid] = acc23
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc24
+        shared[1, tid] = acc25
+        shared[2, tid] = acc26
+        shared[3, tid] = acc27
+        shared[4, tid] = acc28
+        shared[5, tid] = _F64(n_behind)
+        shared[6, tid] = _F64(n_outside)
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(7):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 7:
+            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+        cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        fx = _F64(h[pair, 0])
+        fy = _F64(h[pair, 1])
+        cx = _F64(h[pair, 2])
+        cy = _F64(h[pair, 3])
+        m00 = _F64(h[pair, 4])
+        m01 = _F64(h[pair, 5])
+        m02 = _F64(h[pair, 6])
+        m03 = _F64(h[pair, 7])
+        m10 = _F64(h[pair, 8])
+        m11 = _F64(h[pair, 9])
+        m12 = _F64(h[pair, 10])
+        m13 = _F64(h[pair, 11])
+        m20 = _F64(h[pair, 12])
+        m21 = _F64(h[pair, 13])
+        m22 = _F64(h[pair, 14])
+        m23 = _F64(h[pair, 15])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = -I_ref + I_t
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj1 * _F64(j1)
+            acc7 += wj1 * _F64(j2)
+            acc8 += wj1 * _F64(j3)
+            acc9 += wj1 * _F64(j4)
+            acc10 += wj1 * _F64(j5)
+            acc11 += wj2 * _F64(j2)
+            acc12 += wj2 * _F64(j3)
+            acc13 += wj2 * _F64(j4)
+            acc14 += wj2 * _F64(j5)
+            acc15 += wj3 * _F64(j3)
+            acc16 += wj3 * _F64(j4)
+            acc17 += wj3 * _F64(j5)
+            acc18 += wj4 * _F64(j4)
+            acc19 += wj4 * _F64(j5)
+            acc20 += wj5 * _F64(j5)
+            acc21 += wj0 * _F64(res)
+            acc22 += wj1 * _F64(res)
+            acc23 += wj2 * _F64(res)
+            acc24 += wj3 * _F64(res)
+            acc25 += wj4 * _F64(res)
+            acc26 += wj5 * _F64(res)
+            acc27 += rho
+            acc28 += 1.0
+        shared[0, tid] = acc0
+        shared[1, tid] = acc1
+        shared[2, tid] = acc2
+        shared[3, tid] = acc3
+        shared[4, tid] = acc4
+        shared[5, tid] = acc5
+        shared[6, tid] = acc6
+        shared[7, tid] = acc7
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc8
+        shared[1, tid] = acc9
+        shared[2, tid] = acc10
+        shared[3, tid] = acc11
+        shared[4, tid] = acc12
+        shared[5, tid] = acc13
+        shared[6, tid] = acc14
+        shared[7, tid] = acc15
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc16
+        shared[1, tid] = acc17
+        shared[2, tid] = acc18
+        shared[3, tid] = acc19
+        shared[4, tid] = acc20
+        shared[5, tid] = acc21
+        shared[6, tid] = acc22
+        shared[7, tid] = acc23
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc24
+        shared[1, tid] = acc25
+        shared[2, tid] = acc26
+        shared[3, tid] = acc27
+        shared[4, tid] = acc28
+        shared[5, tid] = _F64(n_behind)
+        shared[6, tid] = _F64(n_outside)
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(7):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 7:
+            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+        cuda.syncthreads()
 
 
 @njit(cache=True)
@@ -645,13 +1083,15 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
             n_outside += 1
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F32(x0)
-        ay = v - _F32(y0)
+        uc = min(max(u, _F32(0.0)), _F32(width - 1))
+        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F32(x0)
+        ay = vc - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -936,13 +1376,15 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             n_behind += 1
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
             n_outside += 1
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F64(x0)
-        ay = v - _F64(y0)
+        uc = min(max(u, _F64(0.0)), _F64(width - 1))
+        vc = min(max(v, _F64(0.0)), _F64(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F64(x0)
+        ay = vc - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1134,6 +1576,598 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
     cuda.syncthreads()
 
 
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        fx = _F32(h[pair, 0])
+        fy = _F32(h[pair, 1])
+        cx = _F32(h[pair, 2])
+        cy = _F32(h[pair, 3])
+        m00 = _F32(h[pair, 4])
+        m01 = _F32(h[pair, 5])
+        m02 = _F32(h[pair, 6])
+        m03 = _F32(h[pair, 7])
+        m10 = _F32(h[pair, 8])
+        m11 = _F32(h[pair, 9])
+        m12 = _F32(h[pair, 10])
+        m13 = _F32(h[pair, 11])
+        m20 = _F32(h[pair, 12])
+        m21 = _F32(h[pair, 13])
+        m22 = _F32(h[pair, 14])
+        m23 = _F32(h[pair, 15])
+        q0 = _F32(h[pair, 16])
+        q1 = _F32(h[pair, 17])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F32(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F32(0.0)), _F32(width - 1))
+            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F32(x0)
+            ay = vc - _F32(y0)
+            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
+            w01 = ax * (_F32(1.0) - ay)
+            w10 = (_F32(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            j6 = I_ref * q0
+            j7 = _F32(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        shared[0, tid] = acc0
+        shared[1, tid] = acc1
+        shared[2, tid] = acc2
+        shared[3, tid] = acc3
+        shared[4, tid] = acc4
+        shared[5, tid] = acc5
+        shared[6, tid] = acc6
+        shared[7, tid] = acc7
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc8
+        shared[1, tid] = acc9
+        shared[2, tid] = acc10
+        shared[3, tid] = acc11
+        shared[4, tid] = acc12
+        shared[5, tid] = acc13
+        shared[6, tid] = acc14
+        shared[7, tid] = acc15
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc16
+        shared[1, tid] = acc17
+        shared[2, tid] = acc18
+        shared[3, tid] = acc19
+        shared[4, tid] = acc20
+        shared[5, tid] = acc21
+        shared[6, tid] = acc22
+        shared[7, tid] = acc23
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc24
+        shared[1, tid] = acc25
+        shared[2, tid] = acc26
+        shared[3, tid] = acc27
+        shared[4, tid] = acc28
+        shared[5, tid] = acc29
+        shared[6, tid] = acc30
+        shared[7, tid] = acc31
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc32
+        shared[1, tid] = acc33
+        shared[2, tid] = acc34
+        shared[3, tid] = acc35
+        shared[4, tid] = acc36
+        shared[5, tid] = acc37
+        shared[6, tid] = acc38
+        shared[7, tid] = acc39
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc40
+        shared[1, tid] = acc41
+        shared[2, tid] = acc42
+        shared[3, tid] = acc43
+        shared[4, tid] = acc44
+        shared[5, tid] = acc45
+        shared[6, tid] = _F64(n_behind)
+        shared[7, tid] = _F64(n_outside)
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
+        cuda.syncthreads()
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
+    tid = cuda.threadIdx.x
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
+        pair = tiles[tile, 0]
+        img = tgt[pair]
+        scale = loss_scale[pair]
+        fx = _F64(h[pair, 0])
+        fy = _F64(h[pair, 1])
+        cx = _F64(h[pair, 2])
+        cy = _F64(h[pair, 3])
+        m00 = _F64(h[pair, 4])
+        m01 = _F64(h[pair, 5])
+        m02 = _F64(h[pair, 6])
+        m03 = _F64(h[pair, 7])
+        m10 = _F64(h[pair, 8])
+        m11 = _F64(h[pair, 9])
+        m12 = _F64(h[pair, 10])
+        m13 = _F64(h[pair, 11])
+        m20 = _F64(h[pair, 12])
+        m21 = _F64(h[pair, 13])
+        m22 = _F64(h[pair, 14])
+        m23 = _F64(h[pair, 15])
+        q0 = _F64(h[pair, 16])
+        q1 = _F64(h[pair, 17])
+        acc0 = 0.0
+        acc1 = 0.0
+        acc2 = 0.0
+        acc3 = 0.0
+        acc4 = 0.0
+        acc5 = 0.0
+        acc6 = 0.0
+        acc7 = 0.0
+        acc8 = 0.0
+        acc9 = 0.0
+        acc10 = 0.0
+        acc11 = 0.0
+        acc12 = 0.0
+        acc13 = 0.0
+        acc14 = 0.0
+        acc15 = 0.0
+        acc16 = 0.0
+        acc17 = 0.0
+        acc18 = 0.0
+        acc19 = 0.0
+        acc20 = 0.0
+        acc21 = 0.0
+        acc22 = 0.0
+        acc23 = 0.0
+        acc24 = 0.0
+        acc25 = 0.0
+        acc26 = 0.0
+        acc27 = 0.0
+        acc28 = 0.0
+        acc29 = 0.0
+        acc30 = 0.0
+        acc31 = 0.0
+        acc32 = 0.0
+        acc33 = 0.0
+        acc34 = 0.0
+        acc35 = 0.0
+        acc36 = 0.0
+        acc37 = 0.0
+        acc38 = 0.0
+        acc39 = 0.0
+        acc40 = 0.0
+        acc41 = 0.0
+        acc42 = 0.0
+        acc43 = 0.0
+        acc44 = 0.0
+        acc45 = 0.0
+        n_behind = 0
+        n_outside = 0
+        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m00 + Y * m01 + Z * m02 + m03
+            p1 = X * m20 + Y * m21 + Z * m22 + m23
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = X * m10 + Y * m11 + Z * m12 + m13
+            p5 = fy * p2
+            p6 = -p4
+            p7 = _F64(1.0) / (p1 * p1)
+            p8 = fx * p7
+            p9 = p0 * p8
+            p10 = fy * p4 * p7
+            u = cx + p0 * p3
+            v = cy + p4 * p5
+            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
+                n_behind += 1
+                continue
+            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
+                n_outside += 1
+                continue
+            uc = min(max(u, _F64(0.0)), _F64(width - 1))
+            vc = min(max(v, _F64(0.0)), _F64(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - _F64(x0)
+            ay = vc - _F64(y0)
+            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
+            w01 = ax * (_F64(1.0) - ay)
+            w10 = (_F64(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j2 = g_x * p3 * p6 + g_y * p0 * p5
+            j3 = g_x * p3
+            j4 = g_y * p5
+            j5 = -g_x * p9 - g_y * p10
+            j6 = I_ref * q0
+            j7 = _F64(-1.0)
+            wt, rho = _robust(_F64(res), loss_id, scale)
+            wj0 = wt * _F64(j0)
+            wj1 = wt * _F64(j1)
+            wj2 = wt * _F64(j2)
+            wj3 = wt * _F64(j3)
+            wj4 = wt * _F64(j4)
+            wj5 = wt * _F64(j5)
+            wj6 = wt * _F64(j6)
+            wj7 = wt * _F64(j7)
+            acc0 += wj0 * _F64(j0)
+            acc1 += wj0 * _F64(j1)
+            acc2 += wj0 * _F64(j2)
+            acc3 += wj0 * _F64(j3)
+            acc4 += wj0 * _F64(j4)
+            acc5 += wj0 * _F64(j5)
+            acc6 += wj0 * _F64(j6)
+            acc7 += wj0 * _F64(j7)
+            acc8 += wj1 * _F64(j1)
+            acc9 += wj1 * _F64(j2)
+            acc10 += wj1 * _F64(j3)
+            acc11 += wj1 * _F64(j4)
+            acc12 += wj1 * _F64(j5)
+            acc13 += wj1 * _F64(j6)
+            acc14 += wj1 * _F64(j7)
+            acc15 += wj2 * _F64(j2)
+            acc16 += wj2 * _F64(j3)
+            acc17 += wj2 * _F64(j4)
+            acc18 += wj2 * _F64(j5)
+            acc19 += wj2 * _F64(j6)
+            acc20 += wj2 * _F64(j7)
+            acc21 += wj3 * _F64(j3)
+            acc22 += wj3 * _F64(j4)
+            acc23 += wj3 * _F64(j5)
+            acc24 += wj3 * _F64(j6)
+            acc25 += wj3 * _F64(j7)
+            acc26 += wj4 * _F64(j4)
+            acc27 += wj4 * _F64(j5)
+            acc28 += wj4 * _F64(j6)
+            acc29 += wj4 * _F64(j7)
+            acc30 += wj5 * _F64(j5)
+            acc31 += wj5 * _F64(j6)
+            acc32 += wj5 * _F64(j7)
+            acc33 += wj6 * _F64(j6)
+            acc34 += wj6 * _F64(j7)
+            acc35 += wj7 * _F64(j7)
+            acc36 += wj0 * _F64(res)
+            acc37 += wj1 * _F64(res)
+            acc38 += wj2 * _F64(res)
+            acc39 += wj3 * _F64(res)
+            acc40 += wj4 * _F64(res)
+            acc41 += wj5 * _F64(res)
+            acc42 += wj6 * _F64(res)
+            acc43 += wj7 * _F64(res)
+            acc44 += rho
+            acc45 += 1.0
+        shared[0, tid] = acc0
+        shared[1, tid] = acc1
+        shared[2, tid] = acc2
+        shared[3, tid] = acc3
+        shared[4, tid] = acc4
+        shared[5, tid] = acc5
+        shared[6, tid] = acc6
+        shared[7, tid] = acc7
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc8
+        shared[1, tid] = acc9
+        shared[2, tid] = acc10
+        shared[3, tid] = acc11
+        shared[4, tid] = acc12
+        shared[5, tid] = acc13
+        shared[6, tid] = acc14
+        shared[7, tid] = acc15
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc16
+        shared[1, tid] = acc17
+        shared[2, tid] = acc18
+        shared[3, tid] = acc19
+        shared[4, tid] = acc20
+        shared[5, tid] = acc21
+        shared[6, tid] = acc22
+        shared[7, tid] = acc23
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc24
+        shared[1, tid] = acc25
+        shared[2, tid] = acc26
+        shared[3, tid] = acc27
+        shared[4, tid] = acc28
+        shared[5, tid] = acc29
+        shared[6, tid] = acc30
+        shared[7, tid] = acc31
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc32
+        shared[1, tid] = acc33
+        shared[2, tid] = acc34
+        shared[3, tid] = acc35
+        shared[4, tid] = acc36
+        shared[5, tid] = acc37
+        shared[6, tid] = acc38
+        shared[7, tid] = acc39
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
+        cuda.syncthreads()
+        shared[0, tid] = acc40
+        shared[1, tid] = acc41
+        shared[2, tid] = acc42
+        shared[3, tid] = acc43
+        shared[4, tid] = acc44
+        shared[5, tid] = acc45
+        shared[6, tid] = _F64(n_behind)
+        shared[7, tid] = _F64(n_outside)
+        cuda.syncthreads()
+        step = THREADS_PER_BLOCK // 2
+        while step > 0:
+            if tid < step:
+                for k in range(8):
+                    shared[k, tid] += shared[k, tid + step]
+            cuda.syncthreads()
+            step //= 2
+        if tid < 8:
+            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
+        cuda.syncthreads()
+
+
 @njit(cache=True)
 def _hoist_residuals(params, constants):
     """Parameter-only terms of ``warp_at_zero`` (float64, once per call)."""
@@ -1212,12 +2246,14 @@ def _residuals_f32(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
         if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(0.0) and v >= _F32(0.0) and u <= _F32(width - 1) and v <= _F32(height - 1)):
+        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F32(x0)
-        ay = v - _F32(y0)
+        uc = min(max(u, _F32(0.0)), _F32(width - 1))
+        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F32(x0)
+        ay = vc - _F32(y0)
         w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
         w01 = ax * (_F32(1.0) - ay)
         w10 = (_F32(1.0) - ax) * ay
@@ -1262,12 +2298,14 @@ def _residuals_f64(h, points, iref, tgt, resid):
         v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
         if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F64(0.0) and v >= _F64(0.0) and u <= _F64(width - 1) and v <= _F64(height - 1)):
+        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
             continue
-        x0 = min(int(u), width - 2)
-        y0 = min(int(v), height - 2)
-        ax = u - _F64(x0)
-        ay = v - _F64(y0)
+        uc = min(max(u, _F64(0.0)), _F64(width - 1))
+        vc = min(max(v, _F64(0.0)), _F64(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - _F64(x0)
+        ay = vc - _F64(y0)
         w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
         w01 = ax * (_F64(1.0) - ay)
         w10 = (_F64(1.0) - ax) * ay
@@ -1311,3 +2349,59 @@ def residuals(params, constants, points, iref, tgt, resid, stream=0):
     h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
     kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
     kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)
+
+
+BATCH_TILE = 16 * THREADS_PER_BLOCK
+
+
+def _tiles(offsets, active):
+    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sizes = np.diff(offsets)
+    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
+    pair = np.repeat(np.arange(sizes.size), counts)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = offsets[pair] + k * BATCH_TILE
+    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
+
+
+def _hoist_batch(hoist, params, constants, active):
+    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
+    width = next((r.size for r in rows if r is not None), 1)
+    return np.stack([np.zeros(width) if r is None else r for r in rows])
+
+
+def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream):
+    h = _hoist_batch(hoist, params, constants, active)
+    tiles = _tiles(offsets, active)
+    out = cuda.to_device(np.zeros((h.shape[0], size)), stream=stream)
+    if tiles.shape[0]:
+        scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
+        dh, dtiles, dscale = (cuda.to_device(a, stream=stream) for a in (h, tiles, scale))
+        kernel = k32 if points.dtype == np.float32 else k64
+        blocks = min(tiles.shape[0], MAX_BLOCKS)
+        kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, loss_id, dscale, out)
+    return out.copy_to_host(stream=stream)
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
+    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` (B, 6) and ``constants`` (B, C) per pair on the host; the pairs' points and
+    intensities concatenated on the device with pair ``b`` at ``offsets[b]:offsets[b + 1]``,
+    ``tgt`` (B, H, W, 3) on the device, a robust scale per pair.
+    """
+    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
+    size = ACCUMULATORS_6["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+
+
+def normal_equations_brightness_batch(
+    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
+):
+    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
+    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
+    size = ACCUMULATORS_8["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)

@@ -113,13 +113,18 @@ def _point_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str, accumul
         f"{ind}if not ({depth}math.isfinite(u) and math.isfinite(v)):",
         f"{ind}    n_behind += 1",
         f"{ind}    continue",
-        f"{ind}if not (u >= {cast}(0.0) and v >= {cast}(0.0) and u <= {cast}(width - 1) and v <= {cast}(height - 1)):",
+        # inside = within the footprint of a pixel (centres at integers); the half-pixel border
+        # band samples the border pixels, so a point exactly on a centre is never on the edge
+        f"{ind}if not (u >= {cast}(-0.5) and v >= {cast}(-0.5)"
+        f" and u <= width - {cast}(0.5) and v <= height - {cast}(0.5)):",
         f"{ind}    n_outside += 1",
         f"{ind}    continue",
-        f"{ind}x0 = min(int(u), width - 2)",
-        f"{ind}y0 = min(int(v), height - 2)",
-        f"{ind}ax = u - {cast}(x0)",
-        f"{ind}ay = v - {cast}(y0)",
+        f"{ind}uc = min(max(u, {cast}(0.0)), {cast}(width - 1))",
+        f"{ind}vc = min(max(v, {cast}(0.0)), {cast}(height - 1))",
+        f"{ind}x0 = min(int(uc), width - 2)",
+        f"{ind}y0 = min(int(vc), height - 2)",
+        f"{ind}ax = uc - {cast}(x0)",
+        f"{ind}ay = vc - {cast}(y0)",
         f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
         f"{ind}w01 = ax * ({cast}(1.0) - ay)",
         f"{ind}w10 = ({cast}(1.0) - ax) * ay",
@@ -197,22 +202,91 @@ def _cuda_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str
     lines += ["    for i in range(cuda.grid(1), n, cuda.gridsize(1)):"]
     lines += _point_body(ir, cast, "_phi_dev", "        ", accumulate=True)
     values = [f"acc{k}" for k in range(n_acc - 2)] + ["_F64(n_behind)", "_F64(n_outside)"]
-    for start in range(0, n_acc, CUDA_REDUCE_WIDTH):
+    lines += _cuda_reduce(values, "    ", pair=False)
+    return "\n".join(lines) + "\n"
+
+
+def _batch_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str) -> list[str]:
+    """The per-point body reading pair ``pair``'s target image ``img`` and robust scale ``scale``."""
+    body = _point_body(ir, cast, phi_prefix, ind, accumulate=True)
+    return [line.replace("tgt[", "img[").replace("loss_scale", "scale") for line in body]
+
+
+def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+    """Many pairs in one call: ``prange`` over tiles ``(pair, start, stop)`` of the concatenated points."""
+    cast = f"_{dtype.upper()}"
+    n_acc = accumulator_layout(ir.n_params)["size"]
+    lines = [
+        backend.kernel_decorator,
+        f"def _{ir.kind}_batch_{dtype}(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):",
+        "    height = tgt.shape[1]",
+        "    width = tgt.shape[2]",
+        "    for tile in prange(tiles.shape[0]):",
+        "        pair = tiles[tile, 0]",
+        "        img = tgt[pair]",
+        "        scale = loss_scale[pair]",
+    ]
+    ind = "        "
+    lines += [f"{ind}{s} = {cast}(h[pair, {k}])" for k, s in enumerate(packed)]
+    lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
+    lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
+    lines += [f"{ind}for i in range(tiles[tile, 1], tiles[tile, 2]):"]
+    lines += _batch_body(ir, cast, "_phi", ind + "    ")
+    lines += [f"{ind}partial[tile, {k}] = acc{k}" for k in range(n_acc - 2)]
+    lines += [
+        f"{ind}partial[tile, {n_acc - 2}] = n_behind",
+        f"{ind}partial[tile, {n_acc - 1}] = n_outside",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cuda_reduce(values: list[str], ind: str, pair: bool) -> list[str]:
+    """Block tree reduction of ``values`` through shared memory, then one atomic add per value."""
+    index = "(pair, {})" if pair else "{}"
+    lines: list[str] = []
+    for start in range(0, len(values), CUDA_REDUCE_WIDTH):
         group = values[start : start + CUDA_REDUCE_WIDTH]
-        lines += [f"    shared[{k}, tid] = {v}" for k, v in enumerate(group)]
+        lines += [f"{ind}shared[{k}, tid] = {v}" for k, v in enumerate(group)]
         lines += [
-            "    cuda.syncthreads()",
-            "    step = THREADS_PER_BLOCK // 2",
-            "    while step > 0:",
-            "        if tid < step:",
-            f"            for k in range({len(group)}):",
-            "                shared[k, tid] += shared[k, tid + step]",
-            "        cuda.syncthreads()",
-            "        step //= 2",
-            f"    if tid < {len(group)}:",
-            f"        cuda.atomic.add(out, {start} + tid, shared[tid, 0])",
-            "    cuda.syncthreads()",
+            f"{ind}cuda.syncthreads()",
+            f"{ind}step = THREADS_PER_BLOCK // 2",
+            f"{ind}while step > 0:",
+            f"{ind}    if tid < step:",
+            f"{ind}        for k in range({len(group)}):",
+            f"{ind}            shared[k, tid] += shared[k, tid + step]",
+            f"{ind}    cuda.syncthreads()",
+            f"{ind}    step //= 2",
+            f"{ind}if tid < {len(group)}:",
+            f"{ind}    cuda.atomic.add(out, {index.format(f'{start} + tid')}, shared[tid, 0])",
+            f"{ind}cuda.syncthreads()",
         ]
+    return lines
+
+
+def _cuda_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+    """Many pairs in one launch: blocks stride over tiles ``(pair, start, stop)``, threads over a tile's points."""
+    cast = f"_{dtype.upper()}"
+    n_acc = accumulator_layout(ir.n_params)["size"]
+    lines = [
+        backend.kernel_decorator,
+        f"def _{ir.kind}_batch_{dtype}(h, points, iref, tgt, tiles, loss_id, loss_scale, out):",
+        f"    shared = cuda.shared.array(({CUDA_REDUCE_WIDTH}, THREADS_PER_BLOCK), dtype=float64)",
+        "    tid = cuda.threadIdx.x",
+        "    height = tgt.shape[1]",
+        "    width = tgt.shape[2]",
+        "    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):",
+        "        pair = tiles[tile, 0]",
+        "        img = tgt[pair]",
+        "        scale = loss_scale[pair]",
+    ]
+    ind = "        "
+    lines += [f"{ind}{s} = {cast}(h[pair, {k}])" for k, s in enumerate(packed)]
+    lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
+    lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
+    lines += [f"{ind}for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):"]
+    lines += _batch_body(ir, cast, "_phi_dev", ind + "    ")
+    values = [f"acc{k}" for k in range(n_acc - 2)] + ["_F64(n_behind)", "_F64(n_outside)"]
+    lines += _cuda_reduce(values, ind, pair=True)
     return "\n".join(lines) + "\n"
 
 
@@ -271,6 +345,61 @@ def residuals(params, constants, points, iref, tgt, resid):
         _residuals_f32(h, points, iref, tgt, resid)
     else:
         _residuals_f64(h, points, iref, tgt, resid)
+
+
+BATCH_TILE = 4096
+
+
+def _tiles(offsets, active):
+    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sizes = np.diff(offsets)
+    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
+    pair = np.repeat(np.arange(sizes.size), counts)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = offsets[pair] + k * BATCH_TILE
+    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
+
+
+def _hoist_batch(hoist, params, constants, active):
+    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
+    width = next((r.size for r in rows if r is not None), 1)
+    return np.stack([np.zeros(width) if r is None else r for r in rows])
+
+
+def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    h = _hoist_batch(hoist, params, constants, active)
+    tiles = _tiles(offsets, active)
+    partial = np.empty((tiles.shape[0], size))
+    scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
+    kernel = k32 if points.dtype == np.float32 else k64
+    kernel(h, points, iref, tgt, tiles, loss_id, scale, partial)
+    out = np.zeros((h.shape[0], size))
+    if tiles.shape[0]:
+        first = np.flatnonzero(np.r_[True, tiles[1:, 0] != tiles[:-1, 0]])
+        out[tiles[first, 0]] = np.add.reduceat(partial, first, axis=0)
+    return out
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one call (zero rows where not ``active``).
+
+    ``params`` (B, 6) and ``constants`` (B, C) per pair, the pairs' points and intensities
+    concatenated with pair ``b`` at ``offsets[b]:offsets[b + 1]``, ``tgt`` (B, H, W, 3) and a robust
+    scale per pair.
+    """
+    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
+    size = ACCUMULATORS_6["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+
+
+def normal_equations_brightness_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
+    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
+    size = ACCUMULATORS_8["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)
 '''
 
 CUDA_LAUNCHERS = '''
@@ -306,6 +435,62 @@ def residuals(params, constants, points, iref, tgt, resid, stream=0):
     h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
     kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
     kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)
+
+
+BATCH_TILE = 16 * THREADS_PER_BLOCK
+
+
+def _tiles(offsets, active):
+    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
+    offsets = np.asarray(offsets, dtype=np.int64)
+    sizes = np.diff(offsets)
+    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
+    pair = np.repeat(np.arange(sizes.size), counts)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    start = offsets[pair] + k * BATCH_TILE
+    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
+
+
+def _hoist_batch(hoist, params, constants, active):
+    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
+    width = next((r.size for r in rows if r is not None), 1)
+    return np.stack([np.zeros(width) if r is None else r for r in rows])
+
+
+def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream):
+    h = _hoist_batch(hoist, params, constants, active)
+    tiles = _tiles(offsets, active)
+    out = cuda.to_device(np.zeros((h.shape[0], size)), stream=stream)
+    if tiles.shape[0]:
+        scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
+        dh, dtiles, dscale = (cuda.to_device(a, stream=stream) for a in (h, tiles, scale))
+        kernel = k32 if points.dtype == np.float32 else k64
+        blocks = min(tiles.shape[0], MAX_BLOCKS)
+        kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, loss_id, dscale, out)
+    return out.copy_to_host(stream=stream)
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
+    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` (B, 6) and ``constants`` (B, C) per pair on the host; the pairs' points and
+    intensities concatenated on the device with pair ``b`` at ``offsets[b]:offsets[b + 1]``,
+    ``tgt`` (B, H, W, 3) on the device, a robust scale per pair.
+    """
+    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
+    size = ACCUMULATORS_6["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+
+
+def normal_equations_brightness_batch(
+    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
+):
+    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
+    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
+    size = ACCUMULATORS_8["size"]
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)
 '''
 
 
@@ -348,11 +533,14 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         parts.append(_phi_helper(n, backend.device_decorator, "_phi" if backend.name == "cpu" else "_phi_dev"))
     parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
     kernel = _cpu_kernel if backend.name == "cpu" else _cuda_kernel
+    batch_kernel = _cpu_batch_kernel if backend.name == "cpu" else _cuda_batch_kernel
     for ir in irs:
         packed = _packed_symbols(ir.warp) + [s for s, _ in ir.extra_hoisted]
         parts.append(_hoist_with_brightness(ir, ir.warp, packed, ir.kind))
         for dtype in ("f32", "f64"):
             parts.append(kernel(ir, packed, dtype, backend))
+        for dtype in ("f32", "f64"):
+            parts.append(batch_kernel(ir, packed, dtype, backend))
         if ir.brightness:
             packed = _packed_symbols(ir.warp_only) + [s for s, _ in ir.extra_hoisted]
             parts.append(_hoist_with_brightness(ir, ir.warp_only, packed, "residuals"))

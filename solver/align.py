@@ -4,75 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-import numpy as np
-
-from . import images, lie
-from .kernels import LOSSES, MODELS, align_module, normal_equations, residuals
-from .lm import LMOptions, run_lm
-from .points import reference_points
+from .kernels import normal_equations
+from .lm import run_lm
+from .problem import FAILED_LEVEL, LevelData, Problem, State
 from .result import AlignResult, LevelReport, Status
-
-PARAM_NAMES = ("r1", "r2", "r3", "t1", "t2", "t3")
-BRIGHTNESS_NAMES = ("a", "b")
-LOSS_SCALE_FACTORS = {"l2": 1.0, "huber": 1.345, "tukey": 4.685, "cauchy": 2.385}
-"""Robust scale = factor * sigma, sigma = 1.4826 * MAD of the residuals at the level's start."""
-
-
-@dataclass
-class _State:
-    """Current estimate: the model's parameters (additive models) or the pose (se3), plus (a, b)."""
-
-    pose: np.ndarray
-    params: np.ndarray
-    ab: np.ndarray
-
-
-def check_intrinsics(intrinsics) -> np.ndarray:
-    """``(fx, fy, cx, cy)`` as floats, finite, with positive focal lengths."""
-    k = np.asarray(intrinsics, dtype=np.float64).ravel()
-    if k.shape != (4,) or not np.all(np.isfinite(k)):
-        raise ValueError(f"intrinsics must be 4 finite numbers (fx, fy, cx, cy), got {intrinsics!r}")
-    if k[0] <= 0 or k[1] <= 0:
-        raise ValueError(f"intrinsics: fx and fy must be > 0, got {k[:2]}")
-    return k
-
-
-def check_pose(init) -> np.ndarray:
-    """A 4x4 rigid transform (identity for None)."""
-    if init is None:
-        return np.eye(4)
-    T = np.asarray(init, dtype=np.float64)
-    if T.shape != (4, 4) or not np.all(np.isfinite(T)):
-        raise ValueError(f"init must be a finite 4x4 pose, got shape {T.shape}")
-    R = T[:3, :3]
-    if not np.allclose(R.T @ R, np.eye(3), atol=1e-6) or np.linalg.det(R) < 0 or not np.allclose(T[3], [0, 0, 0, 1]):
-        raise ValueError("init must be a rigid transform: orthonormal rotation with det +1 and last row 0 0 0 1")
-    return T
-
-
-def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
-    """Boolean mask of solved parameters; unknown names raise ``ValueError``."""
-    unknown = [f for f in fixed if f not in model_names]
-    if unknown:
-        raise ValueError(f"fixed names unknown parameters {unknown}; parameters are {tuple(model_names)}")
-    mask = np.array([n not in fixed for n in model_names])
-    if not mask.any():
-        raise ValueError("every parameter is fixed: nothing to solve")
-    return mask
-
-
-MAD_SAMPLES = 20000
-"""The robust scale is estimated from at most about this many evenly strided residuals."""
-
-
-def _mad_scale(r: np.ndarray) -> float:
-    r = r[:: max(1, r.size // MAD_SAMPLES)]
-    r = r[np.isfinite(r)]
-    if r.size == 0:
-        return 0.0
-    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
 
 
 def align(
@@ -154,100 +90,38 @@ def align(
         ``covariance``, per-level history and wall times. The best iterate seen is returned.
     """
     start = time.perf_counter()
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
-    if method not in ("lm", "gn"):
-        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    if loss_scale is not None and not (np.isfinite(loss_scale) and loss_scale > 0):
-        raise ValueError(f"loss_scale must be a positive number, got {loss_scale!r}")
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    if not (isinstance(levels, int | np.integer) and levels >= 1):
-        raise ValueError(f"levels must be a positive integer, got {levels!r}")
-    if max_points is not None and max_points < 1:
-        raise ValueError(f"max_points must be positive, got {max_points}")
-    lo, hi = depth_range
-    if not (0 < lo < hi):
-        raise ValueError(f"depth_range must be (min, max) with 0 < min < max, got {depth_range}")
-    K = check_intrinsics(intrinsics)
-    T0 = check_pose(init)
-    ref = images.to_gray(ref_image, "ref_image")
-    tgt = images.to_gray(tgt_image, "tgt_image")
-    depth = np.asarray(ref_depth, dtype=np.float64)
-    if depth.shape != ref.shape:
-        raise ValueError(f"ref_depth shape {depth.shape} differs from ref_image shape {ref.shape}")
-    if tgt.shape != ref.shape:
-        raise ValueError(f"tgt_image shape {tgt.shape} differs from ref_image shape {ref.shape}")
-    depth = np.where(np.isfinite(depth), depth, 0.0)
-    names = PARAM_NAMES + (BRIGHTNESS_NAMES if brightness else ())
-    free = free_mask(names, fixed)
-    max_levels = int(np.floor(np.log2(min(ref.shape) / 8))) + 1
-    levels = min(levels, max(1, max_levels))
-    if max_iters is None:
-        iters = [30] * levels
-    elif np.ndim(max_iters) == 0:
-        iters = [int(max_iters)] * levels
-    else:
-        iters = [int(v) for v in max_iters]
-        if len(iters) != levels:
-            raise ValueError(f"max_iters has {len(iters)} entries for {levels} levels")
-
-    np_dtype = np.dtype(dtype)
-    module = align_module(model, target)
-    ref_pyr = images.pyramid(ref, levels)
-    tgt_pyr = images.pyramid(tgt, levels)
-    depth_pyr = images.depth_pyramid(depth, levels)
-    state = _State(T0, lie.params_from_pose(model, T0), np.zeros(2))
-    compositional = model == "se3"
-    options = LMOptions(method=method, xtol=xtol, ftol=ftol)
+    problem = Problem(
+        ref_image,
+        ref_depth,
+        tgt_image,
+        intrinsics,
+        init=init,
+        model=model,
+        method=method,
+        loss=loss,
+        loss_scale=loss_scale,
+        levels=levels,
+        max_iters=max_iters,
+        fixed=fixed,
+        brightness=brightness,
+        max_points=max_points,
+        depth_range=depth_range,
+        dtype=dtype,
+        target=target,
+        xtol=xtol,
+        ftol=ftol,
+    )
+    state, last, status = problem.initial, None, Status.TOO_FEW_POINTS
     reports: list[LevelReport] = []
-    last = None
-    total_iters = 0
-    final_status = Status.TOO_FEW_POINTS
-
-    for level in reversed(range(levels)):
+    for level in reversed(range(problem.levels)):
         t_level = time.perf_counter()
-        Kl = images.intrinsics_at_level(K, level)
-        points, iref = reference_points(ref_pyr[level], depth_pyr[level], Kl, (lo, hi), max_points, np_dtype)
-        tgt_stack = images.stack_with_gradients(tgt_pyr[level], np_dtype)
-        if target == "cuda":
-            from numba import cuda
+        data = problem.level_data(level)
+        scale = problem.robust_scale(data, state)
+        device = _to_target(problem, data)
 
-            points, iref, tgt_stack = cuda.to_device(points), cuda.to_device(iref), cuda.to_device(tgt_stack)
-
-        def kernel_inputs(s: _State, Kl=Kl) -> tuple[np.ndarray, np.ndarray]:
-            ab = s.ab if brightness else np.zeros(0)
-            if compositional:
-                return np.concatenate([np.zeros(6), ab]), np.concatenate([Kl, s.pose[:3, :4].ravel()])
-            return np.concatenate([s.params, ab]), Kl
-
-        scale = loss_scale
-        if scale is None:
-            p8, c = kernel_inputs(state)
-            if not brightness:
-                p8 = np.concatenate([p8, np.zeros(2)])
-            r = residuals(module, p8, c, points, iref, tgt_stack) if target == "cpu" else None
-            if r is None:
-                r = _residuals_host(module, p8, c, points, iref, tgt_stack)
-            sigma = _mad_scale(r)
-            scale = LOSS_SCALE_FACTORS[loss] * sigma if sigma > 0 else 1e-3
-
-        def evaluate(s: _State, scale=scale, kernel_inputs=kernel_inputs, data=(points, iref, tgt_stack)):
-            p, c = kernel_inputs(s)
-            return normal_equations(module, p, c, *data, loss, scale, brightness)
-
-        def update(s: _State, delta: np.ndarray) -> _State:
-            ab = s.ab + delta[6:8] if brightness else s.ab
-            if compositional:
-                pose = lie.se3_exp(delta[:6]) @ s.pose
-                return _State(pose, lie.se3_log(pose), ab)
-            params = s.params + delta[:6]
-            return _State(lie.pose_from_params(model, params), params, ab)
-
-        def norm(s: _State) -> float:
-            return float(np.linalg.norm(np.concatenate([s.params, s.ab if brightness else []])))
+        def evaluate(s: State, data: LevelData = data, device=device, scale: float = scale):
+            p, c = problem.kernel_inputs(s, data.intrinsics)
+            return normal_equations(problem.module, p, c, *device, problem.loss, scale, problem.brightness)
 
         cb = None
         if callback is not None:
@@ -255,70 +129,37 @@ def align(
             def cb(s, ne, level=level):
                 callback(level, s.pose.copy(), ne.mean_cost)
 
-        options.max_iters = iters[levels - 1 - level]
-        outcome = run_lm(state, evaluate, update, free, norm, options, cb)
-        total_iters += outcome.iterations
-        reports.append(
-            LevelReport(
-                level=level,
-                shape=ref_pyr[level].shape,
-                n_points=int(points.shape[0]),
-                iterations=outcome.iterations,
-                status=outcome.status,
-                cost_history=outcome.cost_history,
-                loss_scale=float(scale),
-                wall_time=time.perf_counter() - t_level,
-                lambda_history=outcome.lambda_history,
-            )
-        )
-        if outcome.status in (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED):
+        problem.options.max_iters = problem.max_iters(level)
+        outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, problem.options, cb)
+        reports.append(level_report(data, outcome, scale, time.perf_counter() - t_level))
+        status = outcome.status
+        if outcome.status in FAILED_LEVEL:
             # a coarse level may lack points or texture: keep the estimate and refine on finer levels
-            final_status = outcome.status
             continue
-        state, last, final_status = outcome.state, outcome.ne, outcome.status
+        state, last = outcome.state, outcome.ne
+    return problem.result(state, last, reports, status, start)
 
-    if last is None:
-        last_ne = None
-    else:
-        last_ne = last
-    covariance = _covariance(last_ne, free) if last_ne is not None else np.full((6, 6), np.nan)
-    finest = reports[-1]
-    status = finest.status if last_ne is not None else final_status
-    return AlignResult(
-        pose=state.pose,
-        params=state.params,
-        success=bool(status.converged),
-        status=status,
-        message=status.reason,
-        cost=float(last_ne.mean_cost) if last_ne is not None else float("nan"),
-        n_valid=int(last_ne.n_used) if last_ne is not None else 0,
-        n_behind=int(last_ne.n_behind) if last_ne is not None else 0,
-        n_outside=int(last_ne.n_outside) if last_ne is not None else 0,
-        covariance=covariance,
-        levels=reports,
-        nit=total_iters,
-        wall_time=time.perf_counter() - start,
-        brightness=state.ab.copy() if brightness else None,
+
+def level_report(data: LevelData, outcome, scale: float, wall_time: float) -> LevelReport:
+    """The :class:`LevelReport` of one level's LM run."""
+    return LevelReport(
+        level=data.level,
+        shape=data.shape,
+        n_points=int(data.points.shape[0]),
+        iterations=outcome.iterations,
+        status=outcome.status,
+        cost_history=outcome.cost_history,
+        loss_scale=float(scale),
+        wall_time=wall_time,
+        lambda_history=outcome.lambda_history,
     )
 
 
-def _residuals_host(module, p8, c, points, iref, tgt_stack) -> np.ndarray:
+def _to_target(problem: Problem, data: LevelData) -> tuple:
+    """``(points, iref, tgt_stack)`` where the kernels run (copied to the GPU for ``target="cuda"``)."""
+    arrays = (data.points, data.iref, data.tgt_stack)
+    if problem.target != "cuda":
+        return arrays
     from numba import cuda
 
-    resid = cuda.device_array(points.shape[0], dtype=points.dtype)
-    module.residuals(p8, c, points, iref, tgt_stack, resid)
-    return resid.copy_to_host()
-
-
-def _covariance(ne, free: np.ndarray) -> np.ndarray:
-    """``sigma^2 (H_ff)^-1`` embedded in 6x6 (warp parameters), sigma^2 = 2 cost / (n - p)."""
-    n_free = int(free.sum())
-    cov = np.zeros((free.size, free.size))
-    Hf = ne.H[np.ix_(free, free)]
-    dof = max(ne.n_used - n_free, 1)
-    sigma2 = 2.0 * ne.cost / dof
-    try:
-        cov[np.ix_(free, free)] = sigma2 * np.linalg.inv(Hf)
-    except np.linalg.LinAlgError:
-        cov[np.ix_(free, free)] = np.nan
-    return cov[:6, :6]
+    return tuple(cuda.to_device(a) for a in arrays)

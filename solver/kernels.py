@@ -79,3 +79,23 @@ def residuals(module: ModuleType, params8: np.ndarray, constants: np.ndarray, po
     resid = np.empty(points.shape[0], dtype=points.dtype)
     module.residuals(params8, constants, points, iref, tgt, resid)
     return resid
+
+
+def normal_equations_batch(
+    module: ModuleType,
+    params: np.ndarray,
+    constants: np.ndarray,
+    points,
+    iref,
+    tgt,
+    offsets: np.ndarray,
+    active: np.ndarray,
+    loss: str,
+    loss_scales: np.ndarray,
+    brightness: bool,
+) -> list[NormalEquations | None]:
+    """One launch for many pairs: :class:`NormalEquations` of each active pair (``None`` for the others)."""
+    kernel = module.normal_equations_brightness_batch if brightness else module.normal_equations_batch
+    acc = kernel(params, constants, points, iref, tgt, offsets, active, LOSSES.index(loss), loss_scales)
+    n = 8 if brightness else 6
+    return [unpack(row, n) if a else None for row, a in zip(np.asarray(acc), active, strict=True)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +88,29 @@ def run_lm(
     ``norm(state)`` the size of the estimate for the relative step test. A step that raises the
     mean cost is rejected and never applied; the best state seen is returned.
     """
-    ne = evaluate(state)
+    steps = lm_iterations(state, update, free, norm, options, callback)
+    request = next(steps)
+    while True:
+        try:
+            request = steps.send(evaluate(request))
+        except StopIteration as done:
+            return done.value
+
+
+def lm_iterations(
+    state,
+    update: Callable[[object, np.ndarray], object],
+    free: np.ndarray,
+    norm: Callable[[object], float],
+    options: LMOptions,
+    callback: Callable | None = None,
+) -> Generator[object, NormalEquations, LMOutcome]:
+    """:func:`run_lm` as a generator: yields each state to evaluate and is sent its normal equations.
+
+    Lets a batched driver advance many independent solvers in lockstep, evaluating all their
+    pending states in one kernel launch; the :class:`LMOutcome` is the generator's return value.
+    """
+    ne = yield state
     history, lambdas = [ne.mean_cost], []
     if ne.n_used < options.min_points:
         return LMOutcome(state, ne, Status.TOO_FEW_POINTS, 0, history, lambdas)
@@ -120,7 +142,7 @@ def run_lm(
         delta = np.zeros(free.size)
         delta[free] = d
         candidate = update(state, delta)
-        ne_new = evaluate(candidate)
+        ne_new = yield candidate
         predicted_total = 0.5 * float(d @ (lam * np.diag(Hf) * d - gf))
         n_ok = ne_new.n_used >= max(options.min_points, ne.n_used // 4)
         new_cost = ne_new.mean_cost
@@ -151,7 +173,7 @@ def run_lm(
                 shrink = 0.5
                 while shrink > 1e-3:
                     cand = update(state, delta * shrink)
-                    ne_try = evaluate(cand)
+                    ne_try = yield cand
                     if ne_try.n_used >= options.min_points and ne_try.mean_cost <= ne.mean_cost:
                         state, ne = cand, ne_try
                         history.append(ne.mean_cost)

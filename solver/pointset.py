@@ -19,9 +19,9 @@ from numba import njit
 import jacgen
 
 from . import images, lie
-from .align import PARAM_NAMES, check_intrinsics, free_mask
 from .kernels import LOSSES, MODELS, align_module, normal_equations
 from .lm import LMOptions, run_lm
+from .problem import PARAM_NAMES, check_intrinsics, free_mask, parameter_covariance
 from .result import AlignResult, LevelReport, Status
 
 
@@ -220,8 +220,6 @@ def align_points(
         if status in (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED):
             continue
         state, ne = outcome.state, outcome.ne
-    from .align import _covariance
-
     return AlignResult(
         pose=state[0],
         params=state[1],
@@ -232,7 +230,7 @@ def align_points(
         n_valid=ne.n_used if ne is not None else 0,
         n_behind=ne.n_behind if ne is not None else 0,
         n_outside=ne.n_outside if ne is not None else 0,
-        covariance=_covariance(ne, free) if ne is not None else np.full((6, 6), np.nan),
+        covariance=parameter_covariance(ne, free) if ne is not None else np.full((6, 6), np.nan),
         levels=reports,
         nit=total,
         wall_time=time.perf_counter() - start,

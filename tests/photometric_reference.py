@@ -8,6 +8,7 @@ from solver import lie
 
 def bilinear(img: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     h, w = img.shape
+    u, v = np.clip(u, 0, w - 1), np.clip(v, 0, h - 1)  # the half-pixel border band samples the border
     x0 = np.minimum(np.floor(u).astype(int), w - 2)
     y0 = np.minimum(np.floor(v).astype(int), h - 2)
     ax, ay = u - x0, v - y0
@@ -45,7 +46,8 @@ def reference_normal_equations(model, params, pose, K, points, iref, tgt, loss, 
         uv, J, valid = jacgen.warp_jacobian(model, params, points, K)
     h, w = tgt.shape
     gy, gx = np.gradient(tgt)
-    inside = valid & (uv[:, 0] >= 0) & (uv[:, 1] >= 0) & (uv[:, 0] <= w - 1) & (uv[:, 1] <= h - 1)
+    u, v = uv[:, 0], uv[:, 1]
+    inside = valid & (u >= -0.5) & (v >= -0.5) & (u <= w - 0.5) & (v <= h - 0.5)  # pixel footprints
     u, v = uv[inside, 0], uv[inside, 1]
     It, Gx, Gy = bilinear(tgt, u, v), bilinear(gx, u, v), bilinear(gy, u, v)
     rows = Gx[:, None] * J[inside, 0, :] + Gy[:, None] * J[inside, 1, :]

@@ -25,3 +25,10 @@ def test_fused_cuda_kernels_match_cpu_under_simulator():
     proc = run_simulated("fused")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok fused") == 3 * 2 * 2 * 2 and proc.stdout.count("ok residuals") == 6
+
+
+def test_batched_cuda_kernels_match_cpu_under_simulator():
+    proc = run_simulated("batch")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("ok batch") == 3 * 3 * 2
+    assert proc.stdout.count("ok align_batch cuda") == 2

@@ -104,6 +104,8 @@ def test_residual_kernel_matches_bilinear_sampling():
     import jacgen
 
     uv, valid = jacgen.warp("rodrigues", params, points, K)
-    inside = valid & (uv[:, 0] >= 0) & (uv[:, 1] >= 0) & (uv[:, 0] <= SHAPE[1] - 1) & (uv[:, 1] <= SHAPE[0] - 1)
+    u, v = uv[:, 0], uv[:, 1]
+    inside = valid & (u >= -0.5) & (v >= -0.5) & (u <= SHAPE[1] - 0.5) & (v <= SHAPE[0] - 0.5)
+    assert np.any(inside & ((u < 0) | (v < 0) | (u > SHAPE[1] - 1) | (v > SHAPE[0] - 1))), "border band not exercised"
     np.testing.assert_array_equal(np.isfinite(r), inside)
     np.testing.assert_allclose(r[inside], bilinear(tgt, uv[inside, 0], uv[inside, 1]) - iref[inside], rtol=1e-12)

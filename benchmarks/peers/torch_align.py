@@ -36,7 +36,9 @@ def _hat(xi, torch):
     return torch.cat([z, -w3, w2, v1, w3, z, -w1, v2, -w2, w1, z, v3, z, z, z, z]).reshape(4, 4)
 
 
-def _solve_level(xi, ref, dep, tgt_img, K, depth_range, optimizer: str, iters: int, adam_lr: float) -> int:
+def _solve_level(
+    xi, ref, dep, tgt_img, K, depth_range, optimizer: str, iters: int, adam_lr: float, device: str = "cpu"
+) -> int:
     """Minimise the level's Huber loss in place on ``xi``; return the number of loss evaluations."""
     torch = import_torch()
     import torch.nn.functional as F
@@ -47,9 +49,10 @@ def _solve_level(xi, ref, dep, tgt_img, K, depth_range, optimizer: str, iters: i
     if len(rows) < 10:
         return 0
     z = dep[rows, cols]
-    P = torch.from_numpy(np.stack([(cols - cx) / fx * z, (rows - cy) / fy * z, z], axis=1).astype(np.float32))
-    Iref = torch.from_numpy(ref[rows, cols].astype(np.float32))
-    tgt = torch.from_numpy(np.ascontiguousarray(tgt_img, dtype=np.float32))[None, None]
+    P = np.stack([(cols - cx) / fx * z, (rows - cy) / fy * z, z], axis=1).astype(np.float32)
+    P = torch.from_numpy(P).to(device)
+    Iref = torch.from_numpy(ref[rows, cols].astype(np.float32)).to(device)
+    tgt = torch.from_numpy(np.ascontiguousarray(tgt_img, dtype=np.float32))[None, None].to(device)
 
     def residuals():
         T = torch.linalg.matrix_exp(_hat(xi, torch))
@@ -105,6 +108,7 @@ def align_torch(
     iters: int = 30,
     adam_lr: float = 2e-3,
     depth_range: tuple[float, float] = (0.1, 10.0),
+    device: str = "cpu",
 ) -> tuple[np.ndarray, int]:
     """Estimate ``T_tgt_from_ref``; returns the pose and the number of loss evaluations.
 
@@ -124,6 +128,8 @@ def align_torch(
         Adam learning rate.
     depth_range : (float, float)
         Reference depths used.
+    device : str
+        Torch device of the tensors (``"cuda"`` for the GPU comparison).
     """
     torch = import_torch()
     refs, deps, tgts = [ref_gray], [ref_depth], [tgt_gray]
@@ -131,12 +137,14 @@ def align_torch(
         refs.append(_downsample(refs[-1]))
         deps.append(_downsample_depth(deps[-1]))
         tgts.append(_downsample(tgts[-1]))
-    xi = torch.zeros(6, dtype=torch.float32, requires_grad=True)
+    xi = torch.zeros(6, dtype=torch.float32, device=device, requires_grad=True)
     evals = 0
     for level in reversed(range(levels)):
         s = 2.0**level
         K = (intrinsics[0] / s, intrinsics[1] / s, (intrinsics[2] + 0.5) / s - 0.5, (intrinsics[3] + 0.5) / s - 0.5)
-        evals += _solve_level(xi, refs[level], deps[level], tgts[level], K, depth_range, optimizer, iters, adam_lr)
+        evals += _solve_level(
+            xi, refs[level], deps[level], tgts[level], K, depth_range, optimizer, iters, adam_lr, device
+        )
     with torch.no_grad():
-        T = torch.linalg.matrix_exp(_hat(xi, torch).double()).numpy()
+        T = torch.linalg.matrix_exp(_hat(xi, torch).double()).cpu().numpy()
     return T, evals

@@ -1,0 +1,130 @@
+"""``align_batch``: many reference/target pairs of one image size aligned in lockstep.
+
+Every pair runs its own Levenberg-Marquardt (own damping, own stopping); per pyramid level and
+round, one call of the generated batched kernel evaluates the pending estimate of every pair that
+is still running, so finished pairs cost nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .align import level_report
+from .kernels import normal_equations_batch
+from .lm import LMOptions, lm_iterations
+from .problem import FAILED_LEVEL, LevelData, Problem
+from .result import AlignResult, LevelReport, Status
+
+
+def align_batch(
+    ref_images,
+    ref_depths,
+    tgt_images,
+    intrinsics,
+    *,
+    init=None,
+    target: str = "cpu",
+    **align_options,
+) -> list[AlignResult]:
+    """Align ``B`` pairs of the same image size at once; returns ``B`` results.
+
+    Parameters
+    ----------
+    ref_images, ref_depths, tgt_images : sequences of B arrays, or arrays with a leading B axis
+        As for :func:`solver.align`; all pairs have the same image shape.
+    intrinsics : (fx, fy, cx, cy) or array (B, 4)
+        Shared, or one row per pair.
+    init : None, ndarray (4, 4) or (B, 4, 4)
+        Initial ``T_tgt_from_ref``: identity, shared, or one per pair.
+    target : {"cpu", "cuda"}
+        CPU: one ``prange`` over tiles of all running pairs' points per round. CUDA: one launch
+        per round, blocks over tiles ``(pair, points)``, one reduction per pair.
+    **align_options
+        Any keyword of :func:`solver.align` except ``callback`` (same defaults).
+
+    Returns
+    -------
+    list of AlignResult
+        Per pair, as :func:`solver.align` returns; ``levels[i].wall_time`` and ``wall_time`` are
+        those of the whole batch.
+    """
+    start = time.perf_counter()
+    if "callback" in align_options:
+        raise ValueError("align_batch does not take a callback; run solver.align per pair to observe iterations")
+    refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
+    n = len(refs)
+    if n == 0 or len(depths) != n or len(tgts) != n:
+        raise ValueError(f"need B >= 1 pairs with as many depths and targets, got {n}, {len(depths)}, {len(tgts)}")
+    Ks = _per_pair(intrinsics, n, (4,), "intrinsics")
+    inits = [None] * n if init is None else _per_pair(init, n, (4, 4), "init")
+    problems = [
+        Problem(refs[b], depths[b], tgts[b], Ks[b], init=inits[b], target=target, **align_options) for b in range(n)
+    ]
+    shapes = {p.ref_pyr[0].shape for p in problems}
+    if len(shapes) > 1:
+        raise ValueError(f"all pairs must have the same image shape, got {sorted(shapes)}")
+    first = problems[0]
+    states = [p.initial for p in problems]
+    lasts: list = [None] * n
+    statuses = [Status.TOO_FEW_POINTS] * n
+    reports: list[list[LevelReport]] = [[] for _ in range(n)]
+    for level in reversed(range(first.levels)):
+        t_level = time.perf_counter()
+        datas = [p.level_data(level) for p in problems]
+        scales = np.array([p.robust_scale(d, s) for p, d, s in zip(problems, datas, states, strict=True)])
+        outcomes = _solve_level(problems, datas, states, scales, level)
+        wall = time.perf_counter() - t_level
+        for b, outcome in enumerate(outcomes):
+            reports[b].append(level_report(datas[b], outcome, scales[b], wall))
+            statuses[b] = outcome.status
+            if outcome.status not in FAILED_LEVEL:
+                states[b], lasts[b] = outcome.state, outcome.ne
+    return [p.result(states[b], lasts[b], reports[b], statuses[b], start) for b, p in enumerate(problems)]
+
+
+def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarray]:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape == shape:
+        return [arr] * n
+    if arr.shape == (n, *shape):
+        return list(arr)
+    raise ValueError(f"{name} must have shape {shape} or {(n, *shape)}, got {arr.shape}")
+
+
+def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales: np.ndarray, level: int) -> list:
+    """Run every pair's LM on one level in lockstep; returns their outcomes."""
+    first = problems[0]
+    n = len(problems)
+    offsets = np.r_[0, np.cumsum([d.points.shape[0] for d in datas])].astype(np.int64)
+    arrays = (
+        np.concatenate([d.points for d in datas]),
+        np.concatenate([d.iref for d in datas]),
+        np.stack([d.tgt_stack for d in datas]),
+    )
+    if first.target == "cuda":
+        from numba import cuda
+
+        arrays = tuple(cuda.to_device(a) for a in arrays)
+    runs = []
+    for p, s in zip(problems, states, strict=True):
+        options = LMOptions(**{**vars(p.options), "max_iters": p.max_iters(level)})
+        runs.append(lm_iterations(s, p.update, p.free, p.norm, options))
+    requests = [next(r) for r in runs]
+    outcomes: list = [None] * n
+    active = np.ones(n, dtype=bool)
+    while active.any():
+        inputs = [p.kernel_inputs(r, d.intrinsics) for p, r, d in zip(problems, requests, datas, strict=True)]
+        params = np.stack([i[0] for i in inputs])
+        constants = np.stack([i[1] for i in inputs])
+        nes = normal_equations_batch(
+            first.module, params, constants, *arrays, offsets, active.copy(), first.loss, scales, first.brightness
+        )
+        for b in np.flatnonzero(active):
+            try:
+                requests[b] = runs[b].send(nes[b])
+            except StopIteration as done:
+                outcomes[b] = done.value
+                active[b] = False
+    return outcomes

@@ -1,0 +1,262 @@
+"""One alignment problem: validated inputs, pyramids, per-level data and the parameter update rules.
+
+Shared by :func:`solver.align` (one pair) and :func:`solver.align_batch` (many pairs in lockstep).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import images, lie
+from .kernels import LOSSES, MODELS, NormalEquations, align_module, residuals
+from .lm import LMOptions
+from .points import reference_points
+from .result import AlignResult, LevelReport, Status
+
+PARAM_NAMES = ("r1", "r2", "r3", "t1", "t2", "t3")
+BRIGHTNESS_NAMES = ("a", "b")
+LOSS_SCALE_FACTORS = {"l2": 1.0, "huber": 1.345, "tukey": 4.685, "cauchy": 2.385}
+"""Robust scale = factor * sigma, sigma = 1.4826 * MAD of the residuals at the level's start."""
+MAD_SAMPLES = 20000
+"""The robust scale is estimated from at most about this many evenly strided residuals."""
+FAILED_LEVEL = (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED)
+
+
+@dataclass
+class State:
+    """Current estimate: the model's parameters (additive models) or the pose (se3), plus (a, b)."""
+
+    pose: np.ndarray
+    params: np.ndarray
+    ab: np.ndarray
+
+
+@dataclass
+class LevelData:
+    """Reference points, their intensities and the target stack ``(I, dI/du, dI/dv)`` of one level."""
+
+    level: int
+    shape: tuple[int, int]
+    intrinsics: np.ndarray
+    points: np.ndarray
+    iref: np.ndarray
+    tgt_stack: np.ndarray
+
+
+def check_intrinsics(intrinsics) -> np.ndarray:
+    """``(fx, fy, cx, cy)`` as floats, finite, with positive focal lengths."""
+    k = np.asarray(intrinsics, dtype=np.float64).ravel()
+    if k.shape != (4,) or not np.all(np.isfinite(k)):
+        raise ValueError(f"intrinsics must be 4 finite numbers (fx, fy, cx, cy), got {intrinsics!r}")
+    if k[0] <= 0 or k[1] <= 0:
+        raise ValueError(f"intrinsics: fx and fy must be > 0, got {k[:2]}")
+    return k
+
+
+def check_pose(init) -> np.ndarray:
+    """A 4x4 rigid transform (identity for None)."""
+    if init is None:
+        return np.eye(4)
+    T = np.asarray(init, dtype=np.float64)
+    if T.shape != (4, 4) or not np.all(np.isfinite(T)):
+        raise ValueError(f"init must be a finite 4x4 pose, got shape {T.shape}")
+    R = T[:3, :3]
+    if not np.allclose(R.T @ R, np.eye(3), atol=1e-6) or np.linalg.det(R) < 0 or not np.allclose(T[3], [0, 0, 0, 1]):
+        raise ValueError("init must be a rigid transform: orthonormal rotation with det +1 and last row 0 0 0 1")
+    return T
+
+
+def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
+    """Boolean mask of solved parameters; unknown names raise ``ValueError``."""
+    unknown = [f for f in fixed if f not in model_names]
+    if unknown:
+        raise ValueError(f"fixed names unknown parameters {unknown}; parameters are {tuple(model_names)}")
+    mask = np.array([n not in fixed for n in model_names])
+    if not mask.any():
+        raise ValueError("every parameter is fixed: nothing to solve")
+    return mask
+
+
+MAD_SAMPLES = 20000
+"""The robust scale is estimated from at most about this many evenly strided residuals."""
+
+
+def _mad_scale(r: np.ndarray) -> float:
+    r = r[:: max(1, r.size // MAD_SAMPLES)]
+    r = r[np.isfinite(r)]
+    if r.size == 0:
+        return 0.0
+    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
+
+
+def _mad_scale(r: np.ndarray) -> float:
+    r = r[:: max(1, r.size // MAD_SAMPLES)]
+    r = r[np.isfinite(r)]
+    if r.size == 0:
+        return 0.0
+    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
+
+
+class Problem:
+    """Validated inputs and options of one reference/target pair (see :func:`solver.align`)."""
+
+    def __init__(
+        self,
+        ref_image,
+        ref_depth,
+        tgt_image,
+        intrinsics,
+        *,
+        init=None,
+        model: str = "se3",
+        method: str = "lm",
+        loss: str = "huber",
+        loss_scale: float | None = None,
+        levels: int = 4,
+        max_iters: int | Sequence[int] | None = None,
+        fixed: Sequence[str] = (),
+        brightness: bool = False,
+        max_points: int | None = None,
+        depth_range: tuple[float, float] = (0.1, 10.0),
+        dtype: str = "float32",
+        target: str = "cpu",
+        xtol: float = 1e-6,
+        ftol: float = 1e-4,
+    ) -> None:
+        if model not in MODELS:
+            raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
+        if method not in ("lm", "gn"):
+            raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
+        if loss_scale is not None and not (np.isfinite(loss_scale) and loss_scale > 0):
+            raise ValueError(f"loss_scale must be a positive number, got {loss_scale!r}")
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+        if target not in ("cpu", "cuda"):
+            raise ValueError(f"target must be 'cpu' or 'cuda', got {target!r}")
+        if not (isinstance(levels, int | np.integer) and levels >= 1):
+            raise ValueError(f"levels must be a positive integer, got {levels!r}")
+        if max_points is not None and max_points < 1:
+            raise ValueError(f"max_points must be positive, got {max_points}")
+        lo, hi = depth_range
+        if not (0 < lo < hi):
+            raise ValueError(f"depth_range must be (min, max) with 0 < min < max, got {depth_range}")
+        self.K = check_intrinsics(intrinsics)
+        T0 = check_pose(init)
+        ref = images.to_gray(ref_image, "ref_image")
+        tgt = images.to_gray(tgt_image, "tgt_image")
+        depth = np.asarray(ref_depth, dtype=np.float64)
+        if depth.shape != ref.shape:
+            raise ValueError(f"ref_depth shape {depth.shape} differs from ref_image shape {ref.shape}")
+        if tgt.shape != ref.shape:
+            raise ValueError(f"tgt_image shape {tgt.shape} differs from ref_image shape {ref.shape}")
+        depth = np.where(np.isfinite(depth), depth, 0.0)
+        names = PARAM_NAMES + (BRIGHTNESS_NAMES if brightness else ())
+        self.free = free_mask(names, fixed)
+        max_levels = int(np.floor(np.log2(min(ref.shape) / 8))) + 1
+        self.levels = min(levels, max(1, max_levels))
+        if max_iters is None:
+            self.iters = [30] * self.levels
+        elif np.ndim(max_iters) == 0:
+            self.iters = [int(max_iters)] * self.levels
+        else:
+            self.iters = [int(v) for v in max_iters]
+            if len(self.iters) != self.levels:
+                raise ValueError(f"max_iters has {len(self.iters)} entries for {self.levels} levels")
+        self.model, self.loss, self.loss_scale, self.brightness = model, loss, loss_scale, brightness
+        self.target, self.max_points, self.depth_range = target, max_points, (lo, hi)
+        self.dtype = np.dtype(dtype)
+        self.compositional = model == "se3"
+        self.options = LMOptions(method=method, xtol=xtol, ftol=ftol)
+        self.cpu_module = align_module(model, "cpu")
+        self.module = align_module(model, target)
+        self.ref_pyr = images.pyramid(ref, self.levels)
+        self.tgt_pyr = images.pyramid(tgt, self.levels)
+        self.depth_pyr = images.depth_pyramid(depth, self.levels)
+        self.initial = State(T0, lie.params_from_pose(model, T0), np.zeros(2))
+
+    def level_data(self, level: int) -> LevelData:
+        """Host arrays of ``level`` (0 = full resolution)."""
+        Kl = images.intrinsics_at_level(self.K, level)
+        ref, depth = self.ref_pyr[level], self.depth_pyr[level]
+        points, iref = reference_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype)
+        stack = images.stack_with_gradients(self.tgt_pyr[level], self.dtype)
+        return LevelData(level, ref.shape, Kl, points, iref, stack)
+
+    def max_iters(self, level: int) -> int:
+        """Iteration limit of ``level``."""
+        return self.iters[self.levels - 1 - level]
+
+    def kernel_inputs(self, s: State, Kl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(params, constants)`` of the fused kernels at state ``s``."""
+        ab = s.ab if self.brightness else np.zeros(0)
+        if self.compositional:
+            return np.concatenate([np.zeros(6), ab]), np.concatenate([Kl, s.pose[:3, :4].ravel()])
+        return np.concatenate([s.params, ab]), Kl
+
+    def robust_scale(self, data: LevelData, s: State) -> float:
+        """``loss_scale`` if given, else the loss's factor times the MAD of the residuals at ``s``."""
+        if self.loss_scale is not None:
+            return float(self.loss_scale)
+        p, c = self.kernel_inputs(s, data.intrinsics)
+        if not self.brightness:
+            p = np.concatenate([p, np.zeros(2)])
+        r = residuals(self.cpu_module, p, c, data.points, data.iref, data.tgt_stack)
+        sigma = _mad_scale(r)
+        return LOSS_SCALE_FACTORS[self.loss] * sigma if sigma > 0 else 1e-3
+
+    def update(self, s: State, delta: np.ndarray) -> State:
+        """Apply a full-length step: left increment for ``se3``, additive otherwise."""
+        ab = s.ab + delta[6:8] if self.brightness else s.ab
+        if self.compositional:
+            pose = lie.se3_exp(delta[:6]) @ s.pose
+            return State(pose, lie.se3_log(pose), ab)
+        params = s.params + delta[:6]
+        return State(lie.pose_from_params(self.model, params), params, ab)
+
+    def norm(self, s: State) -> float:
+        """Size of the estimate, for the relative step test."""
+        return float(np.linalg.norm(np.concatenate([s.params, s.ab if self.brightness else []])))
+
+    def result(
+        self, state: State, last: NormalEquations | None, reports: list[LevelReport], status: Status, start: float
+    ) -> AlignResult:
+        """The :class:`AlignResult` of ``state`` (``last``: its finest-level normal equations)."""
+        if last is not None:
+            status = reports[-1].status
+        cov = parameter_covariance(last, self.free) if last is not None else np.full((6, 6), np.nan)
+        return AlignResult(
+            pose=state.pose,
+            params=state.params,
+            success=bool(status.converged),
+            status=status,
+            message=status.reason,
+            cost=float(last.mean_cost) if last is not None else float("nan"),
+            n_valid=int(last.n_used) if last is not None else 0,
+            n_behind=int(last.n_behind) if last is not None else 0,
+            n_outside=int(last.n_outside) if last is not None else 0,
+            covariance=cov,
+            levels=reports,
+            nit=sum(r.iterations for r in reports),
+            wall_time=time.perf_counter() - start,
+            brightness=state.ab.copy() if self.brightness else None,
+        )
+
+
+def parameter_covariance(ne, free: np.ndarray) -> np.ndarray:
+    """``sigma^2 (H_ff)^-1`` embedded in 6x6 (warp parameters), sigma^2 = 2 cost / (n - p)."""
+    n_free = int(free.sum())
+    cov = np.zeros((free.size, free.size))
+    Hf = ne.H[np.ix_(free, free)]
+    dof = max(ne.n_used - n_free, 1)
+    sigma2 = 2.0 * ne.cost / dof
+    try:
+        cov[np.ix_(free, free)] = sigma2 * np.linalg.inv(Hf)
+    except np.linalg.LinAlgError:
+        cov[np.ix_(free, free)] = np.nan
+    return cov[:6, :6]
