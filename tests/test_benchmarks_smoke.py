@@ -141,3 +141,21 @@ def test_torus_smoke():
     summ = torus.summary(res)
     assert summ[0]["status"] == "ok" and summ[0]["converged"] == 1.0
     assert np.isfinite(summ[0]["median_final_err_deg"])
+
+
+def test_gpu_suite_skips_cleanly_without_a_gpu(tmp_path):
+    from benchmarks import gpu
+
+    ok, reason = gpu.gpu_available()
+    if ok:
+        pytest.skip("a GPU is present: the suite measures instead of skipping")
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "gpu", "--smoke", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "Skipped:" in res.stdout and "not measured" in res.stdout
+    assert json.loads((tmp_path / "gpu.json").read_text())["available"] is False

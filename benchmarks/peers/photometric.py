@@ -3,7 +3,8 @@
 The residual of reference point ``X`` (intensity ``I_ref``) under the textbook Rodrigues warp is
 ``r = I_tgt(u, v) - I_ref``; ``I_tgt`` and its central-difference gradients ``(gx, gy)`` are sampled
 bilinearly from the same ``(H, W, 3)`` stack the generated kernel reads, with the same rules
-(depth > 0 after the motion, ``0 <= u <= W-1``, ``0 <= v <= H-1``, ``x0 = min(floor(u), W-2)``).
+(depth > 0 after the motion, inside the pixel footprints ``-0.5 <= u <= W-0.5``, ``-0.5 <= v <= H-0.5``,
+sampling at ``u`` clamped to ``[0, W-1]``, ``x0 = min(floor(u), W-2)``).
 The Jacobian row is ``gx du/dp + gy dv/dp``, with ``du/dp, dv/dp`` from each library's autodiff
 (NumPy: the Sympy-derived ``lambdify`` Jacobian), the Huber weight ``w = min(1, k/|r|)``, and
 ``H = J^T W J``, ``g = J^T W r`` by one matrix product each.
@@ -28,9 +29,9 @@ def huber(r, k: float, xp=np):
 
 def _bilinear_numpy(tgt: np.ndarray, u: np.ndarray, v: np.ndarray):
     h, w = tgt.shape[:2]
-    inside = (u >= 0) & (v >= 0) & (u <= w - 1) & (v <= h - 1)
-    uc = np.where(inside, u, 0).astype(u.dtype)
-    vc = np.where(inside, v, 0).astype(u.dtype)
+    inside = (u >= -0.5) & (v >= -0.5) & (u <= w - 0.5) & (v <= h - 0.5)
+    uc = np.clip(np.where(inside, u, 0), 0, w - 1).astype(u.dtype)
+    vc = np.clip(np.where(inside, v, 0), 0, h - 1).astype(u.dtype)
     x0 = np.minimum(uc.astype(np.int64), w - 2)
     y0 = np.minimum(vc.astype(np.int64), h - 2)
     ax = (uc - x0).astype(u.dtype)[:, None]
@@ -112,8 +113,9 @@ def make_torch(params, points, iref, tgt, intrinsics, k: float) -> Callable:
             J, uv = jac(p, X, K)
             z = X @ rodrigues_matrix(p[:3])[2] + p[5]
             u, v = uv[:, 0], uv[:, 1]
-            ok = (z > 0) & torch.isfinite(u) & torch.isfinite(v) & (u >= 0) & (v >= 0) & (u <= w - 1) & (v <= h - 1)
-            u, v, J, Ir = u[ok], v[ok], J[ok], Iref[ok]
+            inside = (u >= -0.5) & (v >= -0.5) & (u <= w - 0.5) & (v <= h - 0.5)
+            ok = (z > 0) & torch.isfinite(u) & torch.isfinite(v) & inside
+            u, v, J, Ir = u[ok].clamp(0, w - 1), v[ok].clamp(0, h - 1), J[ok], Iref[ok]
             x0 = torch.clamp(u.long(), max=w - 2)
             y0 = torch.clamp(v.long(), max=h - 2)
             ax = (u - x0).unsqueeze(1)
@@ -150,9 +152,10 @@ def make_jax(params, points, iref, tgt, intrinsics, k: float) -> Callable:
         J, uv = jac(p, X, K)
         z = X @ rodrigues_matrix(p[:3])[2] + p[5]
         u, v = uv[:, 0], uv[:, 1]
-        ok = (z > 0) & jnp.isfinite(u) & jnp.isfinite(v) & (u >= 0) & (v >= 0) & (u <= w - 1) & (v <= h - 1)
-        u = jnp.where(ok, u, 0)
-        v = jnp.where(ok, v, 0)
+        inside = (u >= -0.5) & (v >= -0.5) & (u <= w - 0.5) & (v <= h - 0.5)
+        ok = (z > 0) & jnp.isfinite(u) & jnp.isfinite(v) & inside
+        u = jnp.clip(jnp.where(ok, u, 0), 0, w - 1)
+        v = jnp.clip(jnp.where(ok, v, 0), 0, h - 1)
         x0 = jnp.minimum(u.astype(jnp.int32), w - 2)
         y0 = jnp.minimum(v.astype(jnp.int32), h - 2)
         ax = (u - x0)[:, None]
