@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import njit
 
-from jacgen.special import phi_reference
+from jacgen.special import SERIES_TERMS, SERIES_THRESHOLD
 
 
 def skew(w: np.ndarray) -> np.ndarray:
@@ -14,52 +15,107 @@ def skew(w: np.ndarray) -> np.ndarray:
     return np.array([[0.0, -w[2], w[1]], [w[2], 0.0, -w[0]], [-w[1], w[0], 0.0]])
 
 
+@njit(cache=True)
+def _phi(n: int, s: float) -> float:
+    """``phi_n(s)`` (see :mod:`jacgen.special`): series for ``s <= SERIES_THRESHOLD``, else closed form."""
+    if s <= SERIES_THRESHOLD:
+        c = 1.0
+        for k in range(2, n + 1):
+            c /= k
+        acc, power = 0.0, 1.0
+        for k in range(SERIES_TERMS):
+            acc += c * power
+            power *= s
+            c = -c / ((2 * k + n + 1) * (2 * k + n + 2))
+        return acc
+    t = np.sqrt(s)
+    value = np.cos(t) if n % 2 == 0 else np.sin(t) / t
+    inv_fact = 1.0
+    for k in range(n % 2, n - 1, 2):
+        inv_fact = 1.0
+        for j in range(2, k + 1):
+            inv_fact /= j
+        value = (inv_fact - value) / s
+    return value
+
+
+@njit(cache=True)
+def _skew(w):
+    K = np.zeros((3, 3))
+    K[0, 1], K[0, 2], K[1, 2] = -w[2], w[1], -w[0]
+    K[1, 0], K[2, 0], K[2, 1] = w[2], -w[1], w[0]
+    return K
+
+
+@njit(cache=True)
+def _exp_parts(w):
+    """``R = exp([w]_x)`` and the SE(3) left Jacobian ``V``."""
+    s = w[0] * w[0] + w[1] * w[1] + w[2] * w[2]
+    K = _skew(w)
+    K2 = K @ K
+    eye = np.eye(3)
+    R = eye + _phi(1, s) * K + _phi(2, s) * K2
+    V = eye + _phi(2, s) * K + _phi(3, s) * K2
+    return R, V
+
+
+@njit(cache=True)
+def _so3_log(R):
+    cos_t = min(max((R[0, 0] + R[1, 1] + R[2, 2] - 1.0) / 2.0, -1.0), 1.0)
+    t = np.arccos(cos_t)
+    w = np.array([R[2, 1] - R[1, 2], R[0, 2] - R[2, 0], R[1, 0] - R[0, 1]])
+    if t < 1e-4:
+        return 0.5 * (1.0 + t * t / 6.0) * w
+    if np.pi - t < 1e-4:
+        # near pi: axis from the symmetric part
+        B = (R + np.eye(3)) / 2.0
+        axis = np.sqrt(np.maximum(np.diag(B).copy(), 0.0))
+        k = int(np.argmax(axis))
+        axis = B[k].copy() / max(axis[k], 1e-300)
+        axis /= np.sqrt(np.sum(axis * axis))
+        if np.sum(axis * w) < 0:
+            axis = -axis
+        return t * axis
+    return t / (2.0 * np.sin(t)) * w
+
+
+@njit(cache=True)
+def _se3_exp(xi):
+    R, V = _exp_parts(xi[:3].copy())
+    T = np.eye(4)
+    T[:3, :3] = R
+    T[:3, 3] = V @ xi[3:6].copy()
+    return T
+
+
+@njit(cache=True)
+def _se3_log(T):
+    w = _so3_log(T[:3, :3].copy())
+    _, V = _exp_parts(w)
+    out = np.empty(6)
+    out[:3] = w
+    out[3:] = np.linalg.solve(V, T[:3, 3].copy())
+    return out
+
+
 def so3_exp(r: np.ndarray) -> np.ndarray:
     """Rotation matrix of the rotation vector ``r`` (Rodrigues), exact at ``r = 0``."""
-    s = float(np.dot(r, r))
-    K = skew(r)
-    return np.eye(3) + phi_reference(1, s) * K + phi_reference(2, s) * (K @ K)
+    return _exp_parts(np.asarray(r, dtype=np.float64)[:3].copy())[0]
 
 
 def so3_log(R: np.ndarray) -> np.ndarray:
     """Rotation vector of ``R`` (angle in [0, pi])."""
-    cos_t = float(np.clip((np.trace(R) - 1.0) / 2.0, -1.0, 1.0))
-    t = math.acos(cos_t)
-    w = np.array([R[2, 1] - R[1, 2], R[0, 2] - R[2, 0], R[1, 0] - R[0, 1]])
-    if t < 1e-4:
-        return 0.5 * (1.0 + t * t / 6.0) * w
-    if math.pi - t < 1e-4:
-        # near pi: axis from the symmetric part
-        B = (R + np.eye(3)) / 2.0
-        axis = np.sqrt(np.clip(np.diag(B), 0.0, None))
-        k = int(np.argmax(axis))
-        axis = B[k] / max(axis[k], 1e-300)
-        axis /= np.linalg.norm(axis)
-        if np.dot(axis, w) < 0:
-            axis = -axis
-        return t * axis
-    return t / (2.0 * math.sin(t)) * w
+    return _so3_log(np.ascontiguousarray(R, dtype=np.float64)[:3, :3].copy())
 
 
 def se3_exp(xi: np.ndarray) -> np.ndarray:
     """4x4 ``exp(xi^)`` for the twist ``xi = (omega, v)``."""
-    w, v = np.asarray(xi[:3], float), np.asarray(xi[3:6], float)
-    s = float(np.dot(w, w))
-    K = skew(w)
-    V = np.eye(3) + phi_reference(2, s) * K + phi_reference(3, s) * (K @ K)
-    T = np.eye(4)
-    T[:3, :3] = so3_exp(w)
-    T[:3, 3] = V @ v
-    return T
+    return _se3_exp(np.ascontiguousarray(xi, dtype=np.float64)[:6])
 
 
 def se3_log(T: np.ndarray) -> np.ndarray:
     """Twist ``(omega, v)`` with ``se3_exp(xi) == T``."""
-    w = so3_log(T[:3, :3])
-    s = float(np.dot(w, w))
-    K = skew(w)
-    V = np.eye(3) + phi_reference(2, s) * K + phi_reference(3, s) * (K @ K)
-    return np.concatenate([w, np.linalg.solve(V, T[:3, 3])])
+    return _se3_log(np.ascontiguousarray(T, dtype=np.float64))
 
 
 def euler_xyz_matrix(a: float, b: float, c: float) -> np.ndarray:

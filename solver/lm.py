@@ -7,6 +7,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .kernels import NormalEquations
 from .result import Status
@@ -42,16 +43,46 @@ class LMOutcome:
 
 
 def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
-    """``(H + lam diag(H)) d = -g`` by Cholesky; ``None`` if not positive definite."""
-    A = H + lam * np.diag(np.diag(H))
-    if not (np.isfinite(A).all() and np.isfinite(g).all()):
+    """``(H + lam diag(H)) d = -g`` by Cholesky; ``None`` if not positive definite or not finite."""
+    d = np.empty(g.size)
+    if not _cholesky_solve_damped(np.ascontiguousarray(H, dtype=np.float64), np.asarray(g, dtype=np.float64), lam, d):
         return None
-    try:
-        np.linalg.cholesky(A)  # positive definiteness test; the solve below is as cheap at this size
-    except np.linalg.LinAlgError:
-        return None
-    d = np.linalg.solve(A, -g)
-    return d if np.all(np.isfinite(d)) else None
+    return d
+
+
+@njit(cache=True)
+def _cholesky_solve_damped(H, g, lam, out):
+    """Solve ``(H + lam diag(H)) out = -g`` in place; False if the matrix is not positive definite.
+
+    The systems are 1x1 to 8x8: a plain Cholesky is far cheaper here than a LAPACK call through NumPy.
+    """
+    n = g.size
+    L = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1):
+            acc = H[i, j] + (lam * H[i, i] if i == j else 0.0)
+            for k in range(j):
+                acc -= L[i, k] * L[j, k]
+            if i == j:
+                if not (acc > 0.0) or not np.isfinite(acc):
+                    return False
+                L[i, i] = np.sqrt(acc)
+            else:
+                L[i, j] = acc / L[j, j]
+    for i in range(n):  # L y = -g
+        acc = -g[i]
+        for k in range(i):
+            acc -= L[i, k] * out[k]
+        out[i] = acc / L[i, i]
+    for i in range(n - 1, -1, -1):  # L^T d = y
+        acc = out[i]
+        for k in range(i + 1, n):
+            acc -= L[k, i] * out[k]
+        out[i] = acc / L[i, i]
+    for i in range(n):
+        if not np.isfinite(out[i]):
+            return False
+    return True
 
 
 def _gauss_newton_gain(H: np.ndarray, g: np.ndarray) -> float:
