@@ -117,11 +117,11 @@ def align(
         t_level = time.perf_counter()
         data = problem.level_data(level)
         scale = problem.robust_scale(data, state)
-        device = _to_target(problem, data)
+        arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
 
-        def evaluate(s: State, data: LevelData = data, device=device, scale: float = scale):
+        def evaluate(s: State, data: LevelData = data, arrays=arrays, scale: float = scale):
             p, c = problem.kernel_inputs(s, data.intrinsics)
-            return normal_equations(problem.module, p, c, *device, problem.loss, scale, problem.brightness)
+            return normal_equations(problem.module, p, c, *arrays, problem.loss, scale, problem.brightness)
 
         cb = None
         if callback is not None:
@@ -153,13 +153,3 @@ def level_report(data: LevelData, outcome, scale: float, wall_time: float) -> Le
         wall_time=wall_time,
         lambda_history=outcome.lambda_history,
     )
-
-
-def _to_target(problem: Problem, data: LevelData) -> tuple:
-    """``(points, iref, tgt_stack)`` where the kernels run (copied to the GPU for ``target="cuda"``)."""
-    arrays = (data.points, data.iref, data.tgt_stack)
-    if problem.target != "cuda":
-        return arrays
-    from numba import cuda
-
-    return tuple(cuda.to_device(a) for a in arrays)

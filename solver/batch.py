@@ -98,15 +98,14 @@ def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales
     first = problems[0]
     n = len(problems)
     offsets = np.r_[0, np.cumsum([d.points.shape[0] for d in datas])].astype(np.int64)
-    arrays = (
-        np.concatenate([d.points for d in datas]),
-        np.concatenate([d.iref for d in datas]),
-        np.stack([d.tgt_stack for d in datas]),
-    )
     if first.target == "cuda":
-        from numba import cuda
-
-        arrays = tuple(cuda.to_device(a) for a in arrays)
+        arrays = _device_concatenate(datas, offsets)
+    else:
+        arrays = (
+            np.concatenate([d.points for d in datas]),
+            np.concatenate([d.iref for d in datas]),
+            np.stack([d.tgt_stack for d in datas]),
+        )
     runs = []
     for p, s in zip(problems, states, strict=True):
         options = LMOptions(**{**vars(p.options), "max_iters": p.max_iters(level)})
@@ -128,3 +127,21 @@ def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales
                 outcomes[b] = done.value
                 active[b] = False
     return outcomes
+
+
+def _device_concatenate(datas: list[LevelData], offsets: np.ndarray) -> tuple:
+    """The pairs' device points, intensities and stacks joined on the device (device-to-device copies)."""
+    from numba import cuda
+
+    first = datas[0]
+    n = int(offsets[-1])
+    points = cuda.device_array((max(n, 1), 3), dtype=first.points.dtype)
+    iref = cuda.device_array(max(n, 1), dtype=first.iref.dtype)
+    stack = cuda.device_array((len(datas), *first.tgt_stack.shape), dtype=first.tgt_stack.dtype)
+    for b, d in enumerate(datas):
+        a, z = int(offsets[b]), int(offsets[b + 1])
+        if z > a:
+            points[a:z].copy_to_device(d.points)
+            iref[a:z].copy_to_device(d.iref)
+        stack[b].copy_to_device(d.tgt_stack)
+    return points[:n], iref[:n], stack

@@ -148,14 +148,23 @@ class Problem:
             raise ValueError(f"depth_range must be (min, max) with 0 < min < max, got {depth_range}")
         self.K = check_intrinsics(intrinsics)
         T0 = check_pose(init)
-        ref = images.to_gray(ref_image, "ref_image")
-        tgt = images.to_gray(tgt_image, "tgt_image")
-        depth = np.asarray(ref_depth, dtype=np.float64)
-        if depth.shape != ref.shape:
-            raise ValueError(f"ref_depth shape {depth.shape} differs from ref_image shape {ref.shape}")
-        if tgt.shape != ref.shape:
-            raise ValueError(f"tgt_image shape {tgt.shape} differs from ref_image shape {ref.shape}")
-        depth = np.where(np.isfinite(depth), depth, 0.0)
+        if target == "cuda":
+            from . import device
+
+            self._device = device
+            ref = device.gray(ref_image, "ref_image")
+            tgt = device.gray(tgt_image, "tgt_image")
+            depth = device.depth_metres(ref_depth)
+        else:
+            ref = images.to_gray(ref_image, "ref_image")
+            tgt = images.to_gray(tgt_image, "tgt_image")
+            depth = np.asarray(ref_depth, dtype=np.float64)
+        if tuple(depth.shape) != tuple(ref.shape):
+            raise ValueError(f"ref_depth shape {tuple(depth.shape)} differs from ref_image shape {tuple(ref.shape)}")
+        if tuple(tgt.shape) != tuple(ref.shape):
+            raise ValueError(f"tgt_image shape {tuple(tgt.shape)} differs from ref_image shape {tuple(ref.shape)}")
+        if target != "cuda":
+            depth = np.where(np.isfinite(depth), depth, 0.0)
         names = PARAM_NAMES + (BRIGHTNESS_NAMES if brightness else ())
         self.free = free_mask(names, fixed)
         max_levels = int(np.floor(np.log2(min(ref.shape) / 8))) + 1
@@ -173,20 +182,32 @@ class Problem:
         self.dtype = np.dtype(dtype)
         self.compositional = model == "se3"
         self.options = LMOptions(method=method, xtol=xtol, ftol=ftol)
-        self.cpu_module = align_module(model, "cpu")
         self.module = align_module(model, target)
-        self.ref_pyr = images.pyramid(ref, self.levels)
-        self.tgt_pyr = images.pyramid(tgt, self.levels)
-        self.depth_pyr = images.depth_pyramid(depth, self.levels)
+        pyramids = self._device if target == "cuda" else images
+        self.ref_pyr = pyramids.pyramid(ref, self.levels)
+        self.tgt_pyr = pyramids.pyramid(tgt, self.levels)
+        self.depth_pyr = pyramids.depth_pyramid(depth, self.levels)
         self.initial = State(T0, lie.params_from_pose(model, T0), np.zeros(2))
 
     def level_data(self, level: int) -> LevelData:
-        """Host arrays of ``level`` (0 = full resolution)."""
+        """Arrays of ``level`` (0 = full resolution), on the device for ``target="cuda"``."""
         Kl = images.intrinsics_at_level(self.K, level)
         ref, depth = self.ref_pyr[level], self.depth_pyr[level]
-        points, iref = reference_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype)
-        stack = images.stack_with_gradients(self.tgt_pyr[level], self.dtype)
-        return LevelData(level, ref.shape, Kl, points, iref, stack)
+        shape = tuple(ref.shape)
+        if self.target != "cuda":
+            points, iref = reference_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype)
+            stack = images.stack_with_gradients(self.tgt_pyr[level], self.dtype)
+            return LevelData(level, shape, Kl, points, iref, stack)
+        device = self._device
+        if self.max_points is None:
+            points, iref = device.all_points(ref, depth, Kl, self.depth_range, self.dtype)
+        else:  # the spread-out top-gradient selection runs on the host, once per level
+            host = reference_points(
+                ref.copy_to_host(), depth.copy_to_host(), Kl, self.depth_range, self.max_points, self.dtype
+            )
+            points, iref = (device.as_device(a) for a in host)
+        stack = device.stack_with_gradients(self.tgt_pyr[level], self.dtype)
+        return LevelData(level, shape, Kl, points, iref, stack)
 
     def max_iters(self, level: int) -> int:
         """Iteration limit of ``level``."""
@@ -206,7 +227,14 @@ class Problem:
         p, c = self.kernel_inputs(s, data.intrinsics)
         if not self.brightness:
             p = np.concatenate([p, np.zeros(2)])
-        r = residuals(self.cpu_module, p, c, data.points, data.iref, data.tgt_stack)
+        if self.target == "cuda":
+            from numba import cuda
+
+            resid = cuda.device_array(data.points.shape[0], dtype=self.dtype)
+            self.module.residuals(p, c, data.points, data.iref, data.tgt_stack, resid)
+            r = self._device.strided_sample(resid, MAD_SAMPLES)
+        else:
+            r = residuals(self.module, p, c, data.points, data.iref, data.tgt_stack)
         sigma = _mad_scale(r)
         return LOSS_SCALE_FACTORS[self.loss] * sigma if sigma > 0 else 1e-3
 

@@ -180,12 +180,70 @@ def align_batch_check():
         compare("align_batch cuda", (a.pose, np.array([a.cost])), (b.pose, np.array([b.cost])), 1e-9)
 
 
+def device_prep_checks():
+    """Device gray/pyramid/gradient/point kernels against the host code, and align(target="cuda")."""
+    from numba import cuda
+
+    import solver
+    from solver import device, images
+    from solver.points import all_points
+    from solver.synthetic import make_scene
+
+    rng = np.random.default_rng(4)
+    rgb = rng.integers(0, 256, (26, 34, 3), dtype=np.uint8)
+    rgb[:4, :6] = 77  # flat patch: pixels without gradient are not selected
+    depth = rng.uniform(0.2, 4.0, (26, 34))
+    depth[3:7, 5:9] = 0.0
+    depth[10, 10] = np.nan
+    ref_host = images.to_gray(rgb, "ref")
+    ref_dev = device.gray(cuda.to_device(rgb), "ref")  # a device input, used without a copy
+    compare("device gray", (ref_host,), (ref_dev.copy_to_host(),), 1e-15)
+    d_host = np.where(np.isfinite(depth), depth, 0.0)
+    d_dev = device.depth_metres(depth)
+    pyr_h, pyr_d = images.pyramid(ref_host, 3), device.pyramid(ref_dev, 3)
+    dp_h, dp_d = images.depth_pyramid(d_host, 3), device.depth_pyramid(d_dev, 3)
+    K = np.array([30.0, 31.0, 16.5, 12.5])
+    for level in range(3):
+        compare(
+            f"device pyramid {level}",
+            (pyr_h[level], dp_h[level]),
+            (pyr_d[level].copy_to_host(), dp_d[level].copy_to_host()),
+            1e-15,
+        )
+        for dtype in (np.float64, np.float32):
+            st_h = images.stack_with_gradients(pyr_h[level], dtype)
+            st_d = device.stack_with_gradients(pyr_d[level], dtype).copy_to_host()
+            compare(f"device stack {level} {np.dtype(dtype).name}", (st_h,), (st_d,), 1e-6)
+            Kl = images.intrinsics_at_level(K, level)
+            p_h, i_h = all_points(pyr_h[level], dp_h[level], Kl, (0.3, 3.5), dtype)
+            p_d, i_d = device.all_points(pyr_d[level], dp_d[level], Kl, (0.3, 3.5), dtype)
+            compare(
+                f"device points {level} {np.dtype(dtype).name}",
+                (p_h, i_h),
+                (p_d.copy_to_host(), i_d.copy_to_host()),
+                1e-6,
+            )
+    try:
+        device.gray(np.full((10, 10), np.nan), "tgt_image")
+    except ValueError as exc:
+        assert "NaN" in str(exc)
+        print("ok device NaN check")
+    s = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(24, 32))
+    args = (s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics)
+    kw = {"levels": 1, "max_iters": 1, "dtype": "float64"}
+    a, b = solver.align(*args, **kw), solver.align(*args, target="cuda", **kw)
+    assert a.status == b.status and a.nit == b.nit and a.n_valid == b.n_valid, (a.status, b.status)
+    compare("align cuda", (a.pose, np.array([a.cost])), (b.pose, np.array([b.cost])), 1e-9)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "fused":
         fused_checks()
     elif len(sys.argv) > 1 and sys.argv[1] == "batch":
         batch_checks()
         align_batch_check()
+    elif len(sys.argv) > 1 and sys.argv[1] == "device":
+        device_prep_checks()
     elif len(sys.argv) > 1:
         user_model_check(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

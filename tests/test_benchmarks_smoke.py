@@ -42,9 +42,9 @@ def test_harness_alternates_and_takes_ratios():
     assert "**ours**" in table and "skipped: x not installed" in table
 
 
-def test_cli_jacobian_smoke_writes_markdown_json_png(tmp_path):
+def test_cli_jacobian_quick_writes_markdown_json_png(tmp_path):
     res = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "jacobian", "--smoke", "--out", str(tmp_path)],
+        [sys.executable, "-m", "benchmarks", "jacobian", "--quick", "--out", str(tmp_path)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -70,6 +70,19 @@ def test_cli_jacobian_smoke_writes_markdown_json_png(tmp_path):
         pass
     else:
         assert (tmp_path / "jacobian.png").stat().st_size > 1000
+
+
+def test_cli_torus_quick(tmp_path):
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "torus", "--quick", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    md = (tmp_path / "torus.md").read_text()
+    assert "| **ours: solver.align_points" in md and "quick mode" in md
 
 
 @pytest.fixture(scope="module")

@@ -32,3 +32,11 @@ def test_batched_cuda_kernels_match_cpu_under_simulator():
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok batch") == 3 * 3 * 2
     assert proc.stdout.count("ok align_batch cuda") == 2
+
+
+def test_device_preparation_and_align_match_cpu_under_simulator():
+    proc = run_simulated("device")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for name, count in (("device gray", 1), ("device pyramid", 3), ("device stack", 6), ("device points", 6)):
+        assert proc.stdout.count(f"ok {name}") == count, name
+    assert "ok device NaN check" in proc.stdout and "ok align cuda" in proc.stdout
