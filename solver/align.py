@@ -81,7 +81,9 @@ def align(
     callback : callable, optional
         ``callback(level, pose, cost)`` after every accepted step.
     xtol, ftol : float
-        Relative step-size and relative cost-change tolerances.
+        Relative step-size and relative cost-decrease tolerances (defaults 1e-6, 1e-4). A level
+        stops when the Gauss-Newton model or an accepted step gains less than ``ftol`` of the
+        cost, or a rejected step moves it by less than ``10 * ftol``.
 
     Returns
     -------
