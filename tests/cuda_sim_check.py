@@ -85,7 +85,7 @@ def fused_checks():
                 p, c = lie.params_from_pose(model, pose), Ks
             for brightness in (False, True):
                 pb = np.concatenate([p, [0.1, -0.02]]) if brightness else p
-                for loss in ("huber", "tukey"):
+                for loss in ("huber", "tukey") if dtype == np.float64 else ("huber",):  # CI time
                     cpu = normal_equations(align_module(model, "cpu"), pb, c, pts, ir, stack, loss, 0.05, brightness)
                     gpu = normal_equations(align_module(model, "cuda"), pb, c, pts, ir, stack, loss, 0.05, brightness)
                     tag = f"fused {model} {np.dtype(dtype).name} brightness={brightness} {loss}"
