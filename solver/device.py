@@ -15,7 +15,6 @@ from numba import cuda
 
 THREADS_2D = (16, 16)
 THREADS_1D = 128
-MAD_SAMPLES = 20000
 
 
 def is_device_array(a) -> bool:
@@ -237,7 +236,7 @@ def all_points(image, depth, intrinsics, depth_range, dtype):
     return points, intensities
 
 
-def strided_sample(values, max_samples: int = MAD_SAMPLES) -> np.ndarray:
+def strided_sample(values, max_samples: int) -> np.ndarray:
     """Every ``k``-th entry of a device vector on the host (``k`` chosen to keep ``max_samples``)."""
     n = values.shape[0]
     step = max(1, n // max_samples)

@@ -81,18 +81,6 @@ def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
     return mask
 
 
-MAD_SAMPLES = 20000
-"""The robust scale is estimated from at most about this many evenly strided residuals."""
-
-
-def _mad_scale(r: np.ndarray) -> float:
-    r = r[:: max(1, r.size // MAD_SAMPLES)]
-    r = r[np.isfinite(r)]
-    if r.size == 0:
-        return 0.0
-    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
-
-
 def _mad_scale(r: np.ndarray) -> float:
     r = r[:: max(1, r.size // MAD_SAMPLES)]
     r = r[np.isfinite(r)]
