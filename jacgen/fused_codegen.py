@@ -62,6 +62,23 @@ def _robust(r, loss_id, k):
     return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
 '''
 
+ROBUST_SPECIALISED = {
+    "l2": "return 1.0, 0.5 * r * r",
+    "huber": "a = abs(r)\n    return k / max(a, k), 0.5 * r * r if a <= k else k * (a - 0.5 * k)",
+    "tukey": "u = max(1.0 - (r / k) * (r / k), 0.0)\n    return u * u, k * k / 6.0 * (1.0 - u * u * u)",
+    "cauchy": "z = (r / k) * (r / k)\n    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)",
+}
+"""Per-loss bodies of ``_robust_<loss>(r, k)``: CPU kernels are specialised per loss, so the
+per-point loop has no loss branch and LLVM can vectorise it."""
+
+
+def _robust_specialised(decorator: str) -> str:
+    doc = '    """IRLS weight and rho(r) of the {} loss, scale k."""'
+    return "\n\n".join(
+        f"{decorator}\ndef _robust_{loss}(r, k):\n{doc.format(loss)}\n    {body}\n"
+        for loss, body in ROBUST_SPECIALISED.items()
+    )
+
 
 LINE_LIMIT = 116
 
@@ -147,6 +164,62 @@ def _point_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str, accumul
     return lines
 
 
+def _branch_free_body(ir: PhotometricIR, cast: str, ind: str, loss: str) -> list[str]:
+    """Point ``i`` with no control flow (CPU): a rejected point gets weight 0 and is counted.
+
+    Arrays are read through flat views with unsigned indices and compile-time strides (no negative
+    index fix-ups), and the loss is fixed, so LLVM can vectorise the loop. Rejected points sample
+    pixel (0, 0) and have their residual and Jacobian row zeroed, so nothing non-finite reaches
+    the accumulators.
+    """
+    m = ir.model
+    pr = lambda e: print_expr(e, typed=cast, phi_prefix="_phi")  # noqa: E731
+    lines = [f"{ind}iu = np.uint64(i)"]
+    lines += [f"{ind}{x} = points_flat[iu * np.uint64(3) + np.uint64({k})]" for k, x in enumerate(m.point)]
+    for s, e in ir.warp.per_point:
+        lines += assign_lines(str(s), e, pr, ind)
+    depth = f"({pr(ir.warp.valid)} > {cast}(0.0)) & " if ir.warp.valid is not None else ""
+    lines += [
+        f"{ind}u = {pr(ir.warp.outputs[0])}",
+        f"{ind}v = {pr(ir.warp.outputs[1])}",
+        f"{ind}front = {depth}math.isfinite(u) & math.isfinite(v)",
+        f"{ind}inside = (u >= {cast}(-0.5)) & (v >= {cast}(-0.5))"
+        f" & (u <= width - {cast}(0.5)) & (v <= height - {cast}(0.5))",
+        f"{ind}ok = front & inside",
+        f"{ind}n_behind += 0 if front else 1",
+        f"{ind}n_outside += 1 if front and not inside else 0",
+        f"{ind}uc = min(max(u if ok else {cast}(0.0), {cast}(0.0)), {cast}(width - 1))",
+        f"{ind}vc = min(max(v if ok else {cast}(0.0), {cast}(0.0)), {cast}(height - 1))",
+        f"{ind}x0 = min(np.int32(uc), np.int32(width - 2))",
+        f"{ind}y0 = min(np.int32(vc), np.int32(height - 2))",
+        f"{ind}base = np.uint64(y0) * row + np.uint64(x0) * np.uint64(3)",
+        f"{ind}ax = uc - {cast}(x0)",
+        f"{ind}ay = vc - {cast}(y0)",
+        f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
+        f"{ind}w01 = ax * ({cast}(1.0) - ay)",
+        f"{ind}w10 = ({cast}(1.0) - ax) * ay",
+        f"{ind}w11 = ax * ay",
+    ]
+    for c, name in enumerate(("I_t", "g_x", "g_y")):
+        lines += [
+            f"{ind}{name} = w00 * tgt_flat[base + np.uint64({c})] + w01 * tgt_flat[base + np.uint64({c + 3})]",
+            f"{ind}{name} += w10 * tgt_flat[base + row + np.uint64({c})]"
+            f" + w11 * tgt_flat[base + row + np.uint64({c + 3})]",
+        ]
+    lines.append(f"{ind}I_ref = iref[iu]")
+    lines.append(f"{ind}res = ({pr(ir.residual)}) if ok else {cast}(0.0)")
+    for k, e in enumerate(ir.rows):
+        lines += assign_lines(f"j{k}", e, pr, ind)
+        lines.append(f"{ind}j{k} = j{k} if ok else {cast}(0.0)")
+    lines.append(f"{ind}wt, rho = _robust_{loss}(_F64(res), loss_scale)")
+    lines.append(f"{ind}wt = wt if ok else 0.0")
+    lines += [f"{ind}wj{k} = wt * _F64(j{k})" for k in range(ir.n_params)]
+    exprs = _accumulator_exprs(ir.n_params)
+    exprs[-1] = "1.0 if ok else 0.0"
+    lines += [f"{ind}acc{k} += {e}" for k, e in enumerate(exprs)]
+    return lines
+
+
 def _accumulator_exprs(n: int) -> list[str]:
     """Float64 quantities summed over used points: H upper triangle, g, cost, count."""
     exprs = [f"wj{a} * _F64(j{b})" for a in range(n) for b in range(a, n)]
@@ -154,18 +227,22 @@ def _accumulator_exprs(n: int) -> list[str]:
     return exprs + ["rho", "1.0"]
 
 
-def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
+def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:
+    """One pair, one loss: ``prange`` over chunks, branch-free body, per-chunk partial rows."""
     cast = f"_{dtype.upper()}"
     n_acc = accumulator_layout(ir.n_params)["size"]
     lines = [
         backend.kernel_decorator,
-        f"def _{ir.kind}_{dtype}(h, points, iref, tgt, loss_id, loss_scale, partial):",
+        f"def _{ir.kind}_{loss}_{dtype}(h, points, iref, tgt, loss_scale, partial):",
     ]
     lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
     lines += [
         "    n = points.shape[0]",
         "    height = tgt.shape[0]",
         "    width = tgt.shape[1]",
+        "    row = np.uint64(3 * width)",
+        "    points_flat = points.reshape(-1)",
+        "    tgt_flat = tgt.reshape(-1)",
         "    n_chunks = partial.shape[0]",
         "    for chunk in prange(n_chunks):",
     ]
@@ -173,7 +250,7 @@ def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
     lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
     lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
     lines += [f"{ind}for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):"]
-    lines += _point_body(ir, cast, "_phi", ind + "    ", accumulate=True)
+    lines += _branch_free_body(ir, cast, ind + "    ", loss)
     lines += [f"{ind}partial[chunk, {k}] = acc{k}" for k in range(n_acc - 2)]
     lines += [
         f"{ind}partial[chunk, {n_acc - 2}] = n_behind",
@@ -316,26 +393,25 @@ def _chunks(n):
     return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
 
 
+def _single(kernels, size, h, points, iref, tgt, loss_id, loss_scale):
+    points, iref, tgt = (np.ascontiguousarray(a) for a in (points, iref, tgt))
+    partial = np.empty((_chunks(points.shape[0]), size))
+    kernels[loss_id][0 if points.dtype == np.float32 else 1](h, points, iref, tgt, loss_scale, partial)
+    return partial.sum(axis=0)
+
+
 def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale):
     """Accumulator vector (see ACCUMULATORS_6) of the photometric normal equations, no brightness."""
     h = _hoist_normal_equations(params, constants)
-    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_6["size"]))
-    if points.dtype == np.float32:
-        _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
-    else:
-        _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
-    return partial.sum(axis=0)
+    size = ACCUMULATORS_6["size"]
+    return _single(_NORMAL_EQUATIONS, size, h, points, iref, tgt, loss_id, loss_scale)
 
 
 def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale):
     """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
     h = _hoist_normal_equations_brightness(params, constants)
-    partial = np.empty((_chunks(points.shape[0]), ACCUMULATORS_8["size"]))
-    if points.dtype == np.float32:
-        _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, partial)
-    else:
-        _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, partial)
-    return partial.sum(axis=0)
+    size = ACCUMULATORS_8["size"]
+    return _single(_NORMAL_EQUATIONS_BRIGHTNESS, size, h, points, iref, tgt, loss_id, loss_scale)
 
 
 def residuals(params, constants, points, iref, tgt, resid):
@@ -532,13 +608,21 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
             continue
         parts.append(_phi_helper(n, backend.device_decorator, "_phi" if backend.name == "cpu" else "_phi_dev"))
     parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
-    kernel = _cpu_kernel if backend.name == "cpu" else _cuda_kernel
+    if backend.name == "cpu":
+        parts.append(_robust_specialised(backend.device_decorator))
     batch_kernel = _cpu_batch_kernel if backend.name == "cpu" else _cuda_batch_kernel
     for ir in irs:
         packed = _packed_symbols(ir.warp) + [s for s, _ in ir.extra_hoisted]
         parts.append(_hoist_with_brightness(ir, ir.warp, packed, ir.kind))
-        for dtype in ("f32", "f64"):
-            parts.append(kernel(ir, packed, dtype, backend))
+        if backend.name == "cpu":
+            for loss in ROBUST_LOSSES:
+                for dtype in ("f32", "f64"):
+                    parts.append(_cpu_kernel(ir, packed, dtype, backend, loss))
+            rows = "".join(f"    (_{ir.kind}_{loss}_f32, _{ir.kind}_{loss}_f64),\n" for loss in ROBUST_LOSSES)
+            parts.append(f"_{ir.kind.upper()} = (  # by loss id, then float32 / float64\n{rows})\n")
+        else:
+            for dtype in ("f32", "f64"):
+                parts.append(_cuda_kernel(ir, packed, dtype, backend))
         for dtype in ("f32", "f64"):
             parts.append(batch_kernel(ir, packed, dtype, backend))
         if ir.brightness:

@@ -85,7 +85,15 @@ def fused_checks():
                 p, c = lie.params_from_pose(model, pose), Ks
             for brightness in (False, True):
                 pb = np.concatenate([p, [0.1, -0.02]]) if brightness else p
-                for loss in ("huber", "tukey") if dtype == np.float64 else ("huber",):  # CI time
+                # CI time: each (model, loss, brightness, dtype) is its own CPU kernel; use those
+                # test_fused_kernels and the solver tests compile (the CUDA side has one kernel per dtype)
+                if dtype == np.float32:
+                    losses = ("huber",) if model == "se3" or not brightness else ()
+                elif model == "se3":
+                    losses = ("huber",) if brightness else ("huber", "tukey")
+                else:
+                    losses = ("l2",)
+                for loss in losses:
                     cpu = normal_equations(align_module(model, "cpu"), pb, c, pts, ir, stack, loss, 0.05, brightness)
                     gpu = normal_equations(align_module(model, "cuda"), pb, c, pts, ir, stack, loss, 0.05, brightness)
                     tag = f"fused {model} {np.dtype(dtype).name} brightness={brightness} {loss}"
