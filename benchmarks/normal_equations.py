@@ -188,7 +188,7 @@ def count_loop_flops(fn) -> int | None:
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
             if name in ("sqrt", "sin", "cos", "exp", "log"):
                 self.n += 1
-            elif name == "_robust":
+            elif name.startswith("_robust"):
                 self.n += 3
             self.generic_visit(node)
 
@@ -236,7 +236,8 @@ def roofline(n_points: int, shape, dtype: str, t_ours: float | None, bw: dict) -
     try:
         from generated import rodrigues_align_cpu as mod
 
-        flops = count_loop_flops(mod._normal_equations_f32 if dtype == "float32" else mod._normal_equations_f64)
+        kernel = mod._normal_equations_huber_f32 if dtype == "float32" else mod._normal_equations_huber_f64
+        flops = count_loop_flops(kernel)
     except ImportError:
         pass
     best_bw = max(bw.get("numba_parallel_GBps", 0.0), bw.get("numpy_copyto_GBps", 0.0)) * 1e9

@@ -1,11 +1,13 @@
 """Render the fused photometric kernels of a model (``generated/<model>_align_<target>.py``).
 
-One point's work is the same text on both targets: warp and Jacobian (from the model's IR), a
+One point's work is the same on both targets: warp and Jacobian (from the model's IR), a
 bilinear sample of the stacked target ``(I, gx, gy)``, the residual, the Jacobian row, the robust
 weight, and the upper triangle of ``H = J^T W J``, ``g = J^T W r``, the cost and the counts into
-float64 scalar accumulators. The targets differ only in how points are distributed (CPU: ``prange``
-over chunks; CUDA: a grid-stride loop) and how accumulators are combined (CPU: per-chunk partial
-rows summed on the host; CUDA: a shared-memory block reduction and one atomic add per block).
+float64 scalar accumulators. The targets differ in how points are distributed (CPU: ``prange``
+over chunks; CUDA: a grid-stride loop), how accumulators are combined (CPU: per-chunk partial
+rows summed on the host; CUDA: a shared-memory block reduction and one atomic add per block) and
+in the body's form: CUDA threads branch on the loss id and skip rejected points; CPU kernels are
+emitted once per loss with a branch-free body so that LLVM vectorises the loop.
 """
 
 from __future__ import annotations
@@ -164,7 +166,9 @@ def _point_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str, accumul
     return lines
 
 
-def _branch_free_body(ir: PhotometricIR, cast: str, ind: str, loss: str) -> list[str]:
+def _branch_free_body(
+    ir: PhotometricIR, cast: str, ind: str, loss: str, image_base: str = "", scale: str = "loss_scale"
+) -> list[str]:
     """Point ``i`` with no control flow (CPU): a rejected point gets weight 0 and is counted.
 
     Arrays are read through flat views with unsigned indices and compile-time strides (no negative
@@ -192,7 +196,7 @@ def _branch_free_body(ir: PhotometricIR, cast: str, ind: str, loss: str) -> list
         f"{ind}vc = min(max(v if ok else {cast}(0.0), {cast}(0.0)), {cast}(height - 1))",
         f"{ind}x0 = min(np.int32(uc), np.int32(width - 2))",
         f"{ind}y0 = min(np.int32(vc), np.int32(height - 2))",
-        f"{ind}base = np.uint64(y0) * row + np.uint64(x0) * np.uint64(3)",
+        f"{ind}base = {image_base}np.uint64(y0) * row + np.uint64(x0) * np.uint64(3)",
         f"{ind}ax = uc - {cast}(x0)",
         f"{ind}ay = vc - {cast}(y0)",
         f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
@@ -211,7 +215,7 @@ def _branch_free_body(ir: PhotometricIR, cast: str, ind: str, loss: str) -> list
     for k, e in enumerate(ir.rows):
         lines += assign_lines(f"j{k}", e, pr, ind)
         lines.append(f"{ind}j{k} = j{k} if ok else {cast}(0.0)")
-    lines.append(f"{ind}wt, rho = _robust_{loss}(_F64(res), loss_scale)")
+    lines.append(f"{ind}wt, rho = _robust_{loss}(_F64(res), {scale})")
     lines.append(f"{ind}wt = wt if ok else 0.0")
     lines += [f"{ind}wj{k} = wt * _F64(j{k})" for k in range(ir.n_params)]
     exprs = _accumulator_exprs(ir.n_params)
@@ -289,18 +293,21 @@ def _batch_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str) -> list
     return [line.replace("tgt[", "img[").replace("loss_scale", "scale") for line in body]
 
 
-def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -> str:
-    """Many pairs in one call: ``prange`` over tiles ``(pair, start, stop)`` of the concatenated points."""
+def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:
+    """Many pairs, one loss: ``prange`` over tiles ``(pair, start, stop)`` of the concatenated points."""
     cast = f"_{dtype.upper()}"
     n_acc = accumulator_layout(ir.n_params)["size"]
     lines = [
         backend.kernel_decorator,
-        f"def _{ir.kind}_batch_{dtype}(h, points, iref, tgt, tiles, loss_id, loss_scale, partial):",
+        f"def _{ir.kind}_batch_{loss}_{dtype}(h, points, iref, tgt, tiles, loss_scale, partial):",
         "    height = tgt.shape[1]",
         "    width = tgt.shape[2]",
+        "    row = np.uint64(3 * width)",
+        "    points_flat = points.reshape(-1)",
+        "    tgt_flat = tgt.reshape(-1)",
         "    for tile in prange(tiles.shape[0]):",
         "        pair = tiles[tile, 0]",
-        "        img = tgt[pair]",
+        "        image = np.uint64(pair) * np.uint64(height) * row",
         "        scale = loss_scale[pair]",
     ]
     ind = "        "
@@ -308,7 +315,7 @@ def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) -
     lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
     lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
     lines += [f"{ind}for i in range(tiles[tile, 1], tiles[tile, 2]):"]
-    lines += _batch_body(ir, cast, "_phi", ind + "    ")
+    lines += _branch_free_body(ir, cast, ind + "    ", loss, image_base="image + ", scale="scale")
     lines += [f"{ind}partial[tile, {k}] = acc{k}" for k in range(n_acc - 2)]
     lines += [
         f"{ind}partial[tile, {n_acc - 2}] = n_behind",
@@ -443,13 +450,13 @@ def _hoist_batch(hoist, params, constants, active):
     return np.stack([np.zeros(width) if r is None else r for r in rows])
 
 
-def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+def _batch(hoist, kernels, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
     h = _hoist_batch(hoist, params, constants, active)
     tiles = _tiles(offsets, active)
     partial = np.empty((tiles.shape[0], size))
     scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
-    kernel = k32 if points.dtype == np.float32 else k64
-    kernel(h, points, iref, tgt, tiles, loss_id, scale, partial)
+    points, iref, tgt = (np.ascontiguousarray(a) for a in (points, iref, tgt))
+    kernels[loss_id][0 if points.dtype == np.float32 else 1](h, points, iref, tgt, tiles, scale, partial)
     out = np.zeros((h.shape[0], size))
     if tiles.shape[0]:
         first = np.flatnonzero(np.r_[True, tiles[1:, 0] != tiles[:-1, 0]])
@@ -464,18 +471,16 @@ def normal_equations_batch(params, constants, points, iref, tgt, offsets, active
     concatenated with pair ``b`` at ``offsets[b]:offsets[b + 1]``, ``tgt`` (B, H, W, 3) and a robust
     scale per pair.
     """
-    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
     size = ACCUMULATORS_6["size"]
     args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
-    return _batch(_hoist_normal_equations, k32, k64, size, *args)
+    return _batch(_hoist_normal_equations, _NORMAL_EQUATIONS_BATCH, size, *args)
 
 
 def normal_equations_brightness_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
     """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
-    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
     size = ACCUMULATORS_8["size"]
     args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
-    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)
+    return _batch(_hoist_normal_equations_brightness, _NORMAL_EQUATIONS_BRIGHTNESS_BATCH, size, *args)
 '''
 
 CUDA_LAUNCHERS = '''
@@ -607,24 +612,24 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         if backend.name == "cpu" and n in phi_orders(hoisted):
             continue
         parts.append(_phi_helper(n, backend.device_decorator, "_phi" if backend.name == "cpu" else "_phi_dev"))
-    parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
     if backend.name == "cpu":
         parts.append(_robust_specialised(backend.device_decorator))
-    batch_kernel = _cpu_batch_kernel if backend.name == "cpu" else _cuda_batch_kernel
+    else:
+        parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
     for ir in irs:
         packed = _packed_symbols(ir.warp) + [s for s, _ in ir.extra_hoisted]
         parts.append(_hoist_with_brightness(ir, ir.warp, packed, ir.kind))
         if backend.name == "cpu":
-            for loss in ROBUST_LOSSES:
-                for dtype in ("f32", "f64"):
-                    parts.append(_cpu_kernel(ir, packed, dtype, backend, loss))
-            rows = "".join(f"    (_{ir.kind}_{loss}_f32, _{ir.kind}_{loss}_f64),\n" for loss in ROBUST_LOSSES)
-            parts.append(f"_{ir.kind.upper()} = (  # by loss id, then float32 / float64\n{rows})\n")
+            for name, render in ((ir.kind, _cpu_kernel), (f"{ir.kind}_batch", _cpu_batch_kernel)):
+                for loss in ROBUST_LOSSES:
+                    for dtype in ("f32", "f64"):
+                        parts.append(render(ir, packed, dtype, backend, loss))
+                rows = "".join(f"    (_{name}_{loss}_f32, _{name}_{loss}_f64),\n" for loss in ROBUST_LOSSES)
+                parts.append(f"_{name.upper()} = (  # by loss id, then float32 / float64\n{rows})\n")
         else:
-            for dtype in ("f32", "f64"):
-                parts.append(_cuda_kernel(ir, packed, dtype, backend))
-        for dtype in ("f32", "f64"):
-            parts.append(batch_kernel(ir, packed, dtype, backend))
+            for render in (_cuda_kernel, _cuda_batch_kernel):
+                for dtype in ("f32", "f64"):
+                    parts.append(render(ir, packed, dtype, backend))
         if ir.brightness:
             packed = _packed_symbols(ir.warp_only) + [s for s, _ in ir.extra_hoisted]
             parts.append(_hoist_with_brightness(ir, ir.warp_only, packed, "residuals"))

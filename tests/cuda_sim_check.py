@@ -130,8 +130,13 @@ def batch_checks():
     scales = np.array([0.05, 0.1, 0.02, 0.05])
     # the per-point body is shared with the single-pair kernels (checked above); what is new here is
     # the tiling over pairs, the per-pair constants and scales, and the per-pair reduction
-    cases = (("se3", np.float64, 1e-10, False), ("se3", np.float32, 2e-3, True), ("euler_xyz", np.float64, 1e-10, True))
-    for model, dtype, rtol, brightness in cases:
+    # losses as in the single-pair checks: every (model, loss, brightness, dtype) is its own CPU kernel
+    cases = (
+        ("se3", np.float64, 1e-10, False, "huber"),
+        ("se3", np.float32, 2e-3, True, "huber"),
+        ("euler_xyz", np.float64, 1e-10, True, "l2"),
+    )
+    for model, dtype, rtol, brightness, loss in cases:
         stack = np.stack([images.stack_with_gradients(img, dtype) for img in stacks])
         points, iref = np.concatenate(pts).astype(dtype), np.concatenate(irs).astype(dtype)
         if model == "se3":
@@ -144,7 +149,7 @@ def batch_checks():
             params_b = np.column_stack([params, rng.normal(0, 0.1, (len(sizes), 2))])
         else:
             params_b = params
-        args = (params_b, consts, points, iref, stack, offsets, active, "huber", scales, brightness)
+        args = (params_b, consts, points, iref, stack, offsets, active, loss, scales, brightness)
         cpu = normal_equations_batch(align_module(model, "cpu"), *args)
         gpu = normal_equations_batch(align_module(model, "cuda"), *args)
         tag = f"batch {model} {np.dtype(dtype).name} brightness={brightness}"
@@ -158,7 +163,7 @@ def batch_checks():
                 points[sl],
                 iref[sl],
                 stack[b],
-                "huber",
+                loss,
                 scales[b],
                 brightness,
             )
