@@ -139,6 +139,52 @@ def _kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dt
     return "\n".join(lines) + "\n"
 
 
+STREAM_CHUNK = 4096
+"""Points per streaming chunk: one fence per chunk orders its non-temporal stores."""
+
+STREAM_MIN_POINTS = 65536
+"""From this many points on, launchers pick the streaming kernels: outputs of 7 MB (float64
+Jacobians) and more no longer fit the caches, so skipping write-allocate wins; below it, normal
+stores leave the outputs in cache for the caller."""
+
+
+def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dtype: str) -> str:
+    """The CPU kernel with non-temporal output stores: ``prange`` over chunks, a fence per chunk."""
+    text = _kernel_function(ir, packed, backend, dtype)
+    n_out, n_par = len(ir.outputs), len(ir.model.params)
+    head, body = text.split(backend.loop_header + "\n")
+    head = head.replace(f"def _{ir.kind}_{dtype}(", f"def _{ir.kind}_stream_{dtype}(")
+    flat = ["    n = points.shape[0]", "    uv_flat = uv.reshape(-1)"]
+    flat += ["    jac_flat = jac.reshape(-1)"] if ir.jacobian is not None else []
+    loop = [
+        "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
+        "        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):",
+    ]
+    lines = []
+    for line in body.rstrip("\n").split("\n"):
+        line = "    " + line
+        stripped = line.strip()
+        if stripped.startswith("uv[i, "):
+            k, value = stripped[len("uv[i, ") :].split("] = ", 1)
+            line = line[: len(line) - len(stripped)] + f"stream_store(uv_flat, {n_out} * i + {k}, {value})"
+        elif stripped.startswith("jac[i, r, c] = "):
+            value = stripped.split(" = ", 1)[1]
+            line = (
+                line[: len(line) - len(stripped)]
+                + f"stream_store(jac_flat, {n_out * n_par} * i + {n_par} * r + c, {value})"
+            )
+        elif stripped.startswith("jac[i, "):
+            index, value = stripped[len("jac[i, ") :].split("] = ", 1)
+            r, c = (int(x) for x in index.split(", "))
+            line = (
+                line[: len(line) - len(stripped)]
+                + f"stream_store(jac_flat, {n_out * n_par} * i + {r * n_par + c}, {value})"
+            )
+        lines.append(line)
+    lines.append("        store_fence()")
+    return head + "\n".join(flat + loop + lines) + "\n"
+
+
 def _banner(model: WarpModel, backend: Backend, irs: list[KernelIR], content_hash: str) -> str:
     rule = "# " + "-" * 98
     lines = [
@@ -185,6 +231,8 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
     ]
     if backend.name == "cpu":
         consts.append(f"FASTMATH = {FASTMATH_CPU}")
+    if backend.streaming:
+        consts += [f"STREAM_CHUNK = {STREAM_CHUNK}", f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}"]
     else:
         consts.append("THREADS_PER_BLOCK = 256")
     parts.append(header + "\n" + "\n".join(consts) + "\n")
@@ -205,6 +253,9 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
         parts.append(_hoist_function(ir, packed))
         for dtype in DTYPES:
             parts.append(_kernel_function(ir, packed, backend, dtype))
+        if backend.streaming:
+            for dtype in DTYPES:
+                parts.append(_stream_kernel_function(ir, packed, backend, dtype))
         signature, arrays, hoist_args = KINDS[ir.kind]
         parts.append(
             backend.launcher.format(

@@ -26,6 +26,9 @@ class Backend:
     launcher
         Template of the Python-level launcher (``str.format`` fields: ``name``, ``kernel``,
         ``hoist``, ``hoist_args``, ``arrays``).
+    streaming
+        Also emit ``_<kind>_stream_<dtype>`` kernels that write outputs with non-temporal stores
+        (see :mod:`jacgen.streaming`), for outputs larger than the caches.
     """
 
     name: str
@@ -35,3 +38,4 @@ class Backend:
     loop_header: str
     loop_indent: str
     launcher: str
+    streaming: bool = False

@@ -4,7 +4,10 @@ from .base import Backend
 
 CPU_BACKEND = Backend(
     name="cpu",
-    imports="import math\n\nimport numpy as np\nfrom numba import njit, prange",
+    imports=(
+        "import math\n\nimport numpy as np\nfrom numba import njit, prange\n\n"
+        "from jacgen.streaming import store_fence, stream_store"
+    ),
     kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
     device_decorator='@njit(cache=True, inline="always")',
     loop_header="    for i in prange(points.shape[0]):",
@@ -13,9 +16,11 @@ CPU_BACKEND = Backend(
 def {name}({signature}):
     """Run ``{name}`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = {hoist}({hoist_args})
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        {kernel}_f32(h, points, {arrays})
+        ({kernel}_stream_f32 if stream else {kernel}_f32)(h, points, {arrays})
     else:
-        {kernel}_f64(h, points, {arrays})
+        ({kernel}_stream_f64 if stream else {kernel}_f64)(h, points, {arrays})
 ''',
+    streaming=True,
 )
