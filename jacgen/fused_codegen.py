@@ -13,6 +13,7 @@ emitted once per loss with a branch-free body so that LLVM vectorises the loop.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import sympy as sp
 
@@ -211,14 +212,17 @@ def _branch_free_body(
             f" + w11 * tgt_flat[base + row + np.uint64({c + 3})]",
         ]
     lines.append(f"{ind}I_ref = iref[iu]")
-    lines.append(f"{ind}res = ({pr(ir.residual)}) if ok else {cast}(0.0)")
+    lines.append(f"{ind}res = {pr(ir.residual)}")
+    # the zeroing selects are float64: LLVM did not vectorise the loop with float32 ones
+    lines.append(f"{ind}r64 = _F64(res) if ok else 0.0")
     for k, e in enumerate(ir.rows):
         lines += assign_lines(f"j{k}", e, pr, ind)
-        lines.append(f"{ind}j{k} = j{k} if ok else {cast}(0.0)")
-    lines.append(f"{ind}wt, rho = _robust_{loss}(_F64(res), {scale})")
+        lines.append(f"{ind}j{k}_64 = _F64(j{k}) if ok else 0.0")
+    lines.append(f"{ind}wt, rho = _robust_{loss}(r64, {scale})")
     lines.append(f"{ind}wt = wt if ok else 0.0")
-    lines += [f"{ind}wj{k} = wt * _F64(j{k})" for k in range(ir.n_params)]
-    exprs = _accumulator_exprs(ir.n_params)
+    lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(ir.n_params)]
+    exprs = [e.replace("_F64(res)", "r64") for e in _accumulator_exprs(ir.n_params)]
+    exprs = [re.sub(r"_F64\(j(\d+)\)", r"j\1_64", e) for e in exprs]
     exprs[-1] = "1.0 if ok else 0.0"
     lines += [f"{ind}acc{k} += {e}" for k, e in enumerate(exprs)]
     return lines
