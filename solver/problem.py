@@ -222,7 +222,10 @@ class Problem:
             self.module.residuals(p, c, data.points, data.iref, data.tgt_stack, resid)
             r = self._device.strided_sample(resid, MAD_SAMPLES)
         else:
-            r = residuals(self.module, p, c, data.points, data.iref, data.tgt_stack)
+            # only the strided sample _mad_scale keeps (the same points as striding all residuals)
+            step = max(1, data.points.shape[0] // MAD_SAMPLES)
+            points, iref = (np.ascontiguousarray(a[::step]) for a in (data.points, data.iref))
+            r = residuals(self.module, p, c, points, iref, data.tgt_stack)
         sigma = _mad_scale(r)
         return LOSS_SCALE_FACTORS[self.loss] * sigma if sigma > 0 else 1e-3
 
