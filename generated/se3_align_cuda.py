@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:e2424e994fb117bf618cad11e1222e7c
+# content hash: sha256:fe3881200377eec1c3701b9daddcb8b8
 # warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CUDA target."""
@@ -28,20 +28,42 @@ MAX_BLOCKS = 4096
 
 
 @cuda.jit(device=True, inline=True)
-def _robust(r, loss_id, k):
-    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
-    if loss_id == 0:
-        return 1.0, 0.5 * r * r
+def _robust_l2(r, k):
+    """IRLS weight and rho(r) of the l2 loss, scale k."""
+    return 1.0, 0.5 * r * r
+
+
+@cuda.jit(device=True, inline=True)
+def _robust_huber(r, k):
+    """IRLS weight and rho(r) of the huber loss, scale k."""
     a = abs(r)
-    if loss_id == 1:
-        # written as selects, not branches: the inlier/outlier split is unpredictable per point
-        m = max(a, k)
-        return k / m, 0.5 * r * r if a <= k else k * (a - 0.5 * k)
-    if loss_id == 2:
-        u = max(1.0 - (r / k) * (r / k), 0.0)
-        return u * u, k * k / 6.0 * (1.0 - u * u * u)
+    return k / max(a, k), 0.5 * r * r if a <= k else k * (a - 0.5 * k)
+
+
+@cuda.jit(device=True, inline=True)
+def _robust_tukey(r, k):
+    """IRLS weight and rho(r) of the tukey loss, scale k."""
+    u = max(1.0 - (r / k) * (r / k), 0.0)
+    return u * u, k * k / 6.0 * (1.0 - u * u * u)
+
+
+@cuda.jit(device=True, inline=True)
+def _robust_cauchy(r, k):
+    """IRLS weight and rho(r) of the cauchy loss, scale k."""
     z = (r / k) * (r / k)
     return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+
+
+@cuda.jit(device=True, inline=True)
+def _robust(r, loss_id, k):
+    """IRLS weight and rho(r) of loss ``LOSSES[loss_id]`` ('l2', 'huber', 'tukey', 'cauchy'), scale k."""
+    if loss_id == 0:
+        return _robust_l2(r, k)
+    if loss_id == 1:
+        return _robust_huber(r, k)
+    if loss_id == 2:
+        return _robust_tukey(r, k)
+    return _robust_cauchy(r, k)
 
 
 @njit(cache=True)

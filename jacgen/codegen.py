@@ -232,10 +232,10 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
     ]
     if backend.name == "cpu":
         consts.append(f"FASTMATH = {FASTMATH_CPU}")
-    if backend.streaming:
-        consts += [f"STREAM_CHUNK = {STREAM_CHUNK}", f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}"]
     else:
         consts.append("THREADS_PER_BLOCK = 256")
+    if backend.streaming:
+        consts += [f"STREAM_CHUNK = {STREAM_CHUNK}", f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}"]
     parts.append(header + "\n" + "\n".join(consts) + "\n")
 
     hoisted_exprs = [e for ir in irs for _, e in ir.hoisted]

@@ -47,40 +47,35 @@ def accumulator_layout(n_params: int) -> dict[str, int]:
     }
 
 
-ROBUST_HELPER = '''
-{decorator}
-def _robust(r, loss_id, k):
-    """IRLS weight and loss value rho(r) for loss_id 0 l2, 1 huber, 2 tukey, 3 cauchy; scale k."""
-    if loss_id == 0:
-        return 1.0, 0.5 * r * r
-    a = abs(r)
-    if loss_id == 1:
-        # written as selects, not branches: the inlier/outlier split is unpredictable per point
-        m = max(a, k)
-        return k / m, 0.5 * r * r if a <= k else k * (a - 0.5 * k)
-    if loss_id == 2:
-        u = max(1.0 - (r / k) * (r / k), 0.0)
-        return u * u, k * k / 6.0 * (1.0 - u * u * u)
-    z = (r / k) * (r / k)
-    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
-'''
-
 ROBUST_SPECIALISED = {
     "l2": "return 1.0, 0.5 * r * r",
     "huber": "a = abs(r)\n    return k / max(a, k), 0.5 * r * r if a <= k else k * (a - 0.5 * k)",
     "tukey": "u = max(1.0 - (r / k) * (r / k), 0.0)\n    return u * u, k * k / 6.0 * (1.0 - u * u * u)",
     "cauchy": "z = (r / k) * (r / k)\n    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)",
 }
-"""Per-loss bodies of ``_robust_<loss>(r, k)``: CPU kernels are specialised per loss, so the
-per-point loop has no loss branch and LLVM can vectorise it."""
+"""Per-loss bodies of ``_robust_<loss>(r, k)`` (IRLS weight, rho). CPU kernels call one of them
+(a kernel per loss, so the loop has no loss branch and LLVM vectorises it); CUDA kernels call
+``_robust(r, loss_id, k)``, which dispatches to them."""
 
 
-def _robust_specialised(decorator: str) -> str:
+def _robust_helpers(decorator: str, dispatch: bool) -> str:
+    """``_robust_<loss>`` device functions, plus the ``loss_id`` dispatcher ``_robust`` if asked."""
     doc = '    """IRLS weight and rho(r) of the {} loss, scale k."""'
-    return "\n\n".join(
+    parts = [
         f"{decorator}\ndef _robust_{loss}(r, k):\n{doc.format(loss)}\n    {body}\n"
         for loss, body in ROBUST_SPECIALISED.items()
-    )
+    ]
+    if dispatch:
+        lines = [
+            decorator,
+            "def _robust(r, loss_id, k):",
+            f'    """IRLS weight and rho(r) of loss ``LOSSES[loss_id]`` {ROBUST_LOSSES}, scale k."""',
+        ]
+        for k, loss in enumerate(ROBUST_LOSSES[:-1]):
+            lines += [f"    if loss_id == {k}:", f"        return _robust_{loss}(r, k)"]
+        lines.append(f"    return _robust_{ROBUST_LOSSES[-1]}(r, k)")
+        parts.append("\n".join(lines) + "\n")
+    return "\n\n".join(parts)
 
 
 LINE_LIMIT = 116
@@ -616,10 +611,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         if backend.name == "cpu" and n in phi_orders(hoisted):
             continue
         parts.append(_phi_helper(n, backend.device_decorator, "_phi" if backend.name == "cpu" else "_phi_dev"))
-    if backend.name == "cpu":
-        parts.append(_robust_specialised(backend.device_decorator))
-    else:
-        parts.append(ROBUST_HELPER.format(decorator=backend.device_decorator).strip("\n") + "\n")
+    parts.append(_robust_helpers(backend.device_decorator, dispatch=backend.name != "cpu"))
     for ir in irs:
         packed = _packed_symbols(ir.warp) + [s for s, _ in ir.extra_hoisted]
         parts.append(_hoist_with_brightness(ir, ir.warp, packed, ir.kind))
