@@ -13,7 +13,6 @@ emitted once per loss with a branch-free body so that LLVM vectorises the loop.
 from __future__ import annotations
 
 import hashlib
-import re
 
 import sympy as sp
 
@@ -216,18 +215,19 @@ def _branch_free_body(
     lines.append(f"{ind}wt, rho = _robust_{loss}(r64, {scale})")
     lines.append(f"{ind}wt = wt if ok else 0.0")
     lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(ir.n_params)]
-    exprs = [e.replace("_F64(res)", "r64") for e in _accumulator_exprs(ir.n_params)]
-    exprs = [re.sub(r"_F64\(j(\d+)\)", r"j\1_64", e) for e in exprs]
-    exprs[-1] = "1.0 if ok else 0.0"
+    exprs = _accumulator_exprs(ir.n_params, row="j{}_64", residual="r64", count="1.0 if ok else 0.0")
     lines += [f"{ind}acc{k} += {e}" for k, e in enumerate(exprs)]
     return lines
 
 
-def _accumulator_exprs(n: int) -> list[str]:
-    """Float64 quantities summed over used points: H upper triangle, g, cost, count."""
-    exprs = [f"wj{a} * _F64(j{b})" for a in range(n) for b in range(a, n)]
-    exprs += [f"wj{a} * _F64(res)" for a in range(n)]
-    return exprs + ["rho", "1.0"]
+def _accumulator_exprs(n: int, row: str = "_F64(j{})", residual: str = "_F64(res)", count: str = "1.0") -> list[str]:
+    """Float64 quantities summed over used points: H upper triangle, g, cost, count.
+
+    ``row`` formats the float64 Jacobian entry ``k``, ``residual`` the float64 residual.
+    """
+    exprs = [f"wj{a} * {row.format(b)}" for a in range(n) for b in range(a, n)]
+    exprs += [f"wj{a} * {residual}" for a in range(n)]
+    return exprs + ["rho", count]
 
 
 def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:

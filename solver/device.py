@@ -236,10 +236,9 @@ def all_points(image, depth, intrinsics, depth_range, dtype):
     return points, intensities
 
 
-def strided_sample(values, max_samples: int) -> np.ndarray:
-    """Every ``k``-th entry of a device vector on the host (``k`` chosen to keep ``max_samples``)."""
+def strided_sample(values, step: int) -> np.ndarray:
+    """Every ``step``-th entry of a device vector, on the host."""
     n = values.shape[0]
-    step = max(1, n // max_samples)
     m = (n + step - 1) // step
     if m == 0:
         return np.zeros(0, dtype=values.dtype)

@@ -81,8 +81,13 @@ def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
     return mask
 
 
+def mad_step(n: int) -> int:
+    """Stride that keeps about ``MAD_SAMPLES`` of ``n`` residuals for the robust scale."""
+    return max(1, n // MAD_SAMPLES)
+
+
 def _mad_scale(r: np.ndarray) -> float:
-    r = r[:: max(1, r.size // MAD_SAMPLES)]
+    """1.4826 x the median absolute deviation of the finite entries of the sample ``r``."""
     r = r[np.isfinite(r)]
     if r.size == 0:
         return 0.0
@@ -220,10 +225,9 @@ class Problem:
 
             resid = cuda.device_array(data.points.shape[0], dtype=self.dtype)
             self.module.residuals(p, c, data.points, data.iref, data.tgt_stack, resid)
-            r = self._device.strided_sample(resid, MAD_SAMPLES)
-        else:
-            # only the strided sample _mad_scale keeps (the same points as striding all residuals)
-            step = max(1, data.points.shape[0] // MAD_SAMPLES)
+            r = self._device.strided_sample(resid, mad_step(resid.shape[0]))
+        else:  # residuals of the sampled points only
+            step = mad_step(data.points.shape[0])
             points, iref = (np.ascontiguousarray(a[::step]) for a in (data.points, data.iref))
             r = residuals(self.module, p, c, points, iref, data.tgt_stack)
         sigma = _mad_scale(r)
