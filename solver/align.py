@@ -113,33 +113,36 @@ def align(
         xtol=xtol,
         ftol=ftol,
     )
-    state, last, status = problem.initial, None, Status.TOO_FEW_POINTS
-    reports: list[LevelReport] = []
-    for level in reversed(range(problem.levels)):
-        t_level = time.perf_counter()
-        data = problem.level_data(level)
-        scale = problem.robust_scale(data, state)
-        arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
+    try:
+        state, last, status = problem.initial, None, Status.TOO_FEW_POINTS
+        reports: list[LevelReport] = []
+        for level in reversed(range(problem.levels)):
+            t_level = time.perf_counter()
+            data = problem.level_data(level)
+            scale = problem.robust_scale(data, state)
+            arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
 
-        def evaluate(s: State, data: LevelData = data, arrays=arrays, scale: float = scale):
-            p, c = problem.kernel_inputs(s, data.intrinsics)
-            return normal_equations(problem.module, p, c, *arrays, problem.loss, scale, problem.brightness)
+            def evaluate(s: State, data: LevelData = data, arrays=arrays, scale: float = scale):
+                p, c = problem.kernel_inputs(s, data.intrinsics)
+                return normal_equations(problem.module, p, c, *arrays, problem.loss, scale, problem.brightness)
 
-        cb = None
-        if callback is not None:
+            cb = None
+            if callback is not None:
 
-            def cb(s, ne, level=level):
-                callback(level, s.pose.copy(), ne.mean_cost)
+                def cb(s, ne, level=level):
+                    callback(level, s.pose.copy(), ne.mean_cost)
 
-        problem.options.max_iters = problem.max_iters(level)
-        outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, problem.options, cb)
-        reports.append(level_report(data, outcome, scale, time.perf_counter() - t_level))
-        status = outcome.status
-        if outcome.status in FAILED_LEVEL:
-            # a coarse level may lack points or texture: keep the estimate and refine on finer levels
-            continue
-        state, last = outcome.state, outcome.ne
-    return problem.result(state, last, reports, status, start)
+            problem.options.max_iters = problem.max_iters(level)
+            outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, problem.options, cb)
+            reports.append(level_report(data, outcome, scale, time.perf_counter() - t_level))
+            status = outcome.status
+            if outcome.status in FAILED_LEVEL:
+                # a coarse level may lack points or texture: keep the estimate and refine on finer levels
+                continue
+            state, last = outcome.state, outcome.ne
+        return problem.result(state, last, reports, status, start)
+    finally:  # the scratch arrays of this pair go back to the pool
+        problem.release()
 
 
 def level_report(data: LevelData, outcome, scale: float, wall_time: float) -> LevelReport:

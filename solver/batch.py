@@ -62,26 +62,30 @@ def align_batch(
     problems = [
         Problem(refs[b], depths[b], tgts[b], Ks[b], init=inits[b], target=target, **align_options) for b in range(n)
     ]
-    shapes = {p.ref_pyr[0].shape for p in problems}
-    if len(shapes) > 1:
-        raise ValueError(f"all pairs must have the same image shape, got {sorted(shapes)}")
-    first = problems[0]
-    states = [p.initial for p in problems]
-    lasts: list = [None] * n
-    statuses = [Status.TOO_FEW_POINTS] * n
-    reports: list[list[LevelReport]] = [[] for _ in range(n)]
-    for level in reversed(range(first.levels)):
-        t_level = time.perf_counter()
-        datas = [p.level_data(level) for p in problems]
-        scales = np.array([p.robust_scale(d, s) for p, d, s in zip(problems, datas, states, strict=True)])
-        outcomes = _solve_level(problems, datas, states, scales, level)
-        wall = time.perf_counter() - t_level
-        for b, outcome in enumerate(outcomes):
-            reports[b].append(level_report(datas[b], outcome, scales[b], wall))
-            statuses[b] = outcome.status
-            if outcome.status not in FAILED_LEVEL:
-                states[b], lasts[b] = outcome.state, outcome.ne
-    return [p.result(states[b], lasts[b], reports[b], statuses[b], start) for b, p in enumerate(problems)]
+    try:
+        shapes = {p.ref_pyr[0].shape for p in problems}
+        if len(shapes) > 1:
+            raise ValueError(f"all pairs must have the same image shape, got {sorted(shapes)}")
+        first = problems[0]
+        states = [p.initial for p in problems]
+        lasts: list = [None] * n
+        statuses = [Status.TOO_FEW_POINTS] * n
+        reports: list[list[LevelReport]] = [[] for _ in range(n)]
+        for level in reversed(range(first.levels)):
+            t_level = time.perf_counter()
+            datas = [p.level_data(level) for p in problems]
+            scales = np.array([p.robust_scale(d, s) for p, d, s in zip(problems, datas, states, strict=True)])
+            outcomes = _solve_level(problems, datas, states, scales, level)
+            wall = time.perf_counter() - t_level
+            for b, outcome in enumerate(outcomes):
+                reports[b].append(level_report(datas[b], outcome, scales[b], wall))
+                statuses[b] = outcome.status
+                if outcome.status not in FAILED_LEVEL:
+                    states[b], lasts[b] = outcome.state, outcome.ne
+        return [p.result(states[b], lasts[b], reports[b], statuses[b], start) for b, p in enumerate(problems)]
+    finally:  # scratch arrays back to the pool
+        for p in problems:
+            p.release()
 
 
 def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarray]:

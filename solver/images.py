@@ -11,8 +11,12 @@ import numpy as np
 from numba import njit, prange
 
 
-def to_gray(image, name: str) -> np.ndarray:
-    """(H, W) float64 intensities from gray or RGB(A), uint8 scaled to [0, 1]; validates."""
+def to_gray(image, name: str, empty=np.empty) -> np.ndarray:
+    """(H, W) float64 intensities from gray or RGB(A), uint8 scaled to [0, 1]; validates.
+
+    ``empty(shape, dtype)`` allocates the result (``np.empty`` or :meth:`solver.scratch.Scratch.empty`);
+    a float64 gray image is used as it is, without a copy.
+    """
     img = np.asarray(image)
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
         raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {img.shape}")
@@ -21,14 +25,17 @@ def to_gray(image, name: str) -> np.ndarray:
     if img.shape[0] < 8 or img.shape[1] < 8:
         raise ValueError(f"{name} is too small ({img.shape}); need at least 8x8 pixels")
     scale = 1.0 / 255.0 if img.dtype == np.uint8 else 1.0
-    if img.ndim == 2:
-        gray = img.astype(np.float64) * scale if img.dtype == np.uint8 else img.astype(np.float64)
+    if img.ndim == 2 and img.dtype == np.float64:
+        gray = np.ascontiguousarray(img)
+    elif img.ndim == 2:
+        gray = empty(img.shape, np.float64)
+        np.multiply(img, scale, out=gray)
     elif img.dtype in (np.uint8, np.float32, np.float64):
-        gray = np.empty(img.shape[:2])
+        gray = empty(img.shape[:2], np.float64)
         _luma(img, scale, gray)
     else:
         gray = img[..., :3].astype(np.float64) @ np.array(LUMA)
-    n_bad = _count_non_finite(gray)
+    n_bad = 0 if img.dtype == np.uint8 else _count_non_finite(gray)  # uint8 holds no NaN/inf
     if n_bad:
         raise ValueError(f"{name} contains {n_bad} NaN/inf pixels")
     return gray
@@ -55,6 +62,21 @@ def _count_non_finite(img):
     return n
 
 
+def finite_or_zero(depth: np.ndarray, empty=np.empty) -> np.ndarray:
+    """Copy of a float64 (H, W) ``depth`` with NaN and inf replaced by 0 (missing)."""
+    out = empty(depth.shape, np.float64)
+    _finite_or_zero(depth, out)
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _finite_or_zero(src, out):
+    for y in prange(src.shape[0]):
+        for x in range(src.shape[1]):
+            z = src[y, x]
+            out[y, x] = z if np.isfinite(z) else 0.0
+
+
 def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
     """``(fx, fy, cx, cy)`` of pyramid level ``level`` (see the module docstring)."""
     fx, fy, cx, cy = (float(v) for v in intrinsics)
@@ -62,16 +84,24 @@ def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
     return np.array([fx / s, fy / s, (cx + 0.5) / s - 0.5, (cy + 0.5) / s - 0.5])
 
 
-def downsample(img: np.ndarray) -> np.ndarray:
+def downsample(img: np.ndarray, empty=np.empty) -> np.ndarray:
     """2x2 block mean (odd trailing row/column dropped)."""
-    h, w = img.shape[0] // 2 * 2, img.shape[1] // 2 * 2
-    v = img[:h, :w]
-    return 0.25 * (v[0::2, 0::2] + v[1::2, 0::2] + v[0::2, 1::2] + v[1::2, 1::2])
+    out = empty((img.shape[0] // 2, img.shape[1] // 2), np.float64)
+    _downsample(np.asarray(img, dtype=np.float64), out)
+    return out
 
 
-def downsample_depth(depth: np.ndarray) -> np.ndarray:
+@njit(parallel=True, cache=True)
+def _downsample(img, out):
+    for y in prange(out.shape[0]):
+        top, bottom, dst = img[2 * y], img[2 * y + 1], out[y]
+        for x in range(out.shape[1]):
+            dst[x] = 0.25 * (top[2 * x] + bottom[2 * x] + top[2 * x + 1] + bottom[2 * x + 1])
+
+
+def downsample_depth(depth: np.ndarray, empty=np.empty) -> np.ndarray:
     """2x2 mean of the valid (> 0) depths; 0 where a block has none or spans a depth edge (> 10 %)."""
-    out = np.empty((depth.shape[0] // 2, depth.shape[1] // 2))
+    out = empty((depth.shape[0] // 2, depth.shape[1] // 2), np.float64)
     _downsample_depth(np.asarray(depth, dtype=np.float64), out)
     return out
 
@@ -94,34 +124,43 @@ def _downsample_depth(depth, out):
 
 @njit(parallel=True, cache=True)
 def _stack_with_gradients(img, out):
+    """``out[..., 0] = img``, ``out[..., 1:]`` its gradients, computed in ``img``'s precision."""
     h, w = img.shape
+    half, one = img.dtype.type(0.5), img.dtype.type(1.0)
     for y in prange(h):
         ym, yp = max(y - 1, 0), min(y + 1, h - 1)
-        for x in range(w):
+        up, down, mid, dst = img[ym], img[yp], img[y], out[y]
+        sy = half if yp - ym == 2 else one
+        # border columns take one-sided differences, so the interior loop has no clamps and vectorises
+        for x in (0, w - 1):
             xm, xp = max(x - 1, 0), min(x + 1, w - 1)
-            out[y, x, 0] = img[y, x]
-            out[y, x, 1] = (img[y, xp] - img[y, xm]) / (xp - xm)
-            out[y, x, 2] = (img[yp, x] - img[ym, x]) / (yp - ym)
+            dst[x, 0] = mid[x]
+            dst[x, 1] = (mid[xp] - mid[xm]) / (xp - xm)
+            dst[x, 2] = (down[x] - up[x]) * sy
+        for x in range(1, w - 1):
+            dst[x, 0] = mid[x]
+            dst[x, 1] = (mid[x + 1] - mid[x - 1]) * half
+            dst[x, 2] = (down[x] - up[x]) * sy
 
 
-def stack_with_gradients(img: np.ndarray, dtype) -> np.ndarray:
-    """(H, W, 3) array of intensity and central-difference gradients ``d/du``, ``d/dv``."""
-    out = np.empty((*img.shape, 3), dtype=dtype)
-    _stack_with_gradients(np.ascontiguousarray(img, dtype=dtype), out)
+def stack_with_gradients(img: np.ndarray, dtype, empty=np.empty) -> np.ndarray:
+    """(H, W, 3) array of intensity and central-difference gradients ``d/du``, ``d/dv`` (float64 arithmetic)."""
+    out = empty((*img.shape, 3), dtype)
+    _stack_with_gradients(np.asarray(img, dtype=np.float64), out)
     return out
 
 
-def pyramid(img: np.ndarray, levels: int) -> list[np.ndarray]:
+def pyramid(img: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
     """``[level 0 (full), level 1, ...]`` by 2x2 block means."""
     out = [img]
     for _ in range(levels - 1):
-        out.append(downsample(out[-1]))
+        out.append(downsample(out[-1], empty))
     return out
 
 
-def depth_pyramid(depth: np.ndarray, levels: int) -> list[np.ndarray]:
+def depth_pyramid(depth: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
     """Depth pyramid with :func:`downsample_depth`."""
     out = [depth]
     for _ in range(levels - 1):
-        out.append(downsample_depth(out[-1]))
+        out.append(downsample_depth(out[-1], empty))
     return out

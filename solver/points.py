@@ -13,68 +13,80 @@ def backproject(depth: np.ndarray, intrinsics, rows: np.ndarray, cols: np.ndarra
     return np.column_stack([(cols - cx) / fx * z, (rows - cy) / fy * z, z])
 
 
-@njit(cache=True, inline="always")
-def _usable(image, depth, y, x, lo, hi):
-    """Depth inside [lo, hi] and a non-zero central-difference gradient (one-sided at borders)."""
-    h, w = image.shape
-    z = depth[y, x]
-    if not (z >= lo and z <= hi):
-        return False
-    gx = image[y, min(x + 1, w - 1)] - image[y, max(x - 1, 0)]
-    gy = image[min(y + 1, h - 1), x] - image[max(y - 1, 0), x]
-    return gx != 0.0 or gy != 0.0
-
-
 @njit(parallel=True, cache=True)
-def _count_rows(image, depth, lo, hi):
+def _usable_mask(image, depth, lo, hi, mask):
+    """Usable-pixel mask and its count per row.
+
+    ``mask[y, x]``: depth inside [lo, hi] and a non-zero central-difference gradient (one-sided at
+    the borders).
+    """
     h, w = image.shape
     counts = np.zeros(h, dtype=np.int64)
     for y in prange(h):
+        up, down, mid = image[max(y - 1, 0)], image[min(y + 1, h - 1)], image[y]
+        z, m = depth[y], mask[y]
+        for x in (0, w - 1):
+            m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[min(x + 1, w - 1)] != mid[max(x - 1, 0)]) | (down[x] != up[x]))
+        for x in range(1, w - 1):  # no clamps, no branches: LLVM vectorises it
+            m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[x + 1] != mid[x - 1]) | (down[x] != up[x]))
         c = 0
         for x in range(w):
-            if _usable(image, depth, y, x, lo, hi):
-                c += 1
+            c += m[x]
         counts[y] = c
     return counts
 
 
 @njit(parallel=True, cache=True)
-def _fill_points(image, depth, lo, hi, K, starts, points, intensities):
+def _fill_points(image, depth, mask, K, starts, points, intensities):
     h, w = image.shape
     fx, fy, cx, cy = K[0], K[1], K[2], K[3]
+    ux = np.empty(w)
+    for x in range(w):
+        ux[x] = (x - cx) / fx
     for y in prange(h):
         i = starts[y]
+        m, z, src = mask[y], depth[y], image[y]
+        vy = (y - cy) / fy
         for x in range(w):
-            if _usable(image, depth, y, x, lo, hi):
-                z = depth[y, x]
-                points[i, 0] = (x - cx) / fx * z
-                points[i, 1] = (y - cy) / fy * z
-                points[i, 2] = z
-                intensities[i] = image[y, x]
+            if m[x]:
+                points[i, 0] = ux[x] * z[x]
+                points[i, 1] = vy * z[x]
+                points[i, 2] = z[x]
+                intensities[i] = src[x]
                 i += 1
 
 
 def all_points(
-    image: np.ndarray, depth: np.ndarray, intrinsics, depth_range: tuple[float, float], dtype
+    image: np.ndarray, depth: np.ndarray, intrinsics, depth_range: tuple[float, float], dtype, empty=np.empty
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Points (N, 3) and intensities (N,) of every usable pixel (see :func:`select_pixels`), row-major order."""
+    """Points (N, 3) and intensities (N,) of every usable pixel (see :func:`select_pixels`), row-major order.
+
+    ``empty(shape, dtype)`` allocates the outputs and the mask.
+    """
     lo, hi = (float(v) for v in depth_range)
-    counts = _count_rows(image, depth, lo, hi)
+    mask = empty(image.shape, np.bool_)
+    counts = _usable_mask(image, depth, lo, hi, mask)
     starts = np.zeros(counts.size, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     n = int(counts.sum())
-    points = np.empty((n, 3), dtype=dtype)
-    intensities = np.empty(n, dtype=dtype)
-    _fill_points(image, depth, lo, hi, np.asarray(intrinsics, dtype=np.float64), starts, points, intensities)
+    points = empty((n, 3), dtype)
+    intensities = empty(n, dtype)
+    _fill_points(image, depth, mask, np.asarray(intrinsics, dtype=np.float64), starts, points, intensities)
     return points, intensities
 
 
 def reference_points(
-    image: np.ndarray, depth: np.ndarray, intrinsics, depth_range: tuple[float, float], max_points: int | None, dtype
+    image: np.ndarray,
+    depth: np.ndarray,
+    intrinsics,
+    depth_range: tuple[float, float],
+    max_points: int | None,
+    dtype,
+    empty=np.empty,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points (N, 3) and intensities (N,) of the reference pixels :func:`select_pixels` chooses."""
     if max_points is None:
-        return all_points(image, depth, intrinsics, depth_range, dtype)
+        return all_points(image, depth, intrinsics, depth_range, dtype, empty)
     rows, cols = select_pixels(image, depth, depth_range, max_points)
     points = np.ascontiguousarray(backproject(depth, intrinsics, rows, cols), dtype=dtype)
     return points, np.ascontiguousarray(image[rows, cols], dtype=dtype)

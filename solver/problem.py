@@ -16,6 +16,7 @@ from .kernels import LOSSES, MODELS, NormalEquations, align_module, residuals
 from .lm import LMOptions
 from .points import reference_points
 from .result import AlignResult, LevelReport, Status
+from .scratch import Scratch
 
 PARAM_NAMES = ("r1", "r2", "r3", "t1", "t2", "t3")
 BRIGHTNESS_NAMES = ("a", "b")
@@ -149,15 +150,17 @@ class Problem:
             tgt = device.gray(tgt_image, "tgt_image")
             depth = device.depth_metres(ref_depth)
         else:
-            ref = images.to_gray(ref_image, "ref_image")
-            tgt = images.to_gray(tgt_image, "tgt_image")
+            self.scratch = Scratch()
+            empty = self.scratch.empty
+            ref = images.to_gray(ref_image, "ref_image", empty)
+            tgt = images.to_gray(tgt_image, "tgt_image", empty)
             depth = np.asarray(ref_depth, dtype=np.float64)
         if tuple(depth.shape) != tuple(ref.shape):
             raise ValueError(f"ref_depth shape {tuple(depth.shape)} differs from ref_image shape {tuple(ref.shape)}")
         if tuple(tgt.shape) != tuple(ref.shape):
             raise ValueError(f"tgt_image shape {tuple(tgt.shape)} differs from ref_image shape {tuple(ref.shape)}")
         if target != "cuda":
-            depth = np.where(np.isfinite(depth), depth, 0.0)
+            depth = images.finite_or_zero(depth, self.scratch.empty)
         names = PARAM_NAMES + (BRIGHTNESS_NAMES if brightness else ())
         self.free = free_mask(names, fixed)
         max_levels = int(np.floor(np.log2(min(ref.shape) / 8))) + 1
@@ -176,10 +179,14 @@ class Problem:
         self.compositional = model == "se3"
         self.options = LMOptions(method=method, xtol=xtol, ftol=ftol)
         self.module = align_module(model, target)
-        pyramids = self._device if target == "cuda" else images
-        self.ref_pyr = pyramids.pyramid(ref, self.levels)
-        self.tgt_pyr = pyramids.pyramid(tgt, self.levels)
-        self.depth_pyr = pyramids.depth_pyramid(depth, self.levels)
+        if target == "cuda":
+            self.ref_pyr = self._device.pyramid(ref, self.levels)
+            self.tgt_pyr = self._device.pyramid(tgt, self.levels)
+            self.depth_pyr = self._device.depth_pyramid(depth, self.levels)
+        else:
+            self.ref_pyr = images.pyramid(ref, self.levels, self.scratch.empty)
+            self.tgt_pyr = images.pyramid(tgt, self.levels, self.scratch.empty)
+            self.depth_pyr = images.depth_pyramid(depth, self.levels, self.scratch.empty)
         self.initial = State(T0, lie.params_from_pose(model, T0), np.zeros(2))
 
     def level_data(self, level: int) -> LevelData:
@@ -188,8 +195,9 @@ class Problem:
         ref, depth = self.ref_pyr[level], self.depth_pyr[level]
         shape = tuple(ref.shape)
         if self.target != "cuda":
-            points, iref = reference_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype)
-            stack = images.stack_with_gradients(self.tgt_pyr[level], self.dtype)
+            empty = self.scratch.empty
+            points, iref = reference_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype, empty)
+            stack = images.stack_with_gradients(self.tgt_pyr[level], self.dtype, empty)
             return LevelData(level, shape, Kl, points, iref, stack)
         device = self._device
         if self.max_points is None:
@@ -201,6 +209,11 @@ class Problem:
             points, iref = (device.as_device(a) for a in host)
         stack = device.stack_with_gradients(self.tgt_pyr[level], self.dtype)
         return LevelData(level, shape, Kl, points, iref, stack)
+
+    def release(self) -> None:
+        """Give the host scratch arrays back (CPU target); the level data must no longer be used."""
+        if self.target != "cuda":
+            self.scratch.release()
 
     def max_iters(self, level: int) -> int:
         """Iteration limit of ``level``."""
