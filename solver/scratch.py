@@ -10,6 +10,7 @@ alignment is done. Nothing handed out may outlive that call.
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -54,9 +55,9 @@ class Scratch:
 
     def empty(self, shape, dtype=np.float64) -> np.ndarray:
         """Uninitialised C-contiguous array of ``shape`` and ``dtype`` from the free list."""
-        shape = (shape,) if np.ndim(shape) == 0 else tuple(int(s) for s in shape)
+        shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(s) for s in shape)
         dt = np.dtype(dtype)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
+        nbytes = math.prod(shape) * dt.itemsize
         buf = _take(nbytes)
         self._taken.append(buf)
         return buf[:nbytes].view(dt).reshape(shape)
