@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
+from numba import njit
 
 MODELS = ("se3", "rodrigues", "euler_xyz")
 LOSSES = ("l2", "huber", "tukey", "cauchy")
@@ -39,21 +39,27 @@ class NormalEquations:
         return self.cost / self.n_used if self.n_used else float("inf")
 
 
-@functools.cache
-def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.triu_indices(n)
-
-
 def unpack(acc: np.ndarray, n_params: int) -> NormalEquations:
     """Turn a kernel's accumulator vector into :class:`NormalEquations`."""
-    n_h = n_params * (n_params + 1) // 2
-    rows, cols = _triu(n_params)
+    acc = np.asarray(acc, dtype=np.float64)
     H = np.empty((n_params, n_params))
-    H[rows, cols] = acc[:n_h]
-    H[cols, rows] = acc[:n_h]
-    g = np.array(acc[n_h : n_h + n_params])
-    cost, n_used, n_behind, n_outside = acc[n_h + n_params : n_h + n_params + 4]
-    return NormalEquations(H, g, float(cost), int(round(n_used)), int(round(n_behind)), int(round(n_outside)))
+    g = np.empty(n_params)
+    _unpack(acc, H, g)
+    k = n_params * (n_params + 3) // 2  # upper triangle, then g
+    cost, n_used, n_behind, n_outside = acc[k : k + 4].tolist()
+    return NormalEquations(H, g, cost, int(round(n_used)), int(round(n_behind)), int(round(n_outside)))
+
+
+@njit(cache=True)
+def _unpack(acc, H, g):
+    """Upper triangle of ``H`` (row-major), then ``g``, from the front of ``acc``; ``H`` symmetrised."""
+    n, k = g.size, 0
+    for i in range(n):
+        for j in range(i, n):
+            H[i, j] = H[j, i] = acc[k]
+            k += 1
+    for i in range(n):
+        g[i] = acc[k + i]
 
 
 def normal_equations(

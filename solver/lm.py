@@ -91,6 +91,13 @@ def _gauss_newton_gain(H: np.ndarray, g: np.ndarray) -> float:
     return float("inf") if d is None else -0.5 * float(g @ d)
 
 
+def free_block(ne: NormalEquations, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``H`` and ``g`` restricted to the free parameters (the arrays themselves when all are free)."""
+    if free.all():
+        return ne.H, ne.g
+    return ne.H[np.ix_(free, free)], ne.g[free]
+
+
 def is_singular(H: np.ndarray) -> bool:
     """Numerically rank-deficient (scaled condition number above 1e12) or non-finite."""
     if not np.all(np.isfinite(H)):
@@ -147,7 +154,7 @@ def lm_iterations(
         return LMOutcome(state, ne, Status.TOO_FEW_POINTS, 0, history, lambdas)
     if not math.isfinite(ne.cost):
         return LMOutcome(state, ne, Status.DIVERGED, 0, history, lambdas)
-    Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+    Hf, gf = free_block(ne, free)
     if is_singular(Hf):
         return LMOutcome(state, ne, Status.SINGULAR, 0, history, lambdas)
     gn = options.method == "gn"
@@ -191,7 +198,7 @@ def lm_iterations(
             if not gn:
                 lam *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
                 nu = 2.0
-            Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+            Hf, gf = free_block(ne, free)
             if step_small:
                 status = Status.CONVERGED_STEP
                 break
@@ -208,7 +215,7 @@ def lm_iterations(
                     if ne_try.n_used >= options.min_points and ne_try.mean_cost <= ne.mean_cost:
                         state, ne = cand, ne_try
                         history.append(ne.mean_cost)
-                        Hf, gf = ne.H[np.ix_(free, free)], ne.g[free]
+                        Hf, gf = free_block(ne, free)
                         break
                     shrink *= 0.5
                 else:

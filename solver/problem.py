@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from . import images, lie
 from .kernels import LOSSES, MODELS, NormalEquations, align_module, residuals
@@ -22,7 +23,7 @@ PARAM_NAMES = ("r1", "r2", "r3", "t1", "t2", "t3")
 BRIGHTNESS_NAMES = ("a", "b")
 LOSS_SCALE_FACTORS = {"l2": 1.0, "huber": 1.345, "tukey": 4.685, "cauchy": 2.385}
 """Robust scale = factor * sigma, sigma = 1.4826 * MAD of the residuals at the level's start."""
-MAD_SAMPLES = 20000
+MAD_SAMPLES = 4096
 """The robust scale is estimated from at most about this many evenly strided residuals."""
 FAILED_LEVEL = (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED)
 
@@ -87,12 +88,13 @@ def mad_step(n: int) -> int:
     return max(1, n // MAD_SAMPLES)
 
 
+@njit(cache=True)
 def _mad_scale(r: np.ndarray) -> float:
     """1.4826 x the median absolute deviation of the finite entries of the sample ``r``."""
-    r = r[np.isfinite(r)]
+    r = r[np.isfinite(r)].astype(np.float64)
     if r.size == 0:
         return 0.0
-    return 1.4826 * float(np.median(np.abs(r - np.median(r))))
+    return 1.4826 * np.median(np.abs(r - np.median(r)))
 
 
 class Problem:
