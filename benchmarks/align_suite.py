@@ -3,7 +3,11 @@
 Every pair of every ``<data>/*/pairs.csv`` (default ``../shared/data``; skipped cleanly when absent)
 is aligned by every contender, one after the other in an order rotated per pair, each call after a
 settling pause; the first pair is run once untimed by every contender first (its first-call
-latency: Numba cache load, torch warm-up, ...). Contenders: the project's aligner with default
+latency: Numba cache load, torch warm-up, ...). Each call is timed as it comes after the pause
+("cold": on a small VM an idle second vCPU can take tens of milliseconds to run again, which
+makes a multi-threaded contender single-threaded for a short call) and, for contenders faster than
+``harness.WAKE_BELOW_S``, repeated at once ("warm", the steady state of a tracking loop, the same
+rule as the other suites' untimed wake-up call). Contenders: the project's aligner with default
 options (photometric only) and with ``brightness=True``; Open3D ``compute_rgbd_odometry`` with the
 color and the hybrid term; OpenCV RGB and RGB-D odometry; an autograd aligner in PyTorch
 (grid_sample + LBFGS, same pyramid). All are called with the REFERENCE frame as source and return
@@ -260,7 +264,11 @@ def run(
             except Exception as exc:  # a failure on one pair counts as a failed alignment
                 T, flag, ok_run = np.full((4, 4), np.nan), False, False
                 records[i].note = harness._join(records[i].note, f"raised on a pair: {type(exc).__name__}")
-            dt = time.perf_counter() - t0
+            cold = dt = time.perf_counter() - t0
+            if ok_run and cold < harness.WAKE_BELOW_S:  # the same call again at once, threads awake
+                t0 = time.perf_counter()
+                runs[i](frames)
+                dt = time.perf_counter() - t0
             te, re_ = pose_error(T, pair.T_gt) if ok_run and np.isfinite(T).all() else (math.nan, math.nan)
             ti, ri = pose_error(np.linalg.inv(T), pair.T_gt) if ok_run and np.isfinite(T).all() else (math.nan,) * 2
             records[i].rows.append(
@@ -269,6 +277,7 @@ def run(
                     "pair": pair.index,
                     "gap": pair.gap,
                     "time_s": dt,
+                    "cold_time_s": cold,
                     "t_err_cm": te,
                     "r_err_deg": re_,
                     "inv_t_err_cm": ti,
@@ -307,6 +316,7 @@ def summary(res: dict) -> list[dict]:
     out = []
     base = next((r for r in res["records"] if r["baseline"] and r["rows"]), None)
     base_t = float(np.median([x["time_s"] for x in base["rows"]])) if base else math.nan
+    base_cold = float(np.median([x.get("cold_time_s", x["time_s"]) for x in base["rows"]])) if base else math.nan
     for rec in res["records"]:
         rows = rec["rows"]
         entry = {"name": rec["name"], "status": rec["status"], "note": rec["note"], "ours": rec["ours"]}
@@ -315,6 +325,8 @@ def summary(res: dict) -> list[dict]:
         if rows:
             t = float(np.median([x["time_s"] for x in rows]))
             entry.update(median_time_s=t, ratio=t / base_t if base else math.nan)
+            tc = float(np.median([x.get("cold_time_s", x["time_s"]) for x in rows]))
+            entry.update(median_cold_time_s=tc, cold_ratio=tc / base_cold if base else math.nan)
             entry["success_rate"] = float(np.mean([_success(x) for x in rows]))
             entry["reported_success_rate"] = float(np.mean([x["reported_success"] for x in rows]))
             fin = [x for x in rows if np.isfinite(x["t_err_cm"])]
@@ -350,8 +362,11 @@ def markdown(res: dict, header: str) -> str:
     summ = summary(res)
     res["summary"] = summ
     parts.append(
-        f"{res['n_pairs']} pairs from {', '.join(res['datasets'])}; one timed run per contender per pair "
-        f"(the timed repeats are the pairs), after an untimed first call on the first pair. "
+        f"{res['n_pairs']} pairs from {', '.join(res['datasets'])}; per contender and pair, after the settling "
+        f"pause, one call timed as it comes ('after 0.15 s idle') and, for contenders faster than "
+        f"{harness.WAKE_BELOW_S:g} s, the same call repeated at once ('median time / pair', the steady state of a "
+        "tracking loop; slower contenders: the first call); the timed repeats are the pairs, after an untimed "
+        "first call on the first pair. "
         f"Success: error <= {SUCCESS_CM:g} cm and <= {SUCCESS_DEG:g} deg against ground truth. "
         "Errors are medians over the pairs of a gap (cm / deg).\n"
     )
@@ -382,7 +397,7 @@ def markdown(res: dict, header: str) -> str:
     rows = []
     for s in summ:
         if "median_time_s" not in s:
-            rows.append([s["name"], "-", "-", "-", "-", "-", "-", f"{s['status']}: {s['note']}"])
+            rows.append([s["name"], "-", "-", "-", "-", "-", "-", "-", "-", f"{s['status']}: {s['note']}"])
             continue
         conv = s["convention"]
         verdict = "T_tgt_from_ref (verified)" if conv["median_err_T"][1] <= conv["median_err_inv_T"][1] else "INVERSE"
@@ -393,6 +408,8 @@ def markdown(res: dict, header: str) -> str:
                 f"{100 * s['reported_success_rate']:.0f} %",
                 harness.fmt_time(s["median_time_s"]),
                 "1.00x (reference)" if s["baseline"] else harness.fmt_ratio(s["ratio"], peer=not s["ours"]),
+                harness.fmt_time(s["median_cold_time_s"]),
+                "1.00x (reference)" if s["baseline"] else harness.fmt_ratio(s["cold_ratio"], peer=not s["ours"]),
                 harness.fmt_time(s["first_call_s"]),
                 f"{verdict}: {conv['median_err_T'][1]:.2f} vs {conv['median_err_inv_T'][1]:.2f} deg",
                 s["note"],
@@ -405,6 +422,8 @@ def markdown(res: dict, header: str) -> str:
                 "success (GT)",
                 "reports success",
                 "median time / pair",
+                "ratio to ours",
+                "after 0.15 s idle",
                 "ratio to ours",
                 "first call",
                 "returned pose is (median rot. error of T vs inv(T))",
