@@ -32,7 +32,7 @@ def align(
     target: str = "cpu",
     callback: Callable | None = None,
     xtol: float = 1e-6,
-    ftol: float = 1e-4,
+    ftol: float | Sequence[float] | None = None,
 ) -> AlignResult:
     """Estimate the camera motion ``T_tgt_from_ref`` between an RGB-D reference and a target image.
 
@@ -80,8 +80,11 @@ def align(
         Where the fused kernels run.
     callback : callable, optional
         ``callback(level, pose, cost)`` after every accepted step.
-    xtol, ftol : float
-        Relative step-size and relative cost-decrease tolerances (defaults 1e-6, 1e-4). A level
+    xtol : float
+        Relative step-size tolerance (default 1e-6).
+    ftol : float or sequence, optional
+        Relative cost-decrease tolerance, one for all levels or one per level (coarse to fine).
+        Default 1e-4, and 5e-4 at the finest level (see ``solver.problem.FTOL_FINEST``). A level
         stops when the Gauss-Newton model or an accepted step gains less than ``ftol`` of the
         cost, or a rejected step moves it by less than ``10 * ftol``.
 
@@ -132,8 +135,8 @@ def align(
                 def cb(s, ne, level=level):
                     callback(level, s.pose.copy(), ne.mean_cost)
 
-            problem.options.max_iters = problem.max_iters(level)
-            outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, problem.options, cb)
+            options = problem.level_options(level)
+            outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, options, cb)
             reports.append(level_report(data, outcome, scale, time.perf_counter() - t_level))
             status = outcome.status
             if outcome.status in FAILED_LEVEL:

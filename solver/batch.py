@@ -13,7 +13,7 @@ import numpy as np
 
 from .align import level_report
 from .kernels import normal_equations_batch
-from .lm import LMOptions, lm_iterations
+from .lm import lm_iterations
 from .problem import FAILED_LEVEL, LevelData, Problem
 from .result import AlignResult, LevelReport, Status
 
@@ -112,8 +112,7 @@ def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales
         )
     runs = []
     for p, s in zip(problems, states, strict=True):
-        options = LMOptions(**{**vars(p.options), "max_iters": p.max_iters(level)})
-        runs.append(lm_iterations(s, p.update, p.free, p.norm, options))
+        runs.append(lm_iterations(s, p.update, p.free, p.norm, p.level_options(level)))
     requests = [next(r) for r in runs]
     outcomes: list = [None] * n
     active = np.ones(n, dtype=bool)

@@ -44,6 +44,9 @@ def call(scene, **overrides):
         ({"depth_range": (2.0, 1.0)}, "depth_range"),
         ({"dtype": "float16"}, "dtype"),
         ({"loss_scale": -1.0}, "loss_scale"),
+        ({"levels": 2, "ftol": (1e-4, 1e-4, 1e-4)}, "ftol has 3 entries for 2 levels"),
+        ({"ftol": -1e-3}, "ftol must be"),
+        ({"levels": 2, "max_iters": (5,)}, "max_iters has 1 entries"),
     ],
 )
 def test_invalid_arguments_raise(scene, overrides, match):
@@ -91,3 +94,12 @@ def test_uint8_and_colour_input_are_converted(scene):
     tgt = np.repeat((scene.tgt_image.clip(0, 1) * 255).astype(np.uint8)[..., None], 3, axis=2)
     res = call(scene, ref_image=rgb, tgt_image=tgt)
     assert res.success and np.isfinite(res.pose).all()
+
+
+def test_ftol_default_is_looser_at_the_finest_level_only():
+    from solver.problem import FTOL_COARSE, FTOL_FINEST, per_level_ftol
+
+    assert per_level_ftol(None, 4) == [FTOL_COARSE] * 3 + [FTOL_FINEST]
+    assert per_level_ftol(None, 1) == [FTOL_FINEST]
+    assert per_level_ftol(1e-5, 3) == [1e-5] * 3
+    assert per_level_ftol((1e-3, 1e-4), 2) == [1e-3, 1e-4]
