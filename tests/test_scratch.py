@@ -17,7 +17,8 @@ def test_empty_gives_contiguous_writable_arrays_of_the_asked_shape():
     s.release()
 
 
-def test_released_buffers_are_reused_and_live_ones_are_not_shared():
+def test_released_buffers_are_reused_and_live_ones_are_not_shared(monkeypatch):
+    monkeypatch.setattr(scratch, "_free", [])  # an empty pool, whatever earlier tests left in it
     first = scratch.Scratch()
     a = first.empty((1000, 3), np.float32)
     b = first.empty((1000, 3), np.float32)
