@@ -131,7 +131,7 @@ def _stack_with_gradients(img, out):
         ym, yp = max(y - 1, 0), min(y + 1, h - 1)
         up, down, mid, dst = img[ym], img[yp], img[y], out[y]
         sy = half if yp - ym == 2 else one
-        # border columns take one-sided differences, so the interior loop has no clamps and vectorises
+        # border columns take one-sided differences, so the interior loop has no clamps (vectorisable)
         for x in (0, w - 1):
             xm, xp = max(x - 1, 0), min(x + 1, w - 1)
             dst[x, 0] = mid[x]

@@ -27,7 +27,7 @@ def _usable_mask(image, depth, lo, hi, mask):
         z, m = depth[y], mask[y]
         for x in (0, w - 1):
             m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[min(x + 1, w - 1)] != mid[max(x - 1, 0)]) | (down[x] != up[x]))
-        for x in range(1, w - 1):  # no clamps, no branches: LLVM vectorises it
+        for x in range(1, w - 1):  # no clamps, no branches (vectorisable)
             m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[x + 1] != mid[x - 1]) | (down[x] != up[x]))
         c = 0
         for x in range(w):
