@@ -146,6 +146,12 @@ def _jax(params, points):
     return jax_warp.make_jit_vmap_jacfwd(params, points, INTRINSICS)
 
 
+def _floor(params, points):
+    from .memory_floor import make_floor
+
+    return make_floor(points)
+
+
 def _central(params, points):
     from .peers.numpy_warp import central_differences
 
@@ -162,11 +168,22 @@ class Entry:
     subset: bool = False
     note: str = ""
     ours: bool = False
+    jacobian: bool = True
 
+
+FLOOR = "memory floor: same bytes, no arithmetic"
+PREALLOCATED = "generated Numba CPU, preallocated outputs"
 
 ENTRIES = (
     Entry("generated Numba CPU (jacgen.warp_jacobian)", _ours_api, baseline=True, note="allocates outputs", ours=True),
-    Entry("generated Numba CPU, preallocated outputs", _ours_prealloc, note="generated.rodrigues_cpu", ours=True),
+    Entry(PREALLOCATED, _ours_prealloc, note="generated.rodrigues_cpu", ours=True),
+    Entry(
+        FLOOR,
+        _floor,
+        note="reads the points, writes uv, J, valid once (non-temporal stores); not a Jacobian",
+        ours=True,
+        jacobian=False,
+    ),
     Entry("generated Numba CUDA (device arrays)", _ours_cuda, ours=True),
     Entry("sympy.lambdify(cse=True), NumPy", _lambdify),
     Entry("PyTorch vmap(jacrev)", _torch("jacrev")),
@@ -203,7 +220,9 @@ def deviation(out, ref_uv: np.ndarray, ref_J: np.ndarray, ref_valid: np.ndarray)
 
 
 def zero_rotation_nan(entry: Entry, dtype: str) -> str:
-    """'no' / 'J and uv' / 'uv only' / 'J only' / 'skipped' / 'failed: ...' at ``r = 0``."""
+    """'no' / 'J and uv' / 'uv only' / 'J only' / 'skipped' / 'failed: ...' / '-' at ``r = 0``."""
+    if not entry.jacobian:
+        return "-"
     p0 = np.array([0.0, 0.0, 0.0, 0.02, -0.01, 0.05])
     pts = make_points(16, dtype, seed=1)
     try:
@@ -304,14 +323,24 @@ def run(
                         e.name,
                         setup,
                         baseline=e.baseline,
-                        check=lambda out, a=ref_uv, b=ref_J, c=ref_valid: deviation(out, a, b, c),
+                        check=(lambda out, a=ref_uv, b=ref_J, c=ref_valid: deviation(out, a, b, c))
+                        if e.jacobian
+                        else None,
                         note=note,
                         scale=scale,
                         ours=e.ours,
                     )
                 )
             timings = harness.time_contenders(contenders, repeats=repeats, warmup=warmup, log=log)
-            results.append({"n": n, "dtype": dtype, "timings": [t.as_dict() for t in timings], "_t": timings})
+            results.append(
+                {
+                    "n": n,
+                    "dtype": dtype,
+                    "timings": [t.as_dict() for t in timings],
+                    "floor_ratio": floor_ratio(timings),
+                    "_t": timings,
+                }
+            )
             del pts, ref_uv, ref_J, ref_valid
     zero = {dt: {e.name: zero_rotation_nan(e, dt) for e in ENTRIES} for dt in DTYPES}
     extras = {
@@ -324,6 +353,19 @@ def run(
     return {"suite": "jacobian", "quick": quick, "sizes": list(sizes), "results": results, "extras": extras}
 
 
+def bytes_per_point(dtype: str) -> int:
+    """Bytes a warp-Jacobian call must move per point: read X, Y, Z; write u, v, 12 J entries, valid."""
+    return (3 + 2 + 12) * np.dtype(dtype).itemsize + 1
+
+
+def floor_ratio(timings: list[Timing]) -> float | None:
+    """Median of the preallocated generated kernel over the memory floor's median, when both ran."""
+    by_name = {t.name: t for t in timings if t.times_s}
+    if PREALLOCATED in by_name and FLOOR in by_name:
+        return by_name[PREALLOCATED].median_s / by_name[FLOOR].median_s
+    return None
+
+
 def markdown(res: dict, header: str) -> str:
     """Tables: one per (dtype, N), then first-call latency and zero-rotation NaN summary."""
     parts = [header]
@@ -334,6 +376,13 @@ def markdown(res: dict, header: str) -> str:
         fastest = min((t for t in r["_t"] if t.times_s), key=lambda t: t.median_s, default=None)
         if fastest is not None and not fastest.baseline and not fastest.ours:
             parts.append(f"\nFastest here: **{fastest.name}** (a peer wins at this size).")
+        floor = floor_ratio(r["_t"])
+        if floor is not None:
+            parts.append(
+                f"\nPreallocated kernel / memory floor (medians, this run): **{floor:.2f}x** "
+                f"(the floor moves {bytes_per_point(r['dtype'])} bytes per point: "
+                f"{bytes_per_point(r['dtype']) * r['n'] / 1e6:.1f} MB)."
+            )
     ex = res["extras"]
     parts.append("\n### First-call latency (apart from the steady-state times above)\n")
     rows = []

@@ -4,7 +4,7 @@
 # source model: euler_xyz (symbolic hash 48b17aea5a9a526b)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:6ef3e19cd67d71f2ee2d835f6cfe3a1f
+# content hash: sha256:47a1c4eeec5b9fdff9666522978dded3
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             127          49        23          26
@@ -33,6 +33,7 @@ _F32 = np.float32
 _F64 = np.float64
 FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
 STREAM_CHUNK = 4096
+STREAM_TILE = 128
 STREAM_MIN_POINTS = 65536
 
 
@@ -163,6 +164,56 @@ def _warp_f64(h, points, uv, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_stream_f32(h, points, uv, valid):
+    h3 = _F32(h[0])
+    h4 = _F32(h[1])
+    h8 = _F32(h[2])
+    h9 = _F32(h[3])
+    h10 = _F32(h[4])
+    h11 = _F32(h[5])
+    h12 = _F32(h[6])
+    h13 = _F32(h[7])
+    h14 = _F32(h[8])
+    h15 = _F32(h[9])
+    t1 = _F32(h[10])
+    t2 = _F32(h[11])
+    t3 = _F32(h[12])
+    fx = _F32(h[13])
+    fy = _F32(h[14])
+    cx = _F32(h[15])
+    cy = _F32(h[16])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = Z * h8
+                p1 = X * h9 + Y * h10 + h4 * p0 + t3
+                p2 = _F32(1.0) / p1
+                o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+                o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_stream_f64(h, points, uv, valid):
     h3 = _F64(h[0])
     h4 = _F64(h[1])
@@ -182,37 +233,44 @@ def _warp_stream_f64(h, points, uv, valid):
     cx = _F64(h[15])
     cy = _F64(h[16])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = Z * h8
-            p1 = X * h9 + Y * h10 + h4 * p0 + t3
-            p2 = _F64(1.0) / p1
-            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-            if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = Z * h8
+                p1 = X * h9 + Y * h10 + h4 * p0 + t3
+                p2 = _F64(1.0) / p1
+                o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+                o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp(params, points, constants, uv, valid):
     """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_f32(h, points, uv, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_stream_f64(h, points, uv, valid)
+        (_warp_stream_f32 if stream else _warp_f32)(h, points, uv, valid)
     else:
-        _warp_f64(h, points, uv, valid)
+        (_warp_stream_f64 if stream else _warp_f64)(h, points, uv, valid)
 
 
 @njit(cache=True)
@@ -454,6 +512,119 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
+    h0 = _F32(h[0])
+    h1 = _F32(h[1])
+    h2 = _F32(h[2])
+    h3 = _F32(h[3])
+    h4 = _F32(h[4])
+    h5 = _F32(h[5])
+    h7 = _F32(h[6])
+    h8 = _F32(h[7])
+    h9 = _F32(h[8])
+    h10 = _F32(h[9])
+    h12 = _F32(h[10])
+    h13 = _F32(h[11])
+    h14 = _F32(h[12])
+    h15 = _F32(h[13])
+    h16 = _F32(h[14])
+    h17 = _F32(h[15])
+    h18 = _F32(h[16])
+    h19 = _F32(h[17])
+    h20 = _F32(h[18])
+    h21 = _F32(h[19])
+    h22 = _F32(h[20])
+    h23 = _F32(h[21])
+    h24 = _F32(h[22])
+    t1 = _F32(h[23])
+    t2 = _F32(h[24])
+    t3 = _F32(h[25])
+    fx = _F32(h[26])
+    fy = _F32(h[27])
+    cx = _F32(h[28])
+    cy = _F32(h[29])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    jac_flat = jac.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = Z * h0
+                p1 = X * h2
+                p2 = Y * h3
+                p3 = h1 * p1 + h4 * p2 + p0 + t1
+                p4 = Z * h1
+                p5 = h7 * p4
+                p6 = X * h9 + Y * h12 + p5 + t3
+                p7 = _F32(1.0) / p6
+                p8 = fx * p7
+                p9 = X * h13 + Y * h14 + h15 * p4
+                p10 = p9 + t2
+                p11 = fy * p7
+                p12 = -p9
+                p13 = _F32(1.0) / (p6 * p6)
+                p14 = fx * p13 * p3
+                p15 = X * h1
+                p16 = Y * h1
+                p17 = h16 * p16 + h7 * p0 + h8 * p15
+                p18 = X * h18 + Y * h19
+                p19 = fy * p10 * p13
+                o0 = cx + p3 * p8
+                o1 = cy + p10 * p11
+                ok = (p6 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                d0 = p12 * p14
+                d1 = p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4)
+                d2 = p14 * p18 + p8 * (h21 * p16 + h22 * p15)
+                d5 = -p14
+                d6 = p11 * (X * h17 + Y * h18 - p5) + p12 * p19
+                d7 = p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19
+                d8 = p11 * (X * h14 + Y * h24) + p18 * p19
+                d11 = -p19
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p8 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p11 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     h0 = _F64(h[0])
     h1 = _F64(h[1])
@@ -486,67 +657,91 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     cx = _F64(h[28])
     cy = _F64(h[29])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = Z * h0
-            p1 = X * h2
-            p2 = Y * h3
-            p3 = h1 * p1 + h4 * p2 + p0 + t1
-            p4 = Z * h1
-            p5 = h7 * p4
-            p6 = X * h9 + Y * h12 + p5 + t3
-            p7 = _F64(1.0) / p6
-            p8 = fx * p7
-            p9 = X * h13 + Y * h14 + h15 * p4
-            p10 = p9 + t2
-            p11 = fy * p7
-            p12 = -p9
-            p13 = _F64(1.0) / (p6 * p6)
-            p14 = fx * p13 * p3
-            p15 = X * h1
-            p16 = Y * h1
-            p17 = h16 * p16 + h7 * p0 + h8 * p15
-            p18 = X * h18 + Y * h19
-            p19 = fy * p10 * p13
-            o0 = cx + p3 * p8
-            o1 = cy + p10 * p11
-            if p6 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-                stream_store(jac_flat, 12 * i + 0, p12 * p14)
-                stream_store(jac_flat, 12 * i + 1, p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4))
-                stream_store(jac_flat, 12 * i + 2, p14 * p18 + p8 * (h21 * p16 + h22 * p15))
-                stream_store(jac_flat, 12 * i + 3, p8)
-                stream_store(jac_flat, 12 * i + 4, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 5, -p14)
-                stream_store(jac_flat, 12 * i + 6, p11 * (X * h17 + Y * h18 - p5) + p12 * p19)
-                stream_store(jac_flat, 12 * i + 7, p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19)
-                stream_store(jac_flat, 12 * i + 8, p11 * (X * h14 + Y * h24) + p18 * p19)
-                stream_store(jac_flat, 12 * i + 9, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 10, p11)
-                stream_store(jac_flat, 12 * i + 11, -p19)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
-                for r in range(2):
-                    for c in range(6):
-                        stream_store(jac_flat, 12 * i + 6 * r + c, math.nan)
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = Z * h0
+                p1 = X * h2
+                p2 = Y * h3
+                p3 = h1 * p1 + h4 * p2 + p0 + t1
+                p4 = Z * h1
+                p5 = h7 * p4
+                p6 = X * h9 + Y * h12 + p5 + t3
+                p7 = _F64(1.0) / p6
+                p8 = fx * p7
+                p9 = X * h13 + Y * h14 + h15 * p4
+                p10 = p9 + t2
+                p11 = fy * p7
+                p12 = -p9
+                p13 = _F64(1.0) / (p6 * p6)
+                p14 = fx * p13 * p3
+                p15 = X * h1
+                p16 = Y * h1
+                p17 = h16 * p16 + h7 * p0 + h8 * p15
+                p18 = X * h18 + Y * h19
+                p19 = fy * p10 * p13
+                o0 = cx + p3 * p8
+                o1 = cy + p10 * p11
+                ok = (p6 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                d0 = p12 * p14
+                d1 = p14 * p17 + p8 * (h0 * p2 + h20 * p1 + p4)
+                d2 = p14 * p18 + p8 * (h21 * p16 + h22 * p15)
+                d5 = -p14
+                d6 = p11 * (X * h17 + Y * h18 - p5) + p12 * p19
+                d7 = p11 * (h10 * p15 + h23 * p16 + h5 * p0) + p17 * p19
+                d8 = p11 * (X * h14 + Y * h24) + p18 * p19
+                d11 = -p19
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p8 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p11 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid):
     """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp_jacobian(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_jacobian_f32(h, points, uv, jac, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_jacobian_stream_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f32 if stream else _warp_jacobian_f32)(h, points, uv, jac, valid)
     else:
-        _warp_jacobian_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f64 if stream else _warp_jacobian_f64)(h, points, uv, jac, valid)

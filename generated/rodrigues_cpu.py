@@ -4,7 +4,7 @@
 # source model: rodrigues (symbolic hash ea53b14e4f74f7f9)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:916d03fa557f8763045888152084c4fc
+# content hash: sha256:a24f1857fe86c6dc628e540e054b552b
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             286          58        33          25
@@ -33,6 +33,7 @@ _F32 = np.float32
 _F64 = np.float64
 FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
 STREAM_CHUNK = 4096
+STREAM_TILE = 128
 STREAM_MIN_POINTS = 65536
 
 
@@ -302,6 +303,54 @@ def _warp_f64(h, points, uv, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_stream_f32(h, points, uv, valid):
+    h12 = _F32(h[0])
+    h13 = _F32(h[1])
+    h14 = _F32(h[2])
+    h18 = _F32(h[3])
+    h19 = _F32(h[4])
+    h20 = _F32(h[5])
+    h21 = _F32(h[6])
+    h22 = _F32(h[7])
+    h23 = _F32(h[8])
+    t1 = _F32(h[9])
+    t2 = _F32(h[10])
+    t3 = _F32(h[11])
+    fx = _F32(h[12])
+    fy = _F32(h[13])
+    cx = _F32(h[14])
+    cy = _F32(h[15])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h12 + Y * h13 + Z * h14 + t3
+                p1 = _F32(1.0) / p0
+                o0 = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+                o1 = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+                ok = (p0 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_stream_f64(h, points, uv, valid):
     h12 = _F64(h[0])
     h13 = _F64(h[1])
@@ -320,36 +369,43 @@ def _warp_stream_f64(h, points, uv, valid):
     cx = _F64(h[14])
     cy = _F64(h[15])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = X * h12 + Y * h13 + Z * h14 + t3
-            p1 = _F64(1.0) / p0
-            o0 = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-            o1 = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
-            if p0 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h12 + Y * h13 + Z * h14 + t3
+                p1 = _F64(1.0) / p0
+                o0 = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+                o1 = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+                ok = (p0 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp(params, points, constants, uv, valid):
     """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_f32(h, points, uv, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_stream_f64(h, points, uv, valid)
+        (_warp_stream_f32 if stream else _warp_f32)(h, points, uv, valid)
     else:
-        _warp_f64(h, points, uv, valid)
+        (_warp_stream_f64 if stream else _warp_f64)(h, points, uv, valid)
 
 
 @njit(cache=True)
@@ -675,6 +731,124 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
+    h14 = _F32(h[0])
+    h15 = _F32(h[1])
+    h16 = _F32(h[2])
+    h19 = _F32(h[3])
+    h20 = _F32(h[4])
+    h21 = _F32(h[5])
+    h22 = _F32(h[6])
+    h23 = _F32(h[7])
+    h24 = _F32(h[8])
+    h47 = _F32(h[9])
+    h48 = _F32(h[10])
+    h49 = _F32(h[11])
+    h58 = _F32(h[12])
+    h59 = _F32(h[13])
+    h60 = _F32(h[14])
+    h65 = _F32(h[15])
+    h66 = _F32(h[16])
+    h67 = _F32(h[17])
+    h68 = _F32(h[18])
+    h69 = _F32(h[19])
+    h70 = _F32(h[20])
+    h71 = _F32(h[21])
+    h72 = _F32(h[22])
+    h73 = _F32(h[23])
+    h74 = _F32(h[24])
+    h75 = _F32(h[25])
+    h76 = _F32(h[26])
+    h77 = _F32(h[27])
+    h78 = _F32(h[28])
+    h79 = _F32(h[29])
+    h80 = _F32(h[30])
+    h81 = _F32(h[31])
+    h82 = _F32(h[32])
+    h83 = _F32(h[33])
+    h84 = _F32(h[34])
+    h85 = _F32(h[35])
+    t1 = _F32(h[36])
+    t2 = _F32(h[37])
+    t3 = _F32(h[38])
+    fx = _F32(h[39])
+    fy = _F32(h[40])
+    cx = _F32(h[41])
+    cy = _F32(h[42])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    jac_flat = jac.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h14 + Y * h15 + Z * h16 + t1
+                p1 = X * h19 + Y * h20 + Z * h21 + t3
+                p2 = _F32(1.0) / p1
+                p3 = fx * p2
+                p4 = X * h22 + Y * h23 + Z * h24 + t2
+                p5 = fy * p2
+                p6 = X * h47 + Y * h48 + Z * h49
+                p7 = _F32(1.0) / (p1 * p1)
+                p8 = fx * p0 * p7
+                p9 = X * h58 + Y * h59 + Z * h60
+                p10 = X * h65 + Y * h66 + Z * h67
+                p11 = fy * p4 * p7
+                o0 = cx + p0 * p3
+                o1 = cy + p4 * p5
+                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                d0 = p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8
+                d1 = p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9
+                d2 = p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76)
+                d5 = -p8
+                d6 = p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79)
+                d7 = p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82)
+                d8 = p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85)
+                d11 = -p11
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p3 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p5 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     h14 = _F64(h[0])
     h15 = _F64(h[1])
@@ -720,59 +894,83 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     cx = _F64(h[41])
     cy = _F64(h[42])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = X * h14 + Y * h15 + Z * h16 + t1
-            p1 = X * h19 + Y * h20 + Z * h21 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = X * h22 + Y * h23 + Z * h24 + t2
-            p5 = fy * p2
-            p6 = X * h47 + Y * h48 + Z * h49
-            p7 = _F64(1.0) / (p1 * p1)
-            p8 = fx * p0 * p7
-            p9 = X * h58 + Y * h59 + Z * h60
-            p10 = X * h65 + Y * h66 + Z * h67
-            p11 = fy * p4 * p7
-            o0 = cx + p0 * p3
-            o1 = cy + p4 * p5
-            if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-                stream_store(jac_flat, 12 * i + 0, p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8)
-                stream_store(jac_flat, 12 * i + 1, p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9)
-                stream_store(jac_flat, 12 * i + 2, p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76))
-                stream_store(jac_flat, 12 * i + 3, p3)
-                stream_store(jac_flat, 12 * i + 4, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 5, -p8)
-                stream_store(jac_flat, 12 * i + 6, p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79))
-                stream_store(jac_flat, 12 * i + 7, p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82))
-                stream_store(jac_flat, 12 * i + 8, p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85))
-                stream_store(jac_flat, 12 * i + 9, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 10, p5)
-                stream_store(jac_flat, 12 * i + 11, -p11)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
-                for r in range(2):
-                    for c in range(6):
-                        stream_store(jac_flat, 12 * i + 6 * r + c, math.nan)
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h14 + Y * h15 + Z * h16 + t1
+                p1 = X * h19 + Y * h20 + Z * h21 + t3
+                p2 = _F64(1.0) / p1
+                p3 = fx * p2
+                p4 = X * h22 + Y * h23 + Z * h24 + t2
+                p5 = fy * p2
+                p6 = X * h47 + Y * h48 + Z * h49
+                p7 = _F64(1.0) / (p1 * p1)
+                p8 = fx * p0 * p7
+                p9 = X * h58 + Y * h59 + Z * h60
+                p10 = X * h65 + Y * h66 + Z * h67
+                p11 = fy * p4 * p7
+                o0 = cx + p0 * p3
+                o1 = cy + p4 * p5
+                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                d0 = p3 * (X * h68 + Y * h69 + Z * h70) + p6 * p8
+                d1 = p3 * (X * h71 + Y * h72 + Z * h73) + p8 * p9
+                d2 = p10 * p8 + p3 * (X * h74 + Y * h75 + Z * h76)
+                d5 = -p8
+                d6 = p11 * p6 + p5 * (X * h77 + Y * h78 + Z * h79)
+                d7 = p11 * p9 + p5 * (X * h80 + Y * h81 + Z * h82)
+                d8 = p10 * p11 + p5 * (X * h83 + Y * h84 + Z * h85)
+                d11 = -p11
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p3 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p5 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid):
     """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp_jacobian(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_jacobian_f32(h, points, uv, jac, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_jacobian_stream_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f32 if stream else _warp_jacobian_f32)(h, points, uv, jac, valid)
     else:
-        _warp_jacobian_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f64 if stream else _warp_jacobian_f64)(h, points, uv, jac, valid)

@@ -4,7 +4,7 @@
 # source model: se3 (symbolic hash 52ebfa74638af41c)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:7760eebc15f8100e16a9b1717f15f5b5
+# content hash: sha256:f106a56839eb776a041425307c5b2c46
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             561          98        73          25
@@ -34,6 +34,7 @@ _F32 = np.float32
 _F64 = np.float64
 FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
 STREAM_CHUNK = 4096
+STREAM_TILE = 128
 STREAM_MIN_POINTS = 65536
 
 
@@ -350,6 +351,54 @@ def _warp_f64(h, points, uv, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_stream_f32(h, points, uv, valid):
+    h18 = _F32(h[0])
+    h19 = _F32(h[1])
+    h20 = _F32(h[2])
+    h21 = _F32(h[3])
+    h28 = _F32(h[4])
+    h29 = _F32(h[5])
+    h30 = _F32(h[6])
+    h31 = _F32(h[7])
+    h32 = _F32(h[8])
+    h33 = _F32(h[9])
+    h34 = _F32(h[10])
+    h35 = _F32(h[11])
+    fx = _F32(h[12])
+    fy = _F32(h[13])
+    cx = _F32(h[14])
+    cy = _F32(h[15])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h18 + Y * h19 + Z * h20 + h21
+                p1 = _F32(1.0) / p0
+                o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+                o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+                ok = (p0 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_stream_f64(h, points, uv, valid):
     h18 = _F64(h[0])
     h19 = _F64(h[1])
@@ -368,36 +417,43 @@ def _warp_stream_f64(h, points, uv, valid):
     cx = _F64(h[14])
     cy = _F64(h[15])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = X * h18 + Y * h19 + Z * h20 + h21
-            p1 = _F64(1.0) / p0
-            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
-            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
-            if p0 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
+        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h18 + Y * h19 + Z * h20 + h21
+                p1 = _F64(1.0) / p0
+                o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+                o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+                ok = (p0 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp(params, points, constants, uv, valid):
     """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_f32(h, points, uv, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_stream_f64(h, points, uv, valid)
+        (_warp_stream_f32 if stream else _warp_f32)(h, points, uv, valid)
     else:
-        _warp_f64(h, points, uv, valid)
+        (_warp_stream_f64 if stream else _warp_f64)(h, points, uv, valid)
 
 
 @njit(cache=True)
@@ -849,6 +905,148 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
+    h17 = _F32(h[0])
+    h21 = _F32(h[1])
+    h24 = _F32(h[2])
+    h25 = _F32(h[3])
+    h26 = _F32(h[4])
+    h27 = _F32(h[5])
+    h28 = _F32(h[6])
+    h35 = _F32(h[7])
+    h36 = _F32(h[8])
+    h37 = _F32(h[9])
+    h38 = _F32(h[10])
+    h39 = _F32(h[11])
+    h40 = _F32(h[12])
+    h41 = _F32(h[13])
+    h42 = _F32(h[14])
+    h43 = _F32(h[15])
+    h44 = _F32(h[16])
+    h45 = _F32(h[17])
+    h46 = _F32(h[18])
+    h91 = _F32(h[19])
+    h92 = _F32(h[20])
+    h93 = _F32(h[21])
+    h94 = _F32(h[22])
+    h112 = _F32(h[23])
+    h113 = _F32(h[24])
+    h114 = _F32(h[25])
+    h115 = _F32(h[26])
+    h124 = _F32(h[27])
+    h125 = _F32(h[28])
+    h126 = _F32(h[29])
+    h127 = _F32(h[30])
+    h128 = _F32(h[31])
+    h129 = _F32(h[32])
+    h130 = _F32(h[33])
+    h131 = _F32(h[34])
+    h132 = _F32(h[35])
+    h133 = _F32(h[36])
+    h134 = _F32(h[37])
+    h135 = _F32(h[38])
+    h136 = _F32(h[39])
+    h137 = _F32(h[40])
+    h138 = _F32(h[41])
+    h139 = _F32(h[42])
+    h140 = _F32(h[43])
+    h141 = _F32(h[44])
+    h142 = _F32(h[45])
+    h143 = _F32(h[46])
+    h144 = _F32(h[47])
+    h145 = _F32(h[48])
+    h146 = _F32(h[49])
+    h147 = _F32(h[50])
+    h148 = _F32(h[51])
+    h149 = _F32(h[52])
+    h150 = _F32(h[53])
+    h151 = _F32(h[54])
+    h152 = _F32(h[55])
+    h153 = _F32(h[56])
+    fx = _F32(h[57])
+    fy = _F32(h[58])
+    cx = _F32(h[59])
+    cy = _F32(h[60])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    jac_flat = jac.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h25 + Y * h26 + Z * h27 + h28
+                p1 = X * h36 + Y * h37 + Z * h38 + h39
+                p2 = _F32(1.0) / p1
+                p3 = fx * p2
+                p4 = X * h43 + Y * h44 + Z * h45 + h46
+                p5 = fy * p2
+                p6 = _F32(1.0) / (p1 * p1)
+                p7 = p6 * (X * h91 + Y * h92 + Z * h93 + h94)
+                p8 = fx * p0
+                p9 = X * h112 + Y * h113 + Z * h114 + h115
+                p10 = p6 * p8
+                p11 = X * h124 + Y * h125 + Z * h126 + h127
+                p12 = fy * p4
+                p13 = p12 * p6
+                o0 = cx + p0 * p3
+                o1 = cy + p4 * p5
+                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                d0 = p3 * (X * h130 + Y * h131 + Z * h132 + h133) + p7 * p8
+                d1 = p10 * p9 + p3 * (X * h134 + Y * h135 + Z * h136 + h137)
+                d2 = p10 * p11 + p3 * (X * h138 + Y * h139 + Z * h140 + h141)
+                d3 = h128 * p10 + h17 * p3
+                d4 = h129 * p10 + h21 * p3
+                d5 = h24 * p3 + h35 * p10
+                d6 = p12 * p7 + p5 * (X * h142 + Y * h143 + Z * h144 + h145)
+                d7 = p13 * p9 + p5 * (X * h146 + Y * h147 + Z * h148 + h149)
+                d8 = p11 * p13 + p5 * (X * h150 + Y * h151 + Z * h152 + h153)
+                d9 = h128 * p13 + h40 * p5
+                d10 = h129 * p13 + h41 * p5
+                d11 = h35 * p13 + h42 * p5
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = d3 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = d4 + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = d9 + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = d10 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     h17 = _F64(h[0])
     h21 = _F64(h[1])
@@ -912,64 +1110,92 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     cx = _F64(h[59])
     cy = _F64(h[60])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = X * h25 + Y * h26 + Z * h27 + h28
-            p1 = X * h36 + Y * h37 + Z * h38 + h39
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = X * h43 + Y * h44 + Z * h45 + h46
-            p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
-            p7 = p6 * (X * h91 + Y * h92 + Z * h93 + h94)
-            p8 = fx * p0
-            p9 = X * h112 + Y * h113 + Z * h114 + h115
-            p10 = p6 * p8
-            p11 = X * h124 + Y * h125 + Z * h126 + h127
-            p12 = fy * p4
-            p13 = p12 * p6
-            o0 = cx + p0 * p3
-            o1 = cy + p4 * p5
-            if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-                stream_store(jac_flat, 12 * i + 0, p3 * (X * h130 + Y * h131 + Z * h132 + h133) + p7 * p8)
-                stream_store(jac_flat, 12 * i + 1, p10 * p9 + p3 * (X * h134 + Y * h135 + Z * h136 + h137))
-                stream_store(jac_flat, 12 * i + 2, p10 * p11 + p3 * (X * h138 + Y * h139 + Z * h140 + h141))
-                stream_store(jac_flat, 12 * i + 3, h128 * p10 + h17 * p3)
-                stream_store(jac_flat, 12 * i + 4, h129 * p10 + h21 * p3)
-                stream_store(jac_flat, 12 * i + 5, h24 * p3 + h35 * p10)
-                stream_store(jac_flat, 12 * i + 6, p12 * p7 + p5 * (X * h142 + Y * h143 + Z * h144 + h145))
-                stream_store(jac_flat, 12 * i + 7, p13 * p9 + p5 * (X * h146 + Y * h147 + Z * h148 + h149))
-                stream_store(jac_flat, 12 * i + 8, p11 * p13 + p5 * (X * h150 + Y * h151 + Z * h152 + h153))
-                stream_store(jac_flat, 12 * i + 9, h128 * p13 + h40 * p5)
-                stream_store(jac_flat, 12 * i + 10, h129 * p13 + h41 * p5)
-                stream_store(jac_flat, 12 * i + 11, h35 * p13 + h42 * p5)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
-                for r in range(2):
-                    for c in range(6):
-                        stream_store(jac_flat, 12 * i + 6 * r + c, math.nan)
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = X * h25 + Y * h26 + Z * h27 + h28
+                p1 = X * h36 + Y * h37 + Z * h38 + h39
+                p2 = _F64(1.0) / p1
+                p3 = fx * p2
+                p4 = X * h43 + Y * h44 + Z * h45 + h46
+                p5 = fy * p2
+                p6 = _F64(1.0) / (p1 * p1)
+                p7 = p6 * (X * h91 + Y * h92 + Z * h93 + h94)
+                p8 = fx * p0
+                p9 = X * h112 + Y * h113 + Z * h114 + h115
+                p10 = p6 * p8
+                p11 = X * h124 + Y * h125 + Z * h126 + h127
+                p12 = fy * p4
+                p13 = p12 * p6
+                o0 = cx + p0 * p3
+                o1 = cy + p4 * p5
+                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                d0 = p3 * (X * h130 + Y * h131 + Z * h132 + h133) + p7 * p8
+                d1 = p10 * p9 + p3 * (X * h134 + Y * h135 + Z * h136 + h137)
+                d2 = p10 * p11 + p3 * (X * h138 + Y * h139 + Z * h140 + h141)
+                d3 = h128 * p10 + h17 * p3
+                d4 = h129 * p10 + h21 * p3
+                d5 = h24 * p3 + h35 * p10
+                d6 = p12 * p7 + p5 * (X * h142 + Y * h143 + Z * h144 + h145)
+                d7 = p13 * p9 + p5 * (X * h146 + Y * h147 + Z * h148 + h149)
+                d8 = p11 * p13 + p5 * (X * h150 + Y * h151 + Z * h152 + h153)
+                d9 = h128 * p13 + h40 * p5
+                d10 = h129 * p13 + h41 * p5
+                d11 = h35 * p13 + h42 * p5
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = d3 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = d4 + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = d9 + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = d10 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid):
     """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp_jacobian(params, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_jacobian_f32(h, points, uv, jac, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_jacobian_stream_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f32 if stream else _warp_jacobian_f32)(h, points, uv, jac, valid)
     else:
-        _warp_jacobian_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_stream_f64 if stream else _warp_jacobian_f64)(h, points, uv, jac, valid)
 
 
 @njit(cache=True)
@@ -1082,6 +1308,82 @@ def _warp_jacobian_at_zero_f64(h, points, uv, jac, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _warp_jacobian_at_zero_stream_f32(h, points, uv, jac, valid):
+    h0 = _F32(h[0])
+    fx = _F32(h[1])
+    fy = _F32(h[2])
+    cx = _F32(h[3])
+    cy = _F32(h[4])
+    n = points.shape[0]
+    points_flat = points.reshape(-1)
+    uv_flat = uv.reshape(-1)
+    jac_flat = jac.reshape(-1)
+    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = _F32(1.0) / Z
+                p1 = fx * p0
+                p2 = fy * p0
+                p3 = _F32(1.0) / (Z * Z)
+                p4 = fx * p3
+                p5 = X * p4
+                p6 = fy * p3
+                p7 = Y * p6
+                o0 = X * p1 + cx
+                o1 = Y * p2 + cy
+                ok = (Z > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+                d0 = -Y * p5
+                d1 = X * X * p4 + fx
+                d2 = -Y * p1
+                d5 = -p5
+                d6 = -Y * Y * p6 + h0
+                d7 = X * p7
+                d8 = X * p2
+                d11 = -p7
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p1 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p2 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+        store_fence()
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
 def _warp_jacobian_at_zero_stream_f64(h, points, uv, jac, valid):
     h0 = _F64(h[0])
     fx = _F64(h[1])
@@ -1089,55 +1391,79 @@ def _warp_jacobian_at_zero_stream_f64(h, points, uv, jac, valid):
     cx = _F64(h[3])
     cy = _F64(h[4])
     n = points.shape[0]
+    points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            p0 = _F64(1.0) / Z
-            p1 = fx * p0
-            p2 = fy * p0
-            p3 = _F64(1.0) / (Z * Z)
-            p4 = fx * p3
-            p5 = X * p4
-            p6 = fy * p3
-            p7 = Y * p6
-            o0 = X * p1 + cx
-            o1 = Y * p2 + cy
-            if Z > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-                valid[i] = True
-                stream_store(uv_flat, 2 * i + 0, o0)
-                stream_store(uv_flat, 2 * i + 1, o1)
-                stream_store(jac_flat, 12 * i + 0, -Y * p5)
-                stream_store(jac_flat, 12 * i + 1, X * X * p4 + fx)
-                stream_store(jac_flat, 12 * i + 2, -Y * p1)
-                stream_store(jac_flat, 12 * i + 3, p1)
-                stream_store(jac_flat, 12 * i + 4, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 5, -p5)
-                stream_store(jac_flat, 12 * i + 6, -Y * Y * p6 + h0)
-                stream_store(jac_flat, 12 * i + 7, X * p7)
-                stream_store(jac_flat, 12 * i + 8, X * p2)
-                stream_store(jac_flat, 12 * i + 9, _F64(0.0))
-                stream_store(jac_flat, 12 * i + 10, p2)
-                stream_store(jac_flat, 12 * i + 11, -p7)
-            else:
-                valid[i] = False
-                stream_store(uv_flat, 2 * i + 0, math.nan)
-                stream_store(uv_flat, 2 * i + 1, math.nan)
-                for r in range(2):
-                    for c in range(6):
-                        stream_store(jac_flat, 12 * i + 6 * r + c, math.nan)
+        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
+            count = min(STREAM_TILE, n - start)
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+                p0 = _F64(1.0) / Z
+                p1 = fx * p0
+                p2 = fy * p0
+                p3 = _F64(1.0) / (Z * Z)
+                p4 = fx * p3
+                p5 = X * p4
+                p6 = fy * p3
+                p7 = Y * p6
+                o0 = X * p1 + cx
+                o1 = Y * p2 + cy
+                ok = (Z > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+                valid[iu] = ok
+                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+                d0 = -Y * p5
+                d1 = X * X * p4 + fx
+                d2 = -Y * p1
+                d5 = -p5
+                d6 = -Y * Y * p6 + h0
+                d7 = X * p7
+                d8 = X * p2
+                d11 = -p7
+                tile[ju] = o0 + nan_unless_ok
+                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
+                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
+                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
+                tile[np.uint64(5 * STREAM_TILE) + ju] = p1 + nan_unless_ok
+                tile[np.uint64(6 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
+                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
+                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
+                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
+                tile[np.uint64(11 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
+                tile[np.uint64(12 * STREAM_TILE) + ju] = p2 + nan_unless_ok
+                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+            for j in range(count):
+                ju = np.uint64(j)
+                iu = np.uint64(start) + ju
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
+                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
+                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
         store_fence()
 
 
 def warp_jacobian_at_zero(points, constants, uv, jac, valid):
     """Run ``warp_jacobian_at_zero`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = _hoist_warp_jacobian_at_zero(ZERO_PARAMS, constants)
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        _warp_jacobian_at_zero_f32(h, points, uv, jac, valid)
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        _warp_jacobian_at_zero_stream_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_at_zero_stream_f32 if stream else _warp_jacobian_at_zero_f32)(h, points, uv, jac, valid)
     else:
-        _warp_jacobian_at_zero_f64(h, points, uv, jac, valid)
+        (_warp_jacobian_at_zero_stream_f64 if stream else _warp_jacobian_at_zero_f64)(h, points, uv, jac, valid)

@@ -11,7 +11,7 @@ from . import __version__
 from .backends import Backend
 from .derive import KernelIR, derive
 from .model import WarpModel, fresh_prefix
-from .printer import print_expr
+from .printer import assign_lines, print_expr
 from .special import SERIES_TERMS, SERIES_THRESHOLD, phi_orders, phi_series_coefficients
 
 FASTMATH_CPU = '{"contract", "arcp", "nsz", "reassoc"}'
@@ -142,48 +142,87 @@ def _kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dt
 STREAM_CHUNK = 4096
 """Points per streaming chunk: one fence per chunk orders its non-temporal stores."""
 
+STREAM_TILE = 128
+"""Points per tile of a streaming kernel: the tile's outputs (14 rows of 128 float64 for
+``warp_jacobian``, 14 KB) stay in L1 between the compute loop and the store loop."""
+
 STREAM_MIN_POINTS = 65536
-"""From this many float64 points on, launchers pick the streaming kernels: outputs of 7 MB and more
-no longer fit the caches, so skipping write-allocate wins; below it, normal stores leave the
-outputs in cache for the caller. float32 kernels have no streaming form: measured at 307,200 and
-4.9M points they were 4 % slower with it (float64: 8 % faster)."""
+"""From this many points on, launchers pick the streaming kernels: outputs of 4 MB (float32) or
+7 MB (float64) and more no longer fit the caches, so skipping write-allocate wins; below it,
+the plain kernels' normal stores leave the outputs in cache for the caller (and one
+``STREAM_CHUNK`` per thread would leave threads idle)."""
 
 
-def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dtype: str) -> str:
-    """The CPU kernel with non-temporal output stores: ``prange`` over chunks, a fence per chunk."""
-    text = _kernel_function(ir, packed, backend, dtype)
-    n_out, n_par = len(ir.outputs), len(ir.model.params)
-    head, body = text.split(backend.loop_header + "\n")
-    head = head.replace(f"def _{ir.kind}_{dtype}(", f"def _{ir.kind}_stream_{dtype}(")
-    flat = ["    n = points.shape[0]", "    uv_flat = uv.reshape(-1)"]
-    flat += ["    jac_flat = jac.reshape(-1)"] if ir.jacobian is not None else []
-    loop = [
-        "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
-        "        for i in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK)):",
+def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
+    """The CPU kernel for outputs larger than the caches, in two loops per tile of points.
+
+    LLVM does not vectorise a loop that stores each point's outputs interleaved (stride 14), and
+    it never vectorises non-temporal stores. So the first loop computes a tile of
+    ``STREAM_TILE`` points branch-free into one contiguous row per output value (a vectorisable
+    loop: flat unsigned indices, invalid points get NaN through a select), and the second copies
+    the tile, still in L1, to the ``(N, ...)`` outputs with non-temporal stores. ``prange`` runs
+    over chunks of ``STREAM_CHUNK`` points, each ended by a fence.
+    """
+    m = ir.model
+    cast = f"_{dtype.upper()}"
+    pr = lambda e: print_expr(e, typed=cast)  # noqa: E731
+    n_out, n_par = len(ir.outputs), len(m.params)
+    u = "np.uint64"
+    ind = " " * 16
+    lines = [
+        '@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
+        f"def _{ir.kind}_stream_{dtype}(h, points, {KINDS[ir.kind][1]}):",
     ]
-    lines = []
-    for line in body.rstrip("\n").split("\n"):
-        line = "    " + line
-        stripped = line.strip()
-        if stripped.startswith("uv[i, "):
-            k, value = stripped[len("uv[i, ") :].split("] = ", 1)
-            line = line[: len(line) - len(stripped)] + f"stream_store(uv_flat, {n_out} * i + {k}, {value})"
-        elif stripped.startswith("jac[i, r, c] = "):
-            value = stripped.split(" = ", 1)[1]
-            line = (
-                line[: len(line) - len(stripped)]
-                + f"stream_store(jac_flat, {n_out * n_par} * i + {n_par} * r + c, {value})"
-            )
-        elif stripped.startswith("jac[i, "):
-            index, value = stripped[len("jac[i, ") :].split("] = ", 1)
-            r, c = (int(x) for x in index.split(", "))
-            line = (
-                line[: len(line) - len(stripped)]
-                + f"stream_store(jac_flat, {n_out * n_par} * i + {r * n_par + c}, {value})"
-            )
-        lines.append(line)
+    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
+    rows = [f"uv_flat, {n_out}, {k}" for k in range(n_out)]
+    lines += ["    n = points.shape[0]", "    points_flat = points.reshape(-1)", "    uv_flat = uv.reshape(-1)"]
+    if ir.jacobian is not None:
+        lines.append("    jac_flat = jac.reshape(-1)")
+        rows += [f"jac_flat, {n_out * n_par}, {k}" for k in range(n_out * n_par)]
+    lines += [
+        "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
+        f"        tile = np.empty({len(rows)} * STREAM_TILE, dtype=points.dtype)",
+        "        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):",
+        "            count = min(STREAM_TILE, n - start)",
+        "            for j in range(count):",
+        f"                ju = {u}(j)",
+        f"                iu = {u}(start) + ju",
+    ]
+    lines += [f"{ind}{x} = points_flat[iu * {u}({len(m.point)}) + {u}({k})]" for k, x in enumerate(m.point)]
+    for sym, e in ir.per_point:
+        lines += assign_lines(str(sym), e, pr, ind)
+    outs = [f"{fresh_prefix(m.symbol_names(), 'o')}{k}" for k in range(n_out)]
+    for name, e in zip(outs, ir.outputs, strict=True):
+        lines += assign_lines(name, e, pr, ind)
+    checks = [f"(abs({o}) < {cast}(math.inf))" for o in outs]
+    if ir.valid is not None:
+        checks.insert(0, f"({pr(ir.valid)} > {cast}(0.0))")
+    lines.append(f"{ind}ok = {' & '.join(checks)}")
+    lines.append(f"{ind}valid[iu] = ok")
+    lines.append(f"{ind}nan_unless_ok = {cast}(0.0) if ok else {cast}(math.nan)")
+    values = list(outs)
+    if ir.jacobian is not None:
+        prefix = fresh_prefix(m.symbol_names(), "d")
+        for k, e in enumerate(e for row in ir.jacobian for e in row):
+            if e.is_Number or e.is_Symbol:
+                values.append(pr(e))
+            else:
+                values.append(f"{prefix}{k}")
+                lines += assign_lines(values[-1], e, pr, ind)
+    for k, value in enumerate(values):
+        row = "ju" if k == 0 else f"{u}({k} * STREAM_TILE) + ju"
+        lines.append(f"{ind}tile[{row}] = {value} + nan_unless_ok")
+    lines += [
+        "            for j in range(count):",
+        f"                ju = {u}(j)",
+        f"                iu = {u}(start) + ju",
+    ]
+    for k, spec in enumerate(rows):
+        array, width, col = spec.split(", ")
+        row = "ju" if k == 0 else f"{u}({k} * STREAM_TILE) + ju"
+        lines.append(f"{ind}stream_store({array}, iu * {u}({width}) + {u}({col}), tile[{row}])")
     lines.append("        store_fence()")
-    return head + "\n".join(flat + loop + lines) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _banner(model: WarpModel, backend: Backend, irs: list[KernelIR], content_hash: str) -> str:
@@ -235,7 +274,11 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
     else:
         consts.append("THREADS_PER_BLOCK = 256")
     if backend.streaming:
-        consts += [f"STREAM_CHUNK = {STREAM_CHUNK}", f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}"]
+        consts += [
+            f"STREAM_CHUNK = {STREAM_CHUNK}",
+            f"STREAM_TILE = {STREAM_TILE}",
+            f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}",
+        ]
     parts.append(header + "\n" + "\n".join(consts) + "\n")
 
     hoisted_exprs = [e for ir in irs for _, e in ir.hoisted]
@@ -255,7 +298,8 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
         for dtype in DTYPES:
             parts.append(_kernel_function(ir, packed, backend, dtype))
         if backend.streaming:
-            parts.append(_stream_kernel_function(ir, packed, backend, "f64"))
+            for dtype in DTYPES:
+                parts.append(_stream_kernel_function(ir, packed, dtype))
         signature, arrays, hoist_args = KINDS[ir.kind]
         parts.append(
             backend.launcher.format(

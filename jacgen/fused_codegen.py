@@ -22,7 +22,7 @@ from .codegen import _hoist_function, _packed_symbols, _phi_helper, _py
 from .derive import KernelIR
 from .model import WarpModel
 from .photometric import PhotometricIR, derive_photometric
-from .printer import print_expr
+from .printer import assign_lines, print_expr
 from .special import phi_orders
 
 ROBUST_LOSSES = ("l2", "huber", "tukey", "cauchy")
@@ -75,24 +75,6 @@ def _robust_helpers(decorator: str, dispatch: bool) -> str:
         lines.append(f"    return _robust_{ROBUST_LOSSES[-1]}(r, k)")
         parts.append("\n".join(lines) + "\n")
     return "\n\n".join(parts)
-
-
-LINE_LIMIT = 116
-
-
-def assign_lines(name: str, expr: sp.Expr, pr, ind: str) -> list[str]:
-    """``name = expr`` split into partial sums/products so that no line exceeds the formatter's limit."""
-    text = f"{ind}{name} = {pr(expr)}"
-    if len(text) <= LINE_LIMIT or not isinstance(expr, (sp.Add, sp.Mul)) or len(expr.args) < 2:
-        return [text]
-    half = len(expr.args) // 2
-    left, right = expr.func(*expr.args[:half]), expr.func(*expr.args[half:])
-    op = "+" if isinstance(expr, sp.Add) else "*"
-    return [
-        *assign_lines(f"{name}_a", left, pr, ind),
-        *assign_lines(f"{name}_b", right, pr, ind),
-        f"{ind}{name} = {name}_a {op} {name}_b",
-    ]
 
 
 def _hoist_with_brightness(ir: PhotometricIR, warp: KernelIR, packed: list[sp.Symbol], name: str) -> str:

@@ -84,3 +84,21 @@ def print_expr(expr: sp.Expr, typed: bool | str = False, phi_prefix: str = "_phi
     """
     text = NumbaPrinter(typed=typed, phi_prefix=phi_prefix).doprint(expr)
     return _BINARY.sub(r" \1 ", text)
+
+
+LINE_LIMIT = 116
+
+
+def assign_lines(name: str, expr: sp.Expr, pr, ind: str) -> list[str]:
+    """``name = expr`` split into partial sums/products so that no line exceeds the formatter's limit."""
+    text = f"{ind}{name} = {pr(expr)}"
+    if len(text) <= LINE_LIMIT or not isinstance(expr, (sp.Add, sp.Mul)) or len(expr.args) < 2:
+        return [text]
+    half = len(expr.args) // 2
+    left, right = expr.func(*expr.args[:half]), expr.func(*expr.args[half:])
+    op = "+" if isinstance(expr, sp.Add) else "*"
+    return [
+        *assign_lines(f"{name}_a", left, pr, ind),
+        *assign_lines(f"{name}_b", right, pr, ind),
+        f"{ind}{name} = {name}_a {op} {name}_b",
+    ]

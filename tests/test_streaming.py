@@ -5,6 +5,7 @@ differently (fastmath ``contract``), a few ulp.
 """
 
 import numpy as np
+import pytest
 
 import jacgen
 from generated import rodrigues_cpu
@@ -12,9 +13,9 @@ from generated import rodrigues_cpu
 K = (517.3, 516.5, 318.6, 255.3)
 
 
-def test_large_float64_outputs_match_plain_kernels():
-    """float64 from STREAM_MIN_POINTS on takes the streaming kernel (float32 has none)."""
-    dtype = np.float64
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_large_outputs_match_plain_kernels(dtype):
+    """From STREAM_MIN_POINTS on, the launchers take the streaming kernels (tiles, NaN by select)."""
     n = rodrigues_cpu.STREAM_MIN_POINTS + 1234  # not a multiple of the chunk size
     rng = np.random.default_rng(3)
     points = np.column_stack([rng.uniform(-1, 1, (n, 2)), rng.uniform(0.5, 10, n)]).astype(dtype)
@@ -23,11 +24,12 @@ def test_large_float64_outputs_match_plain_kernels():
     uv, J, valid = jacgen.warp_jacobian("rodrigues", params, points, K)  # n >= STREAM_MIN_POINTS: streaming
     h = rodrigues_cpu._hoist_warp_jacobian(params, np.array(K))
     uv0, J0, valid0 = np.empty_like(uv), np.empty_like(J), np.empty_like(valid)
-    plain = rodrigues_cpu._warp_jacobian_f64
+    plain = rodrigues_cpu._warp_jacobian_f64 if dtype == np.float64 else rodrigues_cpu._warp_jacobian_f32
     plain(h, points, uv0, J0, valid0)
+    assert uv.dtype == J.dtype == dtype
     assert not valid[::101].any() and valid.sum() == n - len(points[::101])
     np.testing.assert_array_equal(valid, valid0)
-    rtol = 1e-14
+    rtol = 1e-14 if dtype == np.float64 else 1e-6
     scale = np.nanmax(np.abs(uv0))
     np.testing.assert_allclose(uv, uv0, rtol=rtol, atol=rtol * scale)  # NaN rows must match too
     np.testing.assert_allclose(J, J0, rtol=rtol, atol=rtol * np.nanmax(np.abs(J0)))

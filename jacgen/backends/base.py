@@ -27,8 +27,8 @@ class Backend:
         Template of the Python-level launcher (``str.format`` fields: ``name``, ``kernel``,
         ``hoist``, ``hoist_args``, ``arrays``).
     streaming
-        Also emit ``_<kind>_stream_f64`` kernels that write outputs with non-temporal stores
-        (see :mod:`jacgen.streaming`), for float64 outputs larger than the caches.
+        Also emit ``_<kind>_stream_<dtype>`` kernels (a vectorisable compute loop per tile, then
+        non-temporal stores, see :mod:`jacgen.streaming`) for outputs larger than the caches.
     """
 
     name: str

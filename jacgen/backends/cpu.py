@@ -16,12 +16,11 @@ CPU_BACKEND = Backend(
 def {name}({signature}):
     """Run ``{name}`` over all points into preallocated outputs (no validation: see jacgen.api)."""
     h = {hoist}({hoist_args})
+    stream = points.shape[0] >= STREAM_MIN_POINTS
     if points.dtype == np.float32:
-        {kernel}_f32(h, points, {arrays})
-    elif points.shape[0] >= STREAM_MIN_POINTS:
-        {kernel}_stream_f64(h, points, {arrays})
+        ({kernel}_stream_f32 if stream else {kernel}_f32)(h, points, {arrays})
     else:
-        {kernel}_f64(h, points, {arrays})
+        ({kernel}_stream_f64 if stream else {kernel}_f64)(h, points, {arrays})
 ''',
     streaming=True,
 )
