@@ -37,16 +37,17 @@ SETTLE_S = 0.15
 """Seconds slept before every timed call so that idle worker threads of the previous call settle."""
 
 WAKE_BELOW_S = 0.25
-"""Contenders whose first call is faster than this get one untimed call right before each timed one."""
+"""Contenders whose warm call (the fastest warm-up call; the first call when there is no warm-up)
+is faster than this get one untimed call right before each timed one."""
 
 SETTLE_NOTE = (
     f"Before every timed call the harness sleeps {SETTLE_S:.2f} s so that idle OpenMP / OpenBLAS / XLA / "
     "Numba worker threads left spinning by the previous contender settle (they slowed the next contender "
-    f"by up to 4x), then makes one untimed call of the same contender (when it takes < {WAKE_BELOW_S} s) so "
-    "that the timed call finds that contender's own thread pool awake, as in a solver loop; contenders "
-    "alternate, in an order rotated every round. `OMP_WAIT_POLICY=PASSIVE` is set for every contender unless "
-    "the caller set it: on this 2-vCPU VM the default active spin-wait made PyTorch 3-7x and small Numba "
-    "calls up to 50x slower."
+    "by up to 4x), then makes one untimed call of the same contender (when its warm-up calls took "
+    f"< {WAKE_BELOW_S} s) so that the timed call finds that contender's own thread pool awake, as in a "
+    "solver loop; contenders alternate, in an order rotated every round. `OMP_WAIT_POLICY=PASSIVE` is set "
+    "for every contender unless the caller set it: on this 2-vCPU VM the default active spin-wait made "
+    "PyTorch 3-7x and small Numba calls up to 50x slower."
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -255,14 +256,18 @@ def time_contenders(
         runs.append(run)
 
     active = [i for i, r in enumerate(runs) if r is not None]
-    for _ in range(warmup):
+    warm_s = {i: timings[i].first_call_s for i in active}  # the first call includes compiles: only a fallback
+    for w in range(warmup):
         for i in active:
+            t0 = time.perf_counter()
             runs[i]()
+            elapsed = time.perf_counter() - t0
+            warm_s[i] = elapsed if w == 0 else min(warm_s[i], elapsed)
     for rnd in range(repeats):
         k = rnd % max(1, len(active))
         for i in active[k:] + active[:k]:
             settle(settle_s)
-            if timings[i].first_call_s < WAKE_BELOW_S:
+            if warm_s[i] < WAKE_BELOW_S:
                 runs[i]()
             t0 = time.perf_counter()
             out = runs[i]()

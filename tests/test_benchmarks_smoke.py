@@ -102,11 +102,28 @@ def test_jacobian_correctness_columns(jacobian_result):
         assert fd.checks["max_rel_dev_J"] < tol_fd
         assert math.isfinite(lam.ratio) and math.isfinite(fd.ratio)
         assert by[(dtype, "generated Numba CPU, preallocated outputs")].checks["max_rel_dev_J"] < 1e-5
+        floor = by[(dtype, jacobian.FLOOR)]
+        assert floor.status == "ok" and floor.checks == {} and floor.median_s > 0
+    for r in jacobian_result["results"]:
+        assert r["floor_ratio"] > 0 and math.isfinite(r["floor_ratio"])
     zero = jacobian_result["extras"]["nan_at_zero_rotation"]
     assert zero["float64"][OURS] == "no" and zero["float32"][OURS] == "no"
     assert zero["float64"]["sympy.lambdify(cse=True), NumPy"] == "J and uv"  # textbook sin(t)/t at t = 0
     md = jacobian.markdown(jacobian_result, "# header\n")
-    assert OURS in md and "NaN at zero rotation" in md
+    assert OURS in md and "NaN at zero rotation" in md and "Preallocated kernel / memory floor" in md
+
+
+def test_memory_floor_writes_every_output_byte():
+    """The floor kernel really moves the bytes the Jacobian kernel must move (nothing left unwritten)."""
+    from benchmarks.memory_floor import move_warp_jacobian_bytes
+
+    n = 4096 * 2 + 17
+    pts = np.random.default_rng(0).uniform(-1, 1, (n, 3))
+    uv, jac, valid = np.full((n, 2), np.nan), np.full((n, 2, 6), np.nan), np.zeros(n, bool)
+    move_warp_jacobian_bytes(pts, uv, jac, valid)
+    np.testing.assert_array_equal(uv, pts[:, :2])
+    np.testing.assert_array_equal(jac, np.broadcast_to(pts[:, 2, None, None], (n, 2, 6)))
+    np.testing.assert_array_equal(valid, pts[:, 2] > 0)
 
 
 def test_normal_equations_peers_agree_with_ours():
