@@ -156,8 +156,9 @@ the plain kernels' normal stores leave the outputs in cache for the caller (and 
 def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
     """The CPU kernel for outputs larger than the caches, in two loops per tile of points.
 
-    LLVM does not vectorise a loop that stores each point's outputs interleaved (stride 14), and
-    it never vectorises non-temporal stores. So the first loop computes a tile of
+    LLVM did not vectorise a loop that stores each point's outputs interleaved (12 Jacobian
+    entries per point: "too many SCEV assumptions"), and it never vectorises non-temporal
+    stores ("nontemporal store instruction cannot be vectorized"). So the first loop computes a tile of
     ``STREAM_TILE`` points branch-free into one contiguous row per output value (a vectorisable
     loop: flat unsigned indices, invalid points get NaN through a select), and the second copies
     the tile, still in L1, to the ``(N, ...)`` outputs with non-temporal stores. ``prange`` runs

@@ -36,3 +36,29 @@ def test_large_outputs_match_plain_kernels(dtype):
     uv_w, valid_w = jacgen.warp("rodrigues", params, points, K)
     np.testing.assert_allclose(uv_w, uv0, rtol=rtol, atol=rtol * scale)
     np.testing.assert_array_equal(valid_w, valid0)
+
+
+@pytest.mark.parametrize("model", ["euler_xyz", "se3"])
+def test_other_models_streaming_kernels_match_plain(model):
+    """Every built-in model's streaming kernels (warp_jacobian and, for se3, the at-zero kernel)."""
+    import importlib
+
+    mod = importlib.import_module(f"generated.{model}_cpu")
+    n = mod.STREAM_MIN_POINTS + 77
+    rng = np.random.default_rng(5)
+    points = np.column_stack([rng.uniform(-1, 1, (n, 2)), rng.uniform(0.5, 10, n)])
+    points[::97, 2] = -2.0
+    params = np.array([0.4, 0.3, -0.2, 0.05, -0.02, 0.1])
+    c = np.array(K)
+    kinds = [("warp_jacobian", (params, c))] + (
+        [("warp_jacobian_at_zero", (mod.ZERO_PARAMS, c))] if model == "se3" else []
+    )
+    for kind, hoist_args in kinds:
+        h = getattr(mod, f"_hoist_{kind}")(*hoist_args)
+        outs = [(np.empty((n, 2)), np.empty((n, 2, 6)), np.empty(n, np.bool_)) for _ in range(2)]
+        getattr(mod, f"_{kind}_f64")(h, points, *outs[0])
+        getattr(mod, f"_{kind}_stream_f64")(h, points, *outs[1])
+        np.testing.assert_array_equal(outs[1][2], outs[0][2])
+        assert not outs[1][2][::97].any()
+        for a, b in zip(outs[1][:2], outs[0][:2], strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-14 * np.nanmax(np.abs(b)))
