@@ -38,13 +38,19 @@ SETTLE_S = 0.15
 
 WAKE_BELOW_S = 0.25
 """Contenders whose warm call (the fastest warm-up call; the first call when there is no warm-up)
-is faster than this get one untimed call right before each timed one."""
+is faster than this get untimed calls right before each timed one."""
+
+WAKE_FOR_S = 0.03
+"""Those untimed calls are repeated until this long has passed (at least one call): after the
+settle pause an idle vCPU of this VM runs a two-thread kernel at one-thread speed for several
+calls of a few milliseconds (measured: 4 consecutive 4 ms calls), so one short call is not enough."""
 
 SETTLE_NOTE = (
     f"Before every timed call the harness sleeps {SETTLE_S:.2f} s so that idle OpenMP / OpenBLAS / XLA / "
     "Numba worker threads left spinning by the previous contender settle (they slowed the next contender "
-    "by up to 4x), then makes one untimed call of the same contender (when its warm-up calls took "
-    f"< {WAKE_BELOW_S} s) so that the timed call finds that contender's own thread pool awake, as in a "
+    "by up to 4x), then calls the same contender untimed for at least "
+    f"{WAKE_FOR_S * 1e3:.0f} ms (when its warm-up calls took < {WAKE_BELOW_S} s) so that the timed call "
+    "finds that contender's own thread pool and both vCPUs awake, as in a "
     "solver loop; contenders alternate, in an order rotated every round. `OMP_WAIT_POLICY=PASSIVE` is set "
     "for every contender unless the caller set it: on this 2-vCPU VM the default active spin-wait made "
     "PyTorch 3-7x and small Numba calls up to 50x slower."
@@ -268,7 +274,10 @@ def time_contenders(
         for i in active[k:] + active[:k]:
             settle(settle_s)
             if warm_s[i] < WAKE_BELOW_S:
+                wake_until = time.perf_counter() + WAKE_FOR_S
                 runs[i]()
+                while time.perf_counter() < wake_until:
+                    runs[i]()
             t0 = time.perf_counter()
             out = runs[i]()
             timings[i].times_s.append(time.perf_counter() - t0)
