@@ -42,20 +42,27 @@ def test_harness_alternates_and_takes_ratios():
     assert "**ours**" in table and "skipped: x not installed" in table
 
 
-def test_cli_jacobian_quick_writes_markdown_json_png(tmp_path):
+@pytest.fixture(scope="module")
+def jacobian_cli(tmp_path_factory):
+    """``python -m benchmarks jacobian --smoke`` once: its stdout, Markdown and JSON."""
+    out = tmp_path_factory.mktemp("jacobian")
     res = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "jacobian", "--quick", "--out", str(tmp_path)],
+        [sys.executable, "-m", "benchmarks", "jacobian", "--smoke", "--out", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert res.returncode == 0, res.stderr[-2000:]
-    assert OURS in res.stdout
-    md = (tmp_path / "jacobian.md").read_text()
+    data = json.loads((out / "jacobian.json").read_text())  # strict JSON (no NaN)
+    return res.stdout, (out / "jacobian.md").read_text(), data, out
+
+
+def test_cli_jacobian_writes_markdown_json_png(jacobian_cli):
+    stdout, md, data, out = jacobian_cli
+    assert OURS in stdout
     assert "| **" + OURS + "** |" in md
     assert "Machine:" in md and "Versions:" in md and "0.15 s" in md
-    data = json.loads((tmp_path / "jacobian.json").read_text())  # strict JSON (no NaN)
     assert data["environment"]["logical_cpus"] >= 1
     rows = data["results"][0]["timings"]
     ours = next(r for r in rows if r["name"] == OURS)
@@ -69,7 +76,7 @@ def test_cli_jacobian_quick_writes_markdown_json_png(tmp_path):
     except ImportError:
         pass
     else:
-        assert (tmp_path / "jacobian.png").stat().st_size > 1000
+        assert (out / "jacobian.png").stat().st_size > 1000
 
 
 def test_cli_torus_quick(tmp_path):
@@ -85,31 +92,26 @@ def test_cli_torus_quick(tmp_path):
     assert "| **ours: solver.align_points" in md and "quick mode" in md
 
 
-@pytest.fixture(scope="module")
-def jacobian_result():
-    return jacobian.run(smoke=True, log=_quiet)
-
-
-def test_jacobian_correctness_columns(jacobian_result):
-    by = {(r["dtype"], t.name): t for r in jacobian_result["results"] for t in r["_t"]}
+def test_jacobian_correctness_columns(jacobian_cli):
+    _stdout, md, data, _out = jacobian_cli
+    by = {(r["dtype"], t["name"]): t for r in data["results"] for t in r["timings"]}
     for dtype, tol_lambdify, tol_fd in (("float64", 1e-12, 1e-7), ("float32", 1e-5, 1e-2)):
         ours = by[(dtype, OURS)]
-        assert ours.status == "ok" and ours.median_s > 0
+        assert ours["status"] == "ok" and ours["median_s"] > 0
         lam = by[(dtype, "sympy.lambdify(cse=True), NumPy")]
         fd = by[(dtype, "NumPy central differences")]
-        assert lam.status == fd.status == "ok"
-        assert lam.checks["max_rel_dev_J"] < tol_lambdify
-        assert fd.checks["max_rel_dev_J"] < tol_fd
-        assert math.isfinite(lam.ratio) and math.isfinite(fd.ratio)
-        assert by[(dtype, "generated Numba CPU, preallocated outputs")].checks["max_rel_dev_J"] < 1e-5
+        assert lam["status"] == fd["status"] == "ok"
+        assert lam["checks"]["max_rel_dev_J"] < tol_lambdify
+        assert fd["checks"]["max_rel_dev_J"] < tol_fd
+        assert math.isfinite(lam["ratio_to_baseline"]) and math.isfinite(fd["ratio_to_baseline"])
+        assert by[(dtype, jacobian.PREALLOCATED)]["checks"]["max_rel_dev_J"] < 1e-5
         floor = by[(dtype, jacobian.FLOOR)]
-        assert floor.status == "ok" and floor.checks == {} and floor.median_s > 0
-    for r in jacobian_result["results"]:
+        assert floor["status"] == "ok" and floor["checks"] == {} and floor["median_s"] > 0
+    for r in data["results"]:
         assert r["floor_ratio"] > 0 and math.isfinite(r["floor_ratio"])
-    zero = jacobian_result["extras"]["nan_at_zero_rotation"]
+    zero = data["extras"]["nan_at_zero_rotation"]
     assert zero["float64"][OURS] == "no" and zero["float32"][OURS] == "no"
     assert zero["float64"]["sympy.lambdify(cse=True), NumPy"] == "J and uv"  # textbook sin(t)/t at t = 0
-    md = jacobian.markdown(jacobian_result, "# header\n")
     assert OURS in md and "NaN at zero rotation" in md and "Preallocated kernel / memory floor" in md
 
 
