@@ -175,11 +175,11 @@ def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -
         f"def _{ir.kind}_stream_{dtype}(h, points, {KINDS[ir.kind][1]}):",
     ]
     lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
-    rows = [f"uv_flat, {n_out}, {k}" for k in range(n_out)]
+    rows = [("uv_flat", n_out, k) for k in range(n_out)]  # (output array, values per point, column)
     lines += ["    n = points.shape[0]", "    points_flat = points.reshape(-1)", "    uv_flat = uv.reshape(-1)"]
     if ir.jacobian is not None:
         lines.append("    jac_flat = jac.reshape(-1)")
-        rows += [f"jac_flat, {n_out * n_par}, {k}" for k in range(n_out * n_par)]
+        rows += [("jac_flat", n_out * n_par, k) for k in range(n_out * n_par)]
     lines += [
         "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
         f"        tile = np.empty({len(rows)} * STREAM_TILE, dtype=points.dtype)",
@@ -210,18 +210,15 @@ def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -
             else:
                 values.append(f"{prefix}{k}")
                 lines += assign_lines(values[-1], e, pr, ind)
-    for k, value in enumerate(values):
-        row = "ju" if k == 0 else f"{u}({k} * STREAM_TILE) + ju"
-        lines.append(f"{ind}tile[{row}] = {value} + nan_unless_ok")
+    row = lambda k: "ju" if k == 0 else f"{u}({k} * STREAM_TILE) + ju"  # noqa: E731 (tile index of row k)
+    lines += [f"{ind}tile[{row(k)}] = {value} + nan_unless_ok" for k, value in enumerate(values)]
     lines += [
         "            for j in range(count):",
         f"                ju = {u}(j)",
         f"                iu = {u}(start) + ju",
     ]
-    for k, spec in enumerate(rows):
-        array, width, col = spec.split(", ")
-        row = "ju" if k == 0 else f"{u}({k} * STREAM_TILE) + ju"
-        lines.append(f"{ind}stream_store({array}, iu * {u}({width}) + {u}({col}), tile[{row}])")
+    for k, (array, width, col) in enumerate(rows):
+        lines.append(f"{ind}stream_store({array}, iu * {u}({width}) + {u}({col}), tile[{row(k)}])")
     lines.append("        store_fence()")
     return "\n".join(lines) + "\n"
 
