@@ -15,10 +15,8 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit, prange
 
+from generated.rodrigues_cpu import STREAM_CHUNK as CHUNK  # the generated kernels' chunking
 from jacgen.streaming import store_fence, stream_store
-
-CHUNK = 4096
-"""Points per ``prange`` chunk (as the generated streaming kernels): one fence per chunk."""
 
 
 @njit(parallel=True, cache=True)
