@@ -1,9 +1,9 @@
 # --------------------------------------------------------------------------------------------------
 # GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
 # generator: jacgen 0.1.0   target: cpu
-# source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
+# source model: se3 (symbolic hash be1faa1dcc3e4234), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:a4f07d3bc87ebd389292f5b1dff171ba
+# content hash: sha256:e63db5140f3f1121a16a7f1d489601e5
 # warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CPU target."""
@@ -195,7 +195,7 @@ def _normal_equations_l2_f32(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -377,7 +377,7 @@ def _normal_equations_l2_f64(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -559,7 +559,7 @@ def _normal_equations_huber_f32(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -741,7 +741,7 @@ def _normal_equations_huber_f64(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -923,7 +923,7 @@ def _normal_equations_tukey_f32(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -1105,7 +1105,7 @@ def _normal_equations_tukey_f64(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -1287,7 +1287,7 @@ def _normal_equations_cauchy_f32(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -1469,7 +1469,7 @@ def _normal_equations_cauchy_f64(h, points, iref, tgt, loss_scale, partial):
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -1660,7 +1660,7 @@ def _normal_equations_batch_l2_f32(h, points, iref, tgt, tiles, loss_scale, part
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -1843,7 +1843,7 @@ def _normal_equations_batch_l2_f64(h, points, iref, tgt, tiles, loss_scale, part
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2026,7 +2026,7 @@ def _normal_equations_batch_huber_f32(h, points, iref, tgt, tiles, loss_scale, p
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2209,7 +2209,7 @@ def _normal_equations_batch_huber_f64(h, points, iref, tgt, tiles, loss_scale, p
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2392,7 +2392,7 @@ def _normal_equations_batch_tukey_f32(h, points, iref, tgt, tiles, loss_scale, p
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2575,7 +2575,7 @@ def _normal_equations_batch_tukey_f64(h, points, iref, tgt, tiles, loss_scale, p
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2758,7 +2758,7 @@ def _normal_equations_batch_cauchy_f32(h, points, iref, tgt, tiles, loss_scale, 
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -2941,7 +2941,7 @@ def _normal_equations_batch_cauchy_f64(h, points, iref, tgt, tiles, loss_scale, 
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -3195,7 +3195,7 @@ def _normal_equations_brightness_l2_f32(h, points, iref, tgt, loss_scale, partia
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -3436,7 +3436,7 @@ def _normal_equations_brightness_l2_f64(h, points, iref, tgt, loss_scale, partia
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -3677,7 +3677,7 @@ def _normal_equations_brightness_huber_f32(h, points, iref, tgt, loss_scale, par
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -3918,7 +3918,7 @@ def _normal_equations_brightness_huber_f64(h, points, iref, tgt, loss_scale, par
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -4159,7 +4159,7 @@ def _normal_equations_brightness_tukey_f32(h, points, iref, tgt, loss_scale, par
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -4400,7 +4400,7 @@ def _normal_equations_brightness_tukey_f64(h, points, iref, tgt, loss_scale, par
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -4641,7 +4641,7 @@ def _normal_equations_brightness_cauchy_f32(h, points, iref, tgt, loss_scale, pa
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -4882,7 +4882,7 @@ def _normal_equations_brightness_cauchy_f64(h, points, iref, tgt, loss_scale, pa
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -5132,7 +5132,7 @@ def _normal_equations_brightness_batch_l2_f32(h, points, iref, tgt, tiles, loss_
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -5374,7 +5374,7 @@ def _normal_equations_brightness_batch_l2_f64(h, points, iref, tgt, tiles, loss_
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -5616,7 +5616,7 @@ def _normal_equations_brightness_batch_huber_f32(h, points, iref, tgt, tiles, lo
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -5858,7 +5858,7 @@ def _normal_equations_brightness_batch_huber_f64(h, points, iref, tgt, tiles, lo
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -6100,7 +6100,7 @@ def _normal_equations_brightness_batch_tukey_f32(h, points, iref, tgt, tiles, lo
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -6342,7 +6342,7 @@ def _normal_equations_brightness_batch_tukey_f64(h, points, iref, tgt, tiles, lo
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -6584,7 +6584,7 @@ def _normal_equations_brightness_batch_cauchy_f32(h, points, iref, tgt, tiles, l
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0
@@ -6826,7 +6826,7 @@ def _normal_equations_brightness_batch_cauchy_f64(h, points, iref, tgt, tiles, l
             r64 = _F64(res) if ok else 0.0
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
             j0_64 = _F64(j0) if ok else 0.0
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j1_64 = _F64(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = _F64(j2) if ok else 0.0

@@ -1,9 +1,9 @@
 # --------------------------------------------------------------------------------------------------
 # GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
 # generator: jacgen 0.1.0   target: cuda
-# source model: se3 (symbolic hash 52ebfa74638af41c), composed with the current pose (forward compositional)
+# source model: se3 (symbolic hash be1faa1dcc3e4234), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:fe3881200377eec1c3701b9daddcb8b8
+# content hash: sha256:4fccda144a208604b98b51f6ea4effd4
 # warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CUDA target."""
@@ -201,7 +201,7 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         I_ref = iref[i]
         res = -I_ref + I_t
         j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-        j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j3 = g_x * p3
         j4 = g_y * p5
@@ -415,7 +415,7 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         I_ref = iref[i]
         res = -I_ref + I_t
         j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-        j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j3 = g_x * p3
         j4 = g_y * p5
@@ -632,7 +632,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             I_ref = iref[i]
             res = -I_ref + I_t
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j3 = g_x * p3
             j4 = g_y * p5
@@ -849,7 +849,7 @@ def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale
             I_ref = iref[i]
             res = -I_ref + I_t
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j3 = g_x * p3
             j4 = g_y * p5
@@ -1127,7 +1127,7 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         I_ref = iref[i]
         res = I_ref * q0 + I_t + q1
         j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-        j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j3 = g_x * p3
         j4 = g_y * p5
@@ -1420,7 +1420,7 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         I_ref = iref[i]
         res = I_ref * q0 + I_t + q1
         j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-        j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j3 = g_x * p3
         j4 = g_y * p5
@@ -1716,7 +1716,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             I_ref = iref[i]
             res = I_ref * q0 + I_t + q1
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j3 = g_x * p3
             j4 = g_y * p5
@@ -2012,7 +2012,7 @@ def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id,
             I_ref = iref[i]
             res = I_ref * q0 + I_t + q1
             j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
-            j1 = g_x * (fx + p0 * p0 * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j3 = g_x * p3
             j4 = g_y * p5

@@ -44,23 +44,18 @@ def euler_xyz_matrix(a, b, c) -> sp.Matrix:
 def pinhole_model(name: str, rigid, description: str, zero_specialisation: bool = False) -> WarpModel:
     """Model projecting ``rigid(params) -> (R, t)`` applied to ``(X, Y, Z)`` through ``K``."""
 
-    def outputs(p, X, c):
-        R, t = rigid(p)
-        q = R * sp.Matrix(X) + sp.Matrix(t)
+    def projection(q, c):
         fx, fy, cx, cy = c
         return (fx * q[0] / q[2] + cx, fy * q[1] / q[2] + cy)
-
-    def depth(p, X, c):
-        R, t = rigid(p)
-        return (R * sp.Matrix(X) + sp.Matrix(t))[2]
 
     return define_model(
         name,
         params="r1 r2 r3 t1 t2 t3",
         point="X Y Z",
         constants="fx fy cx cy",
-        outputs=outputs,
-        valid=depth,
+        motion=rigid,
+        projection=projection,
+        valid=lambda q, c: q[2],
         positive_constants="fx fy",
         zero_specialisation=zero_specialisation,
         description=description,

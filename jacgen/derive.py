@@ -83,6 +83,54 @@ class _Hoister:
         return e.func(*[self.extract(a) for a in e.args])
 
 
+def _cross(a, b) -> list[sp.Expr]:
+    return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+
+
+def _tangent_form(model: WarpModel, rotated: tuple[sp.Symbol, ...]):
+    """Outputs, Jacobian and validity of a rigid model in terms of ``rotated = R X``.
+
+    With ``q = R X + t`` and ``[w_k]_x = (dR/dp_k) R^T`` (skew because ``R R^T = I``),
+    ``d out/dp_k = g . (w_k x R X + dt/dp_k) = w_k . (R X x g) + g . dt/dp_k`` for ``g = d out/dq``.
+    ``w_k`` and ``dt/dp_k`` depend on the parameters only, so per point this costs one cross product
+    per output and a three-term dot product per rotation-dependent column.
+    """
+    motion = model.motion
+    R, t = motion.rotation, motion.translation
+    moved = {q: rotated[j] + t[j] for j, q in enumerate(motion.moved)}
+    outputs = [e.xreplace(moved) for e in motion.projection]
+    valid = None if motion.valid is None else motion.valid.xreplace(moved)
+    grads = [[sp.diff(e, q).xreplace(moved) for q in motion.moved] for e in motion.projection]
+    arms = [_cross(rotated, g) for g in grads]
+    jac = [[sp.S.Zero] * len(model.params) for _ in outputs]
+    for k, p in enumerate(model.params):
+        M = R.diff(p) * R.T
+        w = [(M[2, 1] - M[1, 2]) / 2, (M[0, 2] - M[2, 0]) / 2, (M[1, 0] - M[0, 1]) / 2]
+        dt = t.diff(p)
+        for o, (g, arm) in enumerate(zip(grads, arms, strict=True)):
+            jac[o][k] = sum((w[j] * arm[j] for j in range(3)), sp.S.Zero) + sum(
+                (g[j] * dt[j] for j in range(3)), sp.S.Zero
+            )
+    return outputs, jac, valid
+
+
+def _dependency_order(assignments: list[tuple[sp.Symbol, sp.Expr]]) -> list[tuple[sp.Symbol, sp.Expr]]:
+    """Stable topological order: each assignment after the ones it reads, else in list order."""
+    defined = {s for s, _ in assignments}
+    done: set[sp.Symbol] = set()
+    pending = list(assignments)
+    ordered = []
+    while pending:
+        for i, (s, e) in enumerate(pending):
+            if (e.free_symbols & defined) <= done:
+                ordered.append(pending.pop(i))
+                done.add(s)
+                break
+        else:
+            raise ValueError("cyclic per-point assignments")
+    return ordered
+
+
 def derive(model: WarpModel, kind: str) -> KernelIR:
     """Derive the straight-line program of one kernel of ``model``.
 
@@ -96,11 +144,16 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
     """
     if kind not in ("warp", "warp_at_zero", "warp_jacobian", "warp_jacobian_at_zero"):
         raise ValueError(f"unknown kernel kind {kind!r}")
+    taken = model.symbol_names()
     outputs = list(model.outputs)
     jac = None
-    if kind.startswith("warp_jacobian"):
-        jac = [[sp.diff(o, p) for p in model.params] for o in outputs]
     valid = model.valid
+    rotated: tuple[sp.Symbol, ...] = ()
+    if kind == "warp_jacobian" and model.motion is not None:
+        rotated = tuple(sp.symbols(f"{fresh_prefix(taken, 'rx')}0:3", real=True))
+        outputs, jac, valid = _tangent_form(model, rotated)
+    elif kind.startswith("warp_jacobian"):
+        jac = [[sp.diff(o, p) for p in model.params] for o in outputs]
     if kind.endswith("_at_zero"):
         zero = {p: 0 for p in model.params}
         outputs = [o.subs(zero) for o in outputs]
@@ -110,9 +163,10 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
     flat = list(outputs) + ([e for row in jac for e in row] if jac else [])
     if valid is not None:
         flat.append(valid)
-    before = _ops(flat)
+    rotated_exprs = list(model.motion.rotation * sp.Matrix(model.point)) if rotated else []
+    before = _ops(flat + rotated_exprs)
+    flat += rotated_exprs
 
-    taken = model.symbol_names()
     cse_symbols = sp.numbered_symbols(fresh_prefix(taken, "x"), real=True)
     replacements, reduced = sp.cse(flat, symbols=cse_symbols, order="none")
 
@@ -129,6 +183,10 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
             per_point.append((new, hoist.extract(e)))
             rename[sym] = new
     reduced = [hoist.extract(e.xreplace(rename)) for e in reduced]
+    if rotated:
+        # R X is the first per-point value; the cse'd terms that use it must follow it.
+        per_point = _dependency_order(list(zip(rotated, reduced[-3:], strict=True)) + per_point)
+        reduced = reduced[:-3]
 
     n_out = len(outputs)
     out_exprs = reduced[:n_out]

@@ -23,6 +23,61 @@ def fresh_prefix(taken: set[str], base: str) -> str:
 
 
 @dataclass(frozen=True)
+class RigidMotion:
+    """The point moved by a rotation and a translation, ``q = R(params) X + t(params)``.
+
+    A model whose outputs depend on the point only through ``q`` can say so; :func:`jacgen.derive.derive`
+    then differentiates in the tangent space of the rotation, ``dq/dp_k = w_k x (R X) + dt/dp_k`` with
+    ``[w_k]_x = (dR/dp_k) R^T`` computed once per call, which needs fewer per-point operations than
+    differentiating ``R X`` entry by entry (6 three-term dot products per output instead of 9 for 3
+    rotation parameters).
+
+    Parameters
+    ----------
+    rotation
+        3 x 3 rotation matrix in the parameters (orthonormal for every parameter value).
+    translation
+        3 x 1 translation in the parameters.
+    moved
+        Three symbols standing for ``q`` in ``projection`` and ``valid``.
+    projection
+        The model's outputs as functions of ``moved`` and the constants.
+    valid
+        Validity expression in ``moved`` and the constants (``> 0`` for a valid point), or ``None``.
+    """
+
+    rotation: sp.ImmutableMatrix
+    translation: sp.ImmutableMatrix
+    moved: tuple[sp.Symbol, ...]
+    projection: tuple[sp.Expr, ...]
+    valid: sp.Expr | None = None
+
+    def __post_init__(self) -> None:
+        if self.rotation.shape != (3, 3) or self.translation.shape != (3, 1) or len(self.moved) != 3:
+            raise ValueError("a rigid motion needs a 3 x 3 rotation, a 3 x 1 translation and 3 moved-point symbols")
+
+    def moved_point(self, point: tuple[sp.Symbol, ...]) -> sp.Matrix:
+        """``R X + t`` for the point symbols ``X``."""
+        return self.rotation * sp.Matrix(point) + self.translation
+
+    def compose(self, point: tuple[sp.Symbol, ...]) -> tuple[tuple[sp.Expr, ...], sp.Expr | None]:
+        """Outputs and validity as functions of the parameters and the point."""
+        sub = dict(zip(self.moved, self.moved_point(point), strict=True))
+        outputs = tuple(e.xreplace(sub) for e in self.projection)
+        return outputs, None if self.valid is None else self.valid.xreplace(sub)
+
+    def check_orthonormal(self, params: tuple[sp.Symbol, ...], model: str) -> None:
+        """Raise ``ValueError`` unless ``R R^T = I`` at a fixed generic parameter value."""
+        values = {p: sp.Rational(2 * k + 3, 7 * k + 11) for k, p in enumerate(params)}
+        R = self.rotation.xreplace(values).evalf(30)
+        error = max(abs(e) for e in (R * R.T - sp.eye(3)))
+        if error > 1e-20:
+            raise ValueError(
+                f"model {model!r}: the rigid motion's rotation is not orthonormal (|R R^T - I| = {error:.0e})"
+            )
+
+
+@dataclass(frozen=True)
 class WarpModel:
     """A warp ``outputs = W(point; params, constants)`` to differentiate and generate kernels for.
 
@@ -48,6 +103,9 @@ class WarpModel:
         solvers that apply the increment to points already moved by the current estimate.
     description
         One line shown by ``python -m jacgen list`` and in the generated banner.
+    motion
+        Set when ``outputs`` and ``valid`` are ``motion.compose(point)``: the Jacobian kernels are
+        then derived in the rotation's tangent space (see :class:`RigidMotion`).
     """
 
     name: str
@@ -60,6 +118,7 @@ class WarpModel:
     zero_specialisation: bool = False
     description: str = ""
     output_names: tuple[str, ...] = field(default=())
+    motion: RigidMotion | None = None
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -79,6 +138,11 @@ class WarpModel:
                 raise ValueError(f"model {self.name!r}: undeclared symbols {sorted(map(str, extra))}")
         if not set(self.positive_constants) <= set(self.constants):
             raise ValueError(f"model {self.name!r}: positive_constants must be constants")
+        if self.motion is not None:
+            extra = (self.motion.rotation.free_symbols | self.motion.translation.free_symbols) - set(self.params)
+            if extra:
+                raise ValueError(f"model {self.name!r}: the rigid motion uses non-parameters {sorted(map(str, extra))}")
+            self.motion.check_orthonormal(self.params, self.name)
         if not self.output_names:
             object.__setattr__(self, "output_names", tuple(f"out{i}" for i in range(len(self.outputs))))
 
@@ -103,6 +167,16 @@ class WarpModel:
                 None if self.valid is None else sp.srepr(self.valid),
                 [sp.srepr(s) for s in self.positive_constants],
                 self.zero_specialisation,
+                *(
+                    ()
+                    if self.motion is None
+                    else (
+                        sp.srepr(self.motion.rotation),
+                        sp.srepr(self.motion.translation),
+                        [sp.srepr(e) for e in self.motion.projection],
+                        None if self.motion.valid is None else sp.srepr(self.motion.valid),
+                    )
+                ),
             )
         )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -113,18 +187,27 @@ def define_model(
     *,
     params: str | tuple,
     point: str | tuple,
-    outputs,
+    outputs=None,
     constants: str | tuple = (),
     valid=None,
     positive_constants: str | tuple = (),
     zero_specialisation: bool = False,
     description: str = "",
     output_names: tuple[str, ...] = (),
+    motion=None,
+    projection=None,
 ) -> WarpModel:
     """Build a :class:`WarpModel`; symbol groups may be given as space-separated names.
 
-    ``outputs`` may be a callable taking ``(params, point, constants)`` symbol tuples and
-    returning the output expressions, or a sequence of expressions in already-created symbols.
+    Either ``outputs`` or ``motion`` + ``projection`` describe the warp:
+
+    - ``outputs``: a callable taking ``(params, point, constants)`` symbol tuples and returning the
+      output expressions, or a sequence of expressions in already-created symbols; ``valid`` is
+      then a callable of the same arguments (or an expression).
+    - ``motion``: a callable taking the parameter symbols and returning ``(R, t)``, a 3 x 3
+      rotation and a 3-vector, for a point ``X`` of three coordinates; ``projection`` and ``valid``
+      are then callables taking ``(q, constants)``, where ``q = R X + t``. Jacobians are derived in
+      the rotation's tangent space (fewer per-point operations, see :class:`RigidMotion`).
 
     Examples
     --------
@@ -140,8 +223,25 @@ def define_model(
         return tuple(group)
 
     p, x, c = symbols(params), symbols(point), symbols(constants)
-    outs = outputs(p, x, c) if callable(outputs) else outputs
-    val = valid(p, x, c) if callable(valid) else valid
+    rigid = None
+    if (outputs is None) == (motion is None) or (motion is None) != (projection is None):
+        raise ValueError(f"model {name!r}: give either outputs, or motion and projection")
+    if motion is not None:
+        if len(x) != 3:
+            raise ValueError(f"model {name!r}: a rigid motion needs a point of 3 coordinates, got {len(x)}")
+        R, t = motion(p)
+        moved = sp.symbols("_q0 _q1 _q2", real=True)
+        rigid = RigidMotion(
+            rotation=sp.ImmutableMatrix(R),
+            translation=sp.ImmutableMatrix(3, 1, list(t)),
+            moved=moved,
+            projection=tuple(sp.sympify(e) for e in projection(moved, c)),
+            valid=None if valid is None else sp.sympify(valid(moved, c)),
+        )
+        outs, val = rigid.compose(x)
+    else:
+        outs = outputs(p, x, c) if callable(outputs) else outputs
+        val = valid(p, x, c) if callable(valid) else valid
     pos = symbols(positive_constants)
     by_name = {str(s): s for s in c}
     pos = tuple(by_name.get(str(s), s) for s in pos)
@@ -156,4 +256,5 @@ def define_model(
         zero_specialisation=zero_specialisation,
         description=description,
         output_names=tuple(output_names),
+        motion=rigid,
     )

@@ -58,6 +58,14 @@ class NumbaPrinter(PythonCodePrinter):
         n, s = expr.args
         return f"{self.phi_prefix}{int(n)}({self._print(s)})"
 
+    def parenthesize(self, item, level, strict=False):
+        """Bracket ``x**n`` (printed ``x*...*x``) as an operand of ``*`` or ``/`` (or of a negative product)."""
+        text = super().parenthesize(item, level, strict)
+        unrolled = isinstance(item, sp.Pow) and item.exp.is_Integer and 2 <= int(item.exp) <= 4
+        if unrolled and level >= sp.printing.precedence.PRECEDENCE["Add"] and not text.startswith("("):
+            return f"({text})"
+        return text
+
     def _print_Pow(self, expr, rational=False):
         base, exp = expr.args
         b = self.parenthesize(base, sp.printing.precedence.PRECEDENCE["Mul"] + 1)
