@@ -2,7 +2,7 @@
 
 :func:`move_warp_jacobian_bytes` reads every point once and writes every output byte once
 (``uv``, ``J`` and ``valid`` in the layout the public API returns) with the non-temporal stores
-the large-N kernels use, so no output cache line is read before it is written. No kernel that
+the large-N kernels use (two values per store), so no output cache line is read before it is written. No kernel that
 returns these outputs can move less data, so its time is the floor the generated kernel is
 measured against (issue: "within 1.3x of the memory floor"). It uses the same thread pool and
 the same chunking as the generated kernels.
@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from generated.rodrigues_cpu import STREAM_CHUNK as CHUNK  # the generated kernels' chunking
-from jacgen.streaming import store_fence, stream_store
+from jacgen.streaming import pair_aligned, store_fence, stream_store_pair
 
 
 @njit(parallel=True, cache=True)
@@ -33,10 +33,9 @@ def move_warp_jacobian_bytes(points: np.ndarray, uv: np.ndarray, jac: np.ndarray
             y = points_flat[iu * np.uint64(3) + np.uint64(1)]
             z = points_flat[iu * np.uint64(3) + np.uint64(2)]
             valid[iu] = z > 0
-            stream_store(uv_flat, iu * np.uint64(2), x)
-            stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), y)
-            for k in range(12):
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(k), z)
+            stream_store_pair(uv_flat, iu * np.uint64(2), x, y)
+            for k in range(6):
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2 * k), z, z)
         store_fence()
 
 
@@ -46,6 +45,8 @@ def make_floor(points: np.ndarray) -> Callable[[], tuple[np.ndarray, np.ndarray]
     uv = np.empty((n, 2), points.dtype)
     jac = np.empty((n, 2, 6), points.dtype)
     valid = np.empty(n, np.bool_)
+    if not pair_aligned(uv, jac):
+        raise RuntimeError("numpy returned outputs not aligned to two items; the floor kernel needs them")
 
     def run():
         move_warp_jacobian_bytes(points, uv, jac, valid)

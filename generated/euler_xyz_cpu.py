@@ -4,7 +4,7 @@
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:2118ad64e8338e4b03a0e8b9a55c3413
+# content hash: sha256:adb5b27dddf8f3637a0d4f60483255b5
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             127          49        23          26
@@ -17,7 +17,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from jacgen.streaming import store_fence, stream_store
+from jacgen.streaming import pair_aligned, store_fence, stream_store_pair
 
 MODEL = "euler_xyz"
 TARGET = "cpu"
@@ -187,6 +187,7 @@ def _warp_stream_f32(h, points, uv, valid):
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        row1 = np.uint64(1 * STREAM_TILE)
         for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
             count = min(STREAM_TILE, n - start)
             for j in range(count):
@@ -204,12 +205,11 @@ def _warp_stream_f32(h, points, uv, valid):
                 valid[iu] = ok
                 nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
                 tile[ju] = o0 + nan_unless_ok
-                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[row1 + ju] = o1 + nan_unless_ok
             for j in range(count):
                 ju = np.uint64(j)
                 iu = np.uint64(start) + ju
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
         store_fence()
 
 
@@ -237,6 +237,7 @@ def _warp_stream_f64(h, points, uv, valid):
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
+        row1 = np.uint64(1 * STREAM_TILE)
         for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
             count = min(STREAM_TILE, n - start)
             for j in range(count):
@@ -254,19 +255,21 @@ def _warp_stream_f64(h, points, uv, valid):
                 valid[iu] = ok
                 nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
                 tile[ju] = o0 + nan_unless_ok
-                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
+                tile[row1 + ju] = o1 + nan_unless_ok
             for j in range(count):
                 ju = np.uint64(j)
                 iu = np.uint64(start) + ju
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
+                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
         store_fence()
 
 
 def warp(params, points, constants, uv, valid):
-    """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api)."""
+    """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api).
+
+    Large outputs whose data is not aligned to two items take the plain kernel.
+    """
     h = _hoist_warp(params, constants)
-    stream = points.shape[0] >= STREAM_MIN_POINTS
+    stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned(uv)
     if points.dtype == np.float32:
         (_warp_stream_f32 if stream else _warp_f32)(h, points, uv, valid)
     else:
@@ -580,6 +583,19 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        row1 = np.uint64(1 * STREAM_TILE)
+        row2 = np.uint64(2 * STREAM_TILE)
+        row3 = np.uint64(3 * STREAM_TILE)
+        row4 = np.uint64(4 * STREAM_TILE)
+        row5 = np.uint64(5 * STREAM_TILE)
+        row6 = np.uint64(6 * STREAM_TILE)
+        row7 = np.uint64(7 * STREAM_TILE)
+        row8 = np.uint64(8 * STREAM_TILE)
+        row9 = np.uint64(9 * STREAM_TILE)
+        row10 = np.uint64(10 * STREAM_TILE)
+        row11 = np.uint64(11 * STREAM_TILE)
+        row12 = np.uint64(12 * STREAM_TILE)
+        row13 = np.uint64(13 * STREAM_TILE)
         for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
             count = min(STREAM_TILE, n - start)
             for j in range(count):
@@ -621,36 +637,29 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
                 d8 = h38 * p14 + h40 * p13 + h41 * p12
                 d11 = -p11
                 tile[ju] = o0 + nan_unless_ok
-                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
-                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
-                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
-                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
-                tile[np.uint64(5 * STREAM_TILE) + ju] = p3 + nan_unless_ok
-                tile[np.uint64(6 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
-                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
-                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
-                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
-                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
-                tile[np.uint64(11 * STREAM_TILE) + ju] = _F32(0.0) + nan_unless_ok
-                tile[np.uint64(12 * STREAM_TILE) + ju] = p5 + nan_unless_ok
-                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+                tile[row1 + ju] = o1 + nan_unless_ok
+                tile[row2 + ju] = d0 + nan_unless_ok
+                tile[row3 + ju] = d1 + nan_unless_ok
+                tile[row4 + ju] = d2 + nan_unless_ok
+                tile[row5 + ju] = p3 + nan_unless_ok
+                tile[row6 + ju] = _F32(0.0) + nan_unless_ok
+                tile[row7 + ju] = d5 + nan_unless_ok
+                tile[row8 + ju] = d6 + nan_unless_ok
+                tile[row9 + ju] = d7 + nan_unless_ok
+                tile[row10 + ju] = d8 + nan_unless_ok
+                tile[row11 + ju] = _F32(0.0) + nan_unless_ok
+                tile[row12 + ju] = p5 + nan_unless_ok
+                tile[row13 + ju] = d11 + nan_unless_ok
             for j in range(count):
                 ju = np.uint64(j)
                 iu = np.uint64(start) + ju
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
         store_fence()
 
 
@@ -694,6 +703,19 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
+        row1 = np.uint64(1 * STREAM_TILE)
+        row2 = np.uint64(2 * STREAM_TILE)
+        row3 = np.uint64(3 * STREAM_TILE)
+        row4 = np.uint64(4 * STREAM_TILE)
+        row5 = np.uint64(5 * STREAM_TILE)
+        row6 = np.uint64(6 * STREAM_TILE)
+        row7 = np.uint64(7 * STREAM_TILE)
+        row8 = np.uint64(8 * STREAM_TILE)
+        row9 = np.uint64(9 * STREAM_TILE)
+        row10 = np.uint64(10 * STREAM_TILE)
+        row11 = np.uint64(11 * STREAM_TILE)
+        row12 = np.uint64(12 * STREAM_TILE)
+        row13 = np.uint64(13 * STREAM_TILE)
         for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
             count = min(STREAM_TILE, n - start)
             for j in range(count):
@@ -735,43 +757,39 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
                 d8 = h38 * p14 + h40 * p13 + h41 * p12
                 d11 = -p11
                 tile[ju] = o0 + nan_unless_ok
-                tile[np.uint64(1 * STREAM_TILE) + ju] = o1 + nan_unless_ok
-                tile[np.uint64(2 * STREAM_TILE) + ju] = d0 + nan_unless_ok
-                tile[np.uint64(3 * STREAM_TILE) + ju] = d1 + nan_unless_ok
-                tile[np.uint64(4 * STREAM_TILE) + ju] = d2 + nan_unless_ok
-                tile[np.uint64(5 * STREAM_TILE) + ju] = p3 + nan_unless_ok
-                tile[np.uint64(6 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
-                tile[np.uint64(7 * STREAM_TILE) + ju] = d5 + nan_unless_ok
-                tile[np.uint64(8 * STREAM_TILE) + ju] = d6 + nan_unless_ok
-                tile[np.uint64(9 * STREAM_TILE) + ju] = d7 + nan_unless_ok
-                tile[np.uint64(10 * STREAM_TILE) + ju] = d8 + nan_unless_ok
-                tile[np.uint64(11 * STREAM_TILE) + ju] = _F64(0.0) + nan_unless_ok
-                tile[np.uint64(12 * STREAM_TILE) + ju] = p5 + nan_unless_ok
-                tile[np.uint64(13 * STREAM_TILE) + ju] = d11 + nan_unless_ok
+                tile[row1 + ju] = o1 + nan_unless_ok
+                tile[row2 + ju] = d0 + nan_unless_ok
+                tile[row3 + ju] = d1 + nan_unless_ok
+                tile[row4 + ju] = d2 + nan_unless_ok
+                tile[row5 + ju] = p3 + nan_unless_ok
+                tile[row6 + ju] = _F64(0.0) + nan_unless_ok
+                tile[row7 + ju] = d5 + nan_unless_ok
+                tile[row8 + ju] = d6 + nan_unless_ok
+                tile[row9 + ju] = d7 + nan_unless_ok
+                tile[row10 + ju] = d8 + nan_unless_ok
+                tile[row11 + ju] = _F64(0.0) + nan_unless_ok
+                tile[row12 + ju] = p5 + nan_unless_ok
+                tile[row13 + ju] = d11 + nan_unless_ok
             for j in range(count):
                 ju = np.uint64(j)
                 iu = np.uint64(start) + ju
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju])
-                stream_store(uv_flat, iu * np.uint64(2) + np.uint64(1), tile[np.uint64(1 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[np.uint64(2 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(1), tile[np.uint64(3 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[np.uint64(4 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(3), tile[np.uint64(5 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[np.uint64(6 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(5), tile[np.uint64(7 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[np.uint64(8 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(7), tile[np.uint64(9 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[np.uint64(10 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(9), tile[np.uint64(11 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[np.uint64(12 * STREAM_TILE) + ju])
-                stream_store(jac_flat, iu * np.uint64(12) + np.uint64(11), tile[np.uint64(13 * STREAM_TILE) + ju])
+                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
+                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
         store_fence()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid):
-    """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api)."""
+    """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api).
+
+    Large outputs whose data is not aligned to two items take the plain kernel.
+    """
     h = _hoist_warp_jacobian(params, constants)
-    stream = points.shape[0] >= STREAM_MIN_POINTS
+    stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned(uv, jac)
     if points.dtype == np.float32:
         (_warp_jacobian_stream_f32 if stream else _warp_jacobian_f32)(h, points, uv, jac, valid)
     else:

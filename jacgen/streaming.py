@@ -4,12 +4,16 @@ A kernel that writes N x 2 x 6 Jacobians larger than the caches is bound by memo
 normal store first reads each destination cache line (write-allocate), so every output byte
 crosses the memory bus twice. A store marked ``!nontemporal`` goes to memory through the
 write-combining buffers without that read. Numba has no such store, so it is an LLVM intrinsic
-here. Streaming stores are weakly ordered: a kernel ends each thread's run of them with
+here. Two neighbouring values go out as one 16-byte (float64) or 8-byte (float32) store
+(:func:`stream_store_pair`): measured on a 2-vCPU AMD EPYC VM, a kernel that only moves the warp
+Jacobian's bytes took 1.06 ms with pairs against 1.15-1.20 ms with single stores (307,200 float64
+points). Streaming stores are weakly ordered: a kernel ends each thread's run of them with
 :func:`store_fence` before another thread (or the caller) may read the data.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
@@ -36,6 +40,41 @@ def stream_store(typingctx, array, index, value):
 
 
 @intrinsic
+def stream_store_pair(typingctx, array, index, first, second):
+    """``array[index], array[index + 1] = first, second`` as one non-temporal vector store.
+
+    ``array`` is 1-D contiguous, ``index`` even and the data aligned to two items
+    (:func:`pair_aligned`): the store is declared aligned (``movntpd`` faults otherwise). No bounds check.
+    """
+    if not (isinstance(array, types.Array) and array.ndim == 1 and isinstance(index, types.Integer)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        data = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(
+            context, builder, array_type, data, [args[1]], wraparound=False, boundscheck=False
+        )
+        item = context.get_data_type(array_type.dtype)
+        vector_type = ir.VectorType(item, 2)
+        vector = ir.Constant(vector_type, ir.Undefined)
+        for k in range(2):
+            value = context.cast(builder, args[2 + k], signature.args[2 + k], array_type.dtype)
+            vector = builder.insert_element(vector, value, ir.IntType(32)(k))
+        size = context.get_abi_sizeof(item)
+        store = builder.store(vector, builder.bitcast(pointer, vector_type.as_pointer()), align=2 * size)
+        store.set_metadata("nontemporal", builder.module.add_metadata([ir.IntType(32)(1)]))
+        return context.get_dummy_value()
+
+    return types.void(array, index, first, second), codegen
+
+
+def pair_aligned(*arrays: np.ndarray) -> bool:
+    """Whether every array's data is aligned to two of its items (as :func:`stream_store_pair` needs)."""
+    return all(a.__array_interface__["data"][0] % (2 * a.itemsize) == 0 for a in arrays)
+
+
+@intrinsic
 def store_fence(typingctx):
     """A sequentially consistent fence: orders the preceding streaming stores (``mfence`` on x86)."""
 
@@ -46,4 +85,4 @@ def store_fence(typingctx):
     return types.void(), codegen
 
 
-__all__ = ["stream_store", "store_fence"]
+__all__ = ["stream_store", "stream_store_pair", "pair_aligned", "store_fence"]

@@ -62,3 +62,42 @@ def test_other_models_streaming_kernels_match_plain(model):
         assert not outs[1][2][::97].any()
         for a, b in zip(outs[1][:2], outs[0][:2], strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-14 * np.nanmax(np.abs(b)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_outputs_not_aligned_to_two_items_take_the_plain_kernel(dtype):
+    """Streaming kernels store two values at once (declared aligned); other outputs must not reach them."""
+    from jacgen.streaming import pair_aligned
+
+    n = rodrigues_cpu.STREAM_MIN_POINTS + 5
+    rng = np.random.default_rng(8)
+    points = np.column_stack([rng.uniform(-1, 1, (n, 2)), rng.uniform(0.5, 10, n)]).astype(dtype)
+    params = np.array([0.3, -0.2, 0.1, 0.05, -0.02, 0.1])
+    buffer = np.empty(n * 14 + 1, dtype)
+    uv, jac = buffer[1 : 1 + 2 * n].reshape(n, 2), buffer[1 + 2 * n :].reshape(n, 2, 6)  # one item off
+    assert not pair_aligned(uv, jac)
+    valid = np.empty(n, np.bool_)
+    rodrigues_cpu.warp_jacobian(params, points, np.array(K), uv, jac, valid)
+    uv0, J0, valid0 = jacgen.warp_jacobian("rodrigues", params, points, K)
+    assert pair_aligned(uv0, J0)
+    rtol = 1e-14 if dtype == np.float64 else 1e-6
+    np.testing.assert_array_equal(valid, valid0)
+    np.testing.assert_allclose(uv, uv0, rtol=rtol, atol=rtol * np.abs(uv0).max())
+    np.testing.assert_allclose(jac, J0, rtol=rtol, atol=rtol * np.abs(J0).max())
+
+
+def test_odd_row_lengths_stream_one_value_per_store(tmp_path):
+    """A warp with one output and three parameters: rows of odd length cannot be stored in pairs."""
+    plane = jacgen.define_model(
+        "plane_test", params="a b k", point="x y", outputs=lambda p, X, c: (p[0] * X[0] + p[1] * X[1] ** 2 + p[2],)
+    )
+    handle = jacgen.build_model(plane, tmp_path, ("cpu",))
+    source = (tmp_path / "plane_test_cpu.py").read_text()
+    assert "stream_store(" in source and "stream_store_pair(" not in source
+    n = rodrigues_cpu.STREAM_MIN_POINTS + 3
+    xy = np.random.default_rng(2).uniform(-1, 1, (n, 2))
+    p = np.array([0.5, -2.0, 0.25])
+    uv, J, valid = jacgen.warp_jacobian(handle, p, xy, ())
+    assert valid.all() and uv.shape == (n, 1) and J.shape == (n, 1, 3)
+    np.testing.assert_allclose(uv[:, 0], p[0] * xy[:, 0] + p[1] * xy[:, 1] ** 2 + p[2], rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(J[:, 0], np.c_[xy[:, 0], xy[:, 1] ** 2, np.ones(n)], rtol=1e-14, atol=1e-15)
