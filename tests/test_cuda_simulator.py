@@ -1,41 +1,36 @@
-"""CUDA kernels under NUMBA_ENABLE_CUDASIM=1 (separate process) agree with the CPU kernels."""
+"""CUDA kernels under NUMBA_ENABLE_CUDASIM=1 (separate process) agree with the CPU kernels.
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+The checks run in the background from the start of the session (see conftest.py).
+"""
 
-HERE = Path(__file__).resolve().parent
+import pytest
 
 
-def run_simulated(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
-    return subprocess.run(
-        [sys.executable, str(HERE / "cuda_sim_check.py"), *args], env=env, capture_output=True, text=True, timeout=600
-    )
-
-
-def test_builtin_cuda_kernels_match_cpu_under_simulator():
-    proc = run_simulated()
+@pytest.mark.simulator_check("")
+def test_builtin_cuda_kernels_match_cpu_under_simulator(simulator_result):
+    proc = simulator_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok ") >= 3 * 2 * 2 * 3 + 1
 
 
-def test_fused_cuda_kernels_match_cpu_under_simulator():
-    proc = run_simulated("fused")
+@pytest.mark.simulator_check("fused")
+def test_fused_cuda_kernels_match_cpu_under_simulator(simulator_result):
+    proc = simulator_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok fused") == 11 and proc.stdout.count("ok residuals") == 6
 
 
-def test_batched_cuda_kernels_match_cpu_under_simulator():
-    proc = run_simulated("batch")
+@pytest.mark.simulator_check("batch")
+def test_batched_cuda_kernels_match_cpu_under_simulator(simulator_result):
+    proc = simulator_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok batch") == 3 * 3 * 2
     assert proc.stdout.count("ok align_batch cuda") == 2
 
 
-def test_device_preparation_and_align_match_cpu_under_simulator():
-    proc = run_simulated("device")
+@pytest.mark.simulator_check("device")
+def test_device_preparation_and_align_match_cpu_under_simulator(simulator_result):
+    proc = simulator_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for name, count in (("device gray", 1), ("device pyramid", 3), ("device stack", 6), ("device points", 6)):
         assert proc.stdout.count(f"ok {name}") == count, name
