@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:983d2e1d2e4354721c57b95f18f81a04
-# warp part (sympy count_ops): before cse 1256, after cse 207, hoisted 132, per point 75
+# content hash: sha256:fe91567756fd670b65a5fa4c71881a07
+# warp part (sympy count_ops): before cse 1256, after cse 206, hoisted 132, per point 74
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` warp for the Numba CPU target."""
 
@@ -241,7 +241,7 @@ def _normal_equations_l2_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -447,7 +447,7 @@ def _normal_equations_l2_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -653,7 +653,7 @@ def _normal_equations_huber_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -859,7 +859,7 @@ def _normal_equations_huber_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1065,7 +1065,7 @@ def _normal_equations_tukey_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1271,7 +1271,7 @@ def _normal_equations_tukey_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1477,7 +1477,7 @@ def _normal_equations_cauchy_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1683,7 +1683,7 @@ def _normal_equations_cauchy_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1898,7 +1898,7 @@ def _normal_equations_batch_l2_f32(h, points, iref, tgt, tiles, loss_scale, part
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2105,7 +2105,7 @@ def _normal_equations_batch_l2_f64(h, points, iref, tgt, tiles, loss_scale, part
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2312,7 +2312,7 @@ def _normal_equations_batch_huber_f32(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2519,7 +2519,7 @@ def _normal_equations_batch_huber_f64(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2726,7 +2726,7 @@ def _normal_equations_batch_tukey_f32(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2933,7 +2933,7 @@ def _normal_equations_batch_tukey_f64(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3140,7 +3140,7 @@ def _normal_equations_batch_cauchy_f32(h, points, iref, tgt, tiles, loss_scale, 
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3347,7 +3347,7 @@ def _normal_equations_batch_cauchy_f64(h, points, iref, tgt, tiles, loss_scale, 
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3685,7 +3685,7 @@ def _normal_equations_brightness_l2_f32(h, points, iref, tgt, loss_scale, partia
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3950,7 +3950,7 @@ def _normal_equations_brightness_l2_f64(h, points, iref, tgt, loss_scale, partia
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4215,7 +4215,7 @@ def _normal_equations_brightness_huber_f32(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4480,7 +4480,7 @@ def _normal_equations_brightness_huber_f64(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4745,7 +4745,7 @@ def _normal_equations_brightness_tukey_f32(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5010,7 +5010,7 @@ def _normal_equations_brightness_tukey_f64(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5275,7 +5275,7 @@ def _normal_equations_brightness_cauchy_f32(h, points, iref, tgt, loss_scale, pa
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5540,7 +5540,7 @@ def _normal_equations_brightness_cauchy_f64(h, points, iref, tgt, loss_scale, pa
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5814,7 +5814,7 @@ def _normal_equations_brightness_batch_l2_f32(h, points, iref, tgt, tiles, loss_
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6080,7 +6080,7 @@ def _normal_equations_brightness_batch_l2_f64(h, points, iref, tgt, tiles, loss_
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6346,7 +6346,7 @@ def _normal_equations_brightness_batch_huber_f32(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6612,7 +6612,7 @@ def _normal_equations_brightness_batch_huber_f64(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6878,7 +6878,7 @@ def _normal_equations_brightness_batch_tukey_f32(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7144,7 +7144,7 @@ def _normal_equations_brightness_batch_tukey_f64(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7410,7 +7410,7 @@ def _normal_equations_brightness_batch_cauchy_f32(h, points, iref, tgt, tiles, l
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7676,7 +7676,7 @@ def _normal_equations_brightness_batch_cauchy_f64(h, points, iref, tgt, tiles, l
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1

@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:ea0fde16a9051ce816612a3f6ec5ecc9
-# warp part (sympy count_ops): before cse 1256, after cse 207, hoisted 132, per point 75
+# content hash: sha256:4bb869d48930f282c8d7e16e58e8f42e
+# warp part (sympy count_ops): before cse 1256, after cse 206, hoisted 132, per point 74
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` warp for the Numba CUDA target."""
 
@@ -249,7 +249,7 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -487,7 +487,7 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -728,7 +728,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -969,7 +969,7 @@ def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1331,7 +1331,7 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -1648,7 +1648,7 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -1968,7 +1968,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2288,7 +2288,7 @@ def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id,
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1

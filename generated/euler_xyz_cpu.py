@@ -4,11 +4,11 @@
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:adb5b27dddf8f3637a0d4f60483255b5
+# content hash: sha256:b80e080cbfe07ae1617cad7a311bfaba
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             127          49        23          26
-#   warp_jacobian                   1256         207       132          75
+#   warp_jacobian                   1256         206       132          74
 # --------------------------------------------------------------------------------------------------
 """Kernels of the ``euler_xyz`` warp for the Numba CPU target."""
 
@@ -423,7 +423,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -507,7 +507,7 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -614,7 +614,7 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
                 p3 = fx * p2
                 p4 = rx1 + t2
                 p5 = fy * p2
-                p6 = _F32(1.0) / (p1 * p1)
+                p6 = p2 * p2
                 p7 = fx * p0 * p6
                 p8 = p3 * rx2 + p7 * rx0
                 p9 = p3 * rx1
@@ -734,7 +734,7 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
                 p3 = fx * p2
                 p4 = rx1 + t2
                 p5 = fy * p2
-                p6 = _F64(1.0) / (p1 * p1)
+                p6 = p2 * p2
                 p7 = fx * p0 * p6
                 p8 = p3 * rx2 + p7 * rx0
                 p9 = p3 * rx1

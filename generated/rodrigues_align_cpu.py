@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:f7ea74054420ac9f5bedb07305d2c58b
-# warp part (sympy count_ops): before cse 7221, after cse 331, hoisted 257, per point 74
+# content hash: sha256:495dc4636301a33e32a43ec93359f030
+# warp part (sympy count_ops): before cse 7221, after cse 330, hoisted 257, per point 73
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` warp for the Numba CPU target."""
 
@@ -435,7 +435,7 @@ def _normal_equations_l2_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -639,7 +639,7 @@ def _normal_equations_l2_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -843,7 +843,7 @@ def _normal_equations_huber_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1047,7 +1047,7 @@ def _normal_equations_huber_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1251,7 +1251,7 @@ def _normal_equations_tukey_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1455,7 +1455,7 @@ def _normal_equations_tukey_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1659,7 +1659,7 @@ def _normal_equations_cauchy_f32(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1863,7 +1863,7 @@ def _normal_equations_cauchy_f64(h, points, iref, tgt, loss_scale, partial):
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2076,7 +2076,7 @@ def _normal_equations_batch_l2_f32(h, points, iref, tgt, tiles, loss_scale, part
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2281,7 +2281,7 @@ def _normal_equations_batch_l2_f64(h, points, iref, tgt, tiles, loss_scale, part
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2486,7 +2486,7 @@ def _normal_equations_batch_huber_f32(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2691,7 +2691,7 @@ def _normal_equations_batch_huber_f64(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2896,7 +2896,7 @@ def _normal_equations_batch_tukey_f32(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3101,7 +3101,7 @@ def _normal_equations_batch_tukey_f64(h, points, iref, tgt, tiles, loss_scale, p
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3306,7 +3306,7 @@ def _normal_equations_batch_cauchy_f32(h, points, iref, tgt, tiles, loss_scale, 
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3511,7 +3511,7 @@ def _normal_equations_batch_cauchy_f64(h, points, iref, tgt, tiles, loss_scale, 
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -3907,7 +3907,7 @@ def _normal_equations_brightness_l2_f32(h, points, iref, tgt, loss_scale, partia
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4170,7 +4170,7 @@ def _normal_equations_brightness_l2_f64(h, points, iref, tgt, loss_scale, partia
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4433,7 +4433,7 @@ def _normal_equations_brightness_huber_f32(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4696,7 +4696,7 @@ def _normal_equations_brightness_huber_f64(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -4959,7 +4959,7 @@ def _normal_equations_brightness_tukey_f32(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5222,7 +5222,7 @@ def _normal_equations_brightness_tukey_f64(h, points, iref, tgt, loss_scale, par
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5485,7 +5485,7 @@ def _normal_equations_brightness_cauchy_f32(h, points, iref, tgt, loss_scale, pa
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -5748,7 +5748,7 @@ def _normal_equations_brightness_cauchy_f64(h, points, iref, tgt, loss_scale, pa
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6020,7 +6020,7 @@ def _normal_equations_brightness_batch_l2_f32(h, points, iref, tgt, tiles, loss_
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6284,7 +6284,7 @@ def _normal_equations_brightness_batch_l2_f64(h, points, iref, tgt, tiles, loss_
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6548,7 +6548,7 @@ def _normal_equations_brightness_batch_huber_f32(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -6812,7 +6812,7 @@ def _normal_equations_brightness_batch_huber_f64(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7076,7 +7076,7 @@ def _normal_equations_brightness_batch_tukey_f32(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7340,7 +7340,7 @@ def _normal_equations_brightness_batch_tukey_f64(h, points, iref, tgt, tiles, lo
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7604,7 +7604,7 @@ def _normal_equations_brightness_batch_cauchy_f32(h, points, iref, tgt, tiles, l
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -7868,7 +7868,7 @@ def _normal_equations_brightness_batch_cauchy_f64(h, points, iref, tgt, tiles, l
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1

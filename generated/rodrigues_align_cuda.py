@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:448e66fb3db9b9578dabe221225aac0f
-# warp part (sympy count_ops): before cse 7221, after cse 331, hoisted 257, per point 74
+# content hash: sha256:846d46ac1e4c172a98cc2658f738be3a
+# warp part (sympy count_ops): before cse 7221, after cse 330, hoisted 257, per point 73
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` warp for the Numba CUDA target."""
 
@@ -443,7 +443,7 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -679,7 +679,7 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -918,7 +918,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1157,7 +1157,7 @@ def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -1577,7 +1577,7 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -1892,7 +1892,7 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -2210,7 +2210,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F32(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1
@@ -2528,7 +2528,7 @@ def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id,
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
-            p6 = _F64(1.0) / (p1 * p1)
+            p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
             p9 = p3 * rx1

@@ -4,11 +4,11 @@
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:58e70074c85d64b39294e6df86d87e3a
+# content hash: sha256:9197be0ff45657cad61708e8077af7fa
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             286          58        33          25
-#   warp_jacobian                   7221         331       257          74
+#   warp_jacobian                   7221         330       257          73
 # --------------------------------------------------------------------------------------------------
 """Kernels of the ``rodrigues`` warp for the Numba CPU target."""
 
@@ -616,7 +616,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -698,7 +698,7 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
         p9 = p3 * rx1
@@ -803,7 +803,7 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
                 p3 = fx * p2
                 p4 = rx1 + t2
                 p5 = fy * p2
-                p6 = _F32(1.0) / (p1 * p1)
+                p6 = p2 * p2
                 p7 = fx * p0 * p6
                 p8 = p3 * rx2 + p7 * rx0
                 p9 = p3 * rx1
@@ -921,7 +921,7 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
                 p3 = fx * p2
                 p4 = rx1 + t2
                 p5 = fy * p2
-                p6 = _F64(1.0) / (p1 * p1)
+                p6 = p2 * p2
                 p7 = fx * p0 * p6
                 p8 = p3 * rx2 + p7 * rx0
                 p9 = p3 * rx1

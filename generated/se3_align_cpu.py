@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:e63db5140f3f1121a16a7f1d489601e5
-# warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
+# content hash: sha256:d45f6fdf9e31d5d64934b3f500b5e648
+# warp part (sympy count_ops): before cse 212, after cse 43, hoisted 0, per point 43
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CPU target."""
 
@@ -162,7 +162,7 @@ def _normal_equations_l2_f32(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -344,7 +344,7 @@ def _normal_equations_l2_f64(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -526,7 +526,7 @@ def _normal_equations_huber_f32(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -708,7 +708,7 @@ def _normal_equations_huber_f64(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -890,7 +890,7 @@ def _normal_equations_tukey_f32(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1072,7 +1072,7 @@ def _normal_equations_tukey_f64(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1254,7 +1254,7 @@ def _normal_equations_cauchy_f32(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1436,7 +1436,7 @@ def _normal_equations_cauchy_f64(h, points, iref, tgt, loss_scale, partial):
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1627,7 +1627,7 @@ def _normal_equations_batch_l2_f32(h, points, iref, tgt, tiles, loss_scale, part
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1810,7 +1810,7 @@ def _normal_equations_batch_l2_f64(h, points, iref, tgt, tiles, loss_scale, part
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1993,7 +1993,7 @@ def _normal_equations_batch_huber_f32(h, points, iref, tgt, tiles, loss_scale, p
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -2176,7 +2176,7 @@ def _normal_equations_batch_huber_f64(h, points, iref, tgt, tiles, loss_scale, p
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -2359,7 +2359,7 @@ def _normal_equations_batch_tukey_f32(h, points, iref, tgt, tiles, loss_scale, p
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -2542,7 +2542,7 @@ def _normal_equations_batch_tukey_f64(h, points, iref, tgt, tiles, loss_scale, p
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -2725,7 +2725,7 @@ def _normal_equations_batch_cauchy_f32(h, points, iref, tgt, tiles, loss_scale, 
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -2908,7 +2908,7 @@ def _normal_equations_batch_cauchy_f64(h, points, iref, tgt, tiles, loss_scale, 
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -3162,7 +3162,7 @@ def _normal_equations_brightness_l2_f32(h, points, iref, tgt, loss_scale, partia
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -3403,7 +3403,7 @@ def _normal_equations_brightness_l2_f64(h, points, iref, tgt, loss_scale, partia
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -3644,7 +3644,7 @@ def _normal_equations_brightness_huber_f32(h, points, iref, tgt, loss_scale, par
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -3885,7 +3885,7 @@ def _normal_equations_brightness_huber_f64(h, points, iref, tgt, loss_scale, par
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -4126,7 +4126,7 @@ def _normal_equations_brightness_tukey_f32(h, points, iref, tgt, loss_scale, par
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -4367,7 +4367,7 @@ def _normal_equations_brightness_tukey_f64(h, points, iref, tgt, loss_scale, par
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -4608,7 +4608,7 @@ def _normal_equations_brightness_cauchy_f32(h, points, iref, tgt, loss_scale, pa
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -4849,7 +4849,7 @@ def _normal_equations_brightness_cauchy_f64(h, points, iref, tgt, loss_scale, pa
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -5099,7 +5099,7 @@ def _normal_equations_brightness_batch_l2_f32(h, points, iref, tgt, tiles, loss_
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -5341,7 +5341,7 @@ def _normal_equations_brightness_batch_l2_f64(h, points, iref, tgt, tiles, loss_
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -5583,7 +5583,7 @@ def _normal_equations_brightness_batch_huber_f32(h, points, iref, tgt, tiles, lo
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -5825,7 +5825,7 @@ def _normal_equations_brightness_batch_huber_f64(h, points, iref, tgt, tiles, lo
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -6067,7 +6067,7 @@ def _normal_equations_brightness_batch_tukey_f32(h, points, iref, tgt, tiles, lo
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -6309,7 +6309,7 @@ def _normal_equations_brightness_batch_tukey_f64(h, points, iref, tgt, tiles, lo
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -6551,7 +6551,7 @@ def _normal_equations_brightness_batch_cauchy_f32(h, points, iref, tgt, tiles, l
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -6793,7 +6793,7 @@ def _normal_equations_brightness_batch_cauchy_f64(h, points, iref, tgt, tiles, l
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7

@@ -3,8 +3,8 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:4fccda144a208604b98b51f6ea4effd4
-# warp part (sympy count_ops): before cse 212, after cse 44, hoisted 0, per point 44
+# content hash: sha256:cc9a5524277651e40dcc15dbed3b247f
+# warp part (sympy count_ops): before cse 212, after cse 43, hoisted 0, per point 43
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CUDA target."""
 
@@ -170,7 +170,7 @@ def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
         p4 = X * m10 + Y * m11 + Z * m12 + m13
         p5 = fy * p2
         p6 = -p4
-        p7 = _F32(1.0) / (p1 * p1)
+        p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
         p10 = fy * p4 * p7
@@ -384,7 +384,7 @@ def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
         p4 = X * m10 + Y * m11 + Z * m12 + m13
         p5 = fy * p2
         p6 = -p4
-        p7 = _F64(1.0) / (p1 * p1)
+        p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
         p10 = fy * p4 * p7
@@ -601,7 +601,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -818,7 +818,7 @@ def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1096,7 +1096,7 @@ def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, 
         p4 = X * m10 + Y * m11 + Z * m12 + m13
         p5 = fy * p2
         p6 = -p4
-        p7 = _F32(1.0) / (p1 * p1)
+        p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
         p10 = fy * p4 * p7
@@ -1389,7 +1389,7 @@ def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, 
         p4 = X * m10 + Y * m11 + Z * m12 + m13
         p5 = fy * p2
         p6 = -p4
-        p7 = _F64(1.0) / (p1 * p1)
+        p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
         p10 = fy * p4 * p7
@@ -1685,7 +1685,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F32(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7
@@ -1981,7 +1981,7 @@ def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id,
             p4 = X * m10 + Y * m11 + Z * m12 + m13
             p5 = fy * p2
             p6 = -p4
-            p7 = _F64(1.0) / (p1 * p1)
+            p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
             p10 = fy * p4 * p7

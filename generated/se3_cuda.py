@@ -4,12 +4,12 @@
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:52ea9e92d717e1e83266b6658d4c403e
+# content hash: sha256:904e89ccda6ac8727456df765c4009ed
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             561          98        73          25
-#   warp_jacobian                  13490         550       435         115
-#   warp_jacobian_at_zero             41          28         1          27
+#   warp_jacobian                  13490         549       435         114
+#   warp_jacobian_at_zero             41          27         1          26
 # --------------------------------------------------------------------------------------------------
 """Kernels of the ``se3`` warp for the Numba CUDA target."""
 
@@ -671,7 +671,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = h27 + rx1
         p5 = fy * p2
-        p6 = _F32(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = p6 * rx0
         p8 = fx * p0
         p9 = p3 * rx2 + p7 * p8
@@ -775,7 +775,7 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
         p3 = fx * p2
         p4 = h27 + rx1
         p5 = fy * p2
-        p6 = _F64(1.0) / (p1 * p1)
+        p6 = p2 * p2
         p7 = p6 * rx0
         p8 = fx * p0
         p9 = p3 * rx2 + p7 * p8
@@ -857,7 +857,7 @@ def _warp_jacobian_at_zero_f32(h, points, uv, jac, valid):
         p0 = _F32(1.0) / Z
         p1 = fx * p0
         p2 = fy * p0
-        p3 = _F32(1.0) / (Z * Z)
+        p3 = p0 * p0
         p4 = fx * p3
         p5 = X * p4
         p6 = fy * p3
@@ -904,7 +904,7 @@ def _warp_jacobian_at_zero_f64(h, points, uv, jac, valid):
         p0 = _F64(1.0) / Z
         p1 = fx * p0
         p2 = fy * p0
-        p3 = _F64(1.0) / (Z * Z)
+        p3 = p0 * p0
         p4 = fx * p3
         p5 = X * p4
         p6 = fy * p3

@@ -131,6 +131,25 @@ def _dependency_order(assignments: list[tuple[sp.Symbol, sp.Expr]]) -> list[tupl
     return ordered
 
 
+def _reuse_reciprocals(per_point: list[tuple[sp.Symbol, sp.Expr]], reduced: list[sp.Expr]):
+    """Write ``b**-k`` as ``r**k`` where an earlier per-point ``r = 1/b`` exists (one division per ``b``)."""
+    reciprocal: dict[sp.Expr, sp.Symbol] = {}
+
+    def is_power_of_reciprocal(e) -> bool:
+        return e.is_Pow and e.exp.is_Integer and e.exp < -1 and e.base in reciprocal
+
+    def rewrite(e: sp.Expr) -> sp.Expr:
+        return e.replace(is_power_of_reciprocal, lambda p: reciprocal[p.base] ** (-p.exp)) if reciprocal else e
+
+    rewritten = []
+    for sym, e in per_point:
+        e = rewrite(e)
+        rewritten.append((sym, e))
+        if e.is_Pow and e.exp == -1:
+            reciprocal[e.base] = sym
+    return rewritten, [rewrite(e) for e in reduced]
+
+
 def derive(model: WarpModel, kind: str) -> KernelIR:
     """Derive the straight-line program of one kernel of ``model``.
 
@@ -187,6 +206,7 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
         # R X is the first per-point value; the cse'd terms that use it must follow it.
         per_point = _dependency_order(list(zip(rotated, reduced[-3:], strict=True)) + per_point)
         reduced = reduced[:-3]
+    per_point, reduced = _reuse_reciprocals(per_point, reduced)
 
     n_out = len(outputs)
     out_exprs = reduced[:n_out]
