@@ -145,6 +145,8 @@ class WarpModel:
             if extra:
                 raise ValueError(f"model {self.name!r}: the rigid motion uses non-parameters {sorted(map(str, extra))}")
             self.motion.check_orthonormal(self.params, self.name)
+            if (tuple(self.outputs), self.valid) != self.motion.compose(self.point):
+                raise ValueError(f"model {self.name!r}: outputs and valid must be motion.compose(point)")
         if not self.output_names:
             object.__setattr__(self, "output_names", tuple(f"out{i}" for i in range(len(self.outputs))))
 

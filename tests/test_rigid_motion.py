@@ -91,6 +91,10 @@ def test_builtin_models_use_the_tangent_form_and_save_per_point_operations():
 
 
 def test_rigid_model_errors():
+    rigid, _ = rigid_models()
+    with pytest.raises(ValueError, match="motion.compose"):
+        dataclasses.replace(rigid, outputs=rigid.outputs[::-1])
+
     def scaled(p):
         return 2 * rodrigues_matrix(p[:3]), p[3:]
 
