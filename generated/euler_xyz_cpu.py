@@ -4,7 +4,7 @@
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:b80e080cbfe07ae1617cad7a311bfaba
+# content hash: sha256:34c83af1fa2a9f38a2f8769ea5250c7b
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             127          49        23          26
@@ -17,7 +17,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from jacgen.streaming import pair_aligned, store_fence, stream_store_pair
+from jacgen.lanes import lane_load, lane_select, lane_store_mask, lane_stream_rows
+from jacgen.streaming import pair_aligned, store_fence
 
 MODEL = "euler_xyz"
 TARGET = "cpu"
@@ -33,7 +34,6 @@ _F32 = np.float32
 _F64 = np.float64
 FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
 STREAM_CHUNK = 4096
-STREAM_TILE = 128
 STREAM_MIN_POINTS = 65536
 
 
@@ -186,30 +186,38 @@ def _warp_stream_f32(h, points, uv, valid):
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = Z * h8
-                p1 = X * h9 + Y * h10 + h4 * p0 + t3
-                p2 = _F32(1.0) / p1
-                o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-                o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
+        for start in range(chunk_first, lanes_end, 8):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 8, 3, 0)
+            Y = lane_load(points_flat, iu, 8, 3, 1)
+            Z = lane_load(points_flat, iu, 8, 3, 2)
+            p0 = Z * h8
+            p1 = X * h9 + Y * h10 + h4 * p0 + t3
+            p2 = _F32(1.0) / p1
+            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = Z * h8
+            p1 = X * h9 + Y * h10 + h4 * p0 + t3
+            p2 = _F32(1.0) / p1
+            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
         store_fence()
 
 
@@ -236,30 +244,38 @@ def _warp_stream_f64(h, points, uv, valid):
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = Z * h8
-                p1 = X * h9 + Y * h10 + h4 * p0 + t3
-                p2 = _F64(1.0) / p1
-                o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-                o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
+        for start in range(chunk_first, lanes_end, 4):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 4, 3, 0)
+            Y = lane_load(points_flat, iu, 4, 3, 1)
+            Z = lane_load(points_flat, iu, 4, 3, 2)
+            p0 = Z * h8
+            p1 = X * h9 + Y * h10 + h4 * p0 + t3
+            p2 = _F64(1.0) / p1
+            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = Z * h8
+            p1 = X * h9 + Y * h10 + h4 * p0 + t3
+            p2 = _F64(1.0) / p1
+            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
         store_fence()
 
 
@@ -582,84 +598,116 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                rx0 = X * h12 + Y * h48 + Z * h2
-                p0 = rx0 + t1
-                p15 = Z * h8
-                rx1 = X * h15 + Y * h6 + h49 * p15
-                rx2 = X * h21 + Y * h18 + h0 * p15
-                p1 = rx2 + t3
-                p2 = _F32(1.0) / p1
-                p3 = fx * p2
-                p4 = rx1 + t2
-                p5 = fy * p2
-                p6 = p2 * p2
-                p7 = fx * p0 * p6
-                p8 = p3 * rx2 + p7 * rx0
-                p9 = p3 * rx1
-                p10 = p7 * rx1
-                p11 = fy * p4 * p6
-                p12 = -p11 * rx1 - p5 * rx2
-                p13 = p5 * rx0
-                p14 = p11 * rx0
-                o0 = cx + p0 * p3
-                o1 = cy + p4 * p5
-                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-                d0 = h17 * p8 + h42 * p9 + h43 * p10
-                d1 = h34 * p8 + h44 * p9 + h45 * p10
-                d2 = h38 * p8 + h46 * p9 + h47 * p10
-                d5 = -p7
-                d6 = h17 * p14 + h23 * p13 + h27 * p12
-                d7 = h34 * p14 + h36 * p13 + h37 * p12
-                d8 = h38 * p14 + h40 * p13 + h41 * p12
-                d11 = -p11
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = p3 + nan_unless_ok
-                tile[row6 + ju] = _F32(0.0) + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = _F32(0.0) + nan_unless_ok
-                tile[row12 + ju] = p5 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
+        for start in range(chunk_first, lanes_end, 8):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 8, 3, 0)
+            Y = lane_load(points_flat, iu, 8, 3, 1)
+            Z = lane_load(points_flat, iu, 8, 3, 2)
+            rx0 = X * h12 + Y * h48 + Z * h2
+            p0 = rx0 + t1
+            p15 = Z * h8
+            rx1 = X * h15 + Y * h6 + h49 * p15
+            rx2 = X * h21 + Y * h18 + h0 * p15
+            p1 = rx2 + t3
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = rx1 + t2
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = fx * p0 * p6
+            p8 = p3 * rx2 + p7 * rx0
+            p9 = p3 * rx1
+            p10 = p7 * rx1
+            p11 = fy * p4 * p6
+            p12 = -p11 * rx1 - p5 * rx2
+            p13 = p5 * rx0
+            p14 = p11 * rx0
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            d0 = h17 * p8 + h42 * p9 + h43 * p10
+            d1 = h34 * p8 + h44 * p9 + h45 * p10
+            d2 = h38 * p8 + h46 * p9 + h47 * p10
+            d5 = -p7
+            d6 = h17 * p14 + h23 * p13 + h27 * p12
+            d7 = h34 * p14 + h36 * p13 + h37 * p12
+            d8 = h38 * p14 + h40 * p13 + h41 * p12
+            d11 = -p11
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    p3 + nan_unless_ok,
+                    _F32(0.0) + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    _F32(0.0) + nan_unless_ok,
+                    p5 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            rx0 = X * h12 + Y * h48 + Z * h2
+            p0 = rx0 + t1
+            p15 = Z * h8
+            rx1 = X * h15 + Y * h6 + h49 * p15
+            rx2 = X * h21 + Y * h18 + h0 * p15
+            p1 = rx2 + t3
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = rx1 + t2
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = fx * p0 * p6
+            p8 = p3 * rx2 + p7 * rx0
+            p9 = p3 * rx1
+            p10 = p7 * rx1
+            p11 = fy * p4 * p6
+            p12 = -p11 * rx1 - p5 * rx2
+            p13 = p5 * rx0
+            p14 = p11 * rx0
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            d0 = h17 * p8 + h42 * p9 + h43 * p10
+            d1 = h34 * p8 + h44 * p9 + h45 * p10
+            d2 = h38 * p8 + h46 * p9 + h47 * p10
+            d5 = -p7
+            d6 = h17 * p14 + h23 * p13 + h27 * p12
+            d7 = h34 * p14 + h36 * p13 + h37 * p12
+            d8 = h38 * p14 + h40 * p13 + h41 * p12
+            d11 = -p11
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = p3 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F32(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F32(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = p5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 
@@ -702,84 +750,116 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                rx0 = X * h12 + Y * h48 + Z * h2
-                p0 = rx0 + t1
-                p15 = Z * h8
-                rx1 = X * h15 + Y * h6 + h49 * p15
-                rx2 = X * h21 + Y * h18 + h0 * p15
-                p1 = rx2 + t3
-                p2 = _F64(1.0) / p1
-                p3 = fx * p2
-                p4 = rx1 + t2
-                p5 = fy * p2
-                p6 = p2 * p2
-                p7 = fx * p0 * p6
-                p8 = p3 * rx2 + p7 * rx0
-                p9 = p3 * rx1
-                p10 = p7 * rx1
-                p11 = fy * p4 * p6
-                p12 = -p11 * rx1 - p5 * rx2
-                p13 = p5 * rx0
-                p14 = p11 * rx0
-                o0 = cx + p0 * p3
-                o1 = cy + p4 * p5
-                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-                d0 = h17 * p8 + h42 * p9 + h43 * p10
-                d1 = h34 * p8 + h44 * p9 + h45 * p10
-                d2 = h38 * p8 + h46 * p9 + h47 * p10
-                d5 = -p7
-                d6 = h17 * p14 + h23 * p13 + h27 * p12
-                d7 = h34 * p14 + h36 * p13 + h37 * p12
-                d8 = h38 * p14 + h40 * p13 + h41 * p12
-                d11 = -p11
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = p3 + nan_unless_ok
-                tile[row6 + ju] = _F64(0.0) + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = _F64(0.0) + nan_unless_ok
-                tile[row12 + ju] = p5 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
+        for start in range(chunk_first, lanes_end, 4):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 4, 3, 0)
+            Y = lane_load(points_flat, iu, 4, 3, 1)
+            Z = lane_load(points_flat, iu, 4, 3, 2)
+            rx0 = X * h12 + Y * h48 + Z * h2
+            p0 = rx0 + t1
+            p15 = Z * h8
+            rx1 = X * h15 + Y * h6 + h49 * p15
+            rx2 = X * h21 + Y * h18 + h0 * p15
+            p1 = rx2 + t3
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = rx1 + t2
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = fx * p0 * p6
+            p8 = p3 * rx2 + p7 * rx0
+            p9 = p3 * rx1
+            p10 = p7 * rx1
+            p11 = fy * p4 * p6
+            p12 = -p11 * rx1 - p5 * rx2
+            p13 = p5 * rx0
+            p14 = p11 * rx0
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
+            d0 = h17 * p8 + h42 * p9 + h43 * p10
+            d1 = h34 * p8 + h44 * p9 + h45 * p10
+            d2 = h38 * p8 + h46 * p9 + h47 * p10
+            d5 = -p7
+            d6 = h17 * p14 + h23 * p13 + h27 * p12
+            d7 = h34 * p14 + h36 * p13 + h37 * p12
+            d8 = h38 * p14 + h40 * p13 + h41 * p12
+            d11 = -p11
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    p3 + nan_unless_ok,
+                    _F64(0.0) + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    _F64(0.0) + nan_unless_ok,
+                    p5 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            rx0 = X * h12 + Y * h48 + Z * h2
+            p0 = rx0 + t1
+            p15 = Z * h8
+            rx1 = X * h15 + Y * h6 + h49 * p15
+            rx2 = X * h21 + Y * h18 + h0 * p15
+            p1 = rx2 + t3
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = rx1 + t2
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = fx * p0 * p6
+            p8 = p3 * rx2 + p7 * rx0
+            p9 = p3 * rx1
+            p10 = p7 * rx1
+            p11 = fy * p4 * p6
+            p12 = -p11 * rx1 - p5 * rx2
+            p13 = p5 * rx0
+            p14 = p11 * rx0
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            d0 = h17 * p8 + h42 * p9 + h43 * p10
+            d1 = h34 * p8 + h44 * p9 + h45 * p10
+            d2 = h38 * p8 + h46 * p9 + h47 * p10
+            d5 = -p7
+            d6 = h17 * p14 + h23 * p13 + h27 * p12
+            d7 = h34 * p14 + h36 * p13 + h37 * p12
+            d8 = h38 * p14 + h40 * p13 + h41 * p12
+            d11 = -p11
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = p3 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F64(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F64(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = p5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 

@@ -4,7 +4,7 @@
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:1579c9afe5bae17a96818a782dbd9b9a
+# content hash: sha256:bc12b30357a74c2b4a8dd98643c2b73a
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             561          98        73          25
@@ -18,7 +18,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from jacgen.streaming import pair_aligned, store_fence, stream_store_pair
+from jacgen.lanes import lane_load, lane_select, lane_store_mask, lane_stream_rows
+from jacgen.streaming import pair_aligned, store_fence
 
 MODEL = "se3"
 TARGET = "cpu"
@@ -34,7 +35,6 @@ _F32 = np.float32
 _F64 = np.float64
 FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
 STREAM_CHUNK = 4096
-STREAM_TILE = 128
 STREAM_MIN_POINTS = 65536
 
 
@@ -372,29 +372,36 @@ def _warp_stream_f32(h, points, uv, valid):
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = X * h18 + Y * h19 + Z * h20 + h21
-                p1 = _F32(1.0) / p0
-                o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
-                o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
-                ok = (p0 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
+        for start in range(chunk_first, lanes_end, 8):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 8, 3, 0)
+            Y = lane_load(points_flat, iu, 8, 3, 1)
+            Z = lane_load(points_flat, iu, 8, 3, 2)
+            p0 = X * h18 + Y * h19 + Z * h20 + h21
+            p1 = _F32(1.0) / p0
+            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+            ok = (p0 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = X * h18 + Y * h19 + Z * h20 + h21
+            p1 = _F32(1.0) / p0
+            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+            ok = (p0 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
         store_fence()
 
 
@@ -420,29 +427,36 @@ def _warp_stream_f64(h, points, uv, valid):
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(2 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = X * h18 + Y * h19 + Z * h20 + h21
-                p1 = _F64(1.0) / p0
-                o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
-                o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
-                ok = (p0 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
+        for start in range(chunk_first, lanes_end, 4):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 4, 3, 0)
+            Y = lane_load(points_flat, iu, 4, 3, 1)
+            Z = lane_load(points_flat, iu, 4, 3, 2)
+            p0 = X * h18 + Y * h19 + Z * h20 + h21
+            p1 = _F64(1.0) / p0
+            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+            ok = (p0 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = X * h18 + Y * h19 + Z * h20 + h21
+            p1 = _F64(1.0) / p0
+            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+            ok = (p0 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
         store_fence()
 
 
@@ -969,90 +983,128 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                rx0 = X * h75 + Y * h70 + Z * h61
-                rx1 = X * h90 + Y * h92 + Z * h91
-                rx2 = X * h45 + Y * h30 + Z * h53
-                p0 = h17 + rx0
-                p1 = h23 + rx2
-                p2 = _F32(1.0) / p1
-                p3 = fx * p2
-                p4 = h27 + rx1
-                p5 = fy * p2
-                p6 = p2 * p2
-                p7 = p6 * rx0
-                p8 = fx * p0
-                p9 = p3 * rx2 + p7 * p8
-                p10 = p3 * rx1
-                p11 = p6 * p8
-                p12 = p11 * rx1
-                p13 = fy * p4
-                p14 = p13 * p6
-                p15 = -p14 * rx1 - p5 * rx2
-                p16 = p5 * rx0
-                p17 = p13 * p7
-                o0 = cx + p0 * p3
-                o1 = cy + p4 * p5
-                ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-                d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
-                d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
-                d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
-                d3 = h173 * p11 + h174 * p2
-                d4 = h175 * p11 + h176 * p2
-                d5 = h16 * p3 + h177 * p11
-                d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
-                d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
-                d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
-                d9 = h173 * p14 + h24 * p5
-                d10 = h175 * p14 + h181 * p2
-                d11 = h177 * p14 + h26 * p5
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = d3 + nan_unless_ok
-                tile[row6 + ju] = d4 + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = d9 + nan_unless_ok
-                tile[row12 + ju] = d10 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
+        for start in range(chunk_first, lanes_end, 8):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 8, 3, 0)
+            Y = lane_load(points_flat, iu, 8, 3, 1)
+            Z = lane_load(points_flat, iu, 8, 3, 2)
+            rx0 = X * h75 + Y * h70 + Z * h61
+            rx1 = X * h90 + Y * h92 + Z * h91
+            rx2 = X * h45 + Y * h30 + Z * h53
+            p0 = h17 + rx0
+            p1 = h23 + rx2
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = h27 + rx1
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = p6 * rx0
+            p8 = fx * p0
+            p9 = p3 * rx2 + p7 * p8
+            p10 = p3 * rx1
+            p11 = p6 * p8
+            p12 = p11 * rx1
+            p13 = fy * p4
+            p14 = p13 * p6
+            p15 = -p14 * rx1 - p5 * rx2
+            p16 = p5 * rx0
+            p17 = p13 * p7
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
+            d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
+            d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
+            d3 = h173 * p11 + h174 * p2
+            d4 = h175 * p11 + h176 * p2
+            d5 = h16 * p3 + h177 * p11
+            d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
+            d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
+            d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
+            d9 = h173 * p14 + h24 * p5
+            d10 = h175 * p14 + h181 * p2
+            d11 = h177 * p14 + h26 * p5
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    d3 + nan_unless_ok,
+                    d4 + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    d9 + nan_unless_ok,
+                    d10 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            rx0 = X * h75 + Y * h70 + Z * h61
+            rx1 = X * h90 + Y * h92 + Z * h91
+            rx2 = X * h45 + Y * h30 + Z * h53
+            p0 = h17 + rx0
+            p1 = h23 + rx2
+            p2 = _F32(1.0) / p1
+            p3 = fx * p2
+            p4 = h27 + rx1
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = p6 * rx0
+            p8 = fx * p0
+            p9 = p3 * rx2 + p7 * p8
+            p10 = p3 * rx1
+            p11 = p6 * p8
+            p12 = p11 * rx1
+            p13 = fy * p4
+            p14 = p13 * p6
+            p15 = -p14 * rx1 - p5 * rx2
+            p16 = p5 * rx0
+            p17 = p13 * p7
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
+            d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
+            d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
+            d3 = h173 * p11 + h174 * p2
+            d4 = h175 * p11 + h176 * p2
+            d5 = h16 * p3 + h177 * p11
+            d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
+            d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
+            d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
+            d9 = h173 * p14 + h24 * p5
+            d10 = h175 * p14 + h181 * p2
+            d11 = h177 * p14 + h26 * p5
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = d3 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = d4 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = d9 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = d10 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 
@@ -1112,90 +1164,128 @@ def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                rx0 = X * h75 + Y * h70 + Z * h61
-                rx1 = X * h90 + Y * h92 + Z * h91
-                rx2 = X * h45 + Y * h30 + Z * h53
-                p0 = h17 + rx0
-                p1 = h23 + rx2
-                p2 = _F64(1.0) / p1
-                p3 = fx * p2
-                p4 = h27 + rx1
-                p5 = fy * p2
-                p6 = p2 * p2
-                p7 = p6 * rx0
-                p8 = fx * p0
-                p9 = p3 * rx2 + p7 * p8
-                p10 = p3 * rx1
-                p11 = p6 * p8
-                p12 = p11 * rx1
-                p13 = fy * p4
-                p14 = p13 * p6
-                p15 = -p14 * rx1 - p5 * rx2
-                p16 = p5 * rx0
-                p17 = p13 * p7
-                o0 = cx + p0 * p3
-                o1 = cy + p4 * p5
-                ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-                d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
-                d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
-                d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
-                d3 = h173 * p11 + h174 * p2
-                d4 = h175 * p11 + h176 * p2
-                d5 = h16 * p3 + h177 * p11
-                d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
-                d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
-                d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
-                d9 = h173 * p14 + h24 * p5
-                d10 = h175 * p14 + h181 * p2
-                d11 = h177 * p14 + h26 * p5
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = d3 + nan_unless_ok
-                tile[row6 + ju] = d4 + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = d9 + nan_unless_ok
-                tile[row12 + ju] = d10 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
+        for start in range(chunk_first, lanes_end, 4):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 4, 3, 0)
+            Y = lane_load(points_flat, iu, 4, 3, 1)
+            Z = lane_load(points_flat, iu, 4, 3, 2)
+            rx0 = X * h75 + Y * h70 + Z * h61
+            rx1 = X * h90 + Y * h92 + Z * h91
+            rx2 = X * h45 + Y * h30 + Z * h53
+            p0 = h17 + rx0
+            p1 = h23 + rx2
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = h27 + rx1
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = p6 * rx0
+            p8 = fx * p0
+            p9 = p3 * rx2 + p7 * p8
+            p10 = p3 * rx1
+            p11 = p6 * p8
+            p12 = p11 * rx1
+            p13 = fy * p4
+            p14 = p13 * p6
+            p15 = -p14 * rx1 - p5 * rx2
+            p16 = p5 * rx0
+            p17 = p13 * p7
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
+            d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
+            d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
+            d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
+            d3 = h173 * p11 + h174 * p2
+            d4 = h175 * p11 + h176 * p2
+            d5 = h16 * p3 + h177 * p11
+            d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
+            d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
+            d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
+            d9 = h173 * p14 + h24 * p5
+            d10 = h175 * p14 + h181 * p2
+            d11 = h177 * p14 + h26 * p5
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    d3 + nan_unless_ok,
+                    d4 + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    d9 + nan_unless_ok,
+                    d10 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            rx0 = X * h75 + Y * h70 + Z * h61
+            rx1 = X * h90 + Y * h92 + Z * h91
+            rx2 = X * h45 + Y * h30 + Z * h53
+            p0 = h17 + rx0
+            p1 = h23 + rx2
+            p2 = _F64(1.0) / p1
+            p3 = fx * p2
+            p4 = h27 + rx1
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = p6 * rx0
+            p8 = fx * p0
+            p9 = p3 * rx2 + p7 * p8
+            p10 = p3 * rx1
+            p11 = p6 * p8
+            p12 = p11 * rx1
+            p13 = fy * p4
+            p14 = p13 * p6
+            p15 = -p14 * rx1 - p5 * rx2
+            p16 = p5 * rx0
+            p17 = p13 * p7
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            d0 = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
+            d1 = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
+            d2 = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
+            d3 = h173 * p11 + h174 * p2
+            d4 = h175 * p11 + h176 * p2
+            d5 = h16 * p3 + h177 * p11
+            d6 = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
+            d7 = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
+            d8 = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
+            d9 = h173 * p14 + h24 * p5
+            d10 = h175 * p14 + h181 * p2
+            d11 = h177 * p14 + h26 * p5
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = d3 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = d4 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = d9 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = d10 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 
@@ -1333,73 +1423,94 @@ def _warp_jacobian_at_zero_stream_f32(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = _F32(1.0) / Z
-                p1 = fx * p0
-                p2 = fy * p0
-                p3 = p0 * p0
-                p4 = fx * p3
-                p5 = X * p4
-                p6 = fy * p3
-                p7 = Y * p6
-                o0 = X * p1 + cx
-                o1 = Y * p2 + cy
-                ok = (Z > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-                d0 = -Y * p5
-                d1 = (X * X) * p4 + fx
-                d2 = -Y * p1
-                d5 = -p5
-                d6 = -(Y * Y) * p6 + h0
-                d7 = X * p7
-                d8 = X * p2
-                d11 = -p7
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = p1 + nan_unless_ok
-                tile[row6 + ju] = _F32(0.0) + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = _F32(0.0) + nan_unless_ok
-                tile[row12 + ju] = p2 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
+        for start in range(chunk_first, lanes_end, 8):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 8, 3, 0)
+            Y = lane_load(points_flat, iu, 8, 3, 1)
+            Z = lane_load(points_flat, iu, 8, 3, 2)
+            p0 = _F32(1.0) / Z
+            p1 = fx * p0
+            p2 = fy * p0
+            p3 = p0 * p0
+            p4 = fx * p3
+            p5 = X * p4
+            p6 = fy * p3
+            p7 = Y * p6
+            o0 = X * p1 + cx
+            o1 = Y * p2 + cy
+            ok = (Z > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            d0 = -Y * p5
+            d1 = (X * X) * p4 + fx
+            d2 = -Y * p1
+            d5 = -p5
+            d6 = -(Y * Y) * p6 + h0
+            d7 = X * p7
+            d8 = X * p2
+            d11 = -p7
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    p1 + nan_unless_ok,
+                    _F32(0.0) + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    _F32(0.0) + nan_unless_ok,
+                    p2 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = _F32(1.0) / Z
+            p1 = fx * p0
+            p2 = fy * p0
+            p3 = p0 * p0
+            p4 = fx * p3
+            p5 = X * p4
+            p6 = fy * p3
+            p7 = Y * p6
+            o0 = X * p1 + cx
+            o1 = Y * p2 + cy
+            ok = (Z > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            d0 = -Y * p5
+            d1 = (X * X) * p4 + fx
+            d2 = -Y * p1
+            d5 = -p5
+            d6 = -(Y * Y) * p6 + h0
+            d7 = X * p7
+            d8 = X * p2
+            d11 = -p7
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = p1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F32(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F32(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = p2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 
@@ -1415,73 +1526,94 @@ def _warp_jacobian_at_zero_stream_f64(h, points, uv, jac, valid):
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        tile = np.empty(14 * STREAM_TILE, dtype=points.dtype)
-        row1 = np.uint64(1 * STREAM_TILE)
-        row2 = np.uint64(2 * STREAM_TILE)
-        row3 = np.uint64(3 * STREAM_TILE)
-        row4 = np.uint64(4 * STREAM_TILE)
-        row5 = np.uint64(5 * STREAM_TILE)
-        row6 = np.uint64(6 * STREAM_TILE)
-        row7 = np.uint64(7 * STREAM_TILE)
-        row8 = np.uint64(8 * STREAM_TILE)
-        row9 = np.uint64(9 * STREAM_TILE)
-        row10 = np.uint64(10 * STREAM_TILE)
-        row11 = np.uint64(11 * STREAM_TILE)
-        row12 = np.uint64(12 * STREAM_TILE)
-        row13 = np.uint64(13 * STREAM_TILE)
-        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):
-            count = min(STREAM_TILE, n - start)
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-                Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-                Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-                p0 = _F64(1.0) / Z
-                p1 = fx * p0
-                p2 = fy * p0
-                p3 = p0 * p0
-                p4 = fx * p3
-                p5 = X * p4
-                p6 = fy * p3
-                p7 = Y * p6
-                o0 = X * p1 + cx
-                o1 = Y * p2 + cy
-                ok = (Z > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-                valid[iu] = ok
-                nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-                d0 = -Y * p5
-                d1 = (X * X) * p4 + fx
-                d2 = -Y * p1
-                d5 = -p5
-                d6 = -(Y * Y) * p6 + h0
-                d7 = X * p7
-                d8 = X * p2
-                d11 = -p7
-                tile[ju] = o0 + nan_unless_ok
-                tile[row1 + ju] = o1 + nan_unless_ok
-                tile[row2 + ju] = d0 + nan_unless_ok
-                tile[row3 + ju] = d1 + nan_unless_ok
-                tile[row4 + ju] = d2 + nan_unless_ok
-                tile[row5 + ju] = p1 + nan_unless_ok
-                tile[row6 + ju] = _F64(0.0) + nan_unless_ok
-                tile[row7 + ju] = d5 + nan_unless_ok
-                tile[row8 + ju] = d6 + nan_unless_ok
-                tile[row9 + ju] = d7 + nan_unless_ok
-                tile[row10 + ju] = d8 + nan_unless_ok
-                tile[row11 + ju] = _F64(0.0) + nan_unless_ok
-                tile[row12 + ju] = p2 + nan_unless_ok
-                tile[row13 + ju] = d11 + nan_unless_ok
-            for j in range(count):
-                ju = np.uint64(j)
-                iu = np.uint64(start) + ju
-                stream_store_pair(uv_flat, iu * np.uint64(2) + np.uint64(0), tile[ju], tile[row1 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(0), tile[row2 + ju], tile[row3 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(2), tile[row4 + ju], tile[row5 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(4), tile[row6 + ju], tile[row7 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(6), tile[row8 + ju], tile[row9 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(8), tile[row10 + ju], tile[row11 + ju])
-                stream_store_pair(jac_flat, iu * np.uint64(12) + np.uint64(10), tile[row12 + ju], tile[row13 + ju])
+        chunk_first = chunk * STREAM_CHUNK
+        chunk_end = min(n, chunk_first + STREAM_CHUNK)
+        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
+        for start in range(chunk_first, lanes_end, 4):
+            iu = np.uint64(start)
+            X = lane_load(points_flat, iu, 4, 3, 0)
+            Y = lane_load(points_flat, iu, 4, 3, 1)
+            Z = lane_load(points_flat, iu, 4, 3, 2)
+            p0 = _F64(1.0) / Z
+            p1 = fx * p0
+            p2 = fy * p0
+            p3 = p0 * p0
+            p4 = fx * p3
+            p5 = X * p4
+            p6 = fy * p3
+            p7 = Y * p6
+            o0 = X * p1 + cx
+            o1 = Y * p2 + cy
+            ok = (Z > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            lane_store_mask(valid, iu, ok)
+            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
+            d0 = -Y * p5
+            d1 = (X * X) * p4 + fx
+            d2 = -Y * p1
+            d5 = -p5
+            d6 = -(Y * Y) * p6 + h0
+            d7 = X * p7
+            d8 = X * p2
+            d11 = -p7
+            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
+            lane_stream_rows(
+                jac_flat,
+                iu,
+                (
+                    d0 + nan_unless_ok,
+                    d1 + nan_unless_ok,
+                    d2 + nan_unless_ok,
+                    p1 + nan_unless_ok,
+                    _F64(0.0) + nan_unless_ok,
+                    d5 + nan_unless_ok,
+                    d6 + nan_unless_ok,
+                    d7 + nan_unless_ok,
+                    d8 + nan_unless_ok,
+                    _F64(0.0) + nan_unless_ok,
+                    p2 + nan_unless_ok,
+                    d11 + nan_unless_ok,
+                ),
+            )
+        for i in range(lanes_end, chunk_end):
+            iu = np.uint64(i)
+            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
+            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
+            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
+            p0 = _F64(1.0) / Z
+            p1 = fx * p0
+            p2 = fy * p0
+            p3 = p0 * p0
+            p4 = fx * p3
+            p5 = X * p4
+            p6 = fy * p3
+            p7 = Y * p6
+            o0 = X * p1 + cx
+            o1 = Y * p2 + cy
+            ok = (Z > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
+            valid[iu] = ok
+            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            d0 = -Y * p5
+            d1 = (X * X) * p4 + fx
+            d2 = -Y * p1
+            d5 = -p5
+            d6 = -(Y * Y) * p6 + h0
+            d7 = X * p7
+            d8 = X * p2
+            d11 = -p7
+            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
+            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(3)] = p1 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F64(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F64(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(10)] = p2 + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 

@@ -7,12 +7,19 @@ import json
 
 import sympy as sp
 
-from . import __version__
+from . import __version__, lanes, streaming
 from .backends import Backend
 from .derive import KernelIR, derive
 from .model import WarpModel, fresh_prefix
-from .printer import assign_lines, print_expr
+from .printer import print_expr
 from .special import SERIES_TERMS, SERIES_THRESHOLD, phi_orders, phi_series_coefficients
+from .stream_codegen import (
+    STREAM_CHUNK,
+    STREAM_MIN_POINTS,
+    STREAM_TILE,
+    lane_ready,
+    stream_kernel_function,
+)
 
 FASTMATH_CPU = '{"contract", "arcp", "nsz", "reassoc"}'
 """LLVM fast-math flags for CPU kernels: no ``nnan``/``ninf``, so NaN and inf checks stay exact."""
@@ -139,103 +146,6 @@ def _kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dt
     return "\n".join(lines) + "\n"
 
 
-STREAM_CHUNK = 4096
-"""Points per streaming chunk: one fence per chunk orders its non-temporal stores."""
-
-STREAM_TILE = 128
-"""Points per tile of a streaming kernel: the tile's outputs (14 rows of 128 float64 for
-``warp_jacobian``, 14 KB) stay in L1 between the compute loop and the store loop."""
-
-STREAM_MIN_POINTS = 65536
-"""From this many points on, launchers pick the streaming kernels: outputs of 4 MB (float32) or
-7 MB (float64) and more no longer fit the caches, so skipping write-allocate wins; below it,
-the plain kernels' normal stores leave the outputs in cache for the caller (and one
-``STREAM_CHUNK`` per thread would leave threads idle)."""
-
-
-def _stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
-    """The CPU kernel for outputs larger than the caches, in two loops per tile of points.
-
-    LLVM did not vectorise a loop that stores each point's outputs interleaved (12 Jacobian
-    entries per point: "too many SCEV assumptions"), and it never vectorises non-temporal
-    stores ("nontemporal store instruction cannot be vectorized"). So the first loop computes a tile of
-    ``STREAM_TILE`` points branch-free into one contiguous row per output value (a vectorisable
-    loop: flat unsigned indices, invalid points get NaN through a select), and the second copies
-    the tile, still in L1, to the ``(N, ...)`` outputs with non-temporal stores, two values per store
-    where a point's row has an even length (the launcher checks the alignment). ``prange`` runs
-    over chunks of ``STREAM_CHUNK`` points, each ended by a fence.
-    """
-    m = ir.model
-    cast = f"_{dtype.upper()}"
-    pr = lambda e: print_expr(e, typed=cast)  # noqa: E731
-    n_out, n_par = len(ir.outputs), len(m.params)
-    u = "np.uint64"
-    ind = " " * 16
-    lines = [
-        '@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
-        f"def _{ir.kind}_stream_{dtype}(h, points, {KINDS[ir.kind][1]}):",
-    ]
-    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
-    rows = [("uv_flat", n_out, k) for k in range(n_out)]  # (output array, values per point, column)
-    lines += ["    n = points.shape[0]", "    points_flat = points.reshape(-1)", "    uv_flat = uv.reshape(-1)"]
-    if ir.jacobian is not None:
-        lines.append("    jac_flat = jac.reshape(-1)")
-        rows += [("jac_flat", n_out * n_par, k) for k in range(n_out * n_par)]
-    row_prefix = fresh_prefix(m.symbol_names(), "row")
-    lines += [
-        "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
-        f"        tile = np.empty({len(rows)} * STREAM_TILE, dtype=points.dtype)",
-        # offsets of the tile's rows; set inside the parallel body (as constants: set outside, they
-        # became arguments of the parallel region and the kernel ran ~15 % slower)
-        *(f"        {row_prefix}{k} = {u}({k} * STREAM_TILE)" for k in range(1, len(rows))),
-        "        for start in range(chunk * STREAM_CHUNK, min(n, (chunk + 1) * STREAM_CHUNK), STREAM_TILE):",
-        "            count = min(STREAM_TILE, n - start)",
-        "            for j in range(count):",
-        f"                ju = {u}(j)",
-        f"                iu = {u}(start) + ju",
-    ]
-    lines += [f"{ind}{x} = points_flat[iu * {u}({len(m.point)}) + {u}({k})]" for k, x in enumerate(m.point)]
-    for sym, e in ir.per_point:
-        lines += assign_lines(str(sym), e, pr, ind)
-    outs = [f"{fresh_prefix(m.symbol_names(), 'o')}{k}" for k in range(n_out)]
-    for name, e in zip(outs, ir.outputs, strict=True):
-        lines += assign_lines(name, e, pr, ind)
-    checks = [f"(abs({o}) < {cast}(math.inf))" for o in outs]
-    if ir.valid is not None:
-        checks.insert(0, f"({pr(ir.valid)} > {cast}(0.0))")
-    lines.append(f"{ind}ok = {' & '.join(checks)}")
-    lines.append(f"{ind}valid[iu] = ok")
-    lines.append(f"{ind}nan_unless_ok = {cast}(0.0) if ok else {cast}(math.nan)")
-    values = list(outs)
-    if ir.jacobian is not None:
-        prefix = fresh_prefix(m.symbol_names(), "d")
-        for k, e in enumerate(e for row in ir.jacobian for e in row):
-            if e.is_Number or e.is_Symbol:
-                values.append(pr(e))
-            else:
-                values.append(f"{prefix}{k}")
-                lines += assign_lines(values[-1], e, pr, ind)
-    row = lambda k: "ju" if k == 0 else f"{row_prefix}{k} + ju"  # noqa: E731 (tile index of row k)
-    lines += [f"{ind}tile[{row(k)}] = {value} + nan_unless_ok" for k, value in enumerate(values)]
-    lines += [
-        "            for j in range(count):",
-        f"                ju = {u}(j)",
-        f"                iu = {u}(start) + ju",
-    ]
-    k = 0
-    while k < len(rows):
-        array, width, col = rows[k]
-        index = f"iu * {u}({width}) + {u}({col})"
-        if width % 2 == 0:  # even row length: (col, col + 1) pairs, 2-item aligned when the array is
-            lines.append(f"{ind}stream_store_pair({array}, {index}, tile[{row(k)}], tile[{row(k + 1)}])")
-            k += 2
-        else:
-            lines.append(f"{ind}stream_store({array}, {index}, tile[{row(k)}])")
-            k += 1
-    lines.append("        store_fence()")
-    return "\n".join(lines) + "\n"
-
-
 def _banner(model: WarpModel, backend: Backend, irs: list[KernelIR], content_hash: str) -> str:
     rule = "# " + "-" * 98
     lines = [
@@ -284,10 +194,11 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
         consts.append(f"FASTMATH = {FASTMATH_CPU}")
     else:
         consts.append("THREADS_PER_BLOCK = 256")
+    tile_kernels = backend.streaming and not all(lane_ready(ir) for ir in irs)
     if backend.streaming:
         consts += [
             f"STREAM_CHUNK = {STREAM_CHUNK}",
-            f"STREAM_TILE = {STREAM_TILE}",
+            *([f"STREAM_TILE = {STREAM_TILE}"] if tile_kernels else []),
             f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}",
         ]
     parts.append(header + "\n" + "\n".join(consts) + "\n")
@@ -310,7 +221,7 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
             parts.append(_kernel_function(ir, packed, backend, dtype))
         if backend.streaming:
             for dtype in DTYPES:
-                parts.append(_stream_kernel_function(ir, packed, dtype))
+                parts.append(stream_kernel_function(ir, packed, dtype))
         signature, arrays, hoist_args = KINDS[ir.kind]
         parts.append(
             backend.launcher.format(
@@ -326,8 +237,10 @@ def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None
         )
     body = "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
     body = body.replace("\n\n\n\n", "\n\n\n")
-    used = [n for n in ("pair_aligned", "store_fence", "stream_store", "stream_store_pair") if f"{n}(" in body]
-    body = body.replace("STREAMING_NAMES", ", ".join(used))
+    for placeholder, module in (("LANES_NAMES", lanes), ("STREAMING_NAMES", streaming)):
+        used = [name for name in module.__all__ if f"{name}(" in body]
+        line = f"from jacgen.{module.__name__.rsplit('.', 1)[1]} import {placeholder}\n"
+        body = body.replace(line, line.replace(placeholder, ", ".join(used)) if used else "")
     content_hash = hashlib.sha256(body.encode()).hexdigest()[:32]
     return _banner(model, backend, irs, content_hash) + body
 

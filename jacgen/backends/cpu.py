@@ -6,7 +6,7 @@ CPU_BACKEND = Backend(
     name="cpu",
     imports=(
         "import math\n\nimport numpy as np\nfrom numba import njit, prange\n\n"
-        "from jacgen.streaming import STREAMING_NAMES"
+        "from jacgen.lanes import LANES_NAMES\nfrom jacgen.streaming import STREAMING_NAMES"
     ),
     kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
     device_decorator='@njit(cache=True, inline="always")',

@@ -1,0 +1,338 @@
+"""Lane vectors for Numba: the per-point code of a kernel run on several points at once.
+
+The streaming kernels are bound by their non-temporal stores, and a core does no arithmetic while
+its store buffer is full. Computing a whole tile first and storing it afterwards therefore costs
+compute time plus store time; interleaving the two at a grain of a few points lets them overlap,
+but LLVM vectorises no loop that holds non-temporal stores, and Numba leaves the SLP vectoriser
+(which would pack straight-line code for a few points) switched off because of miscompilations.
+So the generated kernels say it explicitly: :class:`LaneVector` is an LLVM vector of ``lanes``
+floats (``<4 x double>``, ``<8 x float>``) with the arithmetic, comparisons and ``abs`` /
+``math.sqrt`` that printed per-point code uses, so the same printed statements run on
+``lanes`` points. :func:`lane_load` gathers one coordinate of ``lanes`` consecutive points,
+:func:`lane_select` chooses per lane, :func:`lane_store_mask` writes ``valid`` and
+:func:`lane_stream_rows` writes ``lanes`` output rows with non-temporal stores of two values each.
+
+Arithmetic carries the same fast-math flags as the kernels (``FASTMATH_FLAGS``: no ``nnan`` /
+``ninf``, so NaN and inf checks stay exact).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.core.extending import intrinsic, lower_builtin, models, register_model
+from numba.core.typing.templates import AbstractTemplate, infer_global, signature
+
+FASTMATH_FLAGS = ("contract", "arcp", "nsz", "reassoc")
+"""LLVM fast-math flags of lane arithmetic (the generated kernels' ``FASTMATH``)."""
+
+
+class LaneVector(types.Type):
+    """``lanes`` values of the float type ``dtype`` held in one LLVM vector."""
+
+    def __init__(self, dtype: types.Float, lanes: int):
+        self.dtype = dtype
+        self.lanes = lanes
+        super().__init__(name=f"LaneVector({dtype}, {lanes})")
+
+
+class LaneMask(types.Type):
+    """A per-lane truth value (an LLVM ``<lanes x i1>``), from comparing lane vectors."""
+
+    def __init__(self, lanes: int):
+        self.lanes = lanes
+        super().__init__(name=f"LaneMask({lanes})")
+
+
+@register_model(LaneVector)
+class _LaneVectorModel(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        item = dmm.lookup(fe_type.dtype).get_value_type()
+        super().__init__(dmm, fe_type, ir.VectorType(item, fe_type.lanes))
+
+
+@register_model(LaneMask)
+class _LaneMaskModel(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, ir.VectorType(ir.IntType(1), fe_type.lanes))
+
+
+def _vector_operand_type(args) -> LaneVector | None:
+    """The lane-vector type of an operation on ``args`` (lane vectors of one type and scalars)."""
+    vectors = {a for a in args if isinstance(a, LaneVector)}
+    if len(vectors) != 1 or not all(isinstance(a, LaneVector | types.Number) for a in args):
+        return None
+    return vectors.pop()
+
+
+def _as_vector(context, builder, value, value_type, vector_type: LaneVector):
+    """``value`` as a lane vector: scalars are converted and broadcast to every lane."""
+    if isinstance(value_type, LaneVector):
+        return value
+    scalar = context.cast(builder, value, value_type, vector_type.dtype)
+    llvm_type = context.get_value_type(vector_type)
+    single = builder.insert_element(ir.Constant(llvm_type, ir.Undefined), scalar, ir.IntType(32)(0))
+    zeros = ir.Constant(ir.VectorType(ir.IntType(32), vector_type.lanes), [0] * vector_type.lanes)
+    return builder.shuffle_vector(single, ir.Constant(llvm_type, ir.Undefined), zeros)
+
+
+_ARITHMETIC = {
+    operator.add: "fadd",
+    operator.sub: "fsub",
+    operator.mul: "fmul",
+    operator.truediv: "fdiv",
+}
+_COMPARISONS = {operator.gt: ">", operator.ge: ">=", operator.lt: "<", operator.le: "<="}
+
+
+def _register_arithmetic(op, instruction: str) -> None:
+    @infer_global(op)
+    class _Typing(AbstractTemplate):
+        def generic(self, args, kws):
+            vector_type = _vector_operand_type(args) if len(args) == 2 and not kws else None
+            return signature(vector_type, *args) if vector_type is not None else None
+
+    def lower(context, builder, sig, args):
+        a, b = (_as_vector(context, builder, v, t, sig.return_type) for v, t in zip(args, sig.args, strict=True))
+        return getattr(builder, instruction)(a, b, flags=FASTMATH_FLAGS)
+
+    for pair in ((LaneVector, LaneVector), (LaneVector, types.Number), (types.Number, LaneVector)):
+        lower_builtin(op, *pair)(lower)
+
+
+def _register_comparison(op, symbol: str) -> None:
+    @infer_global(op)
+    class _Typing(AbstractTemplate):
+        def generic(self, args, kws):
+            vector_type = _vector_operand_type(args) if len(args) == 2 and not kws else None
+            return signature(LaneMask(vector_type.lanes), *args) if vector_type is not None else None
+
+    def lower(context, builder, sig, args):
+        vector_type = _vector_operand_type(sig.args)
+        a, b = (_as_vector(context, builder, v, t, vector_type) for v, t in zip(args, sig.args, strict=True))
+        return builder.fcmp_ordered(symbol, a, b)
+
+    for pair in ((LaneVector, LaneVector), (LaneVector, types.Number), (types.Number, LaneVector)):
+        lower_builtin(op, *pair)(lower)
+
+
+for _op, _instruction in _ARITHMETIC.items():
+    _register_arithmetic(_op, _instruction)
+for _op, _symbol in _COMPARISONS.items():
+    _register_comparison(_op, _symbol)
+
+
+@infer_global(operator.neg)
+class _NegTyping(AbstractTemplate):
+    def generic(self, args, kws):
+        if len(args) == 1 and isinstance(args[0], LaneVector):
+            return signature(args[0], args[0])
+        return None
+
+
+@lower_builtin(operator.neg, LaneVector)
+def _lower_neg(context, builder, sig, args):
+    return builder.fneg(args[0], flags=FASTMATH_FLAGS)
+
+
+def _register_unary_intrinsic(function, llvm_name: str) -> None:
+    @infer_global(function)
+    class _Typing(AbstractTemplate):
+        def generic(self, args, kws):
+            if len(args) == 1 and not kws and isinstance(args[0], LaneVector):
+                return signature(args[0], args[0])
+            return None
+
+    @lower_builtin(function, LaneVector)
+    def lower(context, builder, sig, args):
+        llvm_type = context.get_value_type(sig.return_type)
+        suffix = f"v{llvm_type.count}{llvm_type.element.intrinsic_name}"  # llvm.fabs.v4f64
+        callee = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(llvm_type, [llvm_type]), f"{llvm_name}.{suffix}"
+        )
+        return builder.call(callee, [args[0]])
+
+
+_register_unary_intrinsic(abs, "llvm.fabs")
+_register_unary_intrinsic(math.sqrt, "llvm.sqrt")
+
+
+def _as_mask(builder, value, value_type, lanes: int):
+    """``value`` as a lane mask: a scalar truth value is broadcast to every lane."""
+    if isinstance(value_type, LaneMask):
+        return value
+    bit = builder.trunc(value, ir.IntType(1)) if value.type != ir.IntType(1) else value
+    mask_type = ir.VectorType(ir.IntType(1), lanes)
+    single = builder.insert_element(ir.Constant(mask_type, ir.Undefined), bit, ir.IntType(32)(0))
+    zeros = ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes)
+    return builder.shuffle_vector(single, ir.Constant(mask_type, ir.Undefined), zeros)
+
+
+def _mask_operand_type(args) -> LaneMask | None:
+    """The mask type of a logical operation on ``args`` (lane masks of one width and booleans)."""
+    masks = {a for a in args if isinstance(a, LaneMask)}
+    if len(masks) != 1 or not all(isinstance(a, LaneMask | types.Boolean) for a in args):
+        return None
+    return masks.pop()
+
+
+for _op, _instruction in ((operator.and_, "and_"), (operator.or_, "or_")):
+
+    @infer_global(_op)
+    class _MaskTyping(AbstractTemplate):
+        def generic(self, args, kws):
+            mask_type = _mask_operand_type(args) if len(args) == 2 and not kws else None
+            return signature(mask_type, *args) if mask_type is not None else None
+
+    def _lower_mask(context, builder, sig, args, _instruction=_instruction):
+        lanes = sig.return_type.lanes
+        a, b = (_as_mask(builder, v, t, lanes) for v, t in zip(args, sig.args, strict=True))
+        return getattr(builder, _instruction)(a, b)
+
+    for _pair in ((LaneMask, LaneMask), (LaneMask, types.Boolean), (types.Boolean, LaneMask)):
+        lower_builtin(_op, *_pair)(_lower_mask)
+
+
+def _literal_int(value) -> int | None:
+    return value.literal_value if isinstance(value, types.IntegerLiteral) else None
+
+
+def _flat_float_array(array) -> bool:
+    return isinstance(array, types.Array) and array.ndim == 1 and isinstance(array.dtype, types.Float)
+
+
+@intrinsic
+def lane_load(typingctx, array, first_row, lanes, width, column):
+    """``array[(first_row + l) * width + column]`` for lanes ``l = 0 .. lanes - 1`` as a lane vector.
+
+    ``array`` is a flat C-contiguous float array of rows of ``width`` items; ``lanes``, ``width``
+    and ``column`` are integer constants. The ``lanes * width`` items are read as one unaligned
+    vector load (shared by the other columns' loads) and shuffled. No bounds check.
+    """
+    n_lanes, n_width, n_column = _literal_int(lanes), _literal_int(width), _literal_int(column)
+    if None in (n_lanes, n_width, n_column) or not _flat_float_array(array):
+        return None
+    if not isinstance(first_row, types.Integer) or not 0 <= n_column < n_width or n_lanes < 1:
+        return None
+    vector_type = LaneVector(array.dtype, n_lanes)
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0])
+        start = builder.mul(args[1], ir.Constant(args[1].type, n_width))
+        pointer = cgutils.get_item_pointer(
+            context, builder, sig.args[0], data, [start], wraparound=False, boundscheck=False
+        )
+        item = context.get_data_type(sig.args[0].dtype)
+        block_type = ir.VectorType(item, n_lanes * n_width)
+        block = builder.load(builder.bitcast(pointer, block_type.as_pointer()), align=context.get_abi_sizeof(item))
+        picks = ir.Constant(
+            ir.VectorType(ir.IntType(32), n_lanes), [lane * n_width + n_column for lane in range(n_lanes)]
+        )
+        return builder.shuffle_vector(block, ir.Constant(block_type, ir.Undefined), picks)
+
+    return signature(vector_type, array, first_row, lanes, width, column), codegen
+
+
+@intrinsic
+def lane_select(typingctx, mask, if_true, if_false):
+    """Per lane ``if_true if mask else if_false``, scalars broadcast to every lane.
+
+    With two scalars the lanes take the float type of ``if_true``.
+    """
+    if not isinstance(mask, LaneMask):
+        return None
+    vector_type = _vector_operand_type((if_true, if_false))
+    if vector_type is None:
+        if not (isinstance(if_true, types.Float) and isinstance(if_false, types.Number)):
+            return None
+        vector_type = LaneVector(if_true, mask.lanes)
+    if vector_type.lanes != mask.lanes:
+        return None
+
+    def codegen(context, builder, sig, args):
+        a, b = (_as_vector(context, builder, v, t, vector_type) for v, t in zip(args[1:], sig.args[1:], strict=True))
+        return builder.select(args[0], a, b)
+
+    return signature(vector_type, mask, if_true, if_false), codegen
+
+
+@intrinsic
+def lane_store_mask(typingctx, array, first_index, mask):
+    """``array[first_index + l] = mask[l]`` for every lane (``array`` a flat boolean array)."""
+    if not (isinstance(array, types.Array) and array.ndim == 1 and array.dtype == types.boolean):
+        return None
+    if not (isinstance(first_index, types.Integer) and isinstance(mask, LaneMask)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(
+            context, builder, sig.args[0], data, [args[1]], wraparound=False, boundscheck=False
+        )
+        byte_type = context.get_data_type(types.boolean)
+        vector_type = ir.VectorType(byte_type, mask.lanes)
+        builder.store(builder.zext(args[2], vector_type), builder.bitcast(pointer, vector_type.as_pointer()), align=1)
+        return context.get_dummy_value()
+
+    return signature(types.void, array, first_index, mask), codegen
+
+
+@intrinsic
+def lane_stream_rows(typingctx, array, first_row, values):
+    """Write the rows of ``lanes`` points with non-temporal stores, two items per store.
+
+    Row ``first_row + l`` (``width = len(values)`` items from ``(first_row + l) * width`` on) gets
+    lane ``l`` of each vector in ``values``; rows of odd width are stored one item at a time.
+    ``array`` is flat, C-contiguous and aligned to two items (see
+    :func:`jacgen.streaming.pair_aligned`): the stores are declared aligned. No bounds check.
+    """
+    if not (_flat_float_array(array) and isinstance(first_row, types.Integer)):
+        return None
+    if not (isinstance(values, types.UniTuple) and isinstance(values.dtype, LaneVector)):
+        return None
+    if values.dtype.dtype != array.dtype:
+        return None
+    lanes, width = values.dtype.lanes, len(values)
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0])
+        columns = cgutils.unpack_tuple(builder, args[2], width)
+        item = context.get_data_type(sig.args[0].dtype)
+        size = context.get_abi_sizeof(item)
+        nontemporal = builder.module.add_metadata([ir.IntType(32)(1)])
+        index_type = args[1].type
+        first = builder.mul(args[1], ir.Constant(index_type, width))
+        step = 2 if width % 2 == 0 else 1  # odd rows start on odd items every other point: no pairs
+        for lane in range(lanes):
+            for column in range(0, width, step):
+                index = builder.add(first, ir.Constant(index_type, lane * width + column))
+                pointer = cgutils.get_item_pointer(
+                    context, builder, sig.args[0], data, [index], wraparound=False, boundscheck=False
+                )
+                if step == 2:
+                    pair_type = ir.VectorType(item, 2)
+                    picks = ir.Constant(ir.VectorType(ir.IntType(32), 2), [lane, lanes + lane])
+                    pair = builder.shuffle_vector(columns[column], columns[column + 1], picks)
+                    store = builder.store(pair, builder.bitcast(pointer, pair_type.as_pointer()), align=2 * size)
+                else:
+                    value = builder.extract_element(columns[column], ir.IntType(32)(lane))
+                    store = builder.store(value, pointer, align=size)
+                store.set_metadata("nontemporal", nontemporal)
+        return context.get_dummy_value()
+
+    return signature(types.void, array, first_row, values), codegen
+
+
+__all__ = [
+    "LaneVector",
+    "LaneMask",
+    "FASTMATH_FLAGS",
+    "lane_load",
+    "lane_select",
+    "lane_store_mask",
+    "lane_stream_rows",
+]

@@ -1,0 +1,67 @@
+"""Lane vectors (jacgen.lanes) against NumPy, and which models get lane kernels."""
+
+import math
+
+import numpy as np
+import pytest
+from numba import njit
+
+import jacgen
+from jacgen.builtin import builtin_models
+from jacgen.derive import derive
+from jacgen.lanes import lane_load, lane_select, lane_store_mask, lane_stream_rows
+from jacgen.stream_codegen import lane_ready
+from jacgen.streaming import store_fence
+
+
+@njit(fastmath={"contract", "arcp", "nsz", "reassoc"})
+def _lanes4(points, two, odd, valid):
+    """Rows (a, b) and (c, d, e) of every point from lane arithmetic, four points per step."""
+    flat, two_flat, odd_flat = points.reshape(-1), two.reshape(-1), odd.reshape(-1)
+    for start in range(0, points.shape[0] - points.shape[0] % 4, 4):
+        iu = np.uint64(start)
+        x = lane_load(flat, iu, 4, 3, 0)
+        y = lane_load(flat, iu, 4, 3, 1)
+        z = lane_load(flat, iu, 4, 3, 2)
+        a = 2.0 * x - y / z + 1.0
+        b = -(x * x) + abs(y) * 0.5 - math.sqrt(abs(z))
+        ok = ((z > 0.0) & (x <= 0.75)) | (y >= 0.9)
+        lane_store_mask(valid, iu, ok)
+        nan_unless_ok = lane_select(ok, x - x, math.nan)  # a lane vector of the points' dtype
+        c = lane_select(x < y, x, y)
+        lane_stream_rows(two_flat, iu, (a + nan_unless_ok, b + nan_unless_ok))
+        lane_stream_rows(odd_flat, iu, (c, z - 1.0, 3.0 - x))
+    store_fence()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lane_arithmetic_and_stores_match_numpy(dtype):
+    n = 4 * 37
+    rng = np.random.default_rng(4)
+    points = rng.uniform(-1, 1, (n, 3)).astype(dtype)
+    points[::5, 2] = -points[::5, 2]
+    two, odd = np.full((n, 2), 7.0, dtype), np.full((n, 3), 7.0, dtype)
+    valid = np.zeros(n, np.bool_)
+    _lanes4(points, two, odd, valid)
+    x, y, z = points.T.astype(np.float64)
+    ok = ((z > 0) & (x <= 0.75)) | (y >= 0.9)
+    np.testing.assert_array_equal(valid, ok)
+    nan = np.where(ok, 0.0, np.nan)
+    rtol = 1e-14 if dtype == np.float64 else 2e-6
+    a, b = 2 * x - y / z + 1, -(x * x) + np.abs(y) * 0.5 - np.sqrt(np.abs(z))
+    np.testing.assert_allclose(two, np.c_[a + nan, b + nan], rtol=rtol, atol=rtol * np.nanmax(np.abs(a)))
+    np.testing.assert_allclose(odd, np.c_[np.minimum(x, y), z - 1, 3 - x], rtol=rtol, atol=rtol)
+
+
+def test_builtin_kernels_are_lane_ready_and_transcendental_per_point_code_is_not():
+    for model in builtin_models().values():
+        for kind in ("warp", "warp_jacobian"):
+            assert lane_ready(derive(model, kind)), (model.name, kind)
+    wave = jacgen.define_model("wave_test", params="a b k", point="x y", outputs=lambda p, X, c: (p[0] * X[0],))
+    assert lane_ready(derive(wave, "warp_jacobian"))
+    import sympy as sp
+
+    wave = jacgen.define_model(
+        "wave_test", params="a b k", point="x y", outputs=lambda p, X, c: (p[0] * sp.sin(X[0]) + p[1] * X[1] + p[2],)
+    )
+    assert not lane_ready(derive(wave, "warp_jacobian"))
