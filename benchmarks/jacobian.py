@@ -69,12 +69,13 @@ def _ours_api(params, points):
 
 def _ours_prealloc(params, points):
     from generated import rodrigues_cpu as mod
+    from jacgen import empty_aligned
 
     p = np.asarray(params, dtype=np.float64)
     c = np.asarray(INTRINSICS, dtype=np.float64)
     n = points.shape[0]
-    uv = np.empty((n, 2), points.dtype)
-    jac = np.empty((n, 2, 6), points.dtype)
+    uv = empty_aligned((n, 2), points.dtype)  # as the API allocates (see empty_aligned)
+    jac = empty_aligned((n, 2, 6), points.dtype)
     valid = np.empty(n, np.bool_)
 
     def run():

@@ -5,12 +5,14 @@ Public API
 - :func:`warp_jacobian`, :func:`warp`, :func:`warp_jacobian_at_zero`: run generated kernels.
 - :func:`models`: built-in model names (``rodrigues``, ``euler_xyz``, ``se3``).
 - :func:`define_model`, :func:`build_model`, :func:`load_model`: user-defined warps.
+- :func:`empty_aligned`: cache-line-aligned arrays for preallocated large outputs.
 """
 
 __version__ = "0.1.0"
 
 from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
 from .runtime import GeneratedModel, load_model  # noqa: E402
+from .streaming import empty_aligned  # noqa: E402
 
 
 def __getattr__(name: str):
@@ -27,6 +29,7 @@ __all__ = [
     "WarpModel",
     "build_model",
     "define_model",
+    "empty_aligned",
     "load_model",
     "models",
     "warp",

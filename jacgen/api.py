@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .runtime import GeneratedModel, builtin_names, load_model, resolve
+from .streaming import empty_aligned
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -92,7 +93,7 @@ def _outputs(mod, n: int, dtype, target: str, jacobian: bool):
 
         arrays = [cuda.device_array(s, dtype=dtype) for s in shapes]
         return arrays + [cuda.device_array(n, dtype=np.bool_)]
-    return [np.empty(s, dtype=dtype) for s in shapes] + [np.empty(n, dtype=np.bool_)]
+    return [empty_aligned(s, dtype) for s in shapes] + [np.empty(n, dtype=np.bool_)]
 
 
 def _to_host_if(host_input: bool, arrays):

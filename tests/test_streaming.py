@@ -113,3 +113,17 @@ def test_odd_row_lengths_stream_one_value_per_store(tmp_path, per_point):
     assert valid.all() and uv.shape == (n, 1) and J.shape == (n, 1, 3)
     np.testing.assert_allclose(uv[:, 0], p[0] * x + p[1] * xy[:, 1] ** 2 + p[2], rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(J[:, 0], np.c_[x, xy[:, 1] ** 2, np.ones(n)], rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_api_outputs_and_empty_aligned_start_on_a_cache_line(dtype):
+    """Streaming kernels store cache line by cache line on 64-byte-aligned outputs (see empty_aligned)."""
+    for shape in [(0, 2), (3,), (rodrigues_cpu.STREAM_MIN_POINTS, 2, 6)]:
+        a = jacgen.empty_aligned(shape, dtype)
+        assert a.shape == shape and a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
+        assert a.size == 0 or a.__array_interface__["data"][0] % 64 == 0
+    points = np.random.default_rng(1).uniform(0.5, 2.0, (rodrigues_cpu.STREAM_MIN_POINTS, 3)).astype(dtype)
+    uv, J, valid = jacgen.warp_jacobian("rodrigues", np.zeros(6), points, K)
+    assert uv.__array_interface__["data"][0] % 64 == 0 and J.__array_interface__["data"][0] % 64 == 0
+    with pytest.raises(ValueError, match="alignment"):
+        jacgen.empty_aligned((4,), dtype, alignment=3)
