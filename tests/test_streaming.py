@@ -88,28 +88,29 @@ def test_outputs_not_aligned_to_two_items_take_the_plain_kernel(dtype):
     np.testing.assert_allclose(jac, J0, rtol=rtol, atol=rtol * np.abs(J0).max())
 
 
-@pytest.mark.parametrize("per_point", ["arithmetic", "sin"])
+@pytest.mark.parametrize("per_point", ["arithmetic", "sqrt", "sin"])
 def test_odd_row_lengths_stream_one_value_per_store(tmp_path, per_point):
     """One output and three parameters: rows of odd length cannot be stored in pairs.
 
-    Arithmetic per-point code gets the lane kernel, ``sin`` of a coordinate the tile kernel.
+    Arithmetic per-point code (square roots and ``abs`` included) gets the lane kernel, ``sin`` of a
+    coordinate the tile kernel.
     """
     import sympy as sp
 
     name = f"plane_{per_point}"
-    first = (lambda x: x) if per_point == "arithmetic" else sp.sin
+    first = {"arithmetic": lambda x: x, "sqrt": lambda x: sp.sqrt(1 + sp.Abs(x) ** 3), "sin": sp.sin}[per_point]
     plane = jacgen.define_model(
         name, params="a b k", point="x y", outputs=lambda p, X, c: (p[0] * first(X[0]) + p[1] * X[1] ** 2 + p[2],)
     )
     handle = jacgen.build_model(plane, tmp_path, ("cpu",))
     source = (tmp_path / f"{name}_cpu.py").read_text()
-    kernel = "lane_stream_rows(" if per_point == "arithmetic" else "stream_store("
+    kernel = "stream_store(" if per_point == "sin" else "lane_stream_rows("
     assert kernel in source and "stream_store_pair(" not in source
     n = rodrigues_cpu.STREAM_MIN_POINTS + 3
     xy = np.random.default_rng(2).uniform(-1, 1, (n, 2))
     p = np.array([0.5, -2.0, 0.25])
     uv, J, valid = jacgen.warp_jacobian(handle, p, xy, ())
-    x = xy[:, 0] if per_point == "arithmetic" else np.sin(xy[:, 0])
+    x = {"arithmetic": xy[:, 0], "sqrt": np.sqrt(1 + np.abs(xy[:, 0]) ** 3), "sin": np.sin(xy[:, 0])}[per_point]
     assert valid.all() and uv.shape == (n, 1) and J.shape == (n, 1, 3)
     np.testing.assert_allclose(uv[:, 0], p[0] * x + p[1] * xy[:, 1] ** 2 + p[2], rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(J[:, 0], np.c_[x, xy[:, 1] ** 2, np.ones(n)], rtol=1e-14, atol=1e-15)
