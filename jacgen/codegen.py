@@ -21,7 +21,7 @@ from .stream_codegen import (
     stream_kernel_function,
 )
 
-FASTMATH_CPU = '{"contract", "arcp", "nsz", "reassoc"}'
+FASTMATH_CPU = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
 """LLVM fast-math flags for CPU kernels: no ``nnan``/``ninf``, so NaN and inf checks stay exact."""
 
 KINDS = {

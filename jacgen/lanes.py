@@ -12,8 +12,10 @@ floats (``<4 x double>``, ``<8 x float>``) with the arithmetic, comparisons and 
 :func:`lane_select` chooses per lane, :func:`lane_store_mask` writes ``valid`` and
 :func:`lane_stream_rows` writes ``lanes`` output rows with non-temporal stores of two values each.
 
-Arithmetic carries the same fast-math flags as the kernels (``FASTMATH_FLAGS``: no ``nnan`` /
-``ninf``, so NaN and inf checks stay exact).
+Arithmetic carries the same fast-math flags as the kernels (``FASTMATH_FLAGS``, which the
+generated modules' ``FASTMATH`` is printed from: no ``nnan`` / ``ninf``, so NaN and inf checks stay
+exact). A scalar operand is converted to the vector's float type and broadcast (unlike Numba's
+scalar promotion, ``float32 vector * float64`` stays float32: printed code types its literals).
 """
 
 from __future__ import annotations

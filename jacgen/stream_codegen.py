@@ -48,7 +48,15 @@ _U = "np.uint64"
 
 
 def lane_ready(ir: KernelIR) -> bool:
-    """Whether every per-point expression of ``ir`` is arithmetic that lane vectors support."""
+    """Whether every per-point expression of ``ir`` is arithmetic that lane vectors support.
+
+    Outputs that do not depend on the point at all (a degenerate model) would make the validity a
+    scalar: such kernels keep the tile form too.
+    """
+    point = set(ir.model.point)
+    resolved = dict(ir.per_point)
+    if not any(_depends_on(e, point, resolved) for e in ir.outputs):
+        return False
     exprs = [e for _, e in ir.per_point] + list(ir.outputs)
     exprs += [e for row in ir.jacobian for e in row] if ir.jacobian else []
     exprs += [ir.valid] if ir.valid is not None else []
@@ -61,6 +69,19 @@ def lane_ready(ir: KernelIR) -> bool:
             elif not isinstance(node, sp.Add | sp.Mul | sp.Abs | sp.Symbol | sp.Number):
                 return False
     return True
+
+
+def _depends_on(expr: sp.Expr, symbols: set[sp.Symbol], definitions: dict[sp.Symbol, sp.Expr]) -> bool:
+    """Whether ``expr`` depends on ``symbols``, looking through per-point definitions."""
+    pending, seen = list(sp.sympify(expr).free_symbols), set()
+    while pending:
+        symbol = pending.pop()
+        if symbol in symbols:
+            return True
+        if symbol in definitions and symbol not in seen:
+            seen.add(symbol)
+            pending += list(definitions[symbol].free_symbols)
+    return False
 
 
 def _rows(ir: KernelIR) -> list[tuple[str, int, int]]:

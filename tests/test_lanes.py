@@ -25,7 +25,7 @@ def _lanes4(points, two, odd, valid):
         z = lane_load(flat, iu, 4, 3, 2)
         a = 2.0 * x - y / z + 1.0
         b = -(x * x) + abs(y) * 0.5 - math.sqrt(abs(z))
-        ok = ((z > 0.0) & (x <= 0.75)) | (y >= 0.9)
+        ok = ((z > 0.0) & (x <= 0.75)) | (y >= 0.9) & (points.shape[0] > 0)  # a scalar operand too
         lane_store_mask(valid, iu, ok)
         nan_unless_ok = lane_select(ok, x - x, math.nan)  # a lane vector of the points' dtype
         c = lane_select(x < y, x, y)
@@ -65,3 +65,5 @@ def test_builtin_kernels_are_lane_ready_and_transcendental_per_point_code_is_not
         "wave_test", params="a b k", point="x y", outputs=lambda p, X, c: (p[0] * sp.sin(X[0]) + p[1] * X[1] + p[2],)
     )
     assert not lane_ready(derive(wave, "warp_jacobian"))
+    constant = jacgen.define_model("constant_test", params="a", point="x y", outputs=lambda p, X, c: (2 * p[0],))
+    assert not lane_ready(derive(constant, "warp_jacobian"))  # its validity would not be per lane
