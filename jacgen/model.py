@@ -11,7 +11,8 @@ import sympy as sp
 RESERVED_NAMES = frozenset(
     "i h n r c s t out acc value points uv jac valid params constants stream blocks math np cuda njit prange"
     " j ju iu ok nan_unless_ok tile chunk start count points_flat uv_flat jac_flat"
-    " pair_aligned store_fence stream_store stream_store_pair".split()
+    " pair_aligned store_fence stream_store stream_store_pair chunk_first chunk_end lanes_end"
+    " lane_load lane_select lane_store_mask lane_stream_rows".split()
 )
 """Names the kernel templates use for their own variables; model symbols may not take them."""
 

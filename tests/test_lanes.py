@@ -67,3 +67,9 @@ def test_builtin_kernels_are_lane_ready_and_transcendental_per_point_code_is_not
     assert not lane_ready(derive(wave, "warp_jacobian"))
     constant = jacgen.define_model("constant_test", params="a", point="x y", outputs=lambda p, X, c: (2 * p[0],))
     assert not lane_ready(derive(constant, "warp_jacobian"))  # its validity would not be per lane
+
+
+@pytest.mark.parametrize("name", ["lanes_end", "chunk_first", "lane_load", "nan_unless_ok"])
+def test_names_of_the_streaming_templates_are_reserved(name):
+    with pytest.raises(ValueError, match="reserved"):
+        jacgen.define_model("clash_test", params=f"a {name}", point="x", outputs=lambda p, X, c: (p[0] * X[0] + p[1],))

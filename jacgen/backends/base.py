@@ -27,8 +27,9 @@ class Backend:
         Template of the Python-level launcher (``str.format`` fields: ``name``, ``kernel``,
         ``hoist``, ``hoist_args``, ``arrays``).
     streaming
-        Also emit ``_<kind>_stream_<dtype>`` kernels (a vectorisable compute loop per tile, then
-        non-temporal stores, see :mod:`jacgen.streaming`) for outputs larger than the caches.
+        Also emit ``_<kind>_stream_<dtype>`` kernels (lane-vector groups of points, each stored
+        with non-temporal stores as soon as it is computed; see :mod:`jacgen.stream_codegen`) for
+        outputs larger than the caches.
     """
 
     name: str
