@@ -16,7 +16,8 @@ import numpy as np
 from numba import njit, prange
 
 from generated.rodrigues_cpu import STREAM_CHUNK as CHUNK  # the generated kernels' chunking
-from jacgen.streaming import empty_aligned, store_fence, stream_store_pair
+from jacgen.alignment import empty_aligned
+from jacgen.streaming import store_fence, stream_store_pair
 
 
 @njit(parallel=True, cache=True)

@@ -10,9 +10,9 @@ Public API
 
 __version__ = "0.1.0"
 
+from .alignment import empty_aligned  # noqa: E402
 from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
 from .runtime import GeneratedModel, load_model  # noqa: E402
-from .streaming import empty_aligned  # noqa: E402
 
 
 def __getattr__(name: str):

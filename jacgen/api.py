@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .alignment import empty_aligned
 from .runtime import GeneratedModel, builtin_names, load_model, resolve
-from .streaming import empty_aligned
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
