@@ -36,13 +36,8 @@ the plain kernels' normal stores leave the outputs in cache for the caller (and 
 ``STREAM_CHUNK`` per thread would leave threads idle)."""
 
 LANES = {"f32": 8, "f64": 4}
-"""Points per lane vector: one 256-bit AVX register (narrower targets split it)."""
-
-ARRAYS = {
-    "warp": "uv, valid",
-    "warp_jacobian": "uv, jac, valid",
-    "warp_jacobian_at_zero": "uv, jac, valid",
-}
+"""Points per lane vector: one 256-bit AVX register (narrower targets split it). For float64, 2 and 8
+lanes were measured and were not faster (README, Memory floor)."""
 
 _U = "np.uint64"
 
@@ -98,7 +93,7 @@ def _prologue(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> list[str]:
     cast = f"_{dtype.upper()}"
     lines = [
         '@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
-        f"def _{ir.kind}_stream_{dtype}(h, points, {ARRAYS[ir.kind]}):",
+        f"def _{ir.kind}_stream_{dtype}(h, points, uv, {'jac, ' if ir.jacobian is not None else ''}valid):",
     ]
     lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
     lines += ["    n = points.shape[0]", "    points_flat = points.reshape(-1)", "    uv_flat = uv.reshape(-1)"]
