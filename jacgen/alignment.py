@@ -14,7 +14,7 @@ def empty_aligned(shape, dtype, alignment: int = OUTPUT_ALIGNMENT) -> np.ndarray
     NumPy's large arrays start 16 bytes into a page, so every cache line of a streaming kernel's
     output straddles two groups of points: measured on a 2-vCPU AMD EPYC VM (307,200 float64
     points, four processes), the lane kernel took 0.99-1.44x the memory floor's time on
-    64-byte-aligned outputs against 1.08-1.57x on NumPy's, 5-12 % more in every process (the
+    64-byte-aligned outputs against 1.08-1.57x on NumPy's, 4-11 % more time in every process (the
     floor's own time did not depend on the alignment).
     Preallocate large outputs with this for the fastest path.
     """
