@@ -4,7 +4,7 @@
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:34c83af1fa2a9f38a2f8769ea5250c7b
+# content hash: sha256:c79efaf7ee518d560bb732bf2136a3cb
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             127          49        23          26
@@ -32,7 +32,7 @@ KERNELS = ("warp", "warp_jacobian")
 ZERO_PARAMS = np.zeros(6)
 _F32 = np.float32
 _F64 = np.float64
-FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
+FASTMATH = {"contract", "arcp", "nsz"}
 STREAM_CHUNK = 4096
 STREAM_MIN_POINTS = 65536
 

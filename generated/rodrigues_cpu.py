@@ -4,7 +4,7 @@
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:82fe9514054978a82fb5c6d75a58bf1e
+# content hash: sha256:60a52afe7eaeaca499c214436005ba06
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             286          58        33          25
@@ -32,7 +32,7 @@ KERNELS = ("warp", "warp_jacobian")
 ZERO_PARAMS = np.zeros(6)
 _F32 = np.float32
 _F64 = np.float64
-FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
+FASTMATH = {"contract", "arcp", "nsz"}
 STREAM_CHUNK = 4096
 STREAM_MIN_POINTS = 65536
 

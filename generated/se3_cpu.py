@@ -4,7 +4,7 @@
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
 # params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:bc12b30357a74c2b4a8dd98643c2b73a
+# content hash: sha256:a050ec07f9173428d88acfb4eca5dbc9
 # operation counts (sympy count_ops):
 #   kernel                    before cse   after cse   hoisted   per point
 #   warp                             561          98        73          25
@@ -33,7 +33,7 @@ KERNELS = ("warp", "warp_jacobian", "warp_jacobian_at_zero")
 ZERO_PARAMS = np.zeros(6)
 _F32 = np.float32
 _F64 = np.float64
-FASTMATH = {"contract", "arcp", "nsz", "reassoc"}
+FASTMATH = {"contract", "arcp", "nsz"}
 STREAM_CHUNK = 4096
 STREAM_MIN_POINTS = 65536
 

@@ -16,14 +16,15 @@ import hashlib
 
 import sympy as sp
 
-from . import __version__
+from . import __version__, lanes
 from .backends import Backend
-from .codegen import _hoist_function, _packed_symbols, _phi_helper, _py
+from .codegen import FASTMATH_CPU, _hoist_function, _packed_symbols, _phi_helper, _py
 from .derive import KernelIR
 from .model import WarpModel
 from .photometric import PhotometricIR, derive_photometric
 from .printer import assign_lines, print_expr
 from .special import phi_orders
+from .stream_codegen import LANES, lane_ready
 
 ROBUST_LOSSES = ("l2", "huber", "tukey", "cauchy")
 """Loss ids, in the order the kernels number them."""
@@ -57,6 +58,16 @@ ROBUST_SPECIALISED = {
 ``_robust(r, loss_id, k)``, which dispatches to them."""
 
 
+ROBUST_LANES = {
+    "l2": "return 1.0, 0.5 * r * r",  # a scalar weight: the kernel's lane_select(ok, wt, 0.0) widens it
+    "huber": "a = abs(r)\n    return k / lane_select(a > k, a, k), lane_select(a <= k, 0.5 * r * r, k * (a - 0.5 * k))",
+    "tukey": "u = 1.0 - (r / k) * (r / k)\n    u = lane_select(u > 0.0, u, 0.0)\n"
+    "    return u * u, k * k / 6.0 * (1.0 - u * u * u)",
+    "cauchy": "z = (r / k) * (r / k)\n    return 1.0 / (1.0 + z), 0.5 * k * k * lane_log1p(z)",
+}
+"""``ROBUST_SPECIALISED`` on float64 lane vectors ``r`` (``_robust_<loss>_lanes(r, k)``)."""
+
+
 def _robust_helpers(decorator: str, dispatch: bool) -> str:
     """``_robust_<loss>`` device functions, plus the ``loss_id`` dispatcher ``_robust`` if asked."""
     doc = '    """IRLS weight and rho(r) of the {} loss, scale k."""'
@@ -74,6 +85,12 @@ def _robust_helpers(decorator: str, dispatch: bool) -> str:
             lines += [f"    if loss_id == {k}:", f"        return _robust_{loss}(r, k)"]
         lines.append(f"    return _robust_{ROBUST_LOSSES[-1]}(r, k)")
         parts.append("\n".join(lines) + "\n")
+    else:
+        doc = '    """IRLS weight and rho(r) of the {} loss, scale k, on float64 lane vectors."""'
+        parts += [
+            f"{decorator}\ndef _robust_{loss}_lanes(r, k):\n{doc.format(loss)}\n    {body}\n"
+            for loss, body in ROBUST_LANES.items()
+        ]
     return "\n\n".join(parts)
 
 
@@ -212,10 +229,116 @@ def _accumulator_exprs(n: int, row: str = "_F64(j{})", residual: str = "_F64(res
     return exprs + ["rho", count]
 
 
-def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:
-    """One pair, one loss: ``prange`` over chunks, branch-free body, per-chunk partial rows."""
+def _lane_body(ir: PhotometricIR, dtype: str, ind: str, loss: str, image: str, scale: str) -> list[str]:
+    """:func:`_branch_free_body` on ``LANES[dtype]`` points from ``iu`` on, into lane accumulators.
+
+    The statements are the scalar body's on lane vectors: the same arithmetic, masks instead of
+    boolean scalars, :func:`jacgen.lanes.lane_corners` for the bilinear sample and float64 lane
+    accumulators ``lacc<k>``, so lane ``l`` sums the points ``l, l + lanes, ...`` of the chunk.
+    """
+    m = ir.model
+    lanes = LANES[dtype]
+    cast = f"_{dtype.upper()}"
+    pr = lambda e: print_expr(e, typed=cast, phi_prefix="_phi")  # noqa: E731
+    lines = [f"{ind}{x} = lane_load(points_flat, iu, {lanes}, 3, {k})" for k, x in enumerate(m.point)]
+    for s, e in ir.warp.per_point:
+        lines += assign_lines(str(s), e, pr, ind)
+    depth = f"({pr(ir.warp.valid)} > {cast}(0.0)) & " if ir.warp.valid is not None else ""
+    lines += [
+        f"{ind}u = {pr(ir.warp.outputs[0])}",
+        f"{ind}v = {pr(ir.warp.outputs[1])}",
+        f"{ind}front = {depth}(abs(u) < {cast}(math.inf)) & (abs(v) < {cast}(math.inf))",
+        f"{ind}inside = (u >= {cast}(-0.5)) & (v >= {cast}(-0.5))"
+        f" & (u <= width - {cast}(0.5)) & (v <= height - {cast}(0.5))",
+        f"{ind}ok = front & inside",
+        f"{ind}lane_behind = lane_behind + lane_select(front, 0.0, 1.0)",
+        f"{ind}lane_outside = lane_outside + lane_select(front, lane_select(inside, 0.0, 1.0), 0.0)",
+        f"{ind}uc = lane_select(ok, u, {cast}(0.0))",
+        f"{ind}uc = lane_select(uc > {cast}(0.0), uc, {cast}(0.0))",
+        f"{ind}uc = lane_select(uc < {cast}(width - 1), uc, {cast}(width - 1))",
+        f"{ind}vc = lane_select(ok, v, {cast}(0.0))",
+        f"{ind}vc = lane_select(vc > {cast}(0.0), vc, {cast}(0.0))",
+        f"{ind}vc = lane_select(vc < {cast}(height - 1), vc, {cast}(height - 1))",
+        f"{ind}x0 = math.floor(uc)",
+        f"{ind}x0 = lane_select(x0 < {cast}(width - 2), x0, {cast}(width - 2))",
+        f"{ind}y0 = math.floor(vc)",
+        f"{ind}y0 = lane_select(y0 < {cast}(height - 2), y0, {cast}(height - 2))",
+        f"{ind}ax = uc - x0",
+        f"{ind}ay = vc - y0",
+        f"{ind}w00 = ({cast}(1.0) - ax) * ({cast}(1.0) - ay)",
+        f"{ind}w01 = ax * ({cast}(1.0) - ay)",
+        f"{ind}w10 = ({cast}(1.0) - ax) * ay",
+        f"{ind}w11 = ax * ay",
+    ]
+    for c, name in enumerate(("I_t", "g_x", "g_y")):
+        lines += [
+            f"{ind}corner = lane_corners(tgt_flat, {image}, row, x0, y0, {c})",
+            f"{ind}{name} = w00 * corner[0] + w01 * corner[1]",
+            f"{ind}{name} = {name} + (w10 * corner[2] + w11 * corner[3])",
+        ]
+    lines.append(f"{ind}I_ref = lane_load(iref, iu, {lanes}, 1, 0)")
+    lines.append(f"{ind}res = {pr(ir.residual)}")
+    lines.append(f"{ind}r64 = lane_select(ok, lane_f64(res), 0.0)")
+    for k, e in enumerate(ir.rows):
+        lines += assign_lines(f"j{k}", e, pr, ind)
+        lines.append(f"{ind}j{k}_64 = lane_select(ok, lane_f64(j{k}), 0.0)")
+    lines.append(f"{ind}wt, rho = _robust_{loss}_lanes(r64, {scale})")
+    lines.append(f"{ind}wt = lane_select(ok, wt, 0.0)")
+    lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(ir.n_params)]
+    exprs = _accumulator_exprs(ir.n_params, row="j{}_64", residual="r64", count="lane_select(ok, 1.0, 0.0)")
+    lines += [f"{ind}lacc{k} = lacc{k} + {e}" for k, e in enumerate(exprs)]
+    return lines
+
+
+def lanes_ready(ir: PhotometricIR) -> bool:
+    """Whether the fused body of ``ir`` runs on lane vectors (arithmetic only, see ``lane_ready``)."""
+    if not lane_ready(ir.warp):
+        return False
+    for expr in (ir.residual, *ir.rows):
+        for node in sp.preorder_traversal(sp.sympify(expr)):
+            if isinstance(node, sp.Pow) and not (node.exp.is_Integer and 1 <= abs(int(node.exp)) <= 4):
+                return False
+            if not isinstance(node, sp.Add | sp.Mul | sp.Pow | sp.Symbol | sp.Number):
+                return False
+    return True
+
+
+def _chunk_lines(ir: PhotometricIR, dtype: str, loss: str, first: str, end: str, out: str, **where) -> list[str]:
+    """Accumulate the points ``first .. end - 1`` and write the sums to ``out[k]``.
+
+    Every sum is in a fixed order: lane ``l`` of the lane loop takes points ``first + l``,
+    ``first + l + lanes``, ...; the lanes are added in order (:func:`jacgen.lanes.lane_sum`), then
+    the last ``< lanes`` points one by one. No fast-math flag lets LLVM reorder it, so the sums do
+    not depend on how a kernel was optimised (compiled in this process or loaded from the cache).
+    """
     cast = f"_{dtype.upper()}"
     n_acc = accumulator_layout(ir.n_params)["size"]
+    ind = "        "
+    lines: list[str] = []
+    if lanes_ready(ir):
+        lanes = LANES[dtype]
+        lines += [f"{ind}lanes_end = {end} - ({end} - {first}) % {lanes}"]
+        lines += [f"{ind}lacc{k} = lane_fill(0.0, {lanes})" for k in range(n_acc - 2)]
+        lines += [f"{ind}lane_behind = lane_fill(0.0, {lanes})", f"{ind}lane_outside = lane_fill(0.0, {lanes})"]
+        lines += [f"{ind}for start in range({first}, lanes_end, {lanes}):", f"{ind}    iu = np.uint64(start)"]
+        lines += _lane_body(ir, dtype, ind + "    ", loss, **where)
+        lines += [f"{ind}acc{k} = lane_sum(lacc{k})" for k in range(n_acc - 2)]
+        lines += [f"{ind}n_behind = lane_sum(lane_behind)", f"{ind}n_outside = lane_sum(lane_outside)"]
+        first = "lanes_end"
+    else:
+        lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
+        lines += [f"{ind}n_behind = 0.0", f"{ind}n_outside = 0.0"]
+    lines += [f"{ind}for i in range({first}, {end}):"]
+    image_base = "" if where["image"] == "np.uint64(0)" else f"{where['image']} + "
+    lines += _branch_free_body(ir, cast, ind + "    ", loss, image_base=image_base, scale=where["scale"])
+    lines += [f"{ind}{out.format(k)} = acc{k}" for k in range(n_acc - 2)]
+    lines += [f"{ind}{out.format(n_acc - 2)} = n_behind", f"{ind}{out.format(n_acc - 1)} = n_outside"]
+    return lines
+
+
+def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:
+    """One pair, one loss: ``prange`` over chunks of points, per-chunk partial rows (see :func:`_chunk_lines`)."""
+    cast = f"_{dtype.upper()}"
     lines = [
         backend.kernel_decorator,
         f"def _{ir.kind}_{loss}_{dtype}(h, points, iref, tgt, loss_scale, partial):",
@@ -230,17 +353,12 @@ def _cpu_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: s
         "    tgt_flat = tgt.reshape(-1)",
         "    n_chunks = partial.shape[0]",
         "    for chunk in prange(n_chunks):",
+        "        chunk_first = chunk * n // n_chunks",
+        "        chunk_end = (chunk + 1) * n // n_chunks",
     ]
-    ind = "        "
-    lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
-    lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
-    lines += [f"{ind}for i in range(chunk * n // n_chunks, (chunk + 1) * n // n_chunks):"]
-    lines += _branch_free_body(ir, cast, ind + "    ", loss)
-    lines += [f"{ind}partial[chunk, {k}] = acc{k}" for k in range(n_acc - 2)]
-    lines += [
-        f"{ind}partial[chunk, {n_acc - 2}] = n_behind",
-        f"{ind}partial[chunk, {n_acc - 1}] = n_outside",
-    ]
+    lines += _chunk_lines(
+        ir, dtype, loss, "chunk_first", "chunk_end", "partial[chunk, {}]", image="np.uint64(0)", scale="loss_scale"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -277,7 +395,6 @@ def _batch_body(ir: PhotometricIR, cast: str, phi_prefix: str, ind: str) -> list
 def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, loss: str) -> str:
     """Many pairs, one loss: ``prange`` over tiles ``(pair, start, stop)`` of the concatenated points."""
     cast = f"_{dtype.upper()}"
-    n_acc = accumulator_layout(ir.n_params)["size"]
     lines = [
         backend.kernel_decorator,
         f"def _{ir.kind}_batch_{loss}_{dtype}(h, points, iref, tgt, tiles, loss_scale, partial):",
@@ -291,17 +408,10 @@ def _cpu_batch_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend, l
         "        image = np.uint64(pair) * np.uint64(height) * row",
         "        scale = loss_scale[pair]",
     ]
-    ind = "        "
-    lines += [f"{ind}{s} = {cast}(h[pair, {k}])" for k, s in enumerate(packed)]
-    lines += [f"{ind}acc{k} = 0.0" for k in range(n_acc - 2)]
-    lines += [f"{ind}n_behind = 0", f"{ind}n_outside = 0"]
-    lines += [f"{ind}for i in range(tiles[tile, 1], tiles[tile, 2]):"]
-    lines += _branch_free_body(ir, cast, ind + "    ", loss, image_base="image + ", scale="scale")
-    lines += [f"{ind}partial[tile, {k}] = acc{k}" for k in range(n_acc - 2)]
-    lines += [
-        f"{ind}partial[tile, {n_acc - 2}] = n_behind",
-        f"{ind}partial[tile, {n_acc - 1}] = n_outside",
-    ]
+    lines += [f"        {s} = {cast}(h[pair, {k}])" for k, s in enumerate(packed)]
+    lines += _chunk_lines(
+        ir, dtype, loss, "tiles[tile, 1]", "tiles[tile, 2]", "partial[tile, {}]", image="image", scale="scale"
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -565,7 +675,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         f'"""Fused photometric kernels of the ``{model.name}`` warp for the Numba {backend.name.upper()} target."""\n'
     )
     if backend.name == "cpu":
-        imports = "import math\n\nimport numba\nimport numpy as np\nfrom numba import njit, prange\n"
+        imports = "import math\n\nimport numba\nimport numpy as np\nfrom numba import njit, prange\n\nLANES_IMPORT\n"
     else:
         imports = "import math\n\nimport numpy as np\nfrom numba import cuda, float64, njit\n"
     consts = [
@@ -581,7 +691,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         "_F64 = np.float64",
     ]
     if backend.name == "cpu":
-        consts.append('FASTMATH = {"contract", "arcp", "nsz", "reassoc"}')
+        consts.append(f"FASTMATH = {FASTMATH_CPU}")
     else:
         consts += [f"THREADS_PER_BLOCK = {CUDA_THREADS}", "MAX_BLOCKS = 4096"]
     parts.append(header + "\n" + imports + "\n" + "\n".join(consts) + "\n")
@@ -615,6 +725,8 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
                 parts.append(_residual_kernel(ir, packed, dtype, backend))
     parts.append((CPU_LAUNCHERS if backend.name == "cpu" else CUDA_LAUNCHERS).strip("\n") + "\n")
     body = "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+    used = [name for name in lanes.__all__ if f"{name}(" in body]
+    body = body.replace("LANES_IMPORT\n", f"from jacgen.lanes import {', '.join(used)}\n" if used else "")
     content_hash = hashlib.sha256(body.encode()).hexdigest()[:32]
     rule = "# " + "-" * 98
     ops = irs[0].warp.ops

@@ -29,8 +29,14 @@ from numba.core import cgutils
 from numba.core.extending import intrinsic, lower_builtin, models, register_model
 from numba.core.typing.templates import AbstractTemplate, infer_global, signature
 
-FASTMATH_FLAGS = ("contract", "arcp", "nsz", "reassoc")
-"""LLVM fast-math flags of lane arithmetic (the generated kernels' ``FASTMATH``)."""
+FASTMATH_FLAGS = ("contract", "arcp", "nsz")
+"""LLVM fast-math flags of lane arithmetic (the generated kernels' ``FASTMATH``).
+
+No ``reassoc``: it lets every optimisation of a function choose its own order of evaluation, and
+Numba optimises a ``prange`` body twice (once on its own, which the compiling process runs, and
+again inside the kernel's library, which is what the on-disk cache stores), so a kernel gave
+different sums compiled and cached. Sums over points are ordered explicitly instead (lane
+accumulators, :func:`lane_sum`)."""
 
 
 class LaneVector(types.Type):
@@ -161,6 +167,7 @@ def _register_unary_intrinsic(function, llvm_name: str) -> None:
 
 _register_unary_intrinsic(abs, "llvm.fabs")
 _register_unary_intrinsic(math.sqrt, "llvm.sqrt")
+_register_unary_intrinsic(math.floor, "llvm.floor")
 
 
 def _as_mask(builder, value, value_type, lanes: int):
@@ -329,12 +336,131 @@ def lane_stream_rows(typingctx, array, first_row, values):
     return signature(types.void, array, first_row, values), codegen
 
 
+@intrinsic
+def lane_fill(typingctx, value, lanes):
+    """A lane vector of ``lanes`` (an integer constant) copies of the float ``value``."""
+    n_lanes = _literal_int(lanes)
+    if n_lanes is None or n_lanes < 1 or not isinstance(value, types.Float):
+        return None
+    vector_type = LaneVector(value, n_lanes)
+
+    def codegen(context, builder, sig, args):
+        return _as_vector(context, builder, args[0], sig.args[0], vector_type)
+
+    return signature(vector_type, value, lanes), codegen
+
+
+@intrinsic
+def lane_f64(typingctx, vector):
+    """``vector`` widened to float64 lanes (exact); a float64 vector is returned as it is.
+
+    A scalar float (a Jacobian entry that does not depend on the point) becomes a float64 scalar.
+    """
+    if isinstance(vector, types.Float):
+        result_type = types.float64
+    elif isinstance(vector, LaneVector):
+        result_type = LaneVector(types.float64, vector.lanes)
+    else:
+        return None
+
+    def codegen(context, builder, sig, args):
+        if not isinstance(sig.args[0], LaneVector):
+            return context.cast(builder, args[0], sig.args[0], result_type)
+        if sig.args[0].dtype == types.float64:
+            return args[0]
+        return builder.fpext(args[0], context.get_value_type(result_type))
+
+    return signature(result_type, vector), codegen
+
+
+@intrinsic
+def lane_sum(typingctx, vector):
+    """The sum of the lanes, added in lane order (``((v0 + v1) + v2) + ...``, no reassociation)."""
+    if not isinstance(vector, LaneVector):
+        return None
+
+    def codegen(context, builder, sig, args):
+        total = builder.extract_element(args[0], ir.IntType(32)(0))
+        for lane in range(1, vector.lanes):
+            total = builder.fadd(total, builder.extract_element(args[0], ir.IntType(32)(lane)))
+        return total
+
+    return signature(vector.dtype, vector), codegen
+
+
+@intrinsic
+def lane_log1p(typingctx, vector):
+    """``math.log1p`` of every lane (Numba's scalar implementation, lane by lane)."""
+    if not isinstance(vector, LaneVector):
+        return None
+
+    def codegen(context, builder, sig, args):
+        scalar = sig.args[0].dtype
+        log1p = context.get_function(math.log1p, signature(scalar, scalar))
+        out = args[0]
+        for lane in range(vector.lanes):
+            index = ir.IntType(32)(lane)
+            value = log1p(builder, (builder.extract_element(args[0], index),))
+            out = builder.insert_element(out, value, index)
+        return out
+
+    return signature(vector, vector), codegen
+
+
+@intrinsic
+def lane_corners(typingctx, array, image, row, x0, y0, column):
+    """Bilinear corners of ``lanes`` points in an interleaved image: four lane vectors.
+
+    ``array`` is a flat float array of ``(rows, width, channels)`` images with ``row = width *
+    channels`` items per image row and ``channels`` equal to 3; ``x0``, ``y0`` are float lane
+    vectors of whole pixel coordinates (``0 <= x0 <= width - 2``); ``image`` is the item offset of
+    the image. Lane ``l`` of the result ``(c00, c01, c10, c11)`` holds channel ``column`` at
+    ``(y0, x0)``, ``(y0, x0 + 1)``, ``(y0 + 1, x0)``, ``(y0 + 1, x0 + 1)``. No bounds check.
+    """
+    n_column = _literal_int(column)
+    if not (_flat_float_array(array) and isinstance(x0, LaneVector) and x0 == y0) or n_column is None:
+        return None
+    if not (isinstance(image, types.Integer) and isinstance(row, types.Integer)) or not 0 <= n_column < 3:
+        return None
+    vector_type = LaneVector(array.dtype, x0.lanes)
+    result_type = types.UniTuple(vector_type, 4)
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0])
+        index_type = ir.IntType(64)
+        image_offset = context.cast(builder, args[1], sig.args[1], types.uint64)
+        row_items = context.cast(builder, args[2], sig.args[2], types.uint64)
+        llvm_vector = context.get_value_type(vector_type)
+        corners = [ir.Constant(llvm_vector, ir.Undefined)] * 4
+        for lane in range(x0.lanes):
+            at = ir.IntType(32)(lane)
+            x = builder.fptoui(builder.extract_element(args[3], at), index_type)
+            y = builder.fptoui(builder.extract_element(args[4], at), index_type)
+            first = builder.add(builder.mul(y, row_items), builder.mul(x, index_type(3)))
+            first = builder.add(builder.add(first, image_offset), index_type(n_column))
+            below = builder.add(first, row_items)
+            for k, (start, step) in enumerate(((first, 0), (first, 3), (below, 0), (below, 3))):
+                index = builder.add(start, index_type(step)) if step else start
+                pointer = cgutils.get_item_pointer(
+                    context, builder, sig.args[0], data, [index], wraparound=False, boundscheck=False
+                )
+                corners[k] = builder.insert_element(corners[k], builder.load(pointer), at)
+        return context.make_tuple(builder, result_type, corners)
+
+    return signature(result_type, array, image, row, x0, y0, column), codegen
+
+
 __all__ = [
     "LaneVector",
     "LaneMask",
     "FASTMATH_FLAGS",
+    "lane_corners",
+    "lane_f64",
+    "lane_fill",
     "lane_load",
+    "lane_log1p",
     "lane_select",
     "lane_store_mask",
     "lane_stream_rows",
+    "lane_sum",
 ]

@@ -12,7 +12,8 @@ RESERVED_NAMES = frozenset(
     "i h n r c s t out acc value points uv jac valid params constants stream blocks math np cuda njit prange"
     " j ju iu ok nan_unless_ok tile chunk start count points_flat uv_flat jac_flat"
     " pair_aligned store_fence stream_store stream_store_pair chunk_first chunk_end lanes_end"
-    " lane_load lane_select lane_store_mask lane_stream_rows".split()
+    " lane_load lane_select lane_store_mask lane_stream_rows lane_corners lane_f64 lane_fill lane_log1p lane_sum"
+    " corner lane_behind lane_outside".split()
 )
 """Names the kernel templates use for their own variables; model symbols may not take them."""
 

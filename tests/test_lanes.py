@@ -9,7 +9,18 @@ from numba import njit
 import jacgen
 from jacgen.builtin import builtin_models
 from jacgen.derive import derive
-from jacgen.lanes import lane_load, lane_select, lane_store_mask, lane_stream_rows
+from jacgen.lanes import (
+    FASTMATH_FLAGS,
+    lane_corners,
+    lane_f64,
+    lane_fill,
+    lane_load,
+    lane_log1p,
+    lane_select,
+    lane_store_mask,
+    lane_stream_rows,
+    lane_sum,
+)
 from jacgen.stream_codegen import lane_ready
 from jacgen.streaming import store_fence
 
@@ -73,3 +84,37 @@ def test_builtin_kernels_are_lane_ready_and_transcendental_per_point_code_is_not
 def test_names_of_the_streaming_templates_are_reserved(name):
     with pytest.raises(ValueError, match="reserved"):
         jacgen.define_model("clash_test", params=f"a {name}", point="x", outputs=lambda p, X, c: (p[0] * X[0] + p[1],))
+
+
+@njit(fastmath=set(FASTMATH_FLAGS))
+def _fused_pieces(values, image, xs, ys, out):
+    """The fused kernels' lane helpers on 4 points: sums, widening, log1p and bilinear corners."""
+    first = np.uint64(0)
+    x = lane_load(values, first, 4, 1, 0)
+    total = lane_fill(0.0, 4)
+    for _ in range(3):
+        total = total + lane_f64(x)
+    out[0] = lane_sum(total)
+    out[1] = lane_sum(lane_log1p(lane_f64(abs(x))))
+    row = np.uint64(3 * image.shape[1])
+    corner = lane_corners(
+        image.reshape(-1), first, row, lane_load(xs, first, 4, 1, 0), lane_load(ys, first, 4, 1, 0), 2
+    )
+    out[2] = lane_sum(lane_f64(corner[0])) + lane_sum(lane_f64(corner[3]))
+    out[3] = lane_f64(np.float32(0.5))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fused_lane_helpers_match_numpy(dtype):
+    values = np.array([1e16, 1.0, -1e16, 3.0], dtype=dtype)
+    image = np.arange(5 * 6 * 3, dtype=dtype).reshape(5, 6, 3)
+    xs, ys = np.array([0.0, 4.0, 2.0, 1.0], dtype=dtype), np.array([0.0, 3.0, 1.0, 2.0], dtype=dtype)
+    out = np.zeros(4)
+    _fused_pieces(values, image, xs, ys, out)
+    wide = values.astype(np.float64)
+    # lanes added in order, never reassociated: 3 v1 is lost to rounding next to 3e16
+    assert out[0] == ((3 * wide[0] + 3 * wide[1]) + 3 * wide[2]) + 3 * wide[3]
+    assert out[1] == pytest.approx(np.log1p(np.abs(wide)).sum(), rel=1e-15)
+    ix, iy = xs.astype(int), ys.astype(int)
+    assert out[2] == image[iy, ix, 2].astype(np.float64).sum() + image[iy + 1, ix + 1, 2].astype(np.float64).sum()
+    assert out[3] == 0.5
