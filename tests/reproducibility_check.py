@@ -41,14 +41,16 @@ def results() -> dict[str, str]:
         res = solver.align(*args, levels=3, dtype=dtype)
         out[f"align_{dtype}"] = digest(res.pose, np.array([res.cost, res.nit]))
     other = make_scene((0.0, 0.02, 0.01, -1.0, 0.5, 1.0), shape=(96, 128), seed=3)
-    batch = solver.align_batch(
-        [scene.ref_image, other.ref_image],
-        [scene.ref_depth, other.ref_depth],
-        [scene.tgt_image, other.tgt_image],
-        scene.intrinsics,
-        levels=3,
-    )
-    out["align_batch"] = digest(*(r.pose for r in batch))
+    for dtype in ("float32", "float64"):
+        batch = solver.align_batch(
+            [scene.ref_image, other.ref_image],
+            [scene.ref_depth, other.ref_depth],
+            [scene.tgt_image, other.tgt_image],
+            scene.intrinsics,
+            levels=3,
+            dtype=dtype,
+        )
+        out[f"align_batch_{dtype}"] = digest(*(r.pose for r in batch))
 
     points = solver.torus_points()
     K = fov_intrinsics((96, 96), 90.0)
@@ -56,8 +58,9 @@ def results() -> dict[str, str]:
     image = solver.render_points(points, true, K, (96, 96), sigma=2.5)
     out["render_points"] = digest(image)
     init = true + np.radians([8.0, 0.0, -8.0, 0.0, 0.0, 0.0])
-    res = solver.align_points(points, image, K, init=init, fixed=("r2", "t1", "t2", "t3"))
-    out["align_points"] = digest(res.pose, res.params)
+    for dtype in ("float32", "float64"):
+        res = solver.align_points(points, image, K, init=init, fixed=("r2", "t1", "t2", "t3"), dtype=dtype)
+        out[f"align_points_{dtype}"] = digest(res.pose, res.params)
 
     rng = np.random.default_rng(7)
     params = np.array([0.3, -0.2, 0.1, 0.05, -0.02, 0.1])
