@@ -3,14 +3,13 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:b3949e283f91ee186f05a7106a06e00b
+# content hash: sha256:ce0c6273093abb1b4e1d2b6677c1feb7
 # warp part (sympy count_ops): before cse 1256, after cse 206, hoisted 132, per point 74
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` warp for the Numba CPU target."""
 
 import math
 
-import numba
 import numpy as np
 from numba import njit, prange
 
@@ -13188,8 +13187,12 @@ def _residuals_f64(h, points, iref, tgt, resid):
         resid[i] = res
 
 
+CHUNK = 4096
+
+
 def _chunks(n):
-    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+    """Chunks of a single pair's points: a function of ``n`` alone, so sums do not depend on the thread count."""
+    return n // CHUNK + 1
 
 
 def _single(kernels, size, h, points, iref, tgt, loss_id, loss_scale):

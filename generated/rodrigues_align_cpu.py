@@ -3,14 +3,13 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:bc53308649d82934daadbbb43efac38a
+# content hash: sha256:4056723736702c3065764e340e5fa298
 # warp part (sympy count_ops): before cse 7221, after cse 330, hoisted 257, per point 73
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` warp for the Numba CPU target."""
 
 import math
 
-import numba
 import numpy as np
 from numba import njit, prange
 
@@ -13351,8 +13350,12 @@ def _residuals_f64(h, points, iref, tgt, resid):
         resid[i] = res
 
 
+CHUNK = 4096
+
+
 def _chunks(n):
-    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+    """Chunks of a single pair's points: a function of ``n`` alone, so sums do not depend on the thread count."""
+    return n // CHUNK + 1
 
 
 def _single(kernels, size, h, points, iref, tgt, loss_id, loss_scale):

@@ -3,14 +3,13 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234), composed with the current pose (forward compositional)
 # fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:32d4174e6923538007027ebf077a79e4
+# content hash: sha256:dc555d155605dd9c2258e1b0b174ba21
 # warp part (sympy count_ops): before cse 212, after cse 43, hoisted 0, per point 43
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` warp for the Numba CPU target."""
 
 import math
 
-import numba
 import numpy as np
 from numba import njit, prange
 
@@ -12029,8 +12028,12 @@ def _residuals_f64(h, points, iref, tgt, resid):
         resid[i] = res
 
 
+CHUNK = 4096
+
+
 def _chunks(n):
-    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+    """Chunks of a single pair's points: a function of ``n`` alone, so sums do not depend on the thread count."""
+    return n // CHUNK + 1
 
 
 def _single(kernels, size, h, points, iref, tgt, loss_id, loss_scale):

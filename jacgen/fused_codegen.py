@@ -487,8 +487,12 @@ def _residual_kernel(ir: PhotometricIR, packed, dtype: str, backend: Backend) ->
 
 
 CPU_LAUNCHERS = '''
+CHUNK = 4096
+
+
 def _chunks(n):
-    return max(1, min(n // 4096 + 1, 16 * numba.get_num_threads()))
+    """Chunks of a single pair's points: a function of ``n`` alone, so sums do not depend on the thread count."""
+    return n // CHUNK + 1
 
 
 def _single(kernels, size, h, points, iref, tgt, loss_id, loss_scale):
@@ -675,7 +679,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         f'"""Fused photometric kernels of the ``{model.name}`` warp for the Numba {backend.name.upper()} target."""\n'
     )
     if backend.name == "cpu":
-        imports = "import math\n\nimport numba\nimport numpy as np\nfrom numba import njit, prange\n\nLANES_IMPORT\n"
+        imports = "import math\n\nimport numpy as np\nfrom numba import njit, prange\n\nLANES_IMPORT\n"
     else:
         imports = "import math\n\nimport numpy as np\nfrom numba import cuda, float64, njit\n"
     consts = [

@@ -6,6 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numba
+import numpy as np
+
+import solver
+from solver.synthetic import make_scene
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -31,3 +37,17 @@ def test_cold_and_warm_cache_give_identical_bits(tmp_path):
     differ = sorted(k for k in cold["results"] if cold["results"][k] != warm["results"][k])
     assert not differ, f"compiled and cached kernels disagree on {differ}"
     assert cold["results"].keys() == warm["results"].keys()
+
+
+def test_thread_count_does_not_change_bits():
+    scene = make_scene(shape=(240, 320))  # several chunks of points per level
+    args = (scene.ref_image, scene.ref_depth, scene.tgt_image, scene.intrinsics)
+    before = numba.get_num_threads()
+    poses = []
+    try:
+        for threads in sorted({1, before}):
+            numba.set_num_threads(threads)
+            poses.append(solver.align(*args, levels=2).pose)
+    finally:
+        numba.set_num_threads(before)
+    assert all(np.array_equal(p, poses[0]) for p in poses)
