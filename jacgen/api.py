@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .alignment import empty_aligned
+from .cuda_support import require_cuda
 from .runtime import GeneratedModel, builtin_names, load_model, resolve
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -48,14 +49,19 @@ def _check_points(points, n_coords: int, target: str):
             raise ValueError("device arrays are only accepted with target='cuda'")
         shape, dtype = tuple(points.shape), np.dtype(points.dtype)
     else:
-        points = np.asarray(points)
+        try:
+            points = np.asarray(points)
+        except (TypeError, ValueError) as exc:  # ragged nested sequences
+            raise ValueError(f"points must be an (N, {n_coords}) array: {exc}") from None
         shape, dtype = points.shape, points.dtype
+        if dtype.kind == "f" and not dtype.isnative:  # big-endian float32/float64: same values, native order
+            dtype = dtype.newbyteorder("=")
     if len(shape) != 2 or shape[1] != n_coords:
         raise ValueError(f"points must have shape (N, {n_coords}), got {shape}")
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"points must be float32 or float64, got {dtype}")
     if not _is_device_array(points):
-        points = np.ascontiguousarray(points)
+        points = np.ascontiguousarray(points, dtype=dtype)
     return points, dtype
 
 
@@ -76,6 +82,8 @@ def _prepare(model, params, points, intrinsics, target: str, with_params: bool =
     handle = resolve(model)
     if target not in ("cpu", "cuda"):
         raise ValueError(f"unknown target {target!r}; expected 'cpu' or 'cuda'")
+    if target == "cuda":
+        require_cuda()  # a clear CudaUnavailableError before the generated CUDA module imports numba.cuda
     mod = handle.module(target)
     p = _check_vector("params", params, len(mod.PARAMS), mod.PARAMS) if with_params else None
     c = _check_vector("intrinsics", intrinsics, len(mod.CONSTANTS), mod.CONSTANTS)
@@ -89,8 +97,7 @@ def _prepare(model, params, points, intrinsics, target: str, with_params: bool =
 def _outputs(mod, n: int, dtype, target: str, jacobian: bool):
     shapes = [(n, len(mod.OUTPUTS))] + ([(n, len(mod.OUTPUTS), len(mod.PARAMS))] if jacobian else [])
     if target == "cuda":
-        from numba import cuda
-
+        cuda = require_cuda()
         arrays = [cuda.device_array(s, dtype=dtype) for s in shapes]
         return arrays + [cuda.device_array(n, dtype=np.bool_)]
     return [empty_aligned(s, dtype) for s in shapes] + [np.empty(n, dtype=np.bool_)]

@@ -64,9 +64,10 @@ def align(
         Pyramid levels (2x2 block means); 1 = full resolution only.
     max_iters : int or sequence, optional
         Iteration limit per level (a sequence is given coarse to fine); default 30 per level.
-    fixed : sequence of str
+    fixed : sequence of str, or str
         Parameter names held at their initial values (``r1 .. t3``, and ``a``, ``b`` with
-        brightness); solved as the free sub-block of the normal equations.
+        brightness; a plain string is one name); solved as the free sub-block of the normal
+        equations.
     brightness : bool
         Also estimate ``(a, b)`` with ``I_tgt ~ exp(a) I_ref + b``.
     max_points : int, optional
@@ -93,6 +94,14 @@ def align(
     AlignResult
         With ``pose``, ``params``, ``success``, ``status``, ``message``, ``cost``, ``n_valid``,
         ``covariance``, per-level history and wall times. The best iterate seen is returned.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, for anything that is not as documented here (shapes, dtypes, NaN or
+        inf pixels, non-rigid ``init``, unknown names, non-integer counts, negative tolerances).
+        Inputs that are valid but hopeless (no depth, no texture, every point off the image) give
+        a result with ``success`` False and the reason in ``status``.
     """
     start = time.perf_counter()
     problem = Problem(

@@ -11,6 +11,8 @@ import time
 
 import numpy as np
 
+from jacgen.cuda_support import require_cuda
+
 from .align import level_report
 from .kernels import normal_equations_batch
 from .lm import lm_iterations
@@ -53,7 +55,10 @@ def align_batch(
     start = time.perf_counter()
     if "callback" in align_options:
         raise ValueError("align_batch does not take a callback; run solver.align per pair to observe iterations")
-    refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
+    try:
+        refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
+    except TypeError:
+        raise ValueError("ref_images, ref_depths and tgt_images must be sequences of B arrays") from None
     n = len(refs)
     if n == 0 or len(depths) != n or len(tgts) != n:
         raise ValueError(f"need B >= 1 pairs with as many depths and targets, got {n}, {len(depths)}, {len(tgts)}")
@@ -89,7 +94,10 @@ def align_batch(
 
 
 def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarray]:
-    arr = np.asarray(value, dtype=np.float64)
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers of shape {shape} or {(n, *shape)}, got {value!r}") from None
     if arr.shape == shape:
         return [arr] * n
     if arr.shape == (n, *shape):
@@ -134,8 +142,7 @@ def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales
 
 def _device_concatenate(datas: list[LevelData], offsets: np.ndarray) -> tuple:
     """The pairs' device points, intensities and stacks joined on the device (device-to-device copies)."""
-    from numba import cuda
-
+    cuda = require_cuda()
     first = datas[0]
     n = int(offsets[-1])
     points = cuda.device_array((max(n, 1), 3), dtype=first.points.dtype)

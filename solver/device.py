@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import cuda
+
+from jacgen.cuda_support import require_cuda
+
+cuda = require_cuda()  # imported on the target="cuda" path only; CudaUnavailableError if CUDA cannot run
 
 THREADS_2D = (16, 16)
 THREADS_1D = 128

@@ -17,10 +17,10 @@ def to_gray(image, name: str, empty=np.empty) -> np.ndarray:
     ``empty(shape, dtype)`` allocates the result (``np.empty`` or :meth:`solver.scratch.Scratch.empty`);
     a float64 gray image is used as it is, without a copy.
     """
-    img = np.asarray(image)
+    img = as_array(image, name)
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
         raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {img.shape}")
-    if img.dtype == np.bool_ or not np.issubdtype(img.dtype, np.number) or np.issubdtype(img.dtype, np.complexfloating):
+    if not is_real_numeric(img.dtype):
         raise ValueError(f"{name} must be numeric, got {img.dtype}")
     if img.shape[0] < 8 or img.shape[1] < 8:
         raise ValueError(f"{name} is too small ({img.shape}); need at least 8x8 pixels")
@@ -39,6 +39,29 @@ def to_gray(image, name: str, empty=np.empty) -> np.ndarray:
     if n_bad:
         raise ValueError(f"{name} contains {n_bad} NaN/inf pixels")
     return gray
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """``np.asarray(value)``; ``ValueError`` naming ``name`` for what NumPy cannot make an array of."""
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise ValueError(f"{name} must be an array: {exc}") from None
+
+
+def is_real_numeric(dtype: np.dtype) -> bool:
+    """Integer or floating point, not bool or complex."""
+    return dtype.kind in "uif"
+
+
+def to_depth(depth, shape: tuple[int, ...], name: str = "ref_depth") -> np.ndarray:
+    """(H, W) float64 depth of the given ``shape``, validated; NaN and inf are kept (see :func:`finite_or_zero`)."""
+    d = as_array(depth, name)
+    if not is_real_numeric(d.dtype):
+        raise ValueError(f"{name} must be a real-valued numeric array, got {d.dtype}")
+    if d.shape != tuple(shape):
+        raise ValueError(f"{name} shape {d.shape} differs from ref_image shape {tuple(shape)}")
+    return np.asarray(d, dtype=np.float64)
 
 
 LUMA = (0.299, 0.587, 0.114)

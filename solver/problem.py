@@ -5,6 +5,7 @@ Shared by :func:`solver.align` (one pair) and :func:`solver.align_batch` (many p
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -12,9 +13,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numba import njit
 
+from jacgen.cuda_support import require_cuda
+
 from . import images, lie
 from .kernels import LOSSES, MODELS, NormalEquations, align_module, residuals
-from .lm import LMOptions
+from .lm import LMOptions, check_int, check_iterations, check_number
 from .points import reference_points
 from .result import AlignResult, LevelReport, Status
 from .scratch import Scratch
@@ -59,7 +62,10 @@ class LevelData:
 
 def check_intrinsics(intrinsics) -> np.ndarray:
     """``(fx, fy, cx, cy)`` as floats, finite, with positive focal lengths."""
-    k = np.asarray(intrinsics, dtype=np.float64).ravel()
+    try:
+        k = np.asarray(intrinsics, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        k = np.full(0, np.nan)  # not numbers: reported below
     if k.shape != (4,) or not np.all(np.isfinite(k)):
         raise ValueError(f"intrinsics must be 4 finite numbers (fx, fy, cx, cy), got {intrinsics!r}")
     if k[0] <= 0 or k[1] <= 0:
@@ -68,20 +74,38 @@ def check_intrinsics(intrinsics) -> np.ndarray:
 
 
 def check_pose(init) -> np.ndarray:
-    """A 4x4 rigid transform (identity for None)."""
+    """A 4x4 rigid transform (identity for None), as a new array.
+
+    A rotation within the tolerance of orthonormal (1e-6) is replaced by the nearest rotation and
+    the last row is set to exactly ``0 0 0 1``, so that the result's pose is rigid to rounding
+    even where no step is taken.
+    """
     if init is None:
         return np.eye(4)
-    T = np.asarray(init, dtype=np.float64)
+    try:
+        T = np.array(init, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"init must be a finite 4x4 pose, got {init!r}") from None
     if T.shape != (4, 4) or not np.all(np.isfinite(T)):
         raise ValueError(f"init must be a finite 4x4 pose, got shape {T.shape}")
     R = T[:3, :3]
     if not np.allclose(R.T @ R, np.eye(3), atol=1e-6) or np.linalg.det(R) < 0 or not np.allclose(T[3], [0, 0, 0, 1]):
         raise ValueError("init must be a rigid transform: orthonormal rotation with det +1 and last row 0 0 0 1")
+    if np.abs(R.T @ R - np.eye(3)).max() > 1e-14:
+        U, _, Vt = np.linalg.svd(R)
+        T[:3, :3] = U @ Vt
+    T[3] = (0.0, 0.0, 0.0, 1.0)
     return T
 
 
 def free_mask(model_names: Sequence[str], fixed: Sequence[str]) -> np.ndarray:
-    """Boolean mask of solved parameters; unknown names raise ``ValueError``."""
+    """Boolean mask of solved parameters; unknown names raise ``ValueError`` (one name may be a plain string)."""
+    if isinstance(fixed, str):
+        fixed = (fixed,)
+    try:
+        fixed = tuple(fixed)
+    except TypeError:
+        raise ValueError(f"fixed must be a sequence of parameter names {tuple(model_names)}, got {fixed!r}") from None
     unknown = [f for f in fixed if f not in model_names]
     if unknown:
         raise ValueError(f"fixed names unknown parameters {unknown}; parameters are {tuple(model_names)}")
@@ -96,14 +120,36 @@ def per_level_ftol(ftol, levels: int) -> list[float]:
     if ftol is None:
         values = [FTOL_COARSE] * (levels - 1) + [FTOL_FINEST]
     elif np.ndim(ftol) == 0:
-        values = [float(ftol)] * levels
+        values = [check_number("ftol", ftol)] * levels
     else:
-        values = [float(v) for v in ftol]
+        values = [check_number("ftol", v) for v in ftol]
         if len(values) != levels:
             raise ValueError(f"ftol has {len(values)} entries for {levels} levels")
     if not all(np.isfinite(v) and v >= 0 for v in values):
         raise ValueError(f"ftol must be finite and >= 0, got {ftol!r}")
     return values
+
+
+def check_dtype(dtype) -> np.dtype:
+    """``float32`` or ``float64`` (a name, NumPy type or dtype)."""
+    try:
+        dt = None if dtype is None else np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.name not in ("float32", "float64"):  # (None == np.dtype("float64") is True)
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    return dt
+
+
+def check_depth_range(depth_range) -> tuple[float, float]:
+    """``(min, max)`` metres with ``0 < min < max``."""
+    try:
+        lo, hi = (float(v) for v in depth_range)
+    except (TypeError, ValueError):
+        lo = hi = math.nan
+    if not (0 < lo < hi):
+        raise ValueError(f"depth_range must be (min, max) with 0 < min < max, got {depth_range!r}")
+    return lo, hi
 
 
 def mad_step(n: int) -> int:
@@ -152,22 +198,22 @@ class Problem:
             raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-        if loss_scale is not None and not (np.isfinite(loss_scale) and loss_scale > 0):
-            raise ValueError(f"loss_scale must be a positive number, got {loss_scale!r}")
-        if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+        if loss_scale is not None:
+            loss_scale = check_number("loss_scale", loss_scale, positive=True)
+        dtype = check_dtype(dtype)
         if target not in ("cpu", "cuda"):
             raise ValueError(f"target must be 'cpu' or 'cuda', got {target!r}")
-        if not (isinstance(levels, int | np.integer) and levels >= 1):
-            raise ValueError(f"levels must be a positive integer, got {levels!r}")
-        if max_points is not None and max_points < 1:
-            raise ValueError(f"max_points must be positive, got {max_points}")
-        lo, hi = depth_range
-        if not (0 < lo < hi):
-            raise ValueError(f"depth_range must be (min, max) with 0 < min < max, got {depth_range}")
+        levels = check_int("levels", levels, 1)
+        if max_points is not None:
+            max_points = check_int("max_points", max_points, 1)
+        lo, hi = check_depth_range(depth_range)
+        xtol = check_number("xtol", xtol)
+        if not isinstance(brightness, bool | np.bool_):
+            raise ValueError(f"brightness must be True or False, got {brightness!r}")
         self.K = check_intrinsics(intrinsics)
         T0 = check_pose(init)
         if target == "cuda":
+            require_cuda()  # CudaUnavailableError naming the cause, before anything imports numba.cuda
             from . import device
 
             self._device = device
@@ -179,7 +225,7 @@ class Problem:
             empty = self.scratch.empty
             ref = images.to_gray(ref_image, "ref_image", empty)
             tgt = images.to_gray(tgt_image, "tgt_image", empty)
-            depth = np.asarray(ref_depth, dtype=np.float64)
+            depth = images.to_depth(ref_depth, ref.shape)
         if tuple(depth.shape) != tuple(ref.shape):
             raise ValueError(f"ref_depth shape {tuple(depth.shape)} differs from ref_image shape {tuple(ref.shape)}")
         if tuple(tgt.shape) != tuple(ref.shape):
@@ -190,14 +236,7 @@ class Problem:
         self.free = free_mask(names, fixed)
         max_levels = int(np.floor(np.log2(min(ref.shape) / 8))) + 1
         self.levels = min(levels, max(1, max_levels))
-        if max_iters is None:
-            self.iters = [30] * self.levels
-        elif np.ndim(max_iters) == 0:
-            self.iters = [int(max_iters)] * self.levels
-        else:
-            self.iters = [int(v) for v in max_iters]
-            if len(self.iters) != self.levels:
-                raise ValueError(f"max_iters has {len(self.iters)} entries for {self.levels} levels")
+        self.iters = check_iterations(max_iters, self.levels, 30)
         self.ftols = per_level_ftol(ftol, self.levels)
         self.model, self.loss, self.loss_scale, self.brightness = model, loss, loss_scale, brightness
         self.target, self.max_points, self.depth_range = target, max_points, (lo, hi)
@@ -264,8 +303,7 @@ class Problem:
         if not self.brightness:
             p = np.concatenate([p, np.zeros(2)])
         if self.target == "cuda":
-            from numba import cuda
-
+            cuda = require_cuda()
             resid = cuda.device_array(data.points.shape[0], dtype=self.dtype)
             self.module.residuals(p, c, data.points, data.iref, data.tgt_stack, resid)
             r = self._device.strided_sample(resid, mad_step(resid.shape[0]))
@@ -322,7 +360,8 @@ def parameter_covariance(ne, free: np.ndarray) -> np.ndarray:
     dof = max(ne.n_used - n_free, 1)
     sigma2 = 2.0 * ne.cost / dof
     try:
-        cov[np.ix_(free, free)] = sigma2 * np.linalg.inv(Hf)
+        inv = np.linalg.inv(Hf)
+        cov[np.ix_(free, free)] = sigma2 * 0.5 * (inv + inv.T)  # symmetric also where H is ill-conditioned
     except np.linalg.LinAlgError:
         cov[np.ix_(free, free)] = np.nan
     return cov[:6, :6]

@@ -59,25 +59,37 @@ class AlignResult:
     ----------
     pose : ndarray (4, 4)
         ``T_tgt_from_ref``: a reference-frame point ``p`` maps to ``R p + t`` in the target frame.
+        Always finite and rigid (the initial pose when no level could take a step).
     params : ndarray
         The model's parameter vector of ``pose`` (the twist for ``se3``).
     brightness : ndarray (2,) or None
         ``(a, b)`` with ``I_tgt ~ exp(a) I_ref + b`` when estimated.
     success, status, message
-        Converged or not, the :class:`Status`, and its sentence.
+        ``success`` is ``status.converged`` (the finest level's status); ``message`` is
+        ``status.reason``.
     cost : float
-        Mean robust cost per used point at ``pose`` on the finest level.
+        Mean robust cost per used point at ``pose`` on the finest level (on the finest level that
+        did not fail, when the finest one failed); NaN when every level failed.
     n_valid : int
-        Points used at the final evaluation; ``n_behind`` / ``n_outside`` those rejected.
+        Points used at the final evaluation; ``n_behind`` / ``n_outside`` those rejected (0 when
+        every level failed).
     covariance : ndarray (6, 6)
-        Parameter covariance from the final normal equations (``sigma^2 H^-1``, zero rows for
-        fixed parameters, for ``se3`` in the left-increment tangent space).
+        Parameter covariance from the final normal equations (``sigma^2 H^-1``, symmetric, zero
+        rows for fixed parameters, for ``se3`` in the left-increment tangent space). All NaN when
+        every level failed (no normal equations), NaN in the free block when ``H`` is singular.
     levels : list of LevelReport
         Per pyramid level (coarse to fine): iterations, cost history, status, wall time.
     nit : int
         Total iterations.
     wall_time : float
         Seconds for the whole call.
+    unobservable : tuple of str
+        Directions the data does not determine (:func:`solver.fit_render`): a parameter name or a
+        combination; their variance is ``inf`` and ``success`` speaks of the other directions.
+    param_names : tuple of str
+        Names of the covariance's rows when they are not the six model parameters.
+    sigma : float or None
+        The splat width of :func:`solver.fit_render`.
     """
 
     pose: np.ndarray
@@ -94,6 +106,9 @@ class AlignResult:
     nit: int
     wall_time: float
     brightness: np.ndarray | None = None
+    unobservable: tuple[str, ...] = ()
+    param_names: tuple[str, ...] = ()
+    sigma: float | None = None
 
     def __repr__(self) -> str:
         rows = [
