@@ -2,7 +2,8 @@
 
 from .align import align
 from .batch import align_batch
-from .pointset import align_points, render_points, torus_points
+from .pointset import align_points, grid_torus, render_points, torus_points
+from .render_fit import fit_render
 from .result import AlignResult, LevelReport, Status
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "align",
     "align_batch",
     "align_points",
+    "fit_render",
+    "grid_torus",
     "render_points",
     "torus_points",
 ]

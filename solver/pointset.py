@@ -14,14 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.ndimage
-from numba import njit
 
 import jacgen
 
-from . import images, lie
+from . import images, lie, splat
 from .kernels import LOSSES, MODELS, align_module, normal_equations
-from .lm import LMOptions, run_lm
-from .problem import PARAM_NAMES, check_intrinsics, free_mask, parameter_covariance
+from .lm import LMOptions, check_int, check_number, run_lm
+from .problem import PARAM_NAMES, check_dtype, check_intrinsics, free_mask, parameter_covariance
 from .result import AlignResult, LevelReport, Status
 
 
@@ -55,6 +54,25 @@ def torus_points(
     raise ValueError(f"could not place {n_points} points {min_distance} apart on this torus")
 
 
+def grid_torus(
+    n_major: int = 60, n_minor: int = 24, major_radius: float = 1.0, minor_radius: float = 0.3, axis: str = "z"
+) -> np.ndarray:
+    """The forum's dense torus: a regular ``n_major x n_minor`` grid of points, (n_major * n_minor, 3).
+
+    Centred at the origin with its symmetry axis along ``axis`` ("z" or "y"). About that axis the
+    point set is symmetric up to the grid step (``360 / n_major`` degrees) and, once neighbouring
+    splats merge, its image not at all: :func:`solver.fit_render` reports that angle unobservable.
+    """
+    if axis not in ("y", "z"):
+        raise ValueError(f"axis must be 'y' or 'z', got {axis!r}")
+    a = 2.0 * np.pi * np.arange(n_major) / n_major
+    b = 2.0 * np.pi * np.arange(n_minor) / n_minor
+    major, minor = np.meshgrid(a, b, indexing="ij")
+    ring = major_radius + minor_radius * np.cos(minor)
+    x, y, z = ring * np.cos(major), ring * np.sin(major), minor_radius * np.sin(minor)
+    return np.stack([x, y, z] if axis == "z" else [x, z, y], axis=-1).reshape(-1, 3)
+
+
 def fov_intrinsics(shape: tuple[int, int], fov_degrees: float = 90.0) -> np.ndarray:
     """Square-pixel pinhole intrinsics with the given horizontal field of view, centred."""
     h, w = shape
@@ -62,23 +80,24 @@ def fov_intrinsics(shape: tuple[int, int], fov_degrees: float = 90.0) -> np.ndar
     return np.array([f, f, (w - 1) / 2.0, (h - 1) / 2.0])
 
 
-@njit(cache=True)
-def _splat(uv, valid, sigma, out):
-    h, w = out.shape
-    radius = int(math.ceil(3.0 * sigma))
-    inv = 1.0 / (2.0 * sigma * sigma)
-    for i in range(uv.shape[0]):
-        if not valid[i]:
-            continue
-        u, v = uv[i, 0], uv[i, 1]
-        cu, cv = int(round(u)), int(round(v))
-        for y in range(max(cv - radius, 0), min(cv + radius + 1, h)):
-            for x in range(max(cu - radius, 0), min(cu + radius + 1, w)):
-                out[y, x] += math.exp(-((x - u) ** 2 + (y - v) ** 2) * inv)
+def _points_array(points) -> np.ndarray:
+    """``points`` as float64; ``ValueError`` naming them when they are not numbers."""
+    try:
+        return np.asarray(points, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"points must be an (N, 3) array of numbers, got {type(points).__name__}") from None
+
+
+SIGMA_RANGE = (1e-3, 1e6)
+"""Splat widths :func:`render_points` accepts, in pixels: narrower is a point sample, wider a constant
+(and ``1 / (2 sigma^2)`` stays finite, and the splat's reach an integer)."""
 
 
 def render_points(points, pose_params, intrinsics, shape, sigma: float, model: str = "euler_xyz") -> np.ndarray:
     """Render ``points`` moved by the model's ``pose_params`` as Gaussian splats, clipped to [0, 1].
+
+    The splat is the renderer of :mod:`solver.splat` (a Gaussian cut off at 4 sigma, shifted to
+    reach zero there), the one :func:`solver.fit_render` compares with an image.
 
     Parameters
     ----------
@@ -87,16 +106,23 @@ def render_points(points, pose_params, intrinsics, shape, sigma: float, model: s
     intrinsics : (fx, fy, cx, cy)
     shape : (H, W)
     sigma : float
-        Splat standard deviation in pixels.
+        Splat standard deviation in pixels, within :data:`SIGMA_RANGE`.
     model : str
         Warp model of ``pose_params``.
     """
-    if not sigma > 0:
-        raise ValueError(f"sigma must be positive, got {sigma}")
-    uv, valid = jacgen.warp(model, pose_params, np.asarray(points, dtype=np.float64), intrinsics)
-    out = np.zeros(tuple(shape))
-    _splat(uv, valid, float(sigma), out)
-    return np.clip(out, 0.0, 1.0)
+    sigma = check_number("sigma", sigma, positive=True)
+    if not SIGMA_RANGE[0] <= sigma <= SIGMA_RANGE[1]:
+        raise ValueError(f"sigma must be within {SIGMA_RANGE} pixels, got {sigma!r}")
+    try:
+        shape = tuple(check_int("shape", n, 0) for n in shape)
+    except TypeError:
+        shape = ()  # not a sequence: reported below
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (H, W) with integers >= 0, got {shape!r}")
+    pts = _points_array(points)
+    uv, valid = jacgen.warp(model, pose_params, pts, intrinsics)
+    valid &= np.all(np.abs(uv) < 1e9, axis=1)  # far off any image: no pixel to draw (and no int overflow)
+    return np.clip(splat.render(uv, valid, np.ones(pts.shape[0]), sigma, shape), 0.0, 1.0)
 
 
 def align_points(
@@ -155,23 +181,36 @@ def align_points(
         raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    pts = np.asarray(points, dtype=np.float64)
+    pts = _points_array(points)
     if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
         raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
     if not np.isfinite(pts).all():
         raise ValueError("points contain NaN or inf")
     K = check_intrinsics(intrinsics)
     tgt = images.to_gray(tgt_image, "tgt_image")
-    p0 = np.zeros(6) if init is None else np.asarray(init, dtype=np.float64)
+    try:
+        p0 = np.zeros(6) if init is None else np.array(init, dtype=np.float64)
+    except (TypeError, ValueError):
+        p0 = np.full(0, np.nan)  # reported below
     if p0.shape != (6,) or not np.isfinite(p0).all():
         raise ValueError(f"init must be 6 finite parameters, got {init!r}")
-    iref = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],))
+    try:
+        iref = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],))
+    except (TypeError, ValueError):
+        iref = np.full(0, np.nan)  # reported below
+    if iref.shape != (pts.shape[0],) or not np.isfinite(iref).all():
+        raise ValueError(f"intensities must be one finite number or {pts.shape[0]} (one per point)")
     free = free_mask(PARAM_NAMES, fixed)
-    np_dtype = np.dtype(dtype)
+    np_dtype = check_dtype(dtype)
+    if method not in ("lm", "gn"):
+        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
+    loss_scale = check_number("loss_scale", loss_scale, positive=True)
+    levels = check_int("levels", levels, 1)
+    max_iters = check_int("max_iters", max_iters, 0)
+    upsample = check_int("upsample", upsample, 1)
+    xtol, ftol = check_number("xtol", xtol), check_number("ftol", ftol)
     module = align_module(model, "cpu")
     compositional = model == "se3"
-    if not (isinstance(upsample, int | np.integer) and upsample >= 1):
-        raise ValueError(f"upsample must be a positive integer, got {upsample!r}")
     if upsample > 1:
         tgt = scipy.ndimage.zoom(tgt, upsample, order=3, mode="nearest", grid_mode=True)
         K = np.array([K[0] * upsample, K[1] * upsample, (K[2] + 0.5) * upsample - 0.5, (K[3] + 0.5) * upsample - 0.5])

@@ -249,6 +249,45 @@ def device_prep_checks():
     compare("align cuda", (a.pose, np.array([a.cost])), (b.pose, np.array([b.cost])), 1e-9)
 
 
+def splat_checks():
+    """Render-and-compare normal equations (solver.splat_cuda) and ``fit_render(target="cuda")``."""
+    import solver
+    from solver import splat, splat_cuda
+    from solver.pointset import fov_intrinsics
+
+    rng = np.random.default_rng(5)
+    shape = (30, 45)  # 2 x 3 tiles, partly outside the image
+    Ks = fov_intrinsics(shape, 90.0)
+    true = np.array([0.5, 0.0, 0.7, 0.0, 0.0, 2.0])
+    torus = solver.torus_points()
+    image = solver.render_points(torus, true, Ks, shape, sigma=2.0) + rng.normal(0.0, 0.02, shape)
+    # plus a point behind the camera and one whose splat misses the image (u ~ 140 px)
+    points = np.vstack([torus, [[0.0, 0.0, -3.0], [7.5, -6.6, 0.2]]])
+    amplitude = rng.uniform(0.6, 1.0, points.shape[0])
+    uv, duv, valid = jacgen.warp_jacobian("euler_xyz", true + 0.02, points, Ks)
+    duv = np.where(valid[:, None, None], duv, 0.0)
+    assert splat.render(uv, valid, amplitude, 2.0, shape).max() > 1.0  # clip=True clips somewhere
+    for clip, img in ((True, image), (False, cuda.to_device(image))):  # a device image is used as it is
+        args = (uv, duv, valid, amplitude)
+        cpu = splat.splat_normal_equations(*args, image, 2.0, 0.9, 0.05, clip)
+        gpu = splat_cuda.splat_normal_equations(*args, img, 2.0, 0.9, 0.05, clip)
+        counts = (cpu.n_used, cpu.n_behind, cpu.n_outside)
+        assert counts == (gpu.n_used, gpu.n_behind, gpu.n_outside) == (shape[0] * shape[1], 1, 1), counts
+        assert np.array_equal(gpu.H, gpu.H.T), "H not symmetric"
+        scale = np.abs(cpu.H).max()  # H's entries cancel: compare to the largest
+        compare(f"splat clip={clip} H", (cpu.H / scale,), (gpu.H / scale,), 1e-10)
+        compare(f"splat clip={clip} g", (cpu.g, np.array([cpu.cost])), (gpu.g, np.array([gpu.cost])), 1e-10)
+    shape = (32, 32)
+    Ks = fov_intrinsics(shape, 90.0)
+    image = solver.render_points(torus, true, Ks, shape, sigma=2.0)
+    kw = {"sigma": 2.0, "init": true + np.radians([3.0, 0, -3.0, 0, 0, 0]), "fixed": ("r2", "t1", "t2", "t3")}
+    kw |= {"levels": 2, "max_iters": 3}
+    a = solver.fit_render(torus, image, Ks, **kw)
+    b = solver.fit_render(torus, image, Ks, target="cuda", **kw)
+    assert a.status == b.status and a.nit == b.nit and a.n_valid == b.n_valid, (a.status, b.status, a.nit, b.nit)
+    compare("fit_render cuda", (a.params, np.array([a.cost])), (b.params, np.array([b.cost])), 1e-9)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "fused":
         fused_checks()
@@ -257,6 +296,8 @@ if __name__ == "__main__":
         align_batch_check()
     elif len(sys.argv) > 1 and sys.argv[1] == "device":
         device_prep_checks()
+    elif len(sys.argv) > 1 and sys.argv[1] == "splat":
+        splat_checks()
     elif len(sys.argv) > 1:
         user_model_check(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

@@ -35,3 +35,11 @@ def test_device_preparation_and_align_match_cpu_under_simulator(simulator_result
     for name, count in (("device gray", 1), ("device pyramid", 3), ("device stack", 6), ("device points", 6)):
         assert proc.stdout.count(f"ok {name}") == count, name
     assert "ok device NaN check" in proc.stdout and "ok align cuda" in proc.stdout
+
+
+@pytest.mark.simulator_check("splat")
+def test_splat_normal_equations_and_fit_render_match_cpu_under_simulator(simulator_result):
+    proc = simulator_result
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.stdout.count("ok splat clip=") == 2 * 2
+    assert "ok fit_render cuda" in proc.stdout

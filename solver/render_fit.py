@@ -1,0 +1,292 @@
+"""Render and compare: the pose of a known point set from its Gaussian-splat image.
+
+The residual of pixel ``x`` is ``render(points moved by p)(x) - image(x)`` over the whole image
+(:mod:`solver.splat`), so overlapping and saturated splats are modelled instead of assumed away
+(:func:`solver.align_points` samples the image at the projected points and asks for a value, which
+is flat where splats overlap and biased where they blur together). Each pixel's Jacobian row is the
+splat's derivative chained with the generated warp Jacobian of the points.
+
+Coarse to fine: level ``l`` compares splats ``2**l`` times wider (in full-resolution pixels) with
+the image blurred to match and reduced to pyramid level ``l`` (:func:`_level_image`), so the splats
+keep their width in the level's pixels and a coarse level costs ``4**-l`` of the finest. There the
+model is not clipped and a gain and offset are always solved (the blurred image of clipped splats
+is not a sum of wider splats; they absorb the difference), which widens the basin. The finest level
+is the exact renderer.
+
+After the last level :mod:`solver.observability` names what the image does not determine (the
+angle that spins a symmetric torus about its own axis, say): such directions are left out of the
+solve at every level, their variance is infinite, and ``success`` reports on the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import scipy.ndimage
+
+import jacgen
+
+from . import images, lie, observability, splat
+from .kernels import MODELS, NormalEquations
+from .lm import LMOptions, check_int, check_number, run_lm
+from .problem import PARAM_NAMES, check_intrinsics, free_mask
+from .result import AlignResult, LevelReport, Status
+
+NAMES = PARAM_NAMES + splat.EXTRA_NAMES
+"""Parameters of the fit, in the order of ``result.covariance``."""
+
+
+def _reduced(ne: NormalEquations, B: np.ndarray, free: np.ndarray) -> NormalEquations:
+    """``ne`` in the coordinates ``delta[free] = B d``."""
+    H, g = ne.H[np.ix_(free, free)], ne.g[free]
+    return NormalEquations(B.T @ H @ B, B.T @ g, ne.cost, ne.n_used, ne.n_behind, ne.n_outside)
+
+
+def _level_image(img: np.ndarray, sigma: float, level: int) -> np.ndarray:
+    """The image as splats ``2**level`` times wider would draw it, on pyramid level ``level``.
+
+    Blurred by ``sigma * sqrt(4**level - 1)`` (full-resolution pixels), then 2x2 block means
+    ``level`` times: splats of width ``sigma`` in the level's pixels.
+    """
+    if level == 0:
+        return img
+    blurred = scipy.ndimage.gaussian_filter(img, sigma * math.sqrt(4.0**level - 1.0), mode="constant")
+    return images.pyramid(blurred, level + 1)[level]
+
+
+def _carried_null(obs: observability.Observability, before: np.ndarray, now: np.ndarray) -> np.ndarray:
+    """The unobservable directions of a coarser level (free set ``before``) in the free set ``now``.
+
+    A direction the blurred image cannot tell is told on finer levels only by the point sampling
+    (a grid's period, say), never by the shape: it stays out of the solve.
+    """
+    full = np.zeros((before.size, obs.null.shape[1]))
+    full[before] = obs.null
+    kept = full[now]
+    keep = np.linalg.norm(kept, axis=0) > 0.5
+    return kept[:, keep] / np.linalg.norm(kept[:, keep], axis=0)
+
+
+def _check_inputs(points, image, intrinsics, sigma, init, intensities, model):
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
+        raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
+    if not np.isfinite(pts).all():
+        raise ValueError("points contain NaN or inf")
+    img = images.to_gray(image, "image")
+    K = check_intrinsics(intrinsics)
+    sigma = check_number("sigma", sigma, positive=True)
+    p0 = np.zeros(6) if init is None else np.asarray(init, dtype=np.float64)
+    if p0.shape != (6,) or not np.isfinite(p0).all():
+        raise ValueError(f"init must be 6 finite parameters, got {init!r}")
+    amp = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],)).copy()
+    if not (np.isfinite(amp).all() and (amp >= 0).all()):
+        raise ValueError("intensities must be finite and >= 0")
+    return pts, img, K, sigma, p0, amp
+
+
+def fit_render(
+    points,
+    image,
+    intrinsics,
+    *,
+    sigma: float,
+    model: str = "euler_xyz",
+    init=None,
+    fixed: Sequence[str] = (),
+    intensities=1.0,
+    clip: bool = True,
+    fit_sigma: bool = False,
+    brightness: bool = False,
+    levels: int = 3,
+    max_iters: int = 50,
+    method: str = "lm",
+    xtol: float = 1e-10,
+    ftol: float = 1e-12,
+    observability_tol: float = 1e-4,
+    target: str = "cpu",
+    callback: Callable | None = None,
+) -> AlignResult:
+    """Find the pose of ``points`` whose rendered Gaussian splats best match ``image``.
+
+    Minimises ``sum_x (gain * clip(S_p(x)) + offset - image(x))^2 / 2`` over the pixels ``x``,
+    ``S_p`` the sum of the splats of the points moved by the model's parameters ``p``
+    (:mod:`solver.splat`; the renderer of :func:`solver.render_points`).
+
+    Parameters
+    ----------
+    points : (N, 3) array
+        The known point set in its own frame.
+    image : (H, W) array
+        The observed image.
+    intrinsics : (fx, fy, cx, cy)
+    sigma : float
+        Splat standard deviation in pixels (the start value with ``fit_sigma``).
+    model : {"euler_xyz", "rodrigues", "se3"}
+        Warp model; its parameters are updated additively.
+    init : (6,) array, optional
+        Initial parameters (zeros by default).
+    fixed : sequence of str
+        Model parameters held at ``init``, e.g. ``("r2", "t1", "t2", "t3")``.
+    intensities : float or (N,) array
+        Peak value of each point's splat (>= 0).
+    clip : bool
+        Clip the rendered sum to [0, 1], as the forum's renderer does (zero derivative where
+        clipped).
+    fit_sigma : bool
+        Also solve the splat width on the finest level.
+    brightness : bool
+        Also solve ``gain`` and ``offset`` (start 1 and 0) on the finest level.
+    levels : int
+        Splat widths ``sigma * 2**l`` for ``l = levels - 1 .. 0``.
+    max_iters, method, xtol, ftol
+        Per-level iteration limit, ``"lm"`` or ``"gn"``, and the stopping tolerances of
+        :func:`solver.align`.
+    observability_tol : float
+        A direction whose cost curvature is below this fraction of what the same motion of isolated
+        splats would give is unobservable (:mod:`solver.observability`).
+    target : {"cpu", "cuda"}
+        Where the fused per-pixel kernel runs (:mod:`solver.splat`, :mod:`solver.splat_cuda`); the
+        warp Jacobian of the points and the small solves stay on the host.
+    callback : callable, optional
+        ``callback(params, ne)`` after each accepted step (``params`` the full vector of ``NAMES``,
+        ``ne`` the normal equations in the level's observable coordinates).
+
+    Returns
+    -------
+    AlignResult
+        ``params``, ``pose`` and ``covariance`` as in :func:`solver.align_points` (the covariance
+        over ``param_names``: the six model parameters, ``sigma``, ``gain``, ``offset``; zero for
+        what was not solved, ``inf`` for ``unobservable`` directions); ``sigma`` and
+        ``brightness = (gain, offset)``; ``n_valid`` counts pixels.
+    """
+    start = time.perf_counter()
+    pts, img, K, sigma, p0, amp = _check_inputs(points, image, intrinsics, sigma, init, intensities, model)
+    levels = check_int("levels", levels, 1)
+    if target not in ("cpu", "cuda"):
+        raise ValueError(f"target must be 'cpu' or 'cuda', got {target!r}")
+    kernel, upload = splat.splat_normal_equations, None
+    if target == "cuda":
+        from jacgen.cuda_support import require_cuda
+
+        from . import splat_cuda
+
+        kernel, upload = splat_cuda.splat_normal_equations, require_cuda().to_device
+    options = LMOptions(
+        method=method, max_iters=check_int("max_iters", max_iters, 0), xtol=xtol, ftol=ftol, min_points=6
+    )
+    if method not in ("lm", "gn"):
+        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
+    model_free = free_mask(PARAM_NAMES, fixed)
+    state = np.concatenate([p0, [sigma, 1.0, 0.0]])
+    levels = min(levels, int(math.log2(min(img.shape) / 8)) + 1)
+    reports: list[LevelReport] = []
+    status, ne, obs, free, prev_free, total = Status.TOO_FEW_POINTS, None, None, None, None, 0
+    for level in reversed(range(levels)):
+        t0 = time.perf_counter()
+        finest = level == 0
+        observed, K_l = _level_image(img, sigma, level), images.intrinsics_at_level(K, level)
+        kernel_image = observed if upload is None else upload(np.ascontiguousarray(observed))  # once per level
+        clip_l = clip and finest
+        state = state.copy()
+        if finest or prev_free is None:  # coarser levels pass their gain and offset on to the next coarse one
+            state[6:] = (sigma, 1.0, 0.0)
+        free = np.concatenate([model_free, [fit_sigma and finest, brightness or not finest, brightness or not finest]])
+
+        def evaluate(s: np.ndarray, image=kernel_image, clip_l=clip_l, K_l=K_l) -> tuple[NormalEquations, np.ndarray]:
+            """Normal equations at ``s`` and the reference curvature of the observability test."""
+            uv, duv, valid = jacgen.warp_jacobian(model, s[:6], pts, K_l)
+            duv = np.where(valid[:, None, None], duv, 0.0)
+            ne = kernel(uv, duv, valid, amp, image, s[6], s[7], s[8], clip_l)
+            return ne, splat.motion_reference(duv, valid, amp, s[7], ne.H)
+
+        ne0, G0 = evaluate(state)
+        names = tuple(np.array(NAMES)[free])
+        known = None if obs is None else _carried_null(obs, prev_free, free)
+        obs = observability.analyse(ne0.H[np.ix_(free, free)], G0[np.ix_(free, free)], names, observability_tol, known)
+        prev_free = free
+        B = obs.basis
+
+        def reduced_evaluate(s: np.ndarray, B=B, free=free, evaluate=evaluate) -> NormalEquations:
+            return _reduced(evaluate(s)[0], B, free)
+
+        def update(s: np.ndarray, d: np.ndarray, B=B, free=free) -> np.ndarray:
+            out = s.copy()
+            out[free] += B @ d
+            out[6] = max(out[6], 0.05 * s[6])  # a splat width stays positive
+            return out
+
+        if B.shape[1] == 0:  # nothing observable (no point in view, say): nothing to solve here
+            reports.append(
+                LevelReport(
+                    level,
+                    observed.shape,
+                    pts.shape[0],
+                    0,
+                    Status.SINGULAR,
+                    [ne0.mean_cost],
+                    1.0,
+                    time.perf_counter() - t0,
+                )
+            )
+            status = Status.SINGULAR
+            continue
+        outcome = run_lm(
+            state,
+            reduced_evaluate,
+            update,
+            np.ones(B.shape[1], dtype=bool),
+            lambda s, free=free: float(np.linalg.norm(s[free])),
+            options,
+            callback,
+        )
+        total += outcome.iterations
+        reports.append(
+            LevelReport(
+                level,
+                observed.shape,
+                pts.shape[0],
+                outcome.iterations,
+                outcome.status,
+                outcome.cost_history,
+                1.0,  # l2 loss: no robust scale
+                time.perf_counter() - t0,
+                outcome.lambda_history,
+            )
+        )
+        status = outcome.status
+        if status in (Status.TOO_FEW_POINTS, Status.DIVERGED):
+            continue
+        state = outcome.state
+    ne, G = evaluate(state)
+    Hf = ne.H[np.ix_(free, free)]
+    obs = observability.analyse(Hf, G[np.ix_(free, free)], names, observability_tol, obs.null)
+    cov = np.zeros((len(NAMES), len(NAMES)))
+    cov[np.ix_(free, free)] = observability.covariance(Hf, ne.cost, ne.n_used, obs)
+    message = status.reason
+    if obs.names:
+        message += "; the image does not determine " + ", ".join(obs.names) + " (variance inf)"
+    return AlignResult(
+        pose=lie.pose_from_params(model, state[:6]),
+        params=state[:6].copy(),
+        success=bool(status.converged),
+        status=status,
+        message=message,
+        cost=ne.mean_cost,
+        n_valid=ne.n_used,
+        n_behind=ne.n_behind,
+        n_outside=ne.n_outside,
+        covariance=cov,
+        levels=reports,
+        nit=total,
+        wall_time=time.perf_counter() - start,
+        brightness=state[7:].copy() if brightness else None,
+        unobservable=obs.names,
+        param_names=NAMES,
+        sigma=float(state[6]),
+    )
