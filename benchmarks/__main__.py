@@ -1,6 +1,6 @@
 """``python -m benchmarks <suite> [--quick] [--out DIR] [--data DIR] [--threads N]``.
 
-Suites: ``jacobian``, ``normal_equations``, ``align``, ``torus``, ``gpu`` (or ``all``). Each writes
+Suites: ``jacobian``, ``normal_equations``, ``align``, ``odometry``, ``torus``, ``gpu`` (or ``all``). Each writes
 ``<suite>.md``, ``<suite>.json`` and ``<suite>.png`` into ``--out`` (default ``benchmarks/results/``)
 and prints the Markdown on stdout.
 """
@@ -20,6 +20,7 @@ SUITES = {
     "jacobian": ("jacobian", "Warp Jacobian of the rodrigues model (N x 2 x 6)"),
     "normal_equations": ("normal_equations", "Fused photometric normal equations, one VGA frame"),
     "align": ("align_suite", "RGB-D frame-to-frame alignment on TUM pairs"),
+    "odometry": ("odometry", "Visual odometry on TUM sequences (trajectory vs ground truth)"),
     "torus": ("torus", "Torus point-set problem (recover x/z rotations)"),
     "gpu": ("gpu", "Generated CUDA kernels and the device aligner on a real GPU"),
 }

@@ -118,6 +118,14 @@ def se3_log(T: np.ndarray) -> np.ndarray:
     return _se3_log(np.ascontiguousarray(T, dtype=np.float64))
 
 
+def se3_inverse(T: np.ndarray) -> np.ndarray:
+    """Inverse of a rigid 4x4 transform (``R^T``, ``-R^T t``)."""
+    out = np.eye(4)
+    out[:3, :3] = T[:3, :3].T
+    out[:3, 3] = -T[:3, :3].T @ T[:3, 3]
+    return out
+
+
 def euler_xyz_matrix(a: float, b: float, c: float) -> np.ndarray:
     """``Rx(a) @ Ry(b) @ Rz(c)``."""
     ca, sa, cb, sb, cc, sc = math.cos(a), math.sin(a), math.cos(b), math.sin(b), math.cos(c), math.sin(c)

@@ -8,8 +8,10 @@ intensity in every view. Images are point-sampled at pixel centres; depth is exa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from . import lie
 
@@ -99,3 +101,65 @@ def make_scene(
         ref = ref + rng.normal(0.0, noise, ref.shape)
         tgt = tgt + rng.normal(0.0, noise, tgt.shape)
     return Scene(ref, depth, tgt, K, T)
+
+
+@dataclass
+class SyntheticSequence:
+    """RGB-D frames of the room along a smooth camera path, with exact ground truth.
+
+    ``frames[k]`` is ``(image, depth)``; ``poses[k]`` is ``T_world_from_cam`` (the first camera is
+    the world); ``timestamps`` at 30 Hz.
+    """
+
+    images: list[np.ndarray]
+    depths: list[np.ndarray]
+    poses: np.ndarray
+    timestamps: np.ndarray
+    intrinsics: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.images[k], self.depths[k]
+
+
+def make_sequence(n_frames: int = 12, shape: tuple[int, int] = (120, 160), seed: int = 0) -> SyntheticSequence:
+    """A camera that sways and turns through the room: about 4 mm and 0.7 degrees per frame."""
+    h, w = shape
+    f = 0.5 * w / np.tan(np.radians(30.0))
+    K = np.array([f, f, (w - 1) / 2.0, (h - 1) / 2.0])
+    images, depths, poses = [], [], []
+    for k in range(n_frames):
+        s = k / 30.0
+        T_world_from_cam = np.eye(4)
+        T_world_from_cam[:3, :3] = lie.so3_exp(np.radians([4.0 * np.sin(2.1 * s), 20.0 * s, 3.0 * np.sin(1.3 * s)]))
+        T_world_from_cam[:3, 3] = [0.12 * s, 0.02 * np.sin(3.0 * s), 0.05 * s]
+        cam_from_world = lie.se3_inverse(T_world_from_cam)
+        image, depth = _render(shape, K, cam_from_world[:3, :3], cam_from_world[:3, 3], seed)
+        images.append(image)
+        depths.append(depth)
+        poses.append(T_world_from_cam)
+    return SyntheticSequence(images, depths, np.array(poses), 1000.0 + np.arange(n_frames) / 30.0, K)
+
+
+def write_tum_sequence(sequence: SyntheticSequence, folder) -> None:
+    """Write ``sequence`` as a TUM RGB-D folder: 8-bit gray PNGs, 16-bit depth PNGs (1/5000 m), lists, ground truth."""
+    folder = Path(folder)
+    (folder / "rgb").mkdir(parents=True, exist_ok=True)
+    (folder / "depth").mkdir(exist_ok=True)
+    rgb_lines, depth_lines, gt_lines = ["# color images"], ["# depth maps"], ["# ground truth trajectory"]
+    for k, t in enumerate(sequence.timestamps):
+        name = f"{t:.6f}.png"
+        gray = np.uint8(np.clip(np.round(sequence.images[k] * 255.0), 0, 255))
+        Image.fromarray(gray).save(folder / "rgb" / name)
+        Image.fromarray(np.uint16(np.clip(np.round(sequence.depths[k] * 5000.0), 0, 65535))).save(
+            folder / "depth" / name
+        )
+        rgb_lines.append(f"{t:.6f} rgb/{name}")
+        depth_lines.append(f"{t:.6f} depth/{name}")
+        T = sequence.poses[k]
+        q = lie.quaternion_from_matrix(T[:3, :3])
+        gt_lines.append(f"{t:.6f} " + " ".join(f"{v:.9f}" for v in (*T[:3, 3], *q)))
+    for name, lines in (("rgb.txt", rgb_lines), ("depth.txt", depth_lines), ("groundtruth.txt", gt_lines)):
+        (folder / name).write_text("\n".join(lines) + "\n")

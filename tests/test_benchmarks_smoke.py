@@ -90,6 +90,12 @@ def test_cli_torus_quick(tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     md = (tmp_path / "torus.md").read_text()
     assert "| **ours: solver.align_points" in md and "quick mode" in md
+    assert "### Dense torus" in md and "| **ours: solver.fit_render" in md
+    assert "Dense torus, axis along y, both angles within 0.05 deg: **met**" in md
+    assert "Dense torus, axis along z, Rx within 0.05 deg and Rz reported unobservable: **met**" in md
+    data = json.loads((tmp_path / "torus.json").read_text())
+    peer = next(s for s in data["dense_summary"] if s["kind"] == "torch")
+    assert peer["status"] in ("ok", "skipped")  # skipped (with a note) where torch is not installed
 
 
 def test_jacobian_correctness_columns(jacobian_cli):
@@ -166,6 +172,33 @@ def test_align_skips_cleanly_without_data(tmp_path):
     assert res["skipped"] and "Skipped" in align_suite.markdown(res, "")
 
 
+def test_odometry_smoke_without_opencv(monkeypatch, tmp_path):
+    """``odometry --smoke`` as CI runs it, OpenCV absent: ours and the align chain run, the peer is skipped."""
+    from benchmarks import odometry as odometry_suite
+
+    monkeypatch.setitem(sys.modules, "cv2", None)  # `import cv2` raises ImportError, as where it is not installed
+    res = odometry_suite.run(smoke=True, data=tmp_path, log=_quiet)
+    assert res["skipped"] and "Skipped" in odometry_suite.markdown(res, "")
+    if not odometry_suite.find_sequences(DATA)[0]:
+        pytest.skip(f"no TUM sequences under {DATA}")
+    res = odometry_suite.run(smoke=True, data=DATA, log=_quiet)
+    for entry in res["sequences"]:
+        by = {t.name: t for t in entry["_t"]}
+        ours, chain = by[odometry_suite.OURS], by[odometry_suite.ALIGN_CHAIN]
+        if ours.status == "pending":
+            pytest.skip("solver.odometry not importable yet")
+        assert ours.status == chain.status == "ok" and ours.ratio == pytest.approx(1.0)
+        assert math.isfinite(chain.ratio) and ours.median_s > 0
+        for t in (ours, chain):  # 3 frames: millimetres against the ground truth
+            assert t.checks["ate_rmse_cm"] < 1.0 and t.checks["rpe_rot_rmse_deg"] < 1.0, t.checks
+            assert t.checks["failed_frames"] == 0
+        peer = by[odometry_suite.OPENCV_CHAIN]
+        assert peer.status == "skipped" and "opencv not importable" in peer.note
+    md = odometry_suite.markdown(res, "# header\n")
+    assert "| **ours: solver.odometry" in md and "skipped: " in md and "opencv not importable" in md
+    json.dumps(harness.clean_json(odometry_suite.strip_private(res)), allow_nan=False)  # strict JSON
+
+
 def test_torus_smoke():
     res = torus.run(smoke=True, log=_quiet)
     if res.get("skipped"):
@@ -173,6 +206,42 @@ def test_torus_smoke():
     summ = torus.summary(res)
     assert summ[0]["status"] == "ok" and summ[0]["converged"] == 1.0
     assert np.isfinite(summ[0]["median_final_err_deg"])
+    dense = {s["axis"]: s for s in torus.dense_summary(res["dense"]) if s["kind"] == "fit_render"}
+    assert dense["y"]["met"] == dense["y"]["n"] == 1  # both angles within 0.05 deg
+    assert dense["z"]["met"] == dense["z"]["n"] == 1  # Rx within 0.05 deg, Rz reported unobservable
+    assert "### Dense torus" in torus.markdown(res, "")
+
+
+def test_grid_torus_axes():
+    pz, py = torus.grid_torus("z"), torus.grid_torus("y")
+    assert pz.shape == py.shape == (60 * 24, 3)
+    np.testing.assert_allclose(np.abs(pz[:, 2]).max(), 0.3)  # axis along z: z is the tube's height
+    np.testing.assert_array_equal(py, pz[:, [0, 2, 1]])
+    np.testing.assert_allclose(np.hypot(pz[:, 0], pz[:, 1]).max(), 1.3)
+
+
+def test_torch_render_peer_skips_without_torch(monkeypatch):
+    from benchmarks.peers import torch_render
+
+    def absent():
+        raise harness.Skip("torch not installed")
+
+    monkeypatch.setattr(torch_render, "import_torch", absent)
+    with pytest.raises(harness.Skip):
+        torus.run_dense_torch({"points": None, "target": None, "K": None, "truth": None}, (10, 10), (0, 2))
+
+
+def test_torch_render_peer_draws_the_solver_renderer():
+    """The PyTorch peer's loss is the one fit_render minimises: its image equals solver.render_points."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.peers.torch_render import render, render_windowed
+
+    prob = torus.dense_problem("y")
+    P = torch.from_numpy(prob["points"])
+    p = torch.from_numpy(prob["truth"])
+    for draw in (render, render_windowed):
+        img = draw(P, p[0:1], p[1:2], p[2:3], p[3:], tuple(prob["K"]), torus.SHAPE, torus.SIGMA, torch)
+        np.testing.assert_allclose(img.numpy(), prob["target"], atol=1e-12)
 
 
 def test_gpu_suite_skips_cleanly_without_a_gpu(tmp_path):

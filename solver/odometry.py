@@ -1,0 +1,249 @@
+"""Photometric visual odometry over an RGB-D sequence: frame-to-keyframe alignment with :func:`solver.align`.
+
+Each frame is aligned to the current keyframe (an RGB-D frame whose depth supplies the 3-D points),
+starting from a constant-velocity prediction. A frame becomes the new keyframe when its motion
+from the keyframe, or the share of the keyframe's points it still sees, passes the policy's
+thresholds. A frame whose alignment fails is reported and bridged with the prediction: every pose
+is finite.
+
+Long sequences can be cut into chunks that start with a keyframe and a fresh velocity prior; the
+chunks' trajectories are chained at their shared boundary frame. The serial run and the
+distributed one (:func:`solver.distributed.odometry_many`) run the same chunks through the same
+function, so they give the same bits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import lie
+from .align import align
+from .result import AlignResult
+
+
+@dataclass(frozen=True)
+class KeyframePolicy:
+    """When a frame becomes the new keyframe (any one test suffices).
+
+    The defaults were chosen on the shared TUM fr1 sequences, where every increase of the keyframe
+    spacing made the trajectory worse (README, Sequences): a keyframe is kept only while the camera
+    barely moves, which removes the drift of chaining over still stretches.
+
+    Attributes
+    ----------
+    max_translation : float
+        Metres moved since the keyframe.
+    max_rotation : float
+        Degrees turned since the keyframe.
+    min_overlap : float
+        Share of the keyframe's usable points that still land in the frame (``n_valid`` of the
+        finest level over the keyframe's point count).
+    max_gap : int
+        Frames since the keyframe.
+    """
+
+    max_translation: float = 0.005
+    max_rotation: float = 0.5
+    min_overlap: float = 0.8
+    max_gap: int = 30
+
+    def new_keyframe(self, T_frame_from_key: np.ndarray, overlap: float, gap: int) -> bool:
+        """Whether the frame with this motion from the keyframe starts a new keyframe."""
+        moved = float(np.linalg.norm(T_frame_from_key[:3, 3]))
+        turned = math.degrees(float(np.linalg.norm(lie.so3_log(T_frame_from_key[:3, :3]))))
+        far = moved > self.max_translation or turned > self.max_rotation
+        return far or overlap < self.min_overlap or gap >= self.max_gap
+
+
+@dataclass
+class OdometryResult:
+    """A trajectory and how each frame got its pose.
+
+    Attributes
+    ----------
+    timestamps : (N,) array
+    poses : (N, 4, 4) array
+        ``T_world_from_cam`` of every frame, the first frame's camera being the world.
+    keyframes : list of int
+        Frames that served as keyframes.
+    results : list of AlignResult or None
+        Each frame's alignment to its keyframe (``None`` for keyframes that start a chunk).
+    failures : list of int
+        Frames whose alignment failed; their pose is the constant-velocity prediction.
+    """
+
+    timestamps: np.ndarray
+    poses: np.ndarray
+    keyframes: list[int]
+    results: list[AlignResult | None]
+    failures: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.poses)
+
+
+def _plausible(result: AlignResult, n_key: int, policy: KeyframePolicy) -> bool:
+    """An alignment to trust: converged or stopped at the limit, with enough of the keyframe's points."""
+    return result.status >= 0 and result.n_valid >= 0.25 * policy.min_overlap * n_key and np.isfinite(result.pose).all()
+
+
+ALIGN_DEFAULTS = {"loss": "cauchy", "ftol": 1e-5}
+""":func:`solver.align` options that odometry uses unless given (measured on fr1_rpy, README: Sequences)."""
+
+
+def odometry_chunk(
+    frames: Sequence,
+    intrinsics,
+    *,
+    keyframe_policy: KeyframePolicy = KeyframePolicy(),
+    progress: Callable[[int], None] | None = None,
+    **align_options,
+) -> tuple[np.ndarray, list[int], list[AlignResult | None], list[int]]:
+    """Odometry of one chunk: poses relative to its first frame (which is a keyframe).
+
+    ``frames[k]`` is ``(image, depth_m)``. Returns ``(poses (n, 4, 4), keyframes, results, failures)``
+    with chunk-local frame indices.
+    """
+    align_options = {**ALIGN_DEFAULTS, **align_options}
+    n = len(frames)
+    poses = np.empty((n, 4, 4))
+    poses[0] = np.eye(4)
+    keyframes, results, failures = [0], [None], []
+    key_image, key_depth = frames[0]
+    key_points = int(np.count_nonzero(np.isfinite(key_depth) & (key_depth > 0)))
+    key_pose = np.eye(4)
+    T_prev_from_key = np.eye(4)
+    velocity = np.eye(4)  # T_k-1_from_k-2
+    for k in range(1, n):
+        image, depth = frames[k]
+        predicted = velocity @ T_prev_from_key
+        result = align(key_image, key_depth, image, intrinsics, init=predicted, **align_options)
+        if not _plausible(result, key_points, keyframe_policy):
+            retry = align(key_image, key_depth, image, intrinsics, init=T_prev_from_key, **align_options)
+            result = retry if _plausible(retry, key_points, keyframe_policy) else result
+        ok = _plausible(result, key_points, keyframe_policy)
+        if ok:
+            T_k_from_key = result.pose
+        else:
+            T_k_from_key = predicted
+            failures.append(k)
+        results.append(result)
+        poses[k] = key_pose @ lie.se3_inverse(T_k_from_key)
+        velocity = T_k_from_key @ lie.se3_inverse(T_prev_from_key)
+        overlap = result.n_valid / max(key_points, 1)
+        if ok and keyframe_policy.new_keyframe(T_k_from_key, overlap, k - keyframes[-1]):  # never a failed frame
+            keyframes.append(k)
+            key_image, key_depth, key_pose = image, depth, poses[k]
+            key_points = int(np.count_nonzero(np.isfinite(depth) & (depth > 0)))
+            T_prev_from_key = np.eye(4)
+        else:
+            T_prev_from_key = T_k_from_key
+        if progress is not None:
+            progress(k)
+    return poses, keyframes, results, failures
+
+
+def chunk_bounds(n: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    """``[(first, last), ...]`` frame ranges (inclusive) that share their boundary frames."""
+    if chunk_size is None or chunk_size >= n:
+        return [(0, n - 1)]
+    if chunk_size < 2:
+        raise ValueError(f"chunk_size must be >= 2, got {chunk_size}")
+    starts = list(range(0, n - 1, chunk_size - 1))
+    return [(s, min(s + chunk_size - 1, n - 1)) for s in starts]
+
+
+def stitch(timestamps: np.ndarray, chunks: list, bounds: list[tuple[int, int]]) -> OdometryResult:
+    """Chain chunk-local trajectories (from :func:`odometry_chunk`) at their shared boundary frames."""
+    n = len(timestamps)
+    poses = np.empty((n, 4, 4))
+    keyframes: list[int] = []
+    results: list[AlignResult | None] = [None] * n
+    failures: list[int] = []
+    base = np.eye(4)
+    for (first, last), (local, keys, res, fails) in zip(bounds, chunks, strict=True):
+        poses[first : last + 1] = base @ local
+        keyframes += [first + k for k in keys if not keyframes or first + k != keyframes[-1]]
+        for k, r in enumerate(res):
+            if r is not None:
+                results[first + k] = r
+        failures += [first + k for k in fails]
+        base = poses[last]
+    return OdometryResult(np.asarray(timestamps, dtype=np.float64), poses, keyframes, results, failures)
+
+
+def odometry(
+    frames: Sequence,
+    intrinsics,
+    *,
+    timestamps=None,
+    keyframe_policy: KeyframePolicy = KeyframePolicy(),
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    **align_options,
+) -> OdometryResult:
+    """Frame-to-keyframe photometric odometry over ``frames``.
+
+    Parameters
+    ----------
+    frames : sequence
+        ``frames[k]`` (or ``frames.frame(k)``, as a :class:`solver.tum.Sequence` has) is
+        ``(image, depth_m)``: gray or colour image, depth in metres (0 = missing); frames are read
+        one at a time.
+    intrinsics : (fx, fy, cx, cy)
+    timestamps : (N,) array, optional
+        Defaults to ``frames.timestamps`` if present, else ``0, 1, ...``.
+    keyframe_policy : KeyframePolicy
+        When to start a new keyframe.
+    chunk_size : int, optional
+        Cut the sequence into chunks of this many frames sharing their boundary frames; each starts
+        with a keyframe and no velocity prior (what :func:`solver.distributed.odometry_many` runs
+        in parallel).
+    progress : callable, optional
+        ``progress(k)`` after frame ``k`` (chunk-local index).
+    **align_options
+        Keywords of :func:`solver.align` (``model``, ``loss``, ``levels``, ``brightness``, ...);
+        :data:`ALIGN_DEFAULTS` unless given.
+
+    Returns
+    -------
+    OdometryResult
+    """
+    n = len(frames)
+    if n < 1:
+        raise ValueError("frames is empty")
+    if "init" in align_options or "callback" in align_options:
+        raise ValueError("odometry sets init itself and takes no callback")
+    if timestamps is None:
+        timestamps = getattr(frames, "timestamps", None)
+    timestamps = np.arange(n, dtype=np.float64) if timestamps is None else np.asarray(timestamps, dtype=np.float64)
+    if timestamps.shape != (n,):
+        raise ValueError(f"timestamps must have one entry per frame ({n}), got shape {timestamps.shape}")
+    bounds = chunk_bounds(n, chunk_size)
+    chunks = [
+        odometry_chunk(
+            _Slice(frames, first, last), intrinsics, keyframe_policy=keyframe_policy, progress=progress, **align_options
+        )
+        for first, last in bounds
+    ]
+    return stitch(timestamps, chunks, bounds)
+
+
+class _Slice:
+    """Frames ``first .. last`` of ``frames`` without reading them."""
+
+    def __init__(self, frames: Sequence, first: int, last: int):
+        self.first, self.n = first, last - first + 1
+        self.read = frames.frame if hasattr(frames, "frame") else frames.__getitem__  # a solver.tum.Sequence
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, k: int):
+        if not 0 <= k < self.n:
+            raise IndexError(k)
+        return self.read(self.first + k)
