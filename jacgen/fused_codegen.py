@@ -205,18 +205,28 @@ def _branch_free_body(
             f" + w11 * tgt_flat[base + row + np.uint64({c + 3})]",
         ]
     lines.append(f"{ind}I_ref = iref[iu]")
-    lines.append(f"{ind}res = {pr(ir.residual)}")
-    # the zeroing selects are float64: LLVM did not vectorise the loop with float32 ones
-    lines.append(f"{ind}r64 = _F64(res) if ok else 0.0")
+    return lines + _weighted_sums(ir, pr, ind, loss, scale, lanes=False)
+
+
+def _weighted_sums(ir: PhotometricIR, pr, ind: str, loss: str, scale: str, lanes: bool) -> list[str]:
+    """From the sampled values to the accumulators: residual, Jacobian row, robust weight, sums.
+
+    Rejected points (``ok`` false) get a zero residual, row and weight (float64 selects), so
+    nothing non-finite reaches the sums; ``lanes``: on lane vectors, into ``lacc<k>``.
+    """
+    widen, zero = ("lane_f64({})", "lane_select(ok, {}, 0.0)") if lanes else ("_F64({})", "{} if ok else 0.0")
+    lines = [f"{ind}res = {pr(ir.residual)}", f"{ind}r64 = {zero.format(widen.format('res'))}"]
     for k, e in enumerate(ir.rows):
         lines += assign_lines(f"j{k}", e, pr, ind)
-        lines.append(f"{ind}j{k}_64 = _F64(j{k}) if ok else 0.0")
-    lines.append(f"{ind}wt, rho = _robust_{loss}(r64, {scale})")
-    lines.append(f"{ind}wt = wt if ok else 0.0")
+        lines.append(f"{ind}j{k}_64 = {zero.format(widen.format(f'j{k}'))}")
+    lines.append(f"{ind}wt, rho = _robust_{loss}{'_lanes' if lanes else ''}(r64, {scale})")
+    lines.append(f"{ind}wt = {zero.format('wt')}")
     lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(ir.n_params)]
-    exprs = _accumulator_exprs(ir.n_params, row="j{}_64", residual="r64", count="1.0 if ok else 0.0")
-    lines += [f"{ind}acc{k} += {e}" for k, e in enumerate(exprs)]
-    return lines
+    count = "lane_select(ok, 1.0, 0.0)" if lanes else "1.0 if ok else 0.0"
+    exprs = _accumulator_exprs(ir.n_params, row="j{}_64", residual="r64", count=count)
+    if lanes:
+        return lines + [f"{ind}lacc{k} = lacc{k} + {e}" for k, e in enumerate(exprs)]
+    return lines + [f"{ind}acc{k} += {e}" for k, e in enumerate(exprs)]
 
 
 def _accumulator_exprs(n: int, row: str = "_F64(j{})", residual: str = "_F64(res)", count: str = "1.0") -> list[str]:
@@ -277,17 +287,7 @@ def _lane_body(ir: PhotometricIR, dtype: str, ind: str, loss: str, image: str, s
             f"{ind}{name} = {name} + (w10 * corner[2] + w11 * corner[3])",
         ]
     lines.append(f"{ind}I_ref = lane_load(iref, iu, {lanes}, 1, 0)")
-    lines.append(f"{ind}res = {pr(ir.residual)}")
-    lines.append(f"{ind}r64 = lane_select(ok, lane_f64(res), 0.0)")
-    for k, e in enumerate(ir.rows):
-        lines += assign_lines(f"j{k}", e, pr, ind)
-        lines.append(f"{ind}j{k}_64 = lane_select(ok, lane_f64(j{k}), 0.0)")
-    lines.append(f"{ind}wt, rho = _robust_{loss}_lanes(r64, {scale})")
-    lines.append(f"{ind}wt = lane_select(ok, wt, 0.0)")
-    lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(ir.n_params)]
-    exprs = _accumulator_exprs(ir.n_params, row="j{}_64", residual="r64", count="lane_select(ok, 1.0, 0.0)")
-    lines += [f"{ind}lacc{k} = lacc{k} + {e}" for k, e in enumerate(exprs)]
-    return lines
+    return lines + _weighted_sums(ir, pr, ind, loss, scale, lanes=True)
 
 
 def lanes_ready(ir: PhotometricIR) -> bool:

@@ -99,46 +99,75 @@ def _bin_points(uv, valid, reach, h, w, tile, offsets, indices):
     return outside
 
 
-@njit(parallel=True, cache=True)
-def _normal_equations(uv, duv, amplitude, image, sigma, gain, offset, clip, tile, offsets, indices, partial):
-    """Per tile: upper triangle of ``J^T J``, ``J^T r``, ``sum r^2 / 2`` and the pixel count."""
-    h, w = image.shape
+def pixel_row(x, y, uv, duv, amplitude, indices, first, last, observed, sigma, gain, offset, clip, row):
+    """Pixel ``(x, y)``: its Jacobian row into ``row`` (warp params, sigma, gain, offset); returns its residual.
+
+    ``indices[first:last]`` are the points whose splat may reach the pixel, ``observed`` its value.
+    Plain Python: compiled for the CPU here and as a CUDA device function in :mod:`solver.splat_cuda`,
+    so both targets evaluate the same formulas.
+    """
     n_pose = duv.shape[2]
-    n = n_pose + 3
-    n_h = n * (n + 1) // 2
-    tiles_x = (w + tile - 1) // tile
+    for k in range(n_pose + 3):
+        row[k] = 0.0
     reach = CUTOFF * sigma
     cut2 = reach * reach
     inv2s2 = 1.0 / (2.0 * sigma * sigma)
     inv_s2 = 1.0 / (sigma * sigma)
     inv_s3 = inv_s2 / sigma
+    total = 0.0
+    for q in range(first, last):
+        i = indices[q]
+        dx = x - uv[i, 0]
+        dy = y - uv[i, 1]
+        d2 = dx * dx + dy * dy
+        if d2 < cut2:
+            e = amplitude[i] * math.exp(-d2 * inv2s2)
+            total += e - amplitude[i] * FLOOR
+            c = e * inv_s2
+            for k in range(n_pose):
+                row[k] += c * (dx * duv[i, 0, k] + dy * duv[i, 1, k])
+            row[n_pose] += e * d2 * inv_s3
+    clipped = clip and (total > 1.0 or total < 0.0)
+    value = min(max(total, 0.0), 1.0) if clipped else total
+    for k in range(n_pose + 1):
+        row[k] = 0.0 if clipped else gain * row[k]
+    row[n_pose + 1] = value
+    row[n_pose + 2] = 1.0
+    return gain * value + offset - observed
+
+
+_pixel_row = njit(cache=True)(pixel_row)
+
+
+@njit(parallel=True, cache=True)
+def _normal_equations(uv, duv, amplitude, image, sigma, gain, offset, clip, tile, offsets, indices, partial):
+    """Per tile: upper triangle of ``J^T J``, ``J^T r``, ``sum r^2 / 2`` and the pixel count."""
+    h, w = image.shape
+    n = duv.shape[2] + 3
+    n_h = n * (n + 1) // 2
+    tiles_x = (w + tile - 1) // tile
     for t in prange(offsets.size - 1):
         row = np.zeros(n)
         acc = np.zeros(partial.shape[1])
         ty, tx = t // tiles_x, t % tiles_x
         for y in range(ty * tile, min((ty + 1) * tile, h)):
             for x in range(tx * tile, min((tx + 1) * tile, w)):
-                total = 0.0
-                row[:] = 0.0
-                for q in range(offsets[t], offsets[t + 1]):
-                    i = indices[q]
-                    dx = x - uv[i, 0]
-                    dy = y - uv[i, 1]
-                    d2 = dx * dx + dy * dy
-                    if d2 < cut2:
-                        e = amplitude[i] * math.exp(-d2 * inv2s2)
-                        total += e - amplitude[i] * FLOOR
-                        c = e * inv_s2
-                        for k in range(n_pose):
-                            row[k] += c * (dx * duv[i, 0, k] + dy * duv[i, 1, k])
-                        row[n_pose] += e * d2 * inv_s3
-                clipped = clip and (total > 1.0 or total < 0.0)
-                value = min(max(total, 0.0), 1.0) if clipped else total
-                r = gain * value + offset - image[y, x]
-                for k in range(n_pose + 1):
-                    row[k] = 0.0 if clipped else gain * row[k]
-                row[n_pose + 1] = value
-                row[n_pose + 2] = 1.0
+                r = _pixel_row(
+                    x,
+                    y,
+                    uv,
+                    duv,
+                    amplitude,
+                    indices,
+                    offsets[t],
+                    offsets[t + 1],
+                    image[y, x],
+                    sigma,
+                    gain,
+                    offset,
+                    clip,
+                    row,
+                )
                 k = 0
                 for a in range(n):
                     for b in range(a, n):

@@ -15,7 +15,6 @@ importing this module, and the kernels are compiled once per number of warp para
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from types import ModuleType
 
@@ -23,7 +22,8 @@ import numpy as np
 from numba import float64
 
 from .kernels import NormalEquations
-from .splat import CUTOFF, FLOOR, TILE, _symmetric, bin_points
+from .splat import TILE, _symmetric, bin_points
+from .splat import pixel_row as _pixel_row_py
 
 cuda: ModuleType | None = None
 """``numba.cuda`` once :func:`_kernels` has run; a module global because the CUDA simulator runs the
@@ -46,6 +46,7 @@ def _kernels(n_pose: int) -> tuple[Callable, Callable, int]:
     from jacgen.cuda_support import require_cuda
 
     cuda = require_cuda()
+    pixel_row = cuda.jit(device=True)(_pixel_row_py)
     n = n_pose + 3
     n_h = n * (n + 1) // 2
     size = n_h + n + 2
@@ -69,31 +70,8 @@ def _kernels(n_pose: int) -> tuple[Callable, Callable, int]:
         r = 0.0
         used = 0.0
         if y < h and x < w:
-            reach = CUTOFF * sigma
-            cut2 = reach * reach
-            inv2s2 = 1.0 / (2.0 * sigma * sigma)
-            inv_s2 = 1.0 / (sigma * sigma)
-            inv_s3 = inv_s2 / sigma
-            total = 0.0
-            for q in range(offsets[t], offsets[t + 1]):
-                i = indices[q]
-                dx = x - uv[i, 0]
-                dy = y - uv[i, 1]
-                d2 = dx * dx + dy * dy
-                if d2 < cut2:
-                    e = amplitude[i] * math.exp(-d2 * inv2s2)
-                    total += e - amplitude[i] * FLOOR
-                    c = e * inv_s2
-                    for k in range(n_pose):
-                        row[k] += c * (dx * duv[i, 0, k] + dy * duv[i, 1, k])
-                    row[n_pose] += e * d2 * inv_s3
-            clipped = clip and (total > 1.0 or total < 0.0)
-            value = min(max(total, 0.0), 1.0) if clipped else total
-            r = gain * value + offset - image[y, x]
-            for k in range(n_pose + 1):
-                row[k] = 0.0 if clipped else gain * row[k]
-            row[n_pose + 1] = value
-            row[n_pose + 2] = 1.0
+            first, last = offsets[t], offsets[t + 1]
+            r = pixel_row(x, y, uv, duv, amplitude, indices, first, last, image[y, x], sigma, gain, offset, clip, row)
             used = 1.0
         k = 0
         for a in range(n):
