@@ -1,10 +1,11 @@
-"""Run the CUDA-simulator checks in the background while the rest of the suite runs.
+"""Run the checks that need fresh processes in the background while the rest of the suite runs.
 
-Each check is a separate process (``NUMBA_ENABLE_CUDASIM=1`` must be set before Numba loads) that
-spends its time in the simulator's Python threads and in Numba compiles: single-threaded work
-that would otherwise keep one of the machine's cores idle. When any simulator test is selected,
-the checks start right after collection, one at a time, on a background thread; the simulator
-tests are moved to the end of the run and wait for their check's output.
+The CUDA-simulator checks (``NUMBA_ENABLE_CUDASIM=1`` must be set before Numba loads) and the
+cold/warm cache reproducibility check (kernels compiled into an empty cache, then loaded from it)
+are separate processes that spend their time in Numba compiles and the simulator's Python threads:
+single-threaded work that would otherwise keep one of the machine's cores idle. When any of their
+tests is selected, the checks start right after collection, one at a time, on a background thread;
+those tests are moved to the end of the run and wait for their check's output.
 """
 
 from __future__ import annotations
@@ -12,40 +13,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SIMULATOR_MODULE = "test_cuda_simulator.py"
-
-
-class SimulatorChecks:
-    """Runs ``cuda_sim_check.py <mode>`` for each mode, in order, on one background thread."""
-
-    def __init__(self, modes: list[str]):
-        self.modes = modes
-        self.results: dict[str, subprocess.CompletedProcess] = {}
-        self.done = {mode: threading.Event() for mode in modes}
-        self.thread = threading.Thread(target=self._run_all, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _run_all(self) -> None:
-        for mode in self.modes:
-            try:
-                self.results[mode] = run_simulated(*([mode] if mode else []))
-            except Exception as error:  # noqa: BLE001 (reported by the waiting test)
-                self.results[mode] = subprocess.CompletedProcess([mode], 1, "", repr(error))
-            self.done[mode].set()
-
-    def result(self, mode: str) -> subprocess.CompletedProcess:
-        """The finished check of ``mode`` (waits for it)."""
-        if not self.done[mode].wait(timeout=1200):
-            raise TimeoutError(f"simulator check {mode!r} did not finish in 20 min")
-        return self.results[mode]
+REPRODUCIBILITY = "reproducibility"
 
 
 def run_simulated(*args: str) -> subprocess.CompletedProcess:
@@ -56,30 +31,75 @@ def run_simulated(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-_checks: SimulatorChecks | None = None
+def run_reproducibility() -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """``tests/reproducibility_check.py`` twice on one new ``NUMBA_CACHE_DIR``: cold, then warm."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        command = [sys.executable, str(HERE / "reproducibility_check.py")]
+        return tuple(
+            subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200, check=False)
+            for _ in range(2)
+        )
+
+
+def _run(mode: str):
+    return run_reproducibility() if mode == REPRODUCIBILITY else run_simulated(*([mode] if mode else []))
+
+
+class BackgroundChecks:
+    """Runs each mode's check, in order, on one background thread."""
+
+    def __init__(self, modes: list[str]):
+        self.modes = modes
+        self.results: dict[str, object] = {}
+        self.done = {mode: threading.Event() for mode in modes}
+        self.thread = threading.Thread(target=self._run_all, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run_all(self) -> None:
+        for mode in self.modes:
+            try:
+                self.results[mode] = _run(mode)
+            except Exception as error:  # noqa: BLE001 (reported by the waiting test)
+                self.results[mode] = subprocess.CompletedProcess([mode], 1, "", repr(error))
+            self.done[mode].set()
+
+    def result(self, mode: str):
+        """The finished check of ``mode`` (waits for it)."""
+        if not self.done[mode].wait(timeout=1800):
+            raise TimeoutError(f"background check {mode!r} did not finish in 30 min")
+        return self.results[mode]
+
+
+_checks: BackgroundChecks | None = None
 
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Move the simulator tests last and start their checks now."""
+    """Move the background-checked tests last and start their checks now."""
     global _checks
-    simulated = [item for item in items if item.path.name == SIMULATOR_MODULE]
-    if not simulated:
+    waiting = [item for item in items if item.get_closest_marker("background_check") is not None]
+    if not waiting:
         return
-    items[:] = [item for item in items if item.path.name != SIMULATOR_MODULE] + simulated
-    modes = [mark.args[0] for item in simulated for mark in item.iter_markers("simulator_check")]
-    _checks = SimulatorChecks(modes)
+    items[:] = [item for item in items if item not in waiting] + waiting
+    modes = list(dict.fromkeys(item.get_closest_marker("background_check").args[0] for item in waiting))
+    modes.sort(key=lambda mode: mode != REPRODUCIBILITY)  # first: its cold compile is the longest single check
+    _checks = BackgroundChecks(modes)
     _checks.start()
 
 
 @pytest.fixture
-def simulator_result(request) -> subprocess.CompletedProcess:
-    """Output of the background simulator check named by the test's ``simulator_check`` mark."""
-    mode = request.node.get_closest_marker("simulator_check").args[0]
+def background_result(request):
+    """Output of the background check named by the test's ``background_check`` mark."""
+    mode = request.node.get_closest_marker("background_check").args[0]
     if _checks is None or mode not in _checks.done:
-        return run_simulated(*([mode] if mode else []))
+        return _run(mode)
     return _checks.result(mode)
 
 
 def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "simulator_check(mode): output of `cuda_sim_check.py mode` (background run)")
+    config.addinivalue_line(
+        "markers", "background_check(mode): output of a fresh-process check run in the background (conftest.py)"
+    )

@@ -6,40 +6,40 @@ The checks run in the background from the start of the session (see conftest.py)
 import pytest
 
 
-@pytest.mark.simulator_check("")
-def test_builtin_cuda_kernels_match_cpu_under_simulator(simulator_result):
-    proc = simulator_result
+@pytest.mark.background_check("")
+def test_builtin_cuda_kernels_match_cpu_under_simulator(background_result):
+    proc = background_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok ") >= 3 * 2 * 2 * 3 + 1
 
 
-@pytest.mark.simulator_check("fused")
-def test_fused_cuda_kernels_match_cpu_under_simulator(simulator_result):
-    proc = simulator_result
+@pytest.mark.background_check("fused")
+def test_fused_cuda_kernels_match_cpu_under_simulator(background_result):
+    proc = background_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok fused") == 11 and proc.stdout.count("ok residuals") == 6
 
 
-@pytest.mark.simulator_check("batch")
-def test_batched_cuda_kernels_match_cpu_under_simulator(simulator_result):
-    proc = simulator_result
+@pytest.mark.background_check("batch")
+def test_batched_cuda_kernels_match_cpu_under_simulator(background_result):
+    proc = background_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok batch") == 3 * 3 * 2
     assert proc.stdout.count("ok align_batch cuda") == 2
 
 
-@pytest.mark.simulator_check("device")
-def test_device_preparation_and_align_match_cpu_under_simulator(simulator_result):
-    proc = simulator_result
+@pytest.mark.background_check("device")
+def test_device_preparation_and_align_match_cpu_under_simulator(background_result):
+    proc = background_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     for name, count in (("device gray", 1), ("device pyramid", 3), ("device stack", 6), ("device points", 6)):
         assert proc.stdout.count(f"ok {name}") == count, name
     assert "ok device NaN check" in proc.stdout and "ok align cuda" in proc.stdout
 
 
-@pytest.mark.simulator_check("splat")
-def test_splat_normal_equations_and_fit_render_match_cpu_under_simulator(simulator_result):
-    proc = simulator_result
+@pytest.mark.background_check("splat")
+def test_splat_normal_equations_and_fit_render_match_cpu_under_simulator(background_result):
+    proc = background_result
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok splat clip=") == 2 * 2
     assert "ok fit_render cuda" in proc.stdout
