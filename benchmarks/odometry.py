@@ -3,8 +3,8 @@
 Contenders, each run over every frame of a sequence and returning ``T_world_from_cam`` per frame
 (the first frame's camera is the world):
 
-* ours: :func:`solver.odometry.odometry` with its defaults (frame-to-keyframe alignment, constant-velocity
-  prediction, :data:`solver.odometry.ALIGN_DEFAULTS`);
+* ours: :func:`solver.odometry` with its defaults (frame-to-keyframe alignment, constant-velocity
+  prediction, :data:`solver.visual_odometry.ALIGN_DEFAULTS`);
 * ours, for reference: :func:`solver.align` with default options chained frame to frame;
 * OpenCV 5 ``cv2.Odometry`` with the RGB-only algorithm chained frame to frame (called as in
   :mod:`benchmarks.peers.odometry`: ``compute(src=frame k-1, dst=frame k)`` returns ``T_k_from_k-1``).
@@ -75,7 +75,7 @@ def chain(relative: list[np.ndarray]) -> np.ndarray:
 def _ours(frames, intrinsics, timestamps):
     def setup():
         try:
-            from solver.odometry import odometry
+            from solver import odometry
         except ImportError as exc:
             raise Skip(f"pending: solver.odometry not importable ({exc})") from None
 

@@ -1,8 +1,8 @@
 """Many sequences (and chunks of long ones) as Dask distributed tasks.
 
-Each task runs :func:`solver.odometry.odometry_chunk` on one chunk of one sequence, reading its
+Each task runs :func:`solver.visual_odometry.odometry_chunk` on one chunk of one sequence, reading its
 frames on the worker; the client stitches the chunks of each sequence with
-:func:`solver.odometry.stitch`. The serial :func:`solver.odometry` with the same ``chunk_size``
+:func:`solver.visual_odometry.stitch`. The serial :func:`solver.odometry` with the same ``chunk_size``
 runs the same chunks through the same function, so both give the same bits (the kernels' results
 depend neither on the thread count nor on where they were compiled, README: Same bits).
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .odometry import KeyframePolicy, OdometryResult, _Slice, chunk_bounds, odometry_chunk, stitch
+from .visual_odometry import KeyframePolicy, OdometryResult, _Slice, chunk_bounds, odometry_chunk, stitch
 
 
 def _client(scheduler: str | None, n_workers: int):
@@ -62,9 +62,9 @@ def odometry_many(
         of ``n_workers`` single-threaded worker processes is started and closed.
     chunk_size : int, optional
         Cut each sequence into chunks of this many frames (sharing their boundary frames), one
-        task each; see :func:`solver.odometry.odometry`.
+        task each; see :func:`solver.odometry`.
     keyframe_policy, **align_options
-        As for :func:`solver.odometry.odometry`.
+        As for :func:`solver.odometry`.
     progress : callable, optional
         ``progress(done, total)`` as tasks finish.
 

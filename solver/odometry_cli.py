@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from .evaluate import ate, report, rpe
-from .odometry import OdometryResult, odometry
 from .tum import read_sequence, write_trajectory
+from .visual_odometry import OdometryResult, odometry
 
 
 class ProgressBar:

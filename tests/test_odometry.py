@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 from tum import DATA
 
-from solver import lie
+from solver import KeyframePolicy, lie, odometry
 from solver.evaluate import ate
-from solver.odometry import KeyframePolicy, odometry
 from solver.synthetic import make_sequence, write_tum_sequence
 from solver.tum import read_sequence
 
