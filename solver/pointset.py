@@ -88,6 +88,29 @@ def _points_array(points) -> np.ndarray:
         raise ValueError(f"points must be an (N, 3) array of numbers, got {type(points).__name__}") from None
 
 
+def check_point_set(points, init, intensities, nonnegative: bool = False):
+    """``(points (N, 3), init (6,), intensities (N,))`` as float64, validated; ``ValueError`` naming the culprit."""
+    pts = _points_array(points)
+    if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
+        raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
+    if not np.isfinite(pts).all():
+        raise ValueError("points contain NaN or inf")
+    try:
+        p0 = np.zeros(6) if init is None else np.array(init, dtype=np.float64)
+    except (TypeError, ValueError):
+        p0 = np.full(0, np.nan)  # reported below
+    if p0.shape != (6,) or not np.isfinite(p0).all():
+        raise ValueError(f"init must be 6 finite parameters, got {init!r}")
+    try:
+        amp = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],)).copy()
+    except (TypeError, ValueError):
+        amp = np.full(0, np.nan)  # reported below
+    if amp.shape != (pts.shape[0],) or not np.isfinite(amp).all() or (nonnegative and (amp < 0).any()):
+        sign = " >= 0" if nonnegative else ""
+        raise ValueError(f"intensities must be one finite number{sign} or {pts.shape[0]} of them (one per point)")
+    return pts, p0, amp
+
+
 SIGMA_RANGE = (1e-3, 1e6)
 """Splat widths :func:`render_points` accepts, in pixels: narrower is a point sample, wider a constant
 (and ``1 / (2 sigma^2)`` stays finite, and the splat's reach an integer)."""
@@ -121,7 +144,6 @@ def render_points(points, pose_params, intrinsics, shape, sigma: float, model: s
         raise ValueError(f"shape must be (H, W) with integers >= 0, got {shape!r}")
     pts = _points_array(points)
     uv, valid = jacgen.warp(model, pose_params, pts, intrinsics)
-    valid &= np.all(np.abs(uv) < 1e9, axis=1)  # far off any image: no pixel to draw (and no int overflow)
     return np.clip(splat.render(uv, valid, np.ones(pts.shape[0]), sigma, shape), 0.0, 1.0)
 
 
@@ -181,25 +203,9 @@ def align_points(
         raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    pts = _points_array(points)
-    if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
-        raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
-    if not np.isfinite(pts).all():
-        raise ValueError("points contain NaN or inf")
+    pts, p0, iref = check_point_set(points, init, intensities)
     K = check_intrinsics(intrinsics)
     tgt = images.to_gray(tgt_image, "tgt_image")
-    try:
-        p0 = np.zeros(6) if init is None else np.array(init, dtype=np.float64)
-    except (TypeError, ValueError):
-        p0 = np.full(0, np.nan)  # reported below
-    if p0.shape != (6,) or not np.isfinite(p0).all():
-        raise ValueError(f"init must be 6 finite parameters, got {init!r}")
-    try:
-        iref = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],))
-    except (TypeError, ValueError):
-        iref = np.full(0, np.nan)  # reported below
-    if iref.shape != (pts.shape[0],) or not np.isfinite(iref).all():
-        raise ValueError(f"intensities must be one finite number or {pts.shape[0]} (one per point)")
     free = free_mask(PARAM_NAMES, fixed)
     np_dtype = check_dtype(dtype)
     if method not in ("lm", "gn"):

@@ -32,6 +32,7 @@ import jacgen
 from . import images, lie, observability, splat
 from .kernels import MODELS, NormalEquations
 from .lm import LMOptions, check_int, check_number, run_lm
+from .pointset import check_point_set
 from .problem import PARAM_NAMES, check_intrinsics, free_mask
 from .result import AlignResult, LevelReport, Status
 
@@ -73,21 +74,10 @@ def _carried_null(obs: observability.Observability, before: np.ndarray, now: np.
 def _check_inputs(points, image, intrinsics, sigma, init, intensities, model):
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
-    pts = np.asarray(points, dtype=np.float64)
-    if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
-        raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
-    if not np.isfinite(pts).all():
-        raise ValueError("points contain NaN or inf")
+    pts, p0, amp = check_point_set(points, init, intensities, nonnegative=True)
     img = images.to_gray(image, "image")
     K = check_intrinsics(intrinsics)
-    sigma = check_number("sigma", sigma, positive=True)
-    p0 = np.zeros(6) if init is None else np.asarray(init, dtype=np.float64)
-    if p0.shape != (6,) or not np.isfinite(p0).all():
-        raise ValueError(f"init must be 6 finite parameters, got {init!r}")
-    amp = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],)).copy()
-    if not (np.isfinite(amp).all() and (amp >= 0).all()):
-        raise ValueError("intensities must be finite and >= 0")
-    return pts, img, K, sigma, p0, amp
+    return pts, img, K, check_number("sigma", sigma, positive=True), p0, amp
 
 
 def fit_render(
@@ -212,8 +202,9 @@ def fit_render(
         prev_free = free
         B = obs.basis
 
-        def reduced_evaluate(s: np.ndarray, B=B, free=free, evaluate=evaluate) -> NormalEquations:
-            return _reduced(evaluate(s)[0], B, free)
+        def reduced_evaluate(s: np.ndarray, B=B, free=free, evaluate=evaluate, start=(state, ne0)) -> NormalEquations:
+            """The LM's normal equations; its first request is the state just evaluated for the analysis."""
+            return _reduced(start[1] if s is start[0] else evaluate(s)[0], B, free)
 
         def update(s: np.ndarray, d: np.ndarray, B=B, free=free) -> np.ndarray:
             out = s.copy()

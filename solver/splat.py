@@ -45,9 +45,9 @@ def _render(uv, valid, amplitude, sigma, out):
     cut2 = reach * reach
     inv = 1.0 / (2.0 * sigma * sigma)
     for i in range(uv.shape[0]):
-        if not valid[i]:
-            continue
         u, v = uv[i, 0], uv[i, 1]
+        if not (valid[i] and abs(u) < 1e9 and abs(v) < 1e9):  # far off any image: nothing to draw, no overflow
+            continue
         for y in range(max(int(math.ceil(v - reach)), 0), min(int(math.floor(v + reach)) + 1, h)):
             for x in range(max(int(math.ceil(u - reach)), 0), min(int(math.floor(u + reach)) + 1, w)):
                 d2 = (x - u) * (x - u) + (y - v) * (y - v)
