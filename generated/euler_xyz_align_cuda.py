@@ -2,73 +2,105 @@
 # GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
-# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:4bb869d48930f282c8d7e16e58e8f42e
-# warp part (sympy count_ops): before cse 1256, after cse 206, hoisted 132, per point 74
+#   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
+# content hash: sha256:9a507d3c2e526479f7a32d499f124cbb
+# operation counts (sympy count_ops) per kernel function:
+#   function                                  before cse  after cse  hoisted  per point
+#   _normal_equations                               1256        206      132         74
+#   _normal_equations_brightness                    1256        206      132         74
+#   _residuals                                       127         49       23         26
 # --------------------------------------------------------------------------------------------------
-"""Fused photometric kernels of the ``euler_xyz`` warp for the Numba CUDA target."""
+"""Fused photometric kernels of the ``euler_xyz`` model for the Numba CUDA target.
+
+Warp + bilinear sample + residual + robust weight + J^T W J / J^T W r into float64 sums
+(forward additive).
+"""
 
 import math
 
 import numpy as np
-from numba import cuda, float64, njit
+from numba import float64, njit
 
-MODEL = "euler_xyz"
-TARGET = "cuda"
-COMPOSITIONAL = False
-PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
-CONSTANTS = ("fx", "fy", "cx", "cy")
-LOSSES = ("l2", "huber", "tukey", "cauchy")
-ACCUMULATORS_6 = {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31}
-ACCUMULATORS_8 = {"H": 0, "g": 36, "cost": 44, "n_used": 45, "n_behind": 46, "n_outside": 47, "size": 48}
-_F32 = np.float32
-_F64 = np.float64
-THREADS_PER_BLOCK = 256
-MAX_BLOCKS = 4096
+from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
+from jacgen.runtime import invert_pose
 
-
-@cuda.jit(device=True, inline=True)
-def _robust_l2(r, k):
-    """IRLS weight and rho(r) of the l2 loss, scale k."""
-    return 1.0, 0.5 * r * r
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_huber(r, k):
-    """IRLS weight and rho(r) of the huber loss, scale k."""
-    a = abs(r)
-    return k / max(a, k), 0.5 * r * r if a <= k else k * (a - 0.5 * k)
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_tukey(r, k):
-    """IRLS weight and rho(r) of the tukey loss, scale k."""
-    u = max(1.0 - (r / k) * (r / k), 0.0)
-    return u * u, k * k / 6.0 * (1.0 - u * u * u)
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_cauchy(r, k):
-    """IRLS weight and rho(r) of the cauchy loss, scale k."""
-    z = (r / k) * (r / k)
-    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
+DESCRIPTION = {
+    "model": "euler_xyz",
+    "target": "cuda",
+    "params": ("r1", "r2", "r3", "t1", "t2", "t3"),
+    "brightness_params": ("a", "b"),
+    "point": ("X", "Y", "Z"),
+    "constants": ("fx", "fy", "cx", "cy"),
+    "positive_constants": ("fx", "fy"),
+    "kernel_constants": ("fx", "fy", "cx", "cy"),
+    "update": "additive",
+    "parameterisation": "euler_xyz+translation",
+    "losses": ("l2", "huber", "tukey", "cauchy"),
+    "loss_scale_factors": (1.0, 1.345, 4.685, 2.385),
+    "accumulators": {
+        "normal_equations": {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31},
+        "normal_equations_brightness": {
+            "H": 0,
+            "g": 36,
+            "cost": 44,
+            "n_used": 45,
+            "n_behind": 46,
+            "n_outside": 47,
+            "size": 48,
+        },
+    },
+    "kernels": (
+        "normal_equations",
+        "normal_equations_batch",
+        "normal_equations_brightness",
+        "normal_equations_brightness_batch",
+        "residuals",
+    ),
+}
 
 
-@cuda.jit(device=True, inline=True)
-def _robust(r, loss_id, k):
-    """IRLS weight and rho(r) of loss ``LOSSES[loss_id]`` ('l2', 'huber', 'tukey', 'cauchy'), scale k."""
-    if loss_id == 0:
-        return _robust_l2(r, k)
-    if loss_id == 1:
-        return _robust_huber(r, k)
-    if loss_id == 2:
-        return _robust_tukey(r, k)
-    return _robust_cauchy(r, k)
+@njit(cache=True)
+def pose(params):
+    """The 4 x 4 rigid motion ``[R t; 0 1]`` of the parameters (float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    x0 = math.cos(r2)
+    x1 = math.cos(r3)
+    x2 = math.sin(r3)
+    x3 = math.sin(r2)
+    x4 = math.cos(r1)
+    x5 = x2 * x4
+    x6 = math.sin(r1)
+    x7 = x1 * x6
+    x8 = x2 * x6
+    out = np.eye(4)
+    out[0, 0] = x0 * x1
+    out[0, 1] = -x0 * x2
+    out[0, 2] = x3
+    out[1, 0] = x3 * x7 + x5
+    out[1, 1] = x1 * x4 - x3 * x8
+    out[1, 2] = -x0 * x6
+    out[2, 0] = -x1 * x3 * x4 + x8
+    out[2, 1] = x3 * x5 + x7
+    out[2, 2] = x0 * x4
+    out[0, 3] = t1
+    out[1, 3] = t2
+    out[2, 3] = t3
+    return out
+
+
+def params_from_pose(T):
+    """Parameters whose ``pose`` is ``T`` (closed form where ``DESCRIPTION["parameterisation"]`` names one)."""
+    return invert_pose(DESCRIPTION["parameterisation"], pose, T, len(DESCRIPTION["params"]))
 
 
 @njit(cache=True)
 def _hoist_normal_equations(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_normal_equations`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -129,591 +161,119 @@ def _hoist_normal_equations(params, constants):
     h47 = -h41
     h48 = -h9
     h49 = -h3
-    out = np.empty(32)
-    out[0] = h0
-    out[1] = h2
-    out[2] = h6
-    out[3] = h8
-    out[4] = h12
-    out[5] = h15
-    out[6] = h17
-    out[7] = h18
-    out[8] = h21
-    out[9] = h23
-    out[10] = h27
-    out[11] = h34
-    out[12] = h36
-    out[13] = h37
-    out[14] = h38
-    out[15] = h40
-    out[16] = h41
-    out[17] = h42
-    out[18] = h43
-    out[19] = h44
-    out[20] = h45
-    out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
-    return out
+    return np.array(
+        [
+            h0,
+            h2,
+            h6,
+            h8,
+            h12,
+            h15,
+            h17,
+            h18,
+            h21,
+            h23,
+            h27,
+            h34,
+            h36,
+            h37,
+            h38,
+            h40,
+            h41,
+            h42,
+            h43,
+            h44,
+            h45,
+            h46,
+            h47,
+            h48,
+            h49,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+        ]
+    )
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
-    h0 = _F32(h[0])
-    h2 = _F32(h[1])
-    h6 = _F32(h[2])
-    h8 = _F32(h[3])
-    h12 = _F32(h[4])
-    h15 = _F32(h[5])
-    h17 = _F32(h[6])
-    h18 = _F32(h[7])
-    h21 = _F32(h[8])
-    h23 = _F32(h[9])
-    h27 = _F32(h[10])
-    h34 = _F32(h[11])
-    h36 = _F32(h[12])
-    h37 = _F32(h[13])
-    h38 = _F32(h[14])
-    h40 = _F32(h[15])
-    h41 = _F32(h[16])
-    h42 = _F32(h[17])
-    h43 = _F32(h[18])
-    h44 = _F32(h[19])
-    h45 = _F32(h[20])
-    h46 = _F32(h[21])
-    h47 = _F32(h[22])
-    h48 = _F32(h[23])
-    h49 = _F32(h[24])
-    t1 = _F32(h[25])
-    t2 = _F32(h[26])
-    t3 = _F32(h[27])
-    fx = _F32(h[28])
-    fy = _F32(h[29])
-    cx = _F32(h[30])
-    cy = _F32(h[31])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = -I_ref + I_t
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj1 * _F64(j1)
-        acc7 += wj1 * _F64(j2)
-        acc8 += wj1 * _F64(j3)
-        acc9 += wj1 * _F64(j4)
-        acc10 += wj1 * _F64(j5)
-        acc11 += wj2 * _F64(j2)
-        acc12 += wj2 * _F64(j3)
-        acc13 += wj2 * _F64(j4)
-        acc14 += wj2 * _F64(j5)
-        acc15 += wj3 * _F64(j3)
-        acc16 += wj3 * _F64(j4)
-        acc17 += wj3 * _F64(j5)
-        acc18 += wj4 * _F64(j4)
-        acc19 += wj4 * _F64(j5)
-        acc20 += wj5 * _F64(j5)
-        acc21 += wj0 * _F64(res)
-        acc22 += wj1 * _F64(res)
-        acc23 += wj2 * _F64(res)
-        acc24 += wj3 * _F64(res)
-        acc25 += wj4 * _F64(res)
-        acc26 += wj5 * _F64(res)
-        acc27 += rho
-        acc28 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = _F64(n_behind)
-    shared[6, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(7):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 7:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    h0 = _F64(h[0])
-    h2 = _F64(h[1])
-    h6 = _F64(h[2])
-    h8 = _F64(h[3])
-    h12 = _F64(h[4])
-    h15 = _F64(h[5])
-    h17 = _F64(h[6])
-    h18 = _F64(h[7])
-    h21 = _F64(h[8])
-    h23 = _F64(h[9])
-    h27 = _F64(h[10])
-    h34 = _F64(h[11])
-    h36 = _F64(h[12])
-    h37 = _F64(h[13])
-    h38 = _F64(h[14])
-    h40 = _F64(h[15])
-    h41 = _F64(h[16])
-    h42 = _F64(h[17])
-    h43 = _F64(h[18])
-    h44 = _F64(h[19])
-    h45 = _F64(h[20])
-    h46 = _F64(h[21])
-    h47 = _F64(h[22])
-    h48 = _F64(h[23])
-    h49 = _F64(h[24])
-    t1 = _F64(h[25])
-    t2 = _F64(h[26])
-    t3 = _F64(h[27])
-    fx = _F64(h[28])
-    fy = _F64(h[29])
-    cx = _F64(h[30])
-    cy = _F64(h[31])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = -I_ref + I_t
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj1 * _F64(j1)
-        acc7 += wj1 * _F64(j2)
-        acc8 += wj1 * _F64(j3)
-        acc9 += wj1 * _F64(j4)
-        acc10 += wj1 * _F64(j5)
-        acc11 += wj2 * _F64(j2)
-        acc12 += wj2 * _F64(j3)
-        acc13 += wj2 * _F64(j4)
-        acc14 += wj2 * _F64(j5)
-        acc15 += wj3 * _F64(j3)
-        acc16 += wj3 * _F64(j4)
-        acc17 += wj3 * _F64(j5)
-        acc18 += wj4 * _F64(j4)
-        acc19 += wj4 * _F64(j5)
-        acc20 += wj5 * _F64(j5)
-        acc21 += wj0 * _F64(res)
-        acc22 += wj1 * _F64(res)
-        acc23 += wj2 * _F64(res)
-        acc24 += wj3 * _F64(res)
-        acc25 += wj4 * _F64(res)
-        acc26 += wj5 * _F64(res)
-        acc27 += rho
-        acc28 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = _F64(n_behind)
-    shared[6, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(7):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 7:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
+    T = points.dtype.type
     height = tgt.shape[1]
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h0 = _F32(h[pair, 0])
-        h2 = _F32(h[pair, 1])
-        h6 = _F32(h[pair, 2])
-        h8 = _F32(h[pair, 3])
-        h12 = _F32(h[pair, 4])
-        h15 = _F32(h[pair, 5])
-        h17 = _F32(h[pair, 6])
-        h18 = _F32(h[pair, 7])
-        h21 = _F32(h[pair, 8])
-        h23 = _F32(h[pair, 9])
-        h27 = _F32(h[pair, 10])
-        h34 = _F32(h[pair, 11])
-        h36 = _F32(h[pair, 12])
-        h37 = _F32(h[pair, 13])
-        h38 = _F32(h[pair, 14])
-        h40 = _F32(h[pair, 15])
-        h41 = _F32(h[pair, 16])
-        h42 = _F32(h[pair, 17])
-        h43 = _F32(h[pair, 18])
-        h44 = _F32(h[pair, 19])
-        h45 = _F32(h[pair, 20])
-        h46 = _F32(h[pair, 21])
-        h47 = _F32(h[pair, 22])
-        h48 = _F32(h[pair, 23])
-        h49 = _F32(h[pair, 24])
-        t1 = _F32(h[pair, 25])
-        t2 = _F32(h[pair, 26])
-        t3 = _F32(h[pair, 27])
-        fx = _F32(h[pair, 28])
-        fy = _F32(h[pair, 29])
-        cx = _F32(h[pair, 30])
-        cy = _F32(h[pair, 31])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        n_behind = 0
-        n_outside = 0
+        h0 = T(h[pair, 0])  # math.cos(r1)
+        h2 = T(h[pair, 1])  # math.sin(r2)
+        h6 = T(h[pair, 2])  # h0 * h1 - h2 * h5
+        h8 = T(h[pair, 3])  # math.cos(r2)
+        h12 = T(h[pair, 4])  # h1 * h8
+        h15 = T(h[pair, 5])  # h13 + h14 * h2
+        h17 = T(h[pair, 6])  # h11 * h3 - h12 * h16 + h7 * h9
+        h18 = T(h[pair, 7])  # h13 * h2 + h14
+        h21 = T(h[pair, 8])  # -h0 * h1 * h2 + h5
+        h23 = T(h[pair, 9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        h27 = T(h[pair, 10])
+        h34 = T(h[pair, 11])
+        h36 = T(h[pair, 12])
+        h37 = T(h[pair, 13])
+        h38 = T(h[pair, 14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+        h40 = T(h[pair, 15])  # h12 * h6 + h16 * h9 - h20 * h39
+        h41 = T(h[pair, 16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+        h42 = T(h[pair, 17])  # -h23
+        h43 = T(h[pair, 18])  # -h27
+        h44 = T(h[pair, 19])  # -h36
+        h45 = T(h[pair, 20])  # -h37
+        h46 = T(h[pair, 21])  # -h40
+        h47 = T(h[pair, 22])  # -h41
+        h48 = T(h[pair, 23])  # -h9
+        h49 = T(h[pair, 24])  # -h3
+        t1 = T(h[pair, 25])
+        t2 = T(h[pair, 26])
+        t3 = T(h[pair, 27])
+        fx = T(h[pair, 28])
+        fy = T(h[pair, 29])
+        cx = T(h[pair, 30])
+        cy = T(h[pair, 31])
+        acc_H_r1_r1 = 0.0
+        acc_H_r1_r2 = 0.0
+        acc_H_r1_r3 = 0.0
+        acc_H_r1_t1 = 0.0
+        acc_H_r1_t2 = 0.0
+        acc_H_r1_t3 = 0.0
+        acc_H_r2_r2 = 0.0
+        acc_H_r2_r3 = 0.0
+        acc_H_r2_t1 = 0.0
+        acc_H_r2_t2 = 0.0
+        acc_H_r2_t3 = 0.0
+        acc_H_r3_r3 = 0.0
+        acc_H_r3_t1 = 0.0
+        acc_H_r3_t2 = 0.0
+        acc_H_r3_t3 = 0.0
+        acc_H_t1_t1 = 0.0
+        acc_H_t1_t2 = 0.0
+        acc_H_t1_t3 = 0.0
+        acc_H_t2_t2 = 0.0
+        acc_H_t2_t3 = 0.0
+        acc_H_t3_t3 = 0.0
+        acc_g_r1 = 0.0
+        acc_g_r2 = 0.0
+        acc_g_r3 = 0.0
+        acc_g_t1 = 0.0
+        acc_g_t2 = 0.0
+        acc_g_t3 = 0.0
+        acc_cost = 0.0
+        acc_used = 0.0
+        acc_behind = 0.0
+        acc_outside = 0.0
         for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
             X = points[i, 0]
             Y = points[i, 1]
@@ -724,7 +284,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             rx1 = X * h15 + Y * h6 + h49 * p15
             rx2 = X * h21 + Y * h18 + h0 * p15
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -739,21 +299,21 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             p14 = p11 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
-            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
+            if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                acc_behind += 1.0
                 continue
-            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-                n_outside += 1
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                acc_outside += 1.0
                 continue
-            uc = min(max(u, _F32(0.0)), _F32(width - 1))
-            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
             x0 = min(int(uc), width - 2)
             y0 = min(int(vc), height - 2)
-            ax = uc - _F32(x0)
-            ay = vc - _F32(y0)
-            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-            w01 = ax * (_F32(1.0) - ay)
-            w10 = (_F32(1.0) - ax) * ay
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
             w11 = ax * ay
             I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
             I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
@@ -762,119 +322,128 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
             g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             I_ref = iref[i]
+            ok = True
             res = -I_ref + I_t
+            r64 = float(res) if ok else 0.0
             j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
+            j0_64 = float(j0) if ok else 0.0
             j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
+            j1_64 = float(j1) if ok else 0.0
             j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
+            j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
+            j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
+            j4_64 = float(j4) if ok else 0.0
             j5 = -g_x * p7 - g_y * p11
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj1 * _F64(j1)
-            acc7 += wj1 * _F64(j2)
-            acc8 += wj1 * _F64(j3)
-            acc9 += wj1 * _F64(j4)
-            acc10 += wj1 * _F64(j5)
-            acc11 += wj2 * _F64(j2)
-            acc12 += wj2 * _F64(j3)
-            acc13 += wj2 * _F64(j4)
-            acc14 += wj2 * _F64(j5)
-            acc15 += wj3 * _F64(j3)
-            acc16 += wj3 * _F64(j4)
-            acc17 += wj3 * _F64(j5)
-            acc18 += wj4 * _F64(j4)
-            acc19 += wj4 * _F64(j5)
-            acc20 += wj5 * _F64(j5)
-            acc21 += wj0 * _F64(res)
-            acc22 += wj1 * _F64(res)
-            acc23 += wj2 * _F64(res)
-            acc24 += wj3 * _F64(res)
-            acc25 += wj4 * _F64(res)
-            acc26 += wj5 * _F64(res)
-            acc27 += rho
-            acc28 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
+            j5_64 = float(j5) if ok else 0.0
+            wt, rho = robust(r64, loss_id, scale)
+            wt = wt if ok else 0.0
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
+            acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64
+            acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64
+            acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64
+            acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64
+            acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64
+            acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64
+            acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64
+            acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64
+            acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64
+            acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64
+            acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64
+            acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64
+            acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64
+            acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64
+            acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64
+            acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64
+            acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64
+            acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64
+            acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64
+            acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64
+            acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64
+            acc_g_r1 = acc_g_r1 + wj0 * r64
+            acc_g_r2 = acc_g_r2 + wj1 * r64
+            acc_g_r3 = acc_g_r3 + wj2 * r64
+            acc_g_t1 = acc_g_t1 + wj3 * r64
+            acc_g_t2 = acc_g_t2 + wj4 * r64
+            acc_g_t3 = acc_g_t3 + wj5 * r64
+            acc_cost = acc_cost + rho
+            acc_used = acc_used + 1.0 if ok else 0.0
+        shared[0, tid] = acc_H_r1_r1
+        shared[1, tid] = acc_H_r1_r2
+        shared[2, tid] = acc_H_r1_r3
+        shared[3, tid] = acc_H_r1_t1
+        shared[4, tid] = acc_H_r1_t2
+        shared[5, tid] = acc_H_r1_t3
+        shared[6, tid] = acc_H_r2_r2
+        shared[7, tid] = acc_H_r2_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
+        shared[0, tid] = acc_H_r2_t1
+        shared[1, tid] = acc_H_r2_t2
+        shared[2, tid] = acc_H_r2_t3
+        shared[3, tid] = acc_H_r3_r3
+        shared[4, tid] = acc_H_r3_t1
+        shared[5, tid] = acc_H_r3_t2
+        shared[6, tid] = acc_H_r3_t3
+        shared[7, tid] = acc_H_t1_t1
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
+        shared[0, tid] = acc_H_t1_t2
+        shared[1, tid] = acc_H_t1_t3
+        shared[2, tid] = acc_H_t2_t2
+        shared[3, tid] = acc_H_t2_t3
+        shared[4, tid] = acc_H_t3_t3
+        shared[5, tid] = acc_g_r1
+        shared[6, tid] = acc_g_r2
+        shared[7, tid] = acc_g_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = _F64(n_behind)
-        shared[6, tid] = _F64(n_outside)
+        shared[0, tid] = acc_g_t1
+        shared[1, tid] = acc_g_t2
+        shared[2, tid] = acc_g_t3
+        shared[3, tid] = acc_cost
+        shared[4, tid] = acc_used
+        shared[5, tid] = acc_behind
+        shared[6, tid] = acc_outside
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(7):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(7):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 7:
@@ -882,256 +451,36 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
         cuda.syncthreads()
 
 
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    height = tgt.shape[1]
-    width = tgt.shape[2]
-    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
-        pair = tiles[tile, 0]
-        img = tgt[pair]
-        scale = loss_scale[pair]
-        h0 = _F64(h[pair, 0])
-        h2 = _F64(h[pair, 1])
-        h6 = _F64(h[pair, 2])
-        h8 = _F64(h[pair, 3])
-        h12 = _F64(h[pair, 4])
-        h15 = _F64(h[pair, 5])
-        h17 = _F64(h[pair, 6])
-        h18 = _F64(h[pair, 7])
-        h21 = _F64(h[pair, 8])
-        h23 = _F64(h[pair, 9])
-        h27 = _F64(h[pair, 10])
-        h34 = _F64(h[pair, 11])
-        h36 = _F64(h[pair, 12])
-        h37 = _F64(h[pair, 13])
-        h38 = _F64(h[pair, 14])
-        h40 = _F64(h[pair, 15])
-        h41 = _F64(h[pair, 16])
-        h42 = _F64(h[pair, 17])
-        h43 = _F64(h[pair, 18])
-        h44 = _F64(h[pair, 19])
-        h45 = _F64(h[pair, 20])
-        h46 = _F64(h[pair, 21])
-        h47 = _F64(h[pair, 22])
-        h48 = _F64(h[pair, 23])
-        h49 = _F64(h[pair, 24])
-        t1 = _F64(h[pair, 25])
-        t2 = _F64(h[pair, 26])
-        t3 = _F64(h[pair, 27])
-        fx = _F64(h[pair, 28])
-        fy = _F64(h[pair, 29])
-        cx = _F64(h[pair, 30])
-        cy = _F64(h[pair, 31])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        n_behind = 0
-        n_outside = 0
-        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            rx0 = X * h12 + Y * h48 + Z * h2
-            p0 = rx0 + t1
-            p15 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p15
-            rx2 = X * h21 + Y * h18 + h0 * p15
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            u = cx + p0 * p3
-            v = cy + p4 * p5
-            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
-                continue
-            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-                n_outside += 1
-                continue
-            uc = min(max(u, _F64(0.0)), _F64(width - 1))
-            vc = min(max(v, _F64(0.0)), _F64(height - 1))
-            x0 = min(int(uc), width - 2)
-            y0 = min(int(vc), height - 2)
-            ax = uc - _F64(x0)
-            ay = vc - _F64(y0)
-            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-            w01 = ax * (_F64(1.0) - ay)
-            w10 = (_F64(1.0) - ax) * ay
-            w11 = ax * ay
-            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
-            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
-            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
-            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
-            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
-            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
-            I_ref = iref[i]
-            res = -I_ref + I_t
-            j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-            j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-            j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-            j3 = g_x * p3
-            j4 = g_y * p5
-            j5 = -g_x * p7 - g_y * p11
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj1 * _F64(j1)
-            acc7 += wj1 * _F64(j2)
-            acc8 += wj1 * _F64(j3)
-            acc9 += wj1 * _F64(j4)
-            acc10 += wj1 * _F64(j5)
-            acc11 += wj2 * _F64(j2)
-            acc12 += wj2 * _F64(j3)
-            acc13 += wj2 * _F64(j4)
-            acc14 += wj2 * _F64(j5)
-            acc15 += wj3 * _F64(j3)
-            acc16 += wj3 * _F64(j4)
-            acc17 += wj3 * _F64(j5)
-            acc18 += wj4 * _F64(j4)
-            acc19 += wj4 * _F64(j5)
-            acc20 += wj5 * _F64(j5)
-            acc21 += wj0 * _F64(res)
-            acc22 += wj1 * _F64(res)
-            acc23 += wj2 * _F64(res)
-            acc24 += wj3 * _F64(res)
-            acc25 += wj4 * _F64(res)
-            acc26 += wj5 * _F64(res)
-            acc27 += rho
-            acc28 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = _F64(n_behind)
-        shared[6, tid] = _F64(n_outside)
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(7):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 7:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
-        cuda.syncthreads()
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations"]``).
+
+    With ``out`` (a zeroed device array of 31) the sums stay on the device.
+    """
+    h = _hoist_normal_equations(params, constants)
+    return fused_pair(_normal_equations, h, 31, points, iref, tgt, loss_id, loss_scale, out, stream)
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
+    """``(B, 31)`` accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` / ``constants`` one row per pair on the host; the pairs' points and intensities
+    concatenated on the device (pair ``b`` at ``offsets[b]:offsets[b + 1]``), ``tgt`` (B, H, W, 3).
+    """
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return fused_batch(_normal_equations, _hoist_normal_equations, 31, *args)
 
 
 @njit(cache=True)
 def _hoist_normal_equations_brightness(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_normal_equations_brightness`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
     t1 = params[3]
     t2 = params[4]
     t3 = params[5]
+    a = params[6]
+    b = params[7]
     fx = constants[0]
     fy = constants[1]
     cx = constants[2]
@@ -1186,774 +535,142 @@ def _hoist_normal_equations_brightness(params, constants):
     h47 = -h41
     h48 = -h9
     h49 = -h3
-    a = params[6]
-    b = params[7]
     q0 = -math.exp(a)
     q1 = -b
-    out = np.empty(34)
-    out[0] = h0
-    out[1] = h2
-    out[2] = h6
-    out[3] = h8
-    out[4] = h12
-    out[5] = h15
-    out[6] = h17
-    out[7] = h18
-    out[8] = h21
-    out[9] = h23
-    out[10] = h27
-    out[11] = h34
-    out[12] = h36
-    out[13] = h37
-    out[14] = h38
-    out[15] = h40
-    out[16] = h41
-    out[17] = h42
-    out[18] = h43
-    out[19] = h44
-    out[20] = h45
-    out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
-    out[32] = q0
-    out[33] = q1
-    return out
+    return np.array(
+        [
+            h0,
+            h2,
+            h6,
+            h8,
+            h12,
+            h15,
+            h17,
+            h18,
+            h21,
+            h23,
+            h27,
+            h34,
+            h36,
+            h37,
+            h38,
+            h40,
+            h41,
+            h42,
+            h43,
+            h44,
+            h45,
+            h46,
+            h47,
+            h48,
+            h49,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+            q0,
+            q1,
+        ]
+    )
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
-    h0 = _F32(h[0])
-    h2 = _F32(h[1])
-    h6 = _F32(h[2])
-    h8 = _F32(h[3])
-    h12 = _F32(h[4])
-    h15 = _F32(h[5])
-    h17 = _F32(h[6])
-    h18 = _F32(h[7])
-    h21 = _F32(h[8])
-    h23 = _F32(h[9])
-    h27 = _F32(h[10])
-    h34 = _F32(h[11])
-    h36 = _F32(h[12])
-    h37 = _F32(h[13])
-    h38 = _F32(h[14])
-    h40 = _F32(h[15])
-    h41 = _F32(h[16])
-    h42 = _F32(h[17])
-    h43 = _F32(h[18])
-    h44 = _F32(h[19])
-    h45 = _F32(h[20])
-    h46 = _F32(h[21])
-    h47 = _F32(h[22])
-    h48 = _F32(h[23])
-    h49 = _F32(h[24])
-    t1 = _F32(h[25])
-    t2 = _F32(h[26])
-    t3 = _F32(h[27])
-    fx = _F32(h[28])
-    fy = _F32(h[29])
-    cx = _F32(h[30])
-    cy = _F32(h[31])
-    q0 = _F32(h[32])
-    q1 = _F32(h[33])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    acc29 = 0.0
-    acc30 = 0.0
-    acc31 = 0.0
-    acc32 = 0.0
-    acc33 = 0.0
-    acc34 = 0.0
-    acc35 = 0.0
-    acc36 = 0.0
-    acc37 = 0.0
-    acc38 = 0.0
-    acc39 = 0.0
-    acc40 = 0.0
-    acc41 = 0.0
-    acc42 = 0.0
-    acc43 = 0.0
-    acc44 = 0.0
-    acc45 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        j6 = I_ref * q0
-        j7 = _F32(-1.0)
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        wj6 = wt * _F64(j6)
-        wj7 = wt * _F64(j7)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj0 * _F64(j6)
-        acc7 += wj0 * _F64(j7)
-        acc8 += wj1 * _F64(j1)
-        acc9 += wj1 * _F64(j2)
-        acc10 += wj1 * _F64(j3)
-        acc11 += wj1 * _F64(j4)
-        acc12 += wj1 * _F64(j5)
-        acc13 += wj1 * _F64(j6)
-        acc14 += wj1 * _F64(j7)
-        acc15 += wj2 * _F64(j2)
-        acc16 += wj2 * _F64(j3)
-        acc17 += wj2 * _F64(j4)
-        acc18 += wj2 * _F64(j5)
-        acc19 += wj2 * _F64(j6)
-        acc20 += wj2 * _F64(j7)
-        acc21 += wj3 * _F64(j3)
-        acc22 += wj3 * _F64(j4)
-        acc23 += wj3 * _F64(j5)
-        acc24 += wj3 * _F64(j6)
-        acc25 += wj3 * _F64(j7)
-        acc26 += wj4 * _F64(j4)
-        acc27 += wj4 * _F64(j5)
-        acc28 += wj4 * _F64(j6)
-        acc29 += wj4 * _F64(j7)
-        acc30 += wj5 * _F64(j5)
-        acc31 += wj5 * _F64(j6)
-        acc32 += wj5 * _F64(j7)
-        acc33 += wj6 * _F64(j6)
-        acc34 += wj6 * _F64(j7)
-        acc35 += wj7 * _F64(j7)
-        acc36 += wj0 * _F64(res)
-        acc37 += wj1 * _F64(res)
-        acc38 += wj2 * _F64(res)
-        acc39 += wj3 * _F64(res)
-        acc40 += wj4 * _F64(res)
-        acc41 += wj5 * _F64(res)
-        acc42 += wj6 * _F64(res)
-        acc43 += wj7 * _F64(res)
-        acc44 += rho
-        acc45 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = acc29
-    shared[6, tid] = acc30
-    shared[7, tid] = acc31
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc32
-    shared[1, tid] = acc33
-    shared[2, tid] = acc34
-    shared[3, tid] = acc35
-    shared[4, tid] = acc36
-    shared[5, tid] = acc37
-    shared[6, tid] = acc38
-    shared[7, tid] = acc39
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc40
-    shared[1, tid] = acc41
-    shared[2, tid] = acc42
-    shared[3, tid] = acc43
-    shared[4, tid] = acc44
-    shared[5, tid] = acc45
-    shared[6, tid] = _F64(n_behind)
-    shared[7, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    h0 = _F64(h[0])
-    h2 = _F64(h[1])
-    h6 = _F64(h[2])
-    h8 = _F64(h[3])
-    h12 = _F64(h[4])
-    h15 = _F64(h[5])
-    h17 = _F64(h[6])
-    h18 = _F64(h[7])
-    h21 = _F64(h[8])
-    h23 = _F64(h[9])
-    h27 = _F64(h[10])
-    h34 = _F64(h[11])
-    h36 = _F64(h[12])
-    h37 = _F64(h[13])
-    h38 = _F64(h[14])
-    h40 = _F64(h[15])
-    h41 = _F64(h[16])
-    h42 = _F64(h[17])
-    h43 = _F64(h[18])
-    h44 = _F64(h[19])
-    h45 = _F64(h[20])
-    h46 = _F64(h[21])
-    h47 = _F64(h[22])
-    h48 = _F64(h[23])
-    h49 = _F64(h[24])
-    t1 = _F64(h[25])
-    t2 = _F64(h[26])
-    t3 = _F64(h[27])
-    fx = _F64(h[28])
-    fy = _F64(h[29])
-    cx = _F64(h[30])
-    cy = _F64(h[31])
-    q0 = _F64(h[32])
-    q1 = _F64(h[33])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    acc29 = 0.0
-    acc30 = 0.0
-    acc31 = 0.0
-    acc32 = 0.0
-    acc33 = 0.0
-    acc34 = 0.0
-    acc35 = 0.0
-    acc36 = 0.0
-    acc37 = 0.0
-    acc38 = 0.0
-    acc39 = 0.0
-    acc40 = 0.0
-    acc41 = 0.0
-    acc42 = 0.0
-    acc43 = 0.0
-    acc44 = 0.0
-    acc45 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        j6 = I_ref * q0
-        j7 = _F64(-1.0)
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        wj6 = wt * _F64(j6)
-        wj7 = wt * _F64(j7)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj0 * _F64(j6)
-        acc7 += wj0 * _F64(j7)
-        acc8 += wj1 * _F64(j1)
-        acc9 += wj1 * _F64(j2)
-        acc10 += wj1 * _F64(j3)
-        acc11 += wj1 * _F64(j4)
-        acc12 += wj1 * _F64(j5)
-        acc13 += wj1 * _F64(j6)
-        acc14 += wj1 * _F64(j7)
-        acc15 += wj2 * _F64(j2)
-        acc16 += wj2 * _F64(j3)
-        acc17 += wj2 * _F64(j4)
-        acc18 += wj2 * _F64(j5)
-        acc19 += wj2 * _F64(j6)
-        acc20 += wj2 * _F64(j7)
-        acc21 += wj3 * _F64(j3)
-        acc22 += wj3 * _F64(j4)
-        acc23 += wj3 * _F64(j5)
-        acc24 += wj3 * _F64(j6)
-        acc25 += wj3 * _F64(j7)
-        acc26 += wj4 * _F64(j4)
-        acc27 += wj4 * _F64(j5)
-        acc28 += wj4 * _F64(j6)
-        acc29 += wj4 * _F64(j7)
-        acc30 += wj5 * _F64(j5)
-        acc31 += wj5 * _F64(j6)
-        acc32 += wj5 * _F64(j7)
-        acc33 += wj6 * _F64(j6)
-        acc34 += wj6 * _F64(j7)
-        acc35 += wj7 * _F64(j7)
-        acc36 += wj0 * _F64(res)
-        acc37 += wj1 * _F64(res)
-        acc38 += wj2 * _F64(res)
-        acc39 += wj3 * _F64(res)
-        acc40 += wj4 * _F64(res)
-        acc41 += wj5 * _F64(res)
-        acc42 += wj6 * _F64(res)
-        acc43 += wj7 * _F64(res)
-        acc44 += rho
-        acc45 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = acc29
-    shared[6, tid] = acc30
-    shared[7, tid] = acc31
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc32
-    shared[1, tid] = acc33
-    shared[2, tid] = acc34
-    shared[3, tid] = acc35
-    shared[4, tid] = acc36
-    shared[5, tid] = acc37
-    shared[6, tid] = acc38
-    shared[7, tid] = acc39
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc40
-    shared[1, tid] = acc41
-    shared[2, tid] = acc42
-    shared[3, tid] = acc43
-    shared[4, tid] = acc44
-    shared[5, tid] = acc45
-    shared[6, tid] = _F64(n_behind)
-    shared[7, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
+    T = points.dtype.type
     height = tgt.shape[1]
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h0 = _F32(h[pair, 0])
-        h2 = _F32(h[pair, 1])
-        h6 = _F32(h[pair, 2])
-        h8 = _F32(h[pair, 3])
-        h12 = _F32(h[pair, 4])
-        h15 = _F32(h[pair, 5])
-        h17 = _F32(h[pair, 6])
-        h18 = _F32(h[pair, 7])
-        h21 = _F32(h[pair, 8])
-        h23 = _F32(h[pair, 9])
-        h27 = _F32(h[pair, 10])
-        h34 = _F32(h[pair, 11])
-        h36 = _F32(h[pair, 12])
-        h37 = _F32(h[pair, 13])
-        h38 = _F32(h[pair, 14])
-        h40 = _F32(h[pair, 15])
-        h41 = _F32(h[pair, 16])
-        h42 = _F32(h[pair, 17])
-        h43 = _F32(h[pair, 18])
-        h44 = _F32(h[pair, 19])
-        h45 = _F32(h[pair, 20])
-        h46 = _F32(h[pair, 21])
-        h47 = _F32(h[pair, 22])
-        h48 = _F32(h[pair, 23])
-        h49 = _F32(h[pair, 24])
-        t1 = _F32(h[pair, 25])
-        t2 = _F32(h[pair, 26])
-        t3 = _F32(h[pair, 27])
-        fx = _F32(h[pair, 28])
-        fy = _F32(h[pair, 29])
-        cx = _F32(h[pair, 30])
-        cy = _F32(h[pair, 31])
-        q0 = _F32(h[pair, 32])
-        q1 = _F32(h[pair, 33])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        acc29 = 0.0
-        acc30 = 0.0
-        acc31 = 0.0
-        acc32 = 0.0
-        acc33 = 0.0
-        acc34 = 0.0
-        acc35 = 0.0
-        acc36 = 0.0
-        acc37 = 0.0
-        acc38 = 0.0
-        acc39 = 0.0
-        acc40 = 0.0
-        acc41 = 0.0
-        acc42 = 0.0
-        acc43 = 0.0
-        acc44 = 0.0
-        acc45 = 0.0
-        n_behind = 0
-        n_outside = 0
+        h0 = T(h[pair, 0])  # math.cos(r1)
+        h2 = T(h[pair, 1])  # math.sin(r2)
+        h6 = T(h[pair, 2])  # h0 * h1 - h2 * h5
+        h8 = T(h[pair, 3])  # math.cos(r2)
+        h12 = T(h[pair, 4])  # h1 * h8
+        h15 = T(h[pair, 5])  # h13 + h14 * h2
+        h17 = T(h[pair, 6])  # h11 * h3 - h12 * h16 + h7 * h9
+        h18 = T(h[pair, 7])  # h13 * h2 + h14
+        h21 = T(h[pair, 8])  # -h0 * h1 * h2 + h5
+        h23 = T(h[pair, 9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        h27 = T(h[pair, 10])
+        h34 = T(h[pair, 11])
+        h36 = T(h[pair, 12])
+        h37 = T(h[pair, 13])
+        h38 = T(h[pair, 14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+        h40 = T(h[pair, 15])  # h12 * h6 + h16 * h9 - h20 * h39
+        h41 = T(h[pair, 16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+        h42 = T(h[pair, 17])  # -h23
+        h43 = T(h[pair, 18])  # -h27
+        h44 = T(h[pair, 19])  # -h36
+        h45 = T(h[pair, 20])  # -h37
+        h46 = T(h[pair, 21])  # -h40
+        h47 = T(h[pair, 22])  # -h41
+        h48 = T(h[pair, 23])  # -h9
+        h49 = T(h[pair, 24])  # -h3
+        t1 = T(h[pair, 25])
+        t2 = T(h[pair, 26])
+        t3 = T(h[pair, 27])
+        fx = T(h[pair, 28])
+        fy = T(h[pair, 29])
+        cx = T(h[pair, 30])
+        cy = T(h[pair, 31])
+        q0 = T(h[pair, 32])  # -math.exp(a)
+        q1 = T(h[pair, 33])  # -b
+        acc_H_r1_r1 = 0.0
+        acc_H_r1_r2 = 0.0
+        acc_H_r1_r3 = 0.0
+        acc_H_r1_t1 = 0.0
+        acc_H_r1_t2 = 0.0
+        acc_H_r1_t3 = 0.0
+        acc_H_r1_a = 0.0
+        acc_H_r1_b = 0.0
+        acc_H_r2_r2 = 0.0
+        acc_H_r2_r3 = 0.0
+        acc_H_r2_t1 = 0.0
+        acc_H_r2_t2 = 0.0
+        acc_H_r2_t3 = 0.0
+        acc_H_r2_a = 0.0
+        acc_H_r2_b = 0.0
+        acc_H_r3_r3 = 0.0
+        acc_H_r3_t1 = 0.0
+        acc_H_r3_t2 = 0.0
+        acc_H_r3_t3 = 0.0
+        acc_H_r3_a = 0.0
+        acc_H_r3_b = 0.0
+        acc_H_t1_t1 = 0.0
+        acc_H_t1_t2 = 0.0
+        acc_H_t1_t3 = 0.0
+        acc_H_t1_a = 0.0
+        acc_H_t1_b = 0.0
+        acc_H_t2_t2 = 0.0
+        acc_H_t2_t3 = 0.0
+        acc_H_t2_a = 0.0
+        acc_H_t2_b = 0.0
+        acc_H_t3_t3 = 0.0
+        acc_H_t3_a = 0.0
+        acc_H_t3_b = 0.0
+        acc_H_a_a = 0.0
+        acc_H_a_b = 0.0
+        acc_H_b_b = 0.0
+        acc_g_r1 = 0.0
+        acc_g_r2 = 0.0
+        acc_g_r3 = 0.0
+        acc_g_t1 = 0.0
+        acc_g_t2 = 0.0
+        acc_g_t3 = 0.0
+        acc_g_a = 0.0
+        acc_g_b = 0.0
+        acc_cost = 0.0
+        acc_used = 0.0
+        acc_behind = 0.0
+        acc_outside = 0.0
         for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
             X = points[i, 0]
             Y = points[i, 1]
@@ -1964,7 +681,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             rx1 = X * h15 + Y * h6 + h49 * p15
             rx2 = X * h21 + Y * h18 + h0 * p15
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -1979,21 +696,21 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             p14 = p11 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
-            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
+            if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                acc_behind += 1.0
                 continue
-            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-                n_outside += 1
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                acc_outside += 1.0
                 continue
-            uc = min(max(u, _F32(0.0)), _F32(width - 1))
-            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
             x0 = min(int(uc), width - 2)
             y0 = min(int(vc), height - 2)
-            ax = uc - _F32(x0)
-            ay = vc - _F32(y0)
-            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-            w01 = ax * (_F32(1.0) - ay)
-            w10 = (_F32(1.0) - ax) * ay
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
             w11 = ax * ay
             I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
             I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
@@ -2002,179 +719,190 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
             g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             I_ref = iref[i]
+            ok = True
             res = I_ref * q0 + I_t + q1
+            r64 = float(res) if ok else 0.0
             j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
+            j0_64 = float(j0) if ok else 0.0
             j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
+            j1_64 = float(j1) if ok else 0.0
             j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
+            j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
+            j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
+            j4_64 = float(j4) if ok else 0.0
             j5 = -g_x * p7 - g_y * p11
+            j5_64 = float(j5) if ok else 0.0
             j6 = I_ref * q0
-            j7 = _F32(-1.0)
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            wj6 = wt * _F64(j6)
-            wj7 = wt * _F64(j7)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj0 * _F64(j6)
-            acc7 += wj0 * _F64(j7)
-            acc8 += wj1 * _F64(j1)
-            acc9 += wj1 * _F64(j2)
-            acc10 += wj1 * _F64(j3)
-            acc11 += wj1 * _F64(j4)
-            acc12 += wj1 * _F64(j5)
-            acc13 += wj1 * _F64(j6)
-            acc14 += wj1 * _F64(j7)
-            acc15 += wj2 * _F64(j2)
-            acc16 += wj2 * _F64(j3)
-            acc17 += wj2 * _F64(j4)
-            acc18 += wj2 * _F64(j5)
-            acc19 += wj2 * _F64(j6)
-            acc20 += wj2 * _F64(j7)
-            acc21 += wj3 * _F64(j3)
-            acc22 += wj3 * _F64(j4)
-            acc23 += wj3 * _F64(j5)
-            acc24 += wj3 * _F64(j6)
-            acc25 += wj3 * _F64(j7)
-            acc26 += wj4 * _F64(j4)
-            acc27 += wj4 * _F64(j5)
-            acc28 += wj4 * _F64(j6)
-            acc29 += wj4 * _F64(j7)
-            acc30 += wj5 * _F64(j5)
-            acc31 += wj5 * _F64(j6)
-            acc32 += wj5 * _F64(j7)
-            acc33 += wj6 * _F64(j6)
-            acc34 += wj6 * _F64(j7)
-            acc35 += wj7 * _F64(j7)
-            acc36 += wj0 * _F64(res)
-            acc37 += wj1 * _F64(res)
-            acc38 += wj2 * _F64(res)
-            acc39 += wj3 * _F64(res)
-            acc40 += wj4 * _F64(res)
-            acc41 += wj5 * _F64(res)
-            acc42 += wj6 * _F64(res)
-            acc43 += wj7 * _F64(res)
-            acc44 += rho
-            acc45 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
+            j6_64 = float(j6) if ok else 0.0
+            j7 = T(-1.0)
+            j7_64 = float(j7) if ok else 0.0
+            wt, rho = robust(r64, loss_id, scale)
+            wt = wt if ok else 0.0
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
+            wj6 = wt * j6_64
+            wj7 = wt * j7_64
+            acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64
+            acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64
+            acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64
+            acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64
+            acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64
+            acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64
+            acc_H_r1_a = acc_H_r1_a + wj0 * j6_64
+            acc_H_r1_b = acc_H_r1_b + wj0 * j7_64
+            acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64
+            acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64
+            acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64
+            acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64
+            acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64
+            acc_H_r2_a = acc_H_r2_a + wj1 * j6_64
+            acc_H_r2_b = acc_H_r2_b + wj1 * j7_64
+            acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64
+            acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64
+            acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64
+            acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64
+            acc_H_r3_a = acc_H_r3_a + wj2 * j6_64
+            acc_H_r3_b = acc_H_r3_b + wj2 * j7_64
+            acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64
+            acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64
+            acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64
+            acc_H_t1_a = acc_H_t1_a + wj3 * j6_64
+            acc_H_t1_b = acc_H_t1_b + wj3 * j7_64
+            acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64
+            acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64
+            acc_H_t2_a = acc_H_t2_a + wj4 * j6_64
+            acc_H_t2_b = acc_H_t2_b + wj4 * j7_64
+            acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64
+            acc_H_t3_a = acc_H_t3_a + wj5 * j6_64
+            acc_H_t3_b = acc_H_t3_b + wj5 * j7_64
+            acc_H_a_a = acc_H_a_a + wj6 * j6_64
+            acc_H_a_b = acc_H_a_b + wj6 * j7_64
+            acc_H_b_b = acc_H_b_b + wj7 * j7_64
+            acc_g_r1 = acc_g_r1 + wj0 * r64
+            acc_g_r2 = acc_g_r2 + wj1 * r64
+            acc_g_r3 = acc_g_r3 + wj2 * r64
+            acc_g_t1 = acc_g_t1 + wj3 * r64
+            acc_g_t2 = acc_g_t2 + wj4 * r64
+            acc_g_t3 = acc_g_t3 + wj5 * r64
+            acc_g_a = acc_g_a + wj6 * r64
+            acc_g_b = acc_g_b + wj7 * r64
+            acc_cost = acc_cost + rho
+            acc_used = acc_used + 1.0 if ok else 0.0
+        shared[0, tid] = acc_H_r1_r1
+        shared[1, tid] = acc_H_r1_r2
+        shared[2, tid] = acc_H_r1_r3
+        shared[3, tid] = acc_H_r1_t1
+        shared[4, tid] = acc_H_r1_t2
+        shared[5, tid] = acc_H_r1_t3
+        shared[6, tid] = acc_H_r1_a
+        shared[7, tid] = acc_H_r1_b
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
+        shared[0, tid] = acc_H_r2_r2
+        shared[1, tid] = acc_H_r2_r3
+        shared[2, tid] = acc_H_r2_t1
+        shared[3, tid] = acc_H_r2_t2
+        shared[4, tid] = acc_H_r2_t3
+        shared[5, tid] = acc_H_r2_a
+        shared[6, tid] = acc_H_r2_b
+        shared[7, tid] = acc_H_r3_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
+        shared[0, tid] = acc_H_r3_t1
+        shared[1, tid] = acc_H_r3_t2
+        shared[2, tid] = acc_H_r3_t3
+        shared[3, tid] = acc_H_r3_a
+        shared[4, tid] = acc_H_r3_b
+        shared[5, tid] = acc_H_t1_t1
+        shared[6, tid] = acc_H_t1_t2
+        shared[7, tid] = acc_H_t1_t3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = acc29
-        shared[6, tid] = acc30
-        shared[7, tid] = acc31
+        shared[0, tid] = acc_H_t1_a
+        shared[1, tid] = acc_H_t1_b
+        shared[2, tid] = acc_H_t2_t2
+        shared[3, tid] = acc_H_t2_t3
+        shared[4, tid] = acc_H_t2_a
+        shared[5, tid] = acc_H_t2_b
+        shared[6, tid] = acc_H_t3_t3
+        shared[7, tid] = acc_H_t3_a
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc32
-        shared[1, tid] = acc33
-        shared[2, tid] = acc34
-        shared[3, tid] = acc35
-        shared[4, tid] = acc36
-        shared[5, tid] = acc37
-        shared[6, tid] = acc38
-        shared[7, tid] = acc39
+        shared[0, tid] = acc_H_t3_b
+        shared[1, tid] = acc_H_a_a
+        shared[2, tid] = acc_H_a_b
+        shared[3, tid] = acc_H_b_b
+        shared[4, tid] = acc_g_r1
+        shared[5, tid] = acc_g_r2
+        shared[6, tid] = acc_g_r3
+        shared[7, tid] = acc_g_t1
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc40
-        shared[1, tid] = acc41
-        shared[2, tid] = acc42
-        shared[3, tid] = acc43
-        shared[4, tid] = acc44
-        shared[5, tid] = acc45
-        shared[6, tid] = _F64(n_behind)
-        shared[7, tid] = _F64(n_outside)
+        shared[0, tid] = acc_g_t2
+        shared[1, tid] = acc_g_t3
+        shared[2, tid] = acc_g_a
+        shared[3, tid] = acc_g_b
+        shared[4, tid] = acc_cost
+        shared[5, tid] = acc_used
+        shared[6, tid] = acc_behind
+        shared[7, tid] = acc_outside
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
@@ -2182,335 +910,38 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
         cuda.syncthreads()
 
 
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    height = tgt.shape[1]
-    width = tgt.shape[2]
-    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
-        pair = tiles[tile, 0]
-        img = tgt[pair]
-        scale = loss_scale[pair]
-        h0 = _F64(h[pair, 0])
-        h2 = _F64(h[pair, 1])
-        h6 = _F64(h[pair, 2])
-        h8 = _F64(h[pair, 3])
-        h12 = _F64(h[pair, 4])
-        h15 = _F64(h[pair, 5])
-        h17 = _F64(h[pair, 6])
-        h18 = _F64(h[pair, 7])
-        h21 = _F64(h[pair, 8])
-        h23 = _F64(h[pair, 9])
-        h27 = _F64(h[pair, 10])
-        h34 = _F64(h[pair, 11])
-        h36 = _F64(h[pair, 12])
-        h37 = _F64(h[pair, 13])
-        h38 = _F64(h[pair, 14])
-        h40 = _F64(h[pair, 15])
-        h41 = _F64(h[pair, 16])
-        h42 = _F64(h[pair, 17])
-        h43 = _F64(h[pair, 18])
-        h44 = _F64(h[pair, 19])
-        h45 = _F64(h[pair, 20])
-        h46 = _F64(h[pair, 21])
-        h47 = _F64(h[pair, 22])
-        h48 = _F64(h[pair, 23])
-        h49 = _F64(h[pair, 24])
-        t1 = _F64(h[pair, 25])
-        t2 = _F64(h[pair, 26])
-        t3 = _F64(h[pair, 27])
-        fx = _F64(h[pair, 28])
-        fy = _F64(h[pair, 29])
-        cx = _F64(h[pair, 30])
-        cy = _F64(h[pair, 31])
-        q0 = _F64(h[pair, 32])
-        q1 = _F64(h[pair, 33])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        acc29 = 0.0
-        acc30 = 0.0
-        acc31 = 0.0
-        acc32 = 0.0
-        acc33 = 0.0
-        acc34 = 0.0
-        acc35 = 0.0
-        acc36 = 0.0
-        acc37 = 0.0
-        acc38 = 0.0
-        acc39 = 0.0
-        acc40 = 0.0
-        acc41 = 0.0
-        acc42 = 0.0
-        acc43 = 0.0
-        acc44 = 0.0
-        acc45 = 0.0
-        n_behind = 0
-        n_outside = 0
-        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            rx0 = X * h12 + Y * h48 + Z * h2
-            p0 = rx0 + t1
-            p15 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p15
-            rx2 = X * h21 + Y * h18 + h0 * p15
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            u = cx + p0 * p3
-            v = cy + p4 * p5
-            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
-                continue
-            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-                n_outside += 1
-                continue
-            uc = min(max(u, _F64(0.0)), _F64(width - 1))
-            vc = min(max(v, _F64(0.0)), _F64(height - 1))
-            x0 = min(int(uc), width - 2)
-            y0 = min(int(vc), height - 2)
-            ax = uc - _F64(x0)
-            ay = vc - _F64(y0)
-            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-            w01 = ax * (_F64(1.0) - ay)
-            w10 = (_F64(1.0) - ax) * ay
-            w11 = ax * ay
-            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
-            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
-            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
-            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
-            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
-            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
-            I_ref = iref[i]
-            res = I_ref * q0 + I_t + q1
-            j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p10) + g_y * (h17 * p14 + h23 * p13 + h27 * p12)
-            j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p10) + g_y * (h34 * p14 + h36 * p13 + h37 * p12)
-            j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p10) + g_y * (h38 * p14 + h40 * p13 + h41 * p12)
-            j3 = g_x * p3
-            j4 = g_y * p5
-            j5 = -g_x * p7 - g_y * p11
-            j6 = I_ref * q0
-            j7 = _F64(-1.0)
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            wj6 = wt * _F64(j6)
-            wj7 = wt * _F64(j7)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj0 * _F64(j6)
-            acc7 += wj0 * _F64(j7)
-            acc8 += wj1 * _F64(j1)
-            acc9 += wj1 * _F64(j2)
-            acc10 += wj1 * _F64(j3)
-            acc11 += wj1 * _F64(j4)
-            acc12 += wj1 * _F64(j5)
-            acc13 += wj1 * _F64(j6)
-            acc14 += wj1 * _F64(j7)
-            acc15 += wj2 * _F64(j2)
-            acc16 += wj2 * _F64(j3)
-            acc17 += wj2 * _F64(j4)
-            acc18 += wj2 * _F64(j5)
-            acc19 += wj2 * _F64(j6)
-            acc20 += wj2 * _F64(j7)
-            acc21 += wj3 * _F64(j3)
-            acc22 += wj3 * _F64(j4)
-            acc23 += wj3 * _F64(j5)
-            acc24 += wj3 * _F64(j6)
-            acc25 += wj3 * _F64(j7)
-            acc26 += wj4 * _F64(j4)
-            acc27 += wj4 * _F64(j5)
-            acc28 += wj4 * _F64(j6)
-            acc29 += wj4 * _F64(j7)
-            acc30 += wj5 * _F64(j5)
-            acc31 += wj5 * _F64(j6)
-            acc32 += wj5 * _F64(j7)
-            acc33 += wj6 * _F64(j6)
-            acc34 += wj6 * _F64(j7)
-            acc35 += wj7 * _F64(j7)
-            acc36 += wj0 * _F64(res)
-            acc37 += wj1 * _F64(res)
-            acc38 += wj2 * _F64(res)
-            acc39 += wj3 * _F64(res)
-            acc40 += wj4 * _F64(res)
-            acc41 += wj5 * _F64(res)
-            acc42 += wj6 * _F64(res)
-            acc43 += wj7 * _F64(res)
-            acc44 += rho
-            acc45 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = acc29
-        shared[6, tid] = acc30
-        shared[7, tid] = acc31
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc32
-        shared[1, tid] = acc33
-        shared[2, tid] = acc34
-        shared[3, tid] = acc35
-        shared[4, tid] = acc36
-        shared[5, tid] = acc37
-        shared[6, tid] = acc38
-        shared[7, tid] = acc39
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc40
-        shared[1, tid] = acc41
-        shared[2, tid] = acc42
-        shared[3, tid] = acc43
-        shared[4, tid] = acc44
-        shared[5, tid] = acc45
-        shared[6, tid] = _F64(n_behind)
-        shared[7, tid] = _F64(n_outside)
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
-        cuda.syncthreads()
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations_brightness"]``).
+
+    With ``out`` (a zeroed device array of 48) the sums stay on the device.
+    """
+    h = _hoist_normal_equations_brightness(params, constants)
+    return fused_pair(_normal_equations_brightness, h, 48, points, iref, tgt, loss_id, loss_scale, out, stream)
+
+
+def normal_equations_brightness_batch(
+    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
+):
+    """``(B, 48)`` accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` / ``constants`` one row per pair on the host; the pairs' points and intensities
+    concatenated on the device (pair ``b`` at ``offsets[b]:offsets[b + 1]``), ``tgt`` (B, H, W, 3).
+    """
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return fused_batch(_normal_equations_brightness, _hoist_normal_equations_brightness, 48, *args)
 
 
 @njit(cache=True)
 def _hoist_residuals(params, constants):
-    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    """What ``_residuals`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
     t1 = params[3]
     t2 = params[4]
     t3 = params[5]
+    a = params[6]
+    b = params[7]
     fx = constants[0]
     fy = constants[1]
     cx = constants[2]
@@ -2531,56 +962,37 @@ def _hoist_residuals(params, constants):
     h13 = h3 * h6 + h7
     h14 = -h2 * h3 + h4 * h5
     h15 = -h0
-    a = params[6]
-    b = params[7]
     q0 = -math.exp(a)
     q1 = -b
-    out = np.empty(19)
-    out[0] = h3
-    out[1] = h4
-    out[2] = h8
-    out[3] = h9
-    out[4] = h10
-    out[5] = h11
-    out[6] = h12
-    out[7] = h13
-    out[8] = h14
-    out[9] = h15
-    out[10] = t1
-    out[11] = t2
-    out[12] = t3
-    out[13] = fx
-    out[14] = fy
-    out[15] = cx
-    out[16] = cy
-    out[17] = q0
-    out[18] = q1
-    return out
+    return np.array([h3, h4, h8, h9, h10, h11, h12, h13, h14, h15, t1, t2, t3, fx, fy, cx, cy, q0, q1])
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _residuals_f32(h, points, iref, tgt, resid):
-    h3 = _F32(h[0])
-    h4 = _F32(h[1])
-    h8 = _F32(h[2])
-    h9 = _F32(h[3])
-    h10 = _F32(h[4])
-    h11 = _F32(h[5])
-    h12 = _F32(h[6])
-    h13 = _F32(h[7])
-    h14 = _F32(h[8])
-    h15 = _F32(h[9])
-    t1 = _F32(h[10])
-    t2 = _F32(h[11])
-    t3 = _F32(h[12])
-    fx = _F32(h[13])
-    fy = _F32(h[14])
-    cx = _F32(h[15])
-    cy = _F32(h[16])
-    q0 = _F32(h[17])
-    q1 = _F32(h[18])
+def _residuals(h, points, iref, tgt, resid):
+    """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""
+    T = points.dtype.type
+    img = tgt
     height = tgt.shape[0]
     width = tgt.shape[1]
+    h3 = T(h[0])  # math.sin(r2)
+    h4 = T(h[1])  # math.cos(r1)
+    h8 = T(h[2])  # math.cos(r2)
+    h9 = T(h[3])  # h2 - h3 * h4 * h5
+    h10 = T(h[4])  # h3 * h7 + h6
+    h11 = T(h[5])  # h5 * h8
+    h12 = T(h[6])  # -h1 * h8
+    h13 = T(h[7])  # h3 * h6 + h7
+    h14 = T(h[8])  # -h2 * h3 + h4 * h5
+    h15 = T(h[9])  # -h0
+    t1 = T(h[10])
+    t2 = T(h[11])
+    t3 = T(h[12])
+    fx = T(h[13])
+    fy = T(h[14])
+    cx = T(h[15])
+    cy = T(h[16])
+    q0 = T(h[17])  # -math.exp(a)
+    q1 = T(h[18])  # -b
     for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
         resid[i] = math.nan
         X = points[i, 0]
@@ -2588,169 +1000,30 @@ def _residuals_f32(h, points, iref, tgt, resid):
         Z = points[i, 2]
         p0 = Z * h8
         p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F32(1.0) / p1
+        p2 = T(1.0) / p1
         u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
         v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+        if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+        if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
             continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        uc = min(max(u, T(0.0)), T(width - 1))
+        vc = min(max(v, T(0.0)), T(height - 1))
         x0 = min(int(uc), width - 2)
         y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
+        ax = uc - T(x0)
+        ay = vc - T(y0)
+        w00 = (T(1.0) - ax) * (T(1.0) - ay)
+        w01 = ax * (T(1.0) - ay)
+        w10 = (T(1.0) - ax) * ay
         w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+        I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
         I_ref = iref[i]
         res = I_ref * q0 + I_t + q1
         resid[i] = res
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _residuals_f64(h, points, iref, tgt, resid):
-    h3 = _F64(h[0])
-    h4 = _F64(h[1])
-    h8 = _F64(h[2])
-    h9 = _F64(h[3])
-    h10 = _F64(h[4])
-    h11 = _F64(h[5])
-    h12 = _F64(h[6])
-    h13 = _F64(h[7])
-    h14 = _F64(h[8])
-    h15 = _F64(h[9])
-    t1 = _F64(h[10])
-    t2 = _F64(h[11])
-    t3 = _F64(h[12])
-    fx = _F64(h[13])
-    fy = _F64(h[14])
-    cx = _F64(h[15])
-    cy = _F64(h[16])
-    q0 = _F64(h[17])
-    q1 = _F64(h[18])
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        resid[i] = math.nan
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = Z * h8
-        p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F64(1.0) / p1
-        u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-        v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        resid[i] = res
-
-
-def _grid(n):
-    return max(1, min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, MAX_BLOCKS))
-
-
-def _launch(kernel32, kernel64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream):
-    acc = cuda.to_device(np.zeros(size), stream=stream) if out is None else out
-    kernel = kernel32 if points.dtype == np.float32 else kernel64
-    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, loss_id, loss_scale, acc)
-    return acc.copy_to_host(stream=stream) if out is None else acc
-
-
-def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
-    """Accumulator vector (see ACCUMULATORS_6); with ``out`` (zeroed device array) it stays on the device."""
-    h = cuda.to_device(_hoist_normal_equations(params, constants), stream=stream)
-    size = ACCUMULATORS_6["size"]
-    k32, k64 = _normal_equations_f32, _normal_equations_f64
-    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
-
-
-def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
-    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
-    h = cuda.to_device(_hoist_normal_equations_brightness(params, constants), stream=stream)
-    size = ACCUMULATORS_8["size"]
-    k32, k64 = _normal_equations_brightness_f32, _normal_equations_brightness_f64
-    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
 
 
 def residuals(params, constants, points, iref, tgt, resid, stream=0):
-    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
-    h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
-    kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
-    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)
-
-
-BATCH_TILE = 16 * THREADS_PER_BLOCK
-
-
-def _tiles(offsets, active):
-    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    sizes = np.diff(offsets)
-    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
-    pair = np.repeat(np.arange(sizes.size), counts)
-    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    start = offsets[pair] + k * BATCH_TILE
-    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
-
-
-def _hoist_batch(hoist, params, constants, active):
-    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
-    width = next((r.size for r in rows if r is not None), 1)
-    return np.stack([np.zeros(width) if r is None else r for r in rows])
-
-
-def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream):
-    h = _hoist_batch(hoist, params, constants, active)
-    tiles = _tiles(offsets, active)
-    out = cuda.to_device(np.zeros((h.shape[0], size)), stream=stream)
-    if tiles.shape[0]:
-        scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
-        dh, dtiles, dscale = (cuda.to_device(a, stream=stream) for a in (h, tiles, scale))
-        kernel = k32 if points.dtype == np.float32 else k64
-        blocks = min(tiles.shape[0], MAX_BLOCKS)
-        kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, loss_id, dscale, out)
-    return out.copy_to_host(stream=stream)
-
-
-def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
-    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one launch (zero rows where not ``active``).
-
-    ``params`` (B, 6) and ``constants`` (B, C) per pair on the host; the pairs' points and
-    intensities concatenated on the device with pair ``b`` at ``offsets[b]:offsets[b + 1]``,
-    ``tgt`` (B, H, W, 3) on the device, a robust scale per pair.
-    """
-    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
-    size = ACCUMULATORS_6["size"]
-    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
-    return _batch(_hoist_normal_equations, k32, k64, size, *args)
-
-
-def normal_equations_brightness_batch(
-    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
-):
-    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
-    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
-    size = ACCUMULATORS_8["size"]
-    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
-    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)
+    """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
+    launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)

@@ -3,43 +3,40 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:c79efaf7ee518d560bb732bf2136a3cb
-# operation counts (sympy count_ops):
-#   kernel                    before cse   after cse   hoisted   per point
-#   warp                             127          49        23          26
-#   warp_jacobian                   1256         206       132          74
+# content hash: sha256:b20bac9aff49aa7967678db9803010e0
+# operation counts (sympy count_ops) per kernel function:
+#   function                                  before cse  after cse  hoisted  per point
+#   _warp                                            127         49       23         26
+#   _warp_jacobian                                  1256        206      132         74
 # --------------------------------------------------------------------------------------------------
-"""Kernels of the ``euler_xyz`` warp for the Numba CPU target."""
+"""Warp and Jacobian kernels of the ``euler_xyz`` model for the Numba CPU target."""
 
 import math
 
 import numpy as np
 from numba import njit, prange
 
-from jacgen.lanes import lane_load, lane_select, lane_store_mask, lane_stream_rows
+from jacgen.lanes import lane_rows, lane_select, lane_store_mask, lane_stream_rows, lane_width
+from jacgen.runtime import STREAM_CHUNK, STREAM_MIN_POINTS
 from jacgen.streaming import pair_aligned, store_fence
 
-MODEL = "euler_xyz"
-TARGET = "cpu"
-PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
-POINT = ("X", "Y", "Z")
-CONSTANTS = ("fx", "fy", "cx", "cy")
-OUTPUTS = ("u", "v")
-POSITIVE_CONSTANTS = ("fx", "fy")
-HAS_VALIDITY = True
-KERNELS = ("warp", "warp_jacobian")
-ZERO_PARAMS = np.zeros(6)
-_F32 = np.float32
-_F64 = np.float64
+DESCRIPTION = {
+    "model": "euler_xyz",
+    "target": "cpu",
+    "params": ("r1", "r2", "r3", "t1", "t2", "t3"),
+    "point": ("X", "Y", "Z"),
+    "constants": ("fx", "fy", "cx", "cy"),
+    "positive_constants": ("fx", "fy"),
+    "outputs": ("u", "v"),
+    "has_validity": True,
+    "kernels": ("warp", "warp_jacobian"),
+}
 FASTMATH = {"contract", "arcp", "nsz"}
-STREAM_CHUNK = 4096
-STREAM_MIN_POINTS = 65536
 
 
 @njit(cache=True)
 def _hoist_warp(params, constants):
-    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    """What ``_warp`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -66,56 +63,40 @@ def _hoist_warp(params, constants):
     h13 = h3 * h6 + h7
     h14 = -h2 * h3 + h4 * h5
     h15 = -h0
-    out = np.empty(17)
-    out[0] = h3
-    out[1] = h4
-    out[2] = h8
-    out[3] = h9
-    out[4] = h10
-    out[5] = h11
-    out[6] = h12
-    out[7] = h13
-    out[8] = h14
-    out[9] = h15
-    out[10] = t1
-    out[11] = t2
-    out[12] = t3
-    out[13] = fx
-    out[14] = fy
-    out[15] = cx
-    out[16] = cy
-    return out
+    return np.array([h3, h4, h8, h9, h10, h11, h12, h13, h14, h15, t1, t2, t3, fx, fy, cx, cy])
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_f32(h, points, uv, valid):
-    h3 = _F32(h[0])
-    h4 = _F32(h[1])
-    h8 = _F32(h[2])
-    h9 = _F32(h[3])
-    h10 = _F32(h[4])
-    h11 = _F32(h[5])
-    h12 = _F32(h[6])
-    h13 = _F32(h[7])
-    h14 = _F32(h[8])
-    h15 = _F32(h[9])
-    t1 = _F32(h[10])
-    t2 = _F32(h[11])
-    t3 = _F32(h[12])
-    fx = _F32(h[13])
-    fy = _F32(h[14])
-    cx = _F32(h[15])
-    cy = _F32(h[16])
+def _warp(h, points, uv, valid):
+    """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
+    T = points.dtype.type
+    h3 = T(h[0])  # math.sin(r2)
+    h4 = T(h[1])  # math.cos(r1)
+    h8 = T(h[2])  # math.cos(r2)
+    h9 = T(h[3])  # h2 - h3 * h4 * h5
+    h10 = T(h[4])  # h3 * h7 + h6
+    h11 = T(h[5])  # h5 * h8
+    h12 = T(h[6])  # -h1 * h8
+    h13 = T(h[7])  # h3 * h6 + h7
+    h14 = T(h[8])  # -h2 * h3 + h4 * h5
+    h15 = T(h[9])  # -h0
+    t1 = T(h[10])
+    t2 = T(h[11])
+    t3 = T(h[12])
+    fx = T(h[13])
+    fy = T(h[14])
+    cx = T(h[15])
+    cy = T(h[16])
     for i in prange(points.shape[0]):
         X = points[i, 0]
         Y = points[i, 1]
         Z = points[i, 2]
         p0 = Z * h8
         p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F32(1.0) / p1
+        p2 = T(1.0) / p1
         o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
         o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if p1 > _F32(0.0) and math.isfinite(o0) and math.isfinite(o1):
+        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
             valid[i] = True
             uv[i, 0] = o0
             uv[i, 1] = o1
@@ -126,82 +107,47 @@ def _warp_f32(h, points, uv, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_f64(h, points, uv, valid):
-    h3 = _F64(h[0])
-    h4 = _F64(h[1])
-    h8 = _F64(h[2])
-    h9 = _F64(h[3])
-    h10 = _F64(h[4])
-    h11 = _F64(h[5])
-    h12 = _F64(h[6])
-    h13 = _F64(h[7])
-    h14 = _F64(h[8])
-    h15 = _F64(h[9])
-    t1 = _F64(h[10])
-    t2 = _F64(h[11])
-    t3 = _F64(h[12])
-    fx = _F64(h[13])
-    fy = _F64(h[14])
-    cx = _F64(h[15])
-    cy = _F64(h[16])
-    for i in prange(points.shape[0]):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = Z * h8
-        p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F64(1.0) / p1
-        o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-        o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-
-
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_stream_f32(h, points, uv, valid):
-    h3 = _F32(h[0])
-    h4 = _F32(h[1])
-    h8 = _F32(h[2])
-    h9 = _F32(h[3])
-    h10 = _F32(h[4])
-    h11 = _F32(h[5])
-    h12 = _F32(h[6])
-    h13 = _F32(h[7])
-    h14 = _F32(h[8])
-    h15 = _F32(h[9])
-    t1 = _F32(h[10])
-    t2 = _F32(h[11])
-    t3 = _F32(h[12])
-    fx = _F32(h[13])
-    fy = _F32(h[14])
-    cx = _F32(h[15])
-    cy = _F32(h[16])
+def _warp_stream(h, points, uv, valid):
+    """``_warp`` with non-temporal stores, for outputs larger than the caches."""
+    T = points.dtype.type
+    h3 = T(h[0])  # math.sin(r2)
+    h4 = T(h[1])  # math.cos(r1)
+    h8 = T(h[2])  # math.cos(r2)
+    h9 = T(h[3])  # h2 - h3 * h4 * h5
+    h10 = T(h[4])  # h3 * h7 + h6
+    h11 = T(h[5])  # h5 * h8
+    h12 = T(h[6])  # -h1 * h8
+    h13 = T(h[7])  # h3 * h6 + h7
+    h14 = T(h[8])  # -h2 * h3 + h4 * h5
+    h15 = T(h[9])  # -h0
+    t1 = T(h[10])
+    t2 = T(h[11])
+    t3 = T(h[12])
+    fx = T(h[13])
+    fy = T(h[14])
+    cx = T(h[15])
+    cy = T(h[16])
     n = points.shape[0]
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
+    lanes = lane_width(points_flat)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         chunk_first = chunk * STREAM_CHUNK
         chunk_end = min(n, chunk_first + STREAM_CHUNK)
-        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
-        for start in range(chunk_first, lanes_end, 8):
+        lanes_end = chunk_end - (chunk_end - chunk_first) % lanes
+        for start in range(chunk_first, lanes_end, lanes):
             iu = np.uint64(start)
-            X = lane_load(points_flat, iu, 8, 3, 0)
-            Y = lane_load(points_flat, iu, 8, 3, 1)
-            Z = lane_load(points_flat, iu, 8, 3, 2)
+            X = lane_rows(points_flat, iu, 3, 0)
+            Y = lane_rows(points_flat, iu, 3, 1)
+            Z = lane_rows(points_flat, iu, 3, 2)
             p0 = Z * h8
             p1 = X * h9 + Y * h10 + h4 * p0 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
             o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            ok = (p1 > T(0.0)) & (abs(o0) < T(math.inf)) & (abs(o1) < T(math.inf))
             lane_store_mask(valid, iu, ok)
-            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            nan_unless_ok = lane_select(ok, T(0.0), T(math.nan))
             lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
         for i in range(lanes_end, chunk_end):
             iu = np.uint64(i)
@@ -210,91 +156,30 @@ def _warp_stream_f32(h, points, uv, valid):
             Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
             p0 = Z * h8
             p1 = X * h9 + Y * h10 + h4 * p0 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
             o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            ok = (p1 > T(0.0)) & (abs(o0) < T(math.inf)) & (abs(o1) < T(math.inf))
             valid[iu] = ok
-            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
-            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
-            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
-        store_fence()
-
-
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_stream_f64(h, points, uv, valid):
-    h3 = _F64(h[0])
-    h4 = _F64(h[1])
-    h8 = _F64(h[2])
-    h9 = _F64(h[3])
-    h10 = _F64(h[4])
-    h11 = _F64(h[5])
-    h12 = _F64(h[6])
-    h13 = _F64(h[7])
-    h14 = _F64(h[8])
-    h15 = _F64(h[9])
-    t1 = _F64(h[10])
-    t2 = _F64(h[11])
-    t3 = _F64(h[12])
-    fx = _F64(h[13])
-    fy = _F64(h[14])
-    cx = _F64(h[15])
-    cy = _F64(h[16])
-    n = points.shape[0]
-    points_flat = points.reshape(-1)
-    uv_flat = uv.reshape(-1)
-    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        chunk_first = chunk * STREAM_CHUNK
-        chunk_end = min(n, chunk_first + STREAM_CHUNK)
-        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
-        for start in range(chunk_first, lanes_end, 4):
-            iu = np.uint64(start)
-            X = lane_load(points_flat, iu, 4, 3, 0)
-            Y = lane_load(points_flat, iu, 4, 3, 1)
-            Z = lane_load(points_flat, iu, 4, 3, 2)
-            p0 = Z * h8
-            p1 = X * h9 + Y * h10 + h4 * p0 + t3
-            p2 = _F64(1.0) / p1
-            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-            lane_store_mask(valid, iu, ok)
-            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
-            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
-        for i in range(lanes_end, chunk_end):
-            iu = np.uint64(i)
-            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-            p0 = Z * h8
-            p1 = X * h9 + Y * h10 + h4 * p0 + t3
-            p2 = _F64(1.0) / p1
-            o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-            o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-            valid[iu] = ok
-            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
+            nan_unless_ok = T(0.0) if ok else T(math.nan)
             uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
             uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
         store_fence()
 
 
 def warp(params, points, constants, uv, valid):
-    """Run ``warp`` over all points into preallocated outputs (no validation: see jacgen.api).
+    """Run ``_warp`` over all points into preallocated outputs (no validation: see jacgen.api).
 
-    Large outputs whose data is not aligned to two items take the plain kernel.
+    From ``STREAM_MIN_POINTS`` points on, outputs aligned to two items take ``_warp_stream``.
     """
     h = _hoist_warp(params, constants)
     stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned(uv)
-    if points.dtype == np.float32:
-        (_warp_stream_f32 if stream else _warp_f32)(h, points, uv, valid)
-    else:
-        (_warp_stream_f64 if stream else _warp_f64)(h, points, uv, valid)
+    (_warp_stream if stream else _warp)(h, points, uv, valid)
 
 
 @njit(cache=True)
 def _hoist_warp_jacobian(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_warp_jacobian`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -355,76 +240,80 @@ def _hoist_warp_jacobian(params, constants):
     h47 = -h41
     h48 = -h9
     h49 = -h3
-    out = np.empty(32)
-    out[0] = h0
-    out[1] = h2
-    out[2] = h6
-    out[3] = h8
-    out[4] = h12
-    out[5] = h15
-    out[6] = h17
-    out[7] = h18
-    out[8] = h21
-    out[9] = h23
-    out[10] = h27
-    out[11] = h34
-    out[12] = h36
-    out[13] = h37
-    out[14] = h38
-    out[15] = h40
-    out[16] = h41
-    out[17] = h42
-    out[18] = h43
-    out[19] = h44
-    out[20] = h45
-    out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
-    return out
+    return np.array(
+        [
+            h0,
+            h2,
+            h6,
+            h8,
+            h12,
+            h15,
+            h17,
+            h18,
+            h21,
+            h23,
+            h27,
+            h34,
+            h36,
+            h37,
+            h38,
+            h40,
+            h41,
+            h42,
+            h43,
+            h44,
+            h45,
+            h46,
+            h47,
+            h48,
+            h49,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+        ]
+    )
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_jacobian_f32(h, points, uv, jac, valid):
-    h0 = _F32(h[0])
-    h2 = _F32(h[1])
-    h6 = _F32(h[2])
-    h8 = _F32(h[3])
-    h12 = _F32(h[4])
-    h15 = _F32(h[5])
-    h17 = _F32(h[6])
-    h18 = _F32(h[7])
-    h21 = _F32(h[8])
-    h23 = _F32(h[9])
-    h27 = _F32(h[10])
-    h34 = _F32(h[11])
-    h36 = _F32(h[12])
-    h37 = _F32(h[13])
-    h38 = _F32(h[14])
-    h40 = _F32(h[15])
-    h41 = _F32(h[16])
-    h42 = _F32(h[17])
-    h43 = _F32(h[18])
-    h44 = _F32(h[19])
-    h45 = _F32(h[20])
-    h46 = _F32(h[21])
-    h47 = _F32(h[22])
-    h48 = _F32(h[23])
-    h49 = _F32(h[24])
-    t1 = _F32(h[25])
-    t2 = _F32(h[26])
-    t3 = _F32(h[27])
-    fx = _F32(h[28])
-    fy = _F32(h[29])
-    cx = _F32(h[30])
-    cy = _F32(h[31])
+def _warp_jacobian(h, points, uv, jac, valid):
+    """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
+    T = points.dtype.type
+    h0 = T(h[0])  # math.cos(r1)
+    h2 = T(h[1])  # math.sin(r2)
+    h6 = T(h[2])  # h0 * h1 - h2 * h5
+    h8 = T(h[3])  # math.cos(r2)
+    h12 = T(h[4])  # h1 * h8
+    h15 = T(h[5])  # h13 + h14 * h2
+    h17 = T(h[6])  # h11 * h3 - h12 * h16 + h7 * h9
+    h18 = T(h[7])  # h13 * h2 + h14
+    h21 = T(h[8])  # -h0 * h1 * h2 + h5
+    h23 = T(h[9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+    h27 = T(h[10])
+    h34 = T(h[11])
+    h36 = T(h[12])
+    h37 = T(h[13])
+    h38 = T(h[14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+    h40 = T(h[15])  # h12 * h6 + h16 * h9 - h20 * h39
+    h41 = T(h[16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+    h42 = T(h[17])  # -h23
+    h43 = T(h[18])  # -h27
+    h44 = T(h[19])  # -h36
+    h45 = T(h[20])  # -h37
+    h46 = T(h[21])  # -h40
+    h47 = T(h[22])  # -h41
+    h48 = T(h[23])  # -h9
+    h49 = T(h[24])  # -h3
+    t1 = T(h[25])
+    t2 = T(h[26])
+    t3 = T(h[27])
+    fx = T(h[28])
+    fy = T(h[29])
+    cx = T(h[30])
+    cy = T(h[31])
     for i in prange(points.shape[0]):
         X = points[i, 0]
         Y = points[i, 1]
@@ -435,7 +324,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         rx1 = X * h15 + Y * h6 + h49 * p15
         rx2 = X * h21 + Y * h18 + h0 * p15
         p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
+        p2 = T(1.0) / p1
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
@@ -450,7 +339,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         p14 = p11 * rx0
         o0 = cx + p0 * p3
         o1 = cy + p4 * p5
-        if p1 > _F32(0.0) and math.isfinite(o0) and math.isfinite(o1):
+        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
             valid[i] = True
             uv[i, 0] = o0
             uv[i, 1] = o1
@@ -458,12 +347,12 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
             jac[i, 0, 1] = h34 * p8 + h44 * p9 + h45 * p10
             jac[i, 0, 2] = h38 * p8 + h46 * p9 + h47 * p10
             jac[i, 0, 3] = p3
-            jac[i, 0, 4] = _F32(0.0)
+            jac[i, 0, 4] = T(0.0)
             jac[i, 0, 5] = -p7
             jac[i, 1, 0] = h17 * p14 + h23 * p13 + h27 * p12
             jac[i, 1, 1] = h34 * p14 + h36 * p13 + h37 * p12
             jac[i, 1, 2] = h38 * p14 + h40 * p13 + h41 * p12
-            jac[i, 1, 3] = _F32(0.0)
+            jac[i, 1, 3] = T(0.0)
             jac[i, 1, 4] = p5
             jac[i, 1, 5] = -p11
         else:
@@ -476,143 +365,62 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
 
 
 @njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_jacobian_f64(h, points, uv, jac, valid):
-    h0 = _F64(h[0])
-    h2 = _F64(h[1])
-    h6 = _F64(h[2])
-    h8 = _F64(h[3])
-    h12 = _F64(h[4])
-    h15 = _F64(h[5])
-    h17 = _F64(h[6])
-    h18 = _F64(h[7])
-    h21 = _F64(h[8])
-    h23 = _F64(h[9])
-    h27 = _F64(h[10])
-    h34 = _F64(h[11])
-    h36 = _F64(h[12])
-    h37 = _F64(h[13])
-    h38 = _F64(h[14])
-    h40 = _F64(h[15])
-    h41 = _F64(h[16])
-    h42 = _F64(h[17])
-    h43 = _F64(h[18])
-    h44 = _F64(h[19])
-    h45 = _F64(h[20])
-    h46 = _F64(h[21])
-    h47 = _F64(h[22])
-    h48 = _F64(h[23])
-    h49 = _F64(h[24])
-    t1 = _F64(h[25])
-    t2 = _F64(h[26])
-    t3 = _F64(h[27])
-    fx = _F64(h[28])
-    fy = _F64(h[29])
-    cx = _F64(h[30])
-    cy = _F64(h[31])
-    for i in prange(points.shape[0]):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        o0 = cx + p0 * p3
-        o1 = cy + p4 * p5
-        if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-            jac[i, 0, 0] = h17 * p8 + h42 * p9 + h43 * p10
-            jac[i, 0, 1] = h34 * p8 + h44 * p9 + h45 * p10
-            jac[i, 0, 2] = h38 * p8 + h46 * p9 + h47 * p10
-            jac[i, 0, 3] = p3
-            jac[i, 0, 4] = _F64(0.0)
-            jac[i, 0, 5] = -p7
-            jac[i, 1, 0] = h17 * p14 + h23 * p13 + h27 * p12
-            jac[i, 1, 1] = h34 * p14 + h36 * p13 + h37 * p12
-            jac[i, 1, 2] = h38 * p14 + h40 * p13 + h41 * p12
-            jac[i, 1, 3] = _F64(0.0)
-            jac[i, 1, 4] = p5
-            jac[i, 1, 5] = -p11
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-            for r in range(2):
-                for c in range(6):
-                    jac[i, r, c] = math.nan
-
-
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
-    h0 = _F32(h[0])
-    h2 = _F32(h[1])
-    h6 = _F32(h[2])
-    h8 = _F32(h[3])
-    h12 = _F32(h[4])
-    h15 = _F32(h[5])
-    h17 = _F32(h[6])
-    h18 = _F32(h[7])
-    h21 = _F32(h[8])
-    h23 = _F32(h[9])
-    h27 = _F32(h[10])
-    h34 = _F32(h[11])
-    h36 = _F32(h[12])
-    h37 = _F32(h[13])
-    h38 = _F32(h[14])
-    h40 = _F32(h[15])
-    h41 = _F32(h[16])
-    h42 = _F32(h[17])
-    h43 = _F32(h[18])
-    h44 = _F32(h[19])
-    h45 = _F32(h[20])
-    h46 = _F32(h[21])
-    h47 = _F32(h[22])
-    h48 = _F32(h[23])
-    h49 = _F32(h[24])
-    t1 = _F32(h[25])
-    t2 = _F32(h[26])
-    t3 = _F32(h[27])
-    fx = _F32(h[28])
-    fy = _F32(h[29])
-    cx = _F32(h[30])
-    cy = _F32(h[31])
+def _warp_jacobian_stream(h, points, uv, jac, valid):
+    """``_warp_jacobian`` with non-temporal stores, for outputs larger than the caches."""
+    T = points.dtype.type
+    h0 = T(h[0])  # math.cos(r1)
+    h2 = T(h[1])  # math.sin(r2)
+    h6 = T(h[2])  # h0 * h1 - h2 * h5
+    h8 = T(h[3])  # math.cos(r2)
+    h12 = T(h[4])  # h1 * h8
+    h15 = T(h[5])  # h13 + h14 * h2
+    h17 = T(h[6])  # h11 * h3 - h12 * h16 + h7 * h9
+    h18 = T(h[7])  # h13 * h2 + h14
+    h21 = T(h[8])  # -h0 * h1 * h2 + h5
+    h23 = T(h[9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+    h27 = T(h[10])
+    h34 = T(h[11])
+    h36 = T(h[12])
+    h37 = T(h[13])
+    h38 = T(h[14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+    h40 = T(h[15])  # h12 * h6 + h16 * h9 - h20 * h39
+    h41 = T(h[16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+    h42 = T(h[17])  # -h23
+    h43 = T(h[18])  # -h27
+    h44 = T(h[19])  # -h36
+    h45 = T(h[20])  # -h37
+    h46 = T(h[21])  # -h40
+    h47 = T(h[22])  # -h41
+    h48 = T(h[23])  # -h9
+    h49 = T(h[24])  # -h3
+    t1 = T(h[25])
+    t2 = T(h[26])
+    t3 = T(h[27])
+    fx = T(h[28])
+    fy = T(h[29])
+    cx = T(h[30])
+    cy = T(h[31])
     n = points.shape[0]
     points_flat = points.reshape(-1)
     uv_flat = uv.reshape(-1)
     jac_flat = jac.reshape(-1)
+    lanes = lane_width(points_flat)
     for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
         chunk_first = chunk * STREAM_CHUNK
         chunk_end = min(n, chunk_first + STREAM_CHUNK)
-        lanes_end = chunk_end - (chunk_end - chunk_first) % 8
-        for start in range(chunk_first, lanes_end, 8):
+        lanes_end = chunk_end - (chunk_end - chunk_first) % lanes
+        for start in range(chunk_first, lanes_end, lanes):
             iu = np.uint64(start)
-            X = lane_load(points_flat, iu, 8, 3, 0)
-            Y = lane_load(points_flat, iu, 8, 3, 1)
-            Z = lane_load(points_flat, iu, 8, 3, 2)
+            X = lane_rows(points_flat, iu, 3, 0)
+            Y = lane_rows(points_flat, iu, 3, 1)
+            Z = lane_rows(points_flat, iu, 3, 2)
             rx0 = X * h12 + Y * h48 + Z * h2
             p0 = rx0 + t1
             p15 = Z * h8
             rx1 = X * h15 + Y * h6 + h49 * p15
             rx2 = X * h21 + Y * h18 + h0 * p15
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -627,9 +435,9 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
             p14 = p11 * rx0
             o0 = cx + p0 * p3
             o1 = cy + p4 * p5
-            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            ok = (p1 > T(0.0)) & (abs(o0) < T(math.inf)) & (abs(o1) < T(math.inf))
             lane_store_mask(valid, iu, ok)
-            nan_unless_ok = lane_select(ok, _F32(0.0), _F32(math.nan))
+            nan_unless_ok = lane_select(ok, T(0.0), T(math.nan))
             d0 = h17 * p8 + h42 * p9 + h43 * p10
             d1 = h34 * p8 + h44 * p9 + h45 * p10
             d2 = h38 * p8 + h46 * p9 + h47 * p10
@@ -647,12 +455,12 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
                     d1 + nan_unless_ok,
                     d2 + nan_unless_ok,
                     p3 + nan_unless_ok,
-                    _F32(0.0) + nan_unless_ok,
+                    T(0.0) + nan_unless_ok,
                     d5 + nan_unless_ok,
                     d6 + nan_unless_ok,
                     d7 + nan_unless_ok,
                     d8 + nan_unless_ok,
-                    _F32(0.0) + nan_unless_ok,
+                    T(0.0) + nan_unless_ok,
                     p5 + nan_unless_ok,
                     d11 + nan_unless_ok,
                 ),
@@ -668,7 +476,7 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
             rx1 = X * h15 + Y * h6 + h49 * p15
             rx2 = X * h21 + Y * h18 + h0 * p15
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -683,9 +491,9 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
             p14 = p11 * rx0
             o0 = cx + p0 * p3
             o1 = cy + p4 * p5
-            ok = (p1 > _F32(0.0)) & (abs(o0) < _F32(math.inf)) & (abs(o1) < _F32(math.inf))
+            ok = (p1 > T(0.0)) & (abs(o0) < T(math.inf)) & (abs(o1) < T(math.inf))
             valid[iu] = ok
-            nan_unless_ok = _F32(0.0) if ok else _F32(math.nan)
+            nan_unless_ok = T(0.0) if ok else T(math.nan)
             d0 = h17 * p8 + h42 * p9 + h43 * p10
             d1 = h34 * p8 + h44 * p9 + h45 * p10
             d2 = h38 * p8 + h46 * p9 + h47 * p10
@@ -700,177 +508,22 @@ def _warp_jacobian_stream_f32(h, points, uv, jac, valid):
             jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(3)] = p3 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F32(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(4)] = T(0.0) + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F32(0.0) + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(10)] = p5 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
-        store_fence()
-
-
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def _warp_jacobian_stream_f64(h, points, uv, jac, valid):
-    h0 = _F64(h[0])
-    h2 = _F64(h[1])
-    h6 = _F64(h[2])
-    h8 = _F64(h[3])
-    h12 = _F64(h[4])
-    h15 = _F64(h[5])
-    h17 = _F64(h[6])
-    h18 = _F64(h[7])
-    h21 = _F64(h[8])
-    h23 = _F64(h[9])
-    h27 = _F64(h[10])
-    h34 = _F64(h[11])
-    h36 = _F64(h[12])
-    h37 = _F64(h[13])
-    h38 = _F64(h[14])
-    h40 = _F64(h[15])
-    h41 = _F64(h[16])
-    h42 = _F64(h[17])
-    h43 = _F64(h[18])
-    h44 = _F64(h[19])
-    h45 = _F64(h[20])
-    h46 = _F64(h[21])
-    h47 = _F64(h[22])
-    h48 = _F64(h[23])
-    h49 = _F64(h[24])
-    t1 = _F64(h[25])
-    t2 = _F64(h[26])
-    t3 = _F64(h[27])
-    fx = _F64(h[28])
-    fy = _F64(h[29])
-    cx = _F64(h[30])
-    cy = _F64(h[31])
-    n = points.shape[0]
-    points_flat = points.reshape(-1)
-    uv_flat = uv.reshape(-1)
-    jac_flat = jac.reshape(-1)
-    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):
-        chunk_first = chunk * STREAM_CHUNK
-        chunk_end = min(n, chunk_first + STREAM_CHUNK)
-        lanes_end = chunk_end - (chunk_end - chunk_first) % 4
-        for start in range(chunk_first, lanes_end, 4):
-            iu = np.uint64(start)
-            X = lane_load(points_flat, iu, 4, 3, 0)
-            Y = lane_load(points_flat, iu, 4, 3, 1)
-            Z = lane_load(points_flat, iu, 4, 3, 2)
-            rx0 = X * h12 + Y * h48 + Z * h2
-            p0 = rx0 + t1
-            p15 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p15
-            rx2 = X * h21 + Y * h18 + h0 * p15
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            o0 = cx + p0 * p3
-            o1 = cy + p4 * p5
-            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-            lane_store_mask(valid, iu, ok)
-            nan_unless_ok = lane_select(ok, _F64(0.0), _F64(math.nan))
-            d0 = h17 * p8 + h42 * p9 + h43 * p10
-            d1 = h34 * p8 + h44 * p9 + h45 * p10
-            d2 = h38 * p8 + h46 * p9 + h47 * p10
-            d5 = -p7
-            d6 = h17 * p14 + h23 * p13 + h27 * p12
-            d7 = h34 * p14 + h36 * p13 + h37 * p12
-            d8 = h38 * p14 + h40 * p13 + h41 * p12
-            d11 = -p11
-            lane_stream_rows(uv_flat, iu, (o0 + nan_unless_ok, o1 + nan_unless_ok))
-            lane_stream_rows(
-                jac_flat,
-                iu,
-                (
-                    d0 + nan_unless_ok,
-                    d1 + nan_unless_ok,
-                    d2 + nan_unless_ok,
-                    p3 + nan_unless_ok,
-                    _F64(0.0) + nan_unless_ok,
-                    d5 + nan_unless_ok,
-                    d6 + nan_unless_ok,
-                    d7 + nan_unless_ok,
-                    d8 + nan_unless_ok,
-                    _F64(0.0) + nan_unless_ok,
-                    p5 + nan_unless_ok,
-                    d11 + nan_unless_ok,
-                ),
-            )
-        for i in range(lanes_end, chunk_end):
-            iu = np.uint64(i)
-            X = points_flat[iu * np.uint64(3) + np.uint64(0)]
-            Y = points_flat[iu * np.uint64(3) + np.uint64(1)]
-            Z = points_flat[iu * np.uint64(3) + np.uint64(2)]
-            rx0 = X * h12 + Y * h48 + Z * h2
-            p0 = rx0 + t1
-            p15 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p15
-            rx2 = X * h21 + Y * h18 + h0 * p15
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            o0 = cx + p0 * p3
-            o1 = cy + p4 * p5
-            ok = (p1 > _F64(0.0)) & (abs(o0) < _F64(math.inf)) & (abs(o1) < _F64(math.inf))
-            valid[iu] = ok
-            nan_unless_ok = _F64(0.0) if ok else _F64(math.nan)
-            d0 = h17 * p8 + h42 * p9 + h43 * p10
-            d1 = h34 * p8 + h44 * p9 + h45 * p10
-            d2 = h38 * p8 + h46 * p9 + h47 * p10
-            d5 = -p7
-            d6 = h17 * p14 + h23 * p13 + h27 * p12
-            d7 = h34 * p14 + h36 * p13 + h37 * p12
-            d8 = h38 * p14 + h40 * p13 + h41 * p12
-            d11 = -p11
-            uv_flat[iu * np.uint64(2) + np.uint64(0)] = o0 + nan_unless_ok
-            uv_flat[iu * np.uint64(2) + np.uint64(1)] = o1 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(0)] = d0 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(1)] = d1 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(2)] = d2 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(3)] = p3 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(4)] = _F64(0.0) + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(5)] = d5 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(6)] = d6 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(7)] = d7 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(8)] = d8 + nan_unless_ok
-            jac_flat[iu * np.uint64(12) + np.uint64(9)] = _F64(0.0) + nan_unless_ok
+            jac_flat[iu * np.uint64(12) + np.uint64(9)] = T(0.0) + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(10)] = p5 + nan_unless_ok
             jac_flat[iu * np.uint64(12) + np.uint64(11)] = d11 + nan_unless_ok
         store_fence()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid):
-    """Run ``warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api).
+    """Run ``_warp_jacobian`` over all points into preallocated outputs (no validation: see jacgen.api).
 
-    Large outputs whose data is not aligned to two items take the plain kernel.
+    From ``STREAM_MIN_POINTS`` points on, outputs aligned to two items take ``_warp_jacobian_stream``.
     """
     h = _hoist_warp_jacobian(params, constants)
     stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned(uv, jac)
-    if points.dtype == np.float32:
-        (_warp_jacobian_stream_f32 if stream else _warp_jacobian_f32)(h, points, uv, jac, valid)
-    else:
-        (_warp_jacobian_stream_f64 if stream else _warp_jacobian_f64)(h, points, uv, jac, valid)
+    (_warp_jacobian_stream if stream else _warp_jacobian)(h, points, uv, jac, valid)

@@ -3,38 +3,37 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# params: r1, r2, r3, t1, t2, t3   point: X, Y, Z   constants: fx, fy, cx, cy
-# content hash: sha256:b06f07a7081c6d829f7404c21f1672e5
-# operation counts (sympy count_ops):
-#   kernel                    before cse   after cse   hoisted   per point
-#   warp                             127          49        23          26
-#   warp_jacobian                   1256         206       132          74
+# content hash: sha256:64976e6c342706a05c19444b466fa663
+# operation counts (sympy count_ops) per kernel function:
+#   function                                  before cse  after cse  hoisted  per point
+#   _warp                                            127         49       23         26
+#   _warp_jacobian                                  1256        206      132         74
 # --------------------------------------------------------------------------------------------------
-"""Kernels of the ``euler_xyz`` warp for the Numba CUDA target."""
+"""Warp and Jacobian kernels of the ``euler_xyz`` model for the Numba CUDA target."""
 
 import math
 
 import numpy as np
-from numba import cuda, njit
+from numba import njit
 
-MODEL = "euler_xyz"
-TARGET = "cuda"
-PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
-POINT = ("X", "Y", "Z")
-CONSTANTS = ("fx", "fy", "cx", "cy")
-OUTPUTS = ("u", "v")
-POSITIVE_CONSTANTS = ("fx", "fy")
-HAS_VALIDITY = True
-KERNELS = ("warp", "warp_jacobian")
-ZERO_PARAMS = np.zeros(6)
-_F32 = np.float32
-_F64 = np.float64
-THREADS_PER_BLOCK = 256
+from jacgen.backends.cuda_runtime import cuda, launch_points
+
+DESCRIPTION = {
+    "model": "euler_xyz",
+    "target": "cuda",
+    "params": ("r1", "r2", "r3", "t1", "t2", "t3"),
+    "point": ("X", "Y", "Z"),
+    "constants": ("fx", "fy", "cx", "cy"),
+    "positive_constants": ("fx", "fy"),
+    "outputs": ("u", "v"),
+    "has_validity": True,
+    "kernels": ("warp", "warp_jacobian"),
+}
 
 
 @njit(cache=True)
 def _hoist_warp(params, constants):
-    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    """What ``_warp`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -61,96 +60,40 @@ def _hoist_warp(params, constants):
     h13 = h3 * h6 + h7
     h14 = -h2 * h3 + h4 * h5
     h15 = -h0
-    out = np.empty(17)
-    out[0] = h3
-    out[1] = h4
-    out[2] = h8
-    out[3] = h9
-    out[4] = h10
-    out[5] = h11
-    out[6] = h12
-    out[7] = h13
-    out[8] = h14
-    out[9] = h15
-    out[10] = t1
-    out[11] = t2
-    out[12] = t3
-    out[13] = fx
-    out[14] = fy
-    out[15] = cx
-    out[16] = cy
-    return out
+    return np.array([h3, h4, h8, h9, h10, h11, h12, h13, h14, h15, t1, t2, t3, fx, fy, cx, cy])
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _warp_f32(h, points, uv, valid):
-    h3 = _F32(h[0])
-    h4 = _F32(h[1])
-    h8 = _F32(h[2])
-    h9 = _F32(h[3])
-    h10 = _F32(h[4])
-    h11 = _F32(h[5])
-    h12 = _F32(h[6])
-    h13 = _F32(h[7])
-    h14 = _F32(h[8])
-    h15 = _F32(h[9])
-    t1 = _F32(h[10])
-    t2 = _F32(h[11])
-    t3 = _F32(h[12])
-    fx = _F32(h[13])
-    fy = _F32(h[14])
-    cx = _F32(h[15])
-    cy = _F32(h[16])
-    i = cuda.grid(1)
-    if i < points.shape[0]:
+def _warp(h, points, uv, valid):
+    """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
+    T = points.dtype.type
+    h3 = T(h[0])  # math.sin(r2)
+    h4 = T(h[1])  # math.cos(r1)
+    h8 = T(h[2])  # math.cos(r2)
+    h9 = T(h[3])  # h2 - h3 * h4 * h5
+    h10 = T(h[4])  # h3 * h7 + h6
+    h11 = T(h[5])  # h5 * h8
+    h12 = T(h[6])  # -h1 * h8
+    h13 = T(h[7])  # h3 * h6 + h7
+    h14 = T(h[8])  # -h2 * h3 + h4 * h5
+    h15 = T(h[9])  # -h0
+    t1 = T(h[10])
+    t2 = T(h[11])
+    t3 = T(h[12])
+    fx = T(h[13])
+    fy = T(h[14])
+    cx = T(h[15])
+    cy = T(h[16])
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
         X = points[i, 0]
         Y = points[i, 1]
         Z = points[i, 2]
         p0 = Z * h8
         p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F32(1.0) / p1
+        p2 = T(1.0) / p1
         o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
         o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if p1 > _F32(0.0) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _warp_f64(h, points, uv, valid):
-    h3 = _F64(h[0])
-    h4 = _F64(h[1])
-    h8 = _F64(h[2])
-    h9 = _F64(h[3])
-    h10 = _F64(h[4])
-    h11 = _F64(h[5])
-    h12 = _F64(h[6])
-    h13 = _F64(h[7])
-    h14 = _F64(h[8])
-    h15 = _F64(h[9])
-    t1 = _F64(h[10])
-    t2 = _F64(h[11])
-    t3 = _F64(h[12])
-    fx = _F64(h[13])
-    fy = _F64(h[14])
-    cx = _F64(h[15])
-    cy = _F64(h[16])
-    i = cuda.grid(1)
-    if i < points.shape[0]:
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = Z * h8
-        p1 = X * h9 + Y * h10 + h4 * p0 + t3
-        p2 = _F64(1.0) / p1
-        o0 = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-        o1 = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
-        if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
+        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
             valid[i] = True
             uv[i, 0] = o0
             uv[i, 1] = o1
@@ -161,19 +104,14 @@ def _warp_f64(h, points, uv, valid):
 
 
 def warp(params, points, constants, uv, valid, stream=0):
-    """Launch ``warp`` (host or device arrays; outputs preallocated; no validation)."""
-    h = cuda.to_device(_hoist_warp(params, constants), stream=stream)
-    n = points.shape[0]
-    blocks = max(1, (n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK)
-    if points.dtype == np.float32:
-        _warp_f32[blocks, THREADS_PER_BLOCK, stream](h, points, uv, valid)
-    else:
-        _warp_f64[blocks, THREADS_PER_BLOCK, stream](h, points, uv, valid)
+    """Launch ``_warp`` (host or device arrays; outputs preallocated; no validation)."""
+    h = _hoist_warp(params, constants)
+    launch_points(_warp, h, (points, uv, valid), stream)
 
 
 @njit(cache=True)
 def _hoist_warp_jacobian(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_warp_jacobian`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -234,78 +172,81 @@ def _hoist_warp_jacobian(params, constants):
     h47 = -h41
     h48 = -h9
     h49 = -h3
-    out = np.empty(32)
-    out[0] = h0
-    out[1] = h2
-    out[2] = h6
-    out[3] = h8
-    out[4] = h12
-    out[5] = h15
-    out[6] = h17
-    out[7] = h18
-    out[8] = h21
-    out[9] = h23
-    out[10] = h27
-    out[11] = h34
-    out[12] = h36
-    out[13] = h37
-    out[14] = h38
-    out[15] = h40
-    out[16] = h41
-    out[17] = h42
-    out[18] = h43
-    out[19] = h44
-    out[20] = h45
-    out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
-    return out
+    return np.array(
+        [
+            h0,
+            h2,
+            h6,
+            h8,
+            h12,
+            h15,
+            h17,
+            h18,
+            h21,
+            h23,
+            h27,
+            h34,
+            h36,
+            h37,
+            h38,
+            h40,
+            h41,
+            h42,
+            h43,
+            h44,
+            h45,
+            h46,
+            h47,
+            h48,
+            h49,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+        ]
+    )
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _warp_jacobian_f32(h, points, uv, jac, valid):
-    h0 = _F32(h[0])
-    h2 = _F32(h[1])
-    h6 = _F32(h[2])
-    h8 = _F32(h[3])
-    h12 = _F32(h[4])
-    h15 = _F32(h[5])
-    h17 = _F32(h[6])
-    h18 = _F32(h[7])
-    h21 = _F32(h[8])
-    h23 = _F32(h[9])
-    h27 = _F32(h[10])
-    h34 = _F32(h[11])
-    h36 = _F32(h[12])
-    h37 = _F32(h[13])
-    h38 = _F32(h[14])
-    h40 = _F32(h[15])
-    h41 = _F32(h[16])
-    h42 = _F32(h[17])
-    h43 = _F32(h[18])
-    h44 = _F32(h[19])
-    h45 = _F32(h[20])
-    h46 = _F32(h[21])
-    h47 = _F32(h[22])
-    h48 = _F32(h[23])
-    h49 = _F32(h[24])
-    t1 = _F32(h[25])
-    t2 = _F32(h[26])
-    t3 = _F32(h[27])
-    fx = _F32(h[28])
-    fy = _F32(h[29])
-    cx = _F32(h[30])
-    cy = _F32(h[31])
-    i = cuda.grid(1)
-    if i < points.shape[0]:
+def _warp_jacobian(h, points, uv, jac, valid):
+    """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
+    T = points.dtype.type
+    h0 = T(h[0])  # math.cos(r1)
+    h2 = T(h[1])  # math.sin(r2)
+    h6 = T(h[2])  # h0 * h1 - h2 * h5
+    h8 = T(h[3])  # math.cos(r2)
+    h12 = T(h[4])  # h1 * h8
+    h15 = T(h[5])  # h13 + h14 * h2
+    h17 = T(h[6])  # h11 * h3 - h12 * h16 + h7 * h9
+    h18 = T(h[7])  # h13 * h2 + h14
+    h21 = T(h[8])  # -h0 * h1 * h2 + h5
+    h23 = T(h[9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+    h27 = T(h[10])
+    h34 = T(h[11])
+    h36 = T(h[12])
+    h37 = T(h[13])
+    h38 = T(h[14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+    h40 = T(h[15])  # h12 * h6 + h16 * h9 - h20 * h39
+    h41 = T(h[16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+    h42 = T(h[17])  # -h23
+    h43 = T(h[18])  # -h27
+    h44 = T(h[19])  # -h36
+    h45 = T(h[20])  # -h37
+    h46 = T(h[21])  # -h40
+    h47 = T(h[22])  # -h41
+    h48 = T(h[23])  # -h9
+    h49 = T(h[24])  # -h3
+    t1 = T(h[25])
+    t2 = T(h[26])
+    t3 = T(h[27])
+    fx = T(h[28])
+    fy = T(h[29])
+    cx = T(h[30])
+    cy = T(h[31])
+    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
         X = points[i, 0]
         Y = points[i, 1]
         Z = points[i, 2]
@@ -315,7 +256,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         rx1 = X * h15 + Y * h6 + h49 * p15
         rx2 = X * h21 + Y * h18 + h0 * p15
         p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
+        p2 = T(1.0) / p1
         p3 = fx * p2
         p4 = rx1 + t2
         p5 = fy * p2
@@ -330,7 +271,7 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
         p14 = p11 * rx0
         o0 = cx + p0 * p3
         o1 = cy + p4 * p5
-        if p1 > _F32(0.0) and math.isfinite(o0) and math.isfinite(o1):
+        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
             valid[i] = True
             uv[i, 0] = o0
             uv[i, 1] = o1
@@ -338,97 +279,12 @@ def _warp_jacobian_f32(h, points, uv, jac, valid):
             jac[i, 0, 1] = h34 * p8 + h44 * p9 + h45 * p10
             jac[i, 0, 2] = h38 * p8 + h46 * p9 + h47 * p10
             jac[i, 0, 3] = p3
-            jac[i, 0, 4] = _F32(0.0)
+            jac[i, 0, 4] = T(0.0)
             jac[i, 0, 5] = -p7
             jac[i, 1, 0] = h17 * p14 + h23 * p13 + h27 * p12
             jac[i, 1, 1] = h34 * p14 + h36 * p13 + h37 * p12
             jac[i, 1, 2] = h38 * p14 + h40 * p13 + h41 * p12
-            jac[i, 1, 3] = _F32(0.0)
-            jac[i, 1, 4] = p5
-            jac[i, 1, 5] = -p11
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-            for r in range(2):
-                for c in range(6):
-                    jac[i, r, c] = math.nan
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _warp_jacobian_f64(h, points, uv, jac, valid):
-    h0 = _F64(h[0])
-    h2 = _F64(h[1])
-    h6 = _F64(h[2])
-    h8 = _F64(h[3])
-    h12 = _F64(h[4])
-    h15 = _F64(h[5])
-    h17 = _F64(h[6])
-    h18 = _F64(h[7])
-    h21 = _F64(h[8])
-    h23 = _F64(h[9])
-    h27 = _F64(h[10])
-    h34 = _F64(h[11])
-    h36 = _F64(h[12])
-    h37 = _F64(h[13])
-    h38 = _F64(h[14])
-    h40 = _F64(h[15])
-    h41 = _F64(h[16])
-    h42 = _F64(h[17])
-    h43 = _F64(h[18])
-    h44 = _F64(h[19])
-    h45 = _F64(h[20])
-    h46 = _F64(h[21])
-    h47 = _F64(h[22])
-    h48 = _F64(h[23])
-    h49 = _F64(h[24])
-    t1 = _F64(h[25])
-    t2 = _F64(h[26])
-    t3 = _F64(h[27])
-    fx = _F64(h[28])
-    fy = _F64(h[29])
-    cx = _F64(h[30])
-    cy = _F64(h[31])
-    i = cuda.grid(1)
-    if i < points.shape[0]:
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h12 + Y * h48 + Z * h2
-        p0 = rx0 + t1
-        p15 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p15
-        rx2 = X * h21 + Y * h18 + h0 * p15
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        o0 = cx + p0 * p3
-        o1 = cy + p4 * p5
-        if p1 > _F64(0.0) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-            jac[i, 0, 0] = h17 * p8 + h42 * p9 + h43 * p10
-            jac[i, 0, 1] = h34 * p8 + h44 * p9 + h45 * p10
-            jac[i, 0, 2] = h38 * p8 + h46 * p9 + h47 * p10
-            jac[i, 0, 3] = p3
-            jac[i, 0, 4] = _F64(0.0)
-            jac[i, 0, 5] = -p7
-            jac[i, 1, 0] = h17 * p14 + h23 * p13 + h27 * p12
-            jac[i, 1, 1] = h34 * p14 + h36 * p13 + h37 * p12
-            jac[i, 1, 2] = h38 * p14 + h40 * p13 + h41 * p12
-            jac[i, 1, 3] = _F64(0.0)
+            jac[i, 1, 3] = T(0.0)
             jac[i, 1, 4] = p5
             jac[i, 1, 5] = -p11
         else:
@@ -441,11 +297,6 @@ def _warp_jacobian_f64(h, points, uv, jac, valid):
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid, stream=0):
-    """Launch ``warp_jacobian`` (host or device arrays; outputs preallocated; no validation)."""
-    h = cuda.to_device(_hoist_warp_jacobian(params, constants), stream=stream)
-    n = points.shape[0]
-    blocks = max(1, (n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK)
-    if points.dtype == np.float32:
-        _warp_jacobian_f32[blocks, THREADS_PER_BLOCK, stream](h, points, uv, jac, valid)
-    else:
-        _warp_jacobian_f64[blocks, THREADS_PER_BLOCK, stream](h, points, uv, jac, valid)
+    """Launch ``_warp_jacobian`` (host or device arrays; outputs preallocated; no validation)."""
+    h = _hoist_warp_jacobian(params, constants)
+    launch_points(_warp_jacobian, h, (points, uv, jac, valid), stream)

@@ -2,209 +2,111 @@
 # GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
-# fused: warp + bilinear sample + residual + robust weight + J^T W J / J^T W r, float64 accumulators
-# content hash: sha256:846d46ac1e4c172a98cc2658f738be3a
-# warp part (sympy count_ops): before cse 7221, after cse 330, hoisted 257, per point 73
+#   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
+# content hash: sha256:bc3245dc1f25fee782c3f136358c5757
+# operation counts (sympy count_ops) per kernel function:
+#   function                                  before cse  after cse  hoisted  per point
+#   _normal_equations                               7221        330      257         73
+#   _normal_equations_brightness                    7221        330      257         73
+#   _residuals                                       286         58       33         25
 # --------------------------------------------------------------------------------------------------
-"""Fused photometric kernels of the ``rodrigues`` warp for the Numba CUDA target."""
+"""Fused photometric kernels of the ``rodrigues`` model for the Numba CUDA target.
+
+Warp + bilinear sample + residual + robust weight + J^T W J / J^T W r into float64 sums
+(forward additive).
+"""
 
 import math
 
 import numpy as np
-from numba import cuda, float64, njit
+from numba import float64, njit
 
-MODEL = "rodrigues"
-TARGET = "cuda"
-COMPOSITIONAL = False
-PARAMS = ("r1", "r2", "r3", "t1", "t2", "t3")
-CONSTANTS = ("fx", "fy", "cx", "cy")
-LOSSES = ("l2", "huber", "tukey", "cauchy")
-ACCUMULATORS_6 = {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31}
-ACCUMULATORS_8 = {"H": 0, "g": 36, "cost": 44, "n_used": 45, "n_behind": 46, "n_outside": 47, "size": 48}
-_F32 = np.float32
-_F64 = np.float64
-THREADS_PER_BLOCK = 256
-MAX_BLOCKS = 4096
+from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
+from jacgen.runtime import invert_pose, phi
 
-
-_phi1_COEFFS = (
-    -1.216125041553518e-34,
-    1.1309962886447716e-31,
-    -9.183689863795546e-29,
-    6.446950284384474e-26,
-    -3.868170170630684e-23,
-    1.9572941063391263e-20,
-    -8.22063524662433e-18,
-    2.8114572543455206e-15,
-    -7.647163731819816e-13,
-    1.6059043836821613e-10,
-    -2.505210838544172e-08,
-    2.7557319223985893e-06,
-    -0.0001984126984126984,
-    0.008333333333333333,
-    -0.16666666666666666,
-    1.0,
-)
-
-
-@njit(cache=True)
-def _phi1(s):
-    """phi_1(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
-    if s <= 4.0:
-        acc = 0.0
-        for c in _phi1_COEFFS:
-            acc = acc * s + c
-        return acc
-    t = math.sqrt(s)
-    value = math.sin(t) / t
-    return value
-
-
-_phi2_COEFFS = (
-    -3.8003907548547434e-36,
-    3.7699876288159054e-33,
-    -3.279889237069838e-30,
-    2.4795962632247976e-27,
-    -1.6117375710961184e-24,
-    8.896791392450574e-22,
-    -4.110317623312165e-19,
-    1.5619206968586225e-16,
-    -4.779477332387385e-14,
-    1.1470745597729725e-11,
-    -2.08767569878681e-09,
-    2.755731922398589e-07,
-    -2.48015873015873e-05,
-    0.001388888888888889,
-    -0.041666666666666664,
-    0.5,
-)
+DESCRIPTION = {
+    "model": "rodrigues",
+    "target": "cuda",
+    "params": ("r1", "r2", "r3", "t1", "t2", "t3"),
+    "brightness_params": ("a", "b"),
+    "point": ("X", "Y", "Z"),
+    "constants": ("fx", "fy", "cx", "cy"),
+    "positive_constants": ("fx", "fy"),
+    "kernel_constants": ("fx", "fy", "cx", "cy"),
+    "update": "additive",
+    "parameterisation": "rotation_vector+translation",
+    "losses": ("l2", "huber", "tukey", "cauchy"),
+    "loss_scale_factors": (1.0, 1.345, 4.685, 2.385),
+    "accumulators": {
+        "normal_equations": {"H": 0, "g": 21, "cost": 27, "n_used": 28, "n_behind": 29, "n_outside": 30, "size": 31},
+        "normal_equations_brightness": {
+            "H": 0,
+            "g": 36,
+            "cost": 44,
+            "n_used": 45,
+            "n_behind": 46,
+            "n_outside": 47,
+            "size": 48,
+        },
+    },
+    "kernels": (
+        "normal_equations",
+        "normal_equations_batch",
+        "normal_equations_brightness",
+        "normal_equations_brightness_batch",
+        "residuals",
+    ),
+}
 
 
 @njit(cache=True)
-def _phi2(s):
-    """phi_2(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
-    if s <= 4.0:
-        acc = 0.0
-        for c in _phi2_COEFFS:
-            acc = acc * s + c
-        return acc
-    t = math.sqrt(s)
-    value = math.cos(t)
-    value = (1.0 - value) / s
-    return value
+def pose(params):
+    """The 4 x 4 rigid motion ``[R t; 0 1]`` of the parameters (float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    x0 = r2 * r2
+    x1 = r1 * r1
+    x2 = r3 * r3
+    x3 = x0 + x1 + x2
+    x4 = phi(2, x3)
+    x5 = x0 * x4
+    x6 = x2 * x4 - 1.0
+    x7 = phi(1, x3)
+    x8 = r3 * x7
+    x9 = r1 * x4
+    x10 = r2 * x9
+    x11 = r2 * x7
+    x12 = r3 * x9
+    x13 = x1 * x4
+    x14 = r1 * x7
+    out = np.eye(4)
+    out[0, 0] = -x5 - x6
+    out[0, 1] = x10 - x8
+    out[0, 2] = x11 + x12
+    out[1, 0] = x10 + x8
+    out[1, 1] = -x13 - x6
+    out[1, 2] = r2 * r3 * x4 - x14
+    out[2, 0] = -x11 + x12
+    out[2, 1] = r2 * r3 * x4 + x14
+    out[2, 2] = -x13 - x5 + 1.0
+    out[0, 3] = t1
+    out[1, 3] = t2
+    out[2, 3] = t3
+    return out
 
 
-_phi3_COEFFS = (
-    -1.151633562077195e-37,
-    1.216125041553518e-34,
-    -1.1309962886447716e-31,
-    9.183689863795546e-29,
-    -6.446950284384474e-26,
-    3.868170170630684e-23,
-    -1.9572941063391263e-20,
-    8.22063524662433e-18,
-    -2.8114572543455206e-15,
-    7.647163731819816e-13,
-    -1.6059043836821613e-10,
-    2.505210838544172e-08,
-    -2.7557319223985893e-06,
-    0.0001984126984126984,
-    -0.008333333333333333,
-    0.16666666666666666,
-)
-
-
-@njit(cache=True)
-def _phi3(s):
-    """phi_3(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
-    if s <= 4.0:
-        acc = 0.0
-        for c in _phi3_COEFFS:
-            acc = acc * s + c
-        return acc
-    t = math.sqrt(s)
-    value = math.sin(t) / t
-    value = (1.0 - value) / s
-    return value
-
-
-_phi4_COEFFS = (
-    -3.387157535521162e-39,
-    3.8003907548547434e-36,
-    -3.7699876288159054e-33,
-    3.279889237069838e-30,
-    -2.4795962632247976e-27,
-    1.6117375710961184e-24,
-    -8.896791392450574e-22,
-    4.110317623312165e-19,
-    -1.5619206968586225e-16,
-    4.779477332387385e-14,
-    -1.1470745597729725e-11,
-    2.08767569878681e-09,
-    -2.755731922398589e-07,
-    2.48015873015873e-05,
-    -0.001388888888888889,
-    0.041666666666666664,
-)
-
-
-@njit(cache=True)
-def _phi4(s):
-    """phi_4(s), s = t**2: Taylor series for s <= 4.0, closed form above."""
-    if s <= 4.0:
-        acc = 0.0
-        for c in _phi4_COEFFS:
-            acc = acc * s + c
-        return acc
-    t = math.sqrt(s)
-    value = math.cos(t)
-    value = (1.0 - value) / s
-    value = (0.5 - value) / s
-    return value
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_l2(r, k):
-    """IRLS weight and rho(r) of the l2 loss, scale k."""
-    return 1.0, 0.5 * r * r
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_huber(r, k):
-    """IRLS weight and rho(r) of the huber loss, scale k."""
-    a = abs(r)
-    return k / max(a, k), 0.5 * r * r if a <= k else k * (a - 0.5 * k)
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_tukey(r, k):
-    """IRLS weight and rho(r) of the tukey loss, scale k."""
-    u = max(1.0 - (r / k) * (r / k), 0.0)
-    return u * u, k * k / 6.0 * (1.0 - u * u * u)
-
-
-@cuda.jit(device=True, inline=True)
-def _robust_cauchy(r, k):
-    """IRLS weight and rho(r) of the cauchy loss, scale k."""
-    z = (r / k) * (r / k)
-    return 1.0 / (1.0 + z), 0.5 * k * k * math.log1p(z)
-
-
-@cuda.jit(device=True, inline=True)
-def _robust(r, loss_id, k):
-    """IRLS weight and rho(r) of loss ``LOSSES[loss_id]`` ('l2', 'huber', 'tukey', 'cauchy'), scale k."""
-    if loss_id == 0:
-        return _robust_l2(r, k)
-    if loss_id == 1:
-        return _robust_huber(r, k)
-    if loss_id == 2:
-        return _robust_tukey(r, k)
-    return _robust_cauchy(r, k)
+def params_from_pose(T):
+    """Parameters whose ``pose`` is ``T`` (closed form where ``DESCRIPTION["parameterisation"]`` names one)."""
+    return invert_pose(DESCRIPTION["parameterisation"], pose, T, len(DESCRIPTION["params"]))
 
 
 @njit(cache=True)
 def _hoist_normal_equations(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_normal_equations`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -219,17 +121,17 @@ def _hoist_normal_equations(params, constants):
     h1 = r2 * r2
     h2 = r3 * r3
     h3 = h0 + h1 + h2
-    h4 = _phi1(h3)
+    h4 = phi(1, h3)
     h5 = h4 * r1
-    h6 = _phi2(h3)
+    h6 = phi(2, h3)
     h7 = h6 * r2
     h8 = h5 + h7 * r3
-    h9 = (0.5) * _phi3(h3)
+    h9 = (0.5) * phi(3, h3)
     h10 = -h6 + 2.0 * h9
     h11 = h10 * r1
     h12 = h11 * r3
     h13 = -h12
-    h14 = -h9 + _phi4(h3)
+    h14 = -h9 + phi(4, h3)
     h15 = 2.0 * h14
     h16 = h0 * h15
     h17 = h16 * r2
@@ -326,585 +228,117 @@ def _hoist_normal_equations(params, constants):
     h108 = -h88
     h109 = -h103
     h110 = -h104
-    out = np.empty(31)
-    out[0] = h8
-    out[1] = h23
-    out[2] = h30
-    out[3] = h38
-    out[4] = h46
-    out[5] = h51
-    out[6] = h53
-    out[7] = h54
-    out[8] = h55
-    out[9] = h56
-    out[10] = h61
-    out[11] = h68
-    out[12] = h83
-    out[13] = h87
-    out[14] = h88
-    out[15] = h99
-    out[16] = h103
-    out[17] = h104
-    out[18] = h105
-    out[19] = h106
-    out[20] = h107
-    out[21] = h108
-    out[22] = h109
-    out[23] = h110
-    out[24] = t1
-    out[25] = t2
-    out[26] = t3
-    out[27] = fx
-    out[28] = fy
-    out[29] = cx
-    out[30] = cy
-    return out
+    return np.array(
+        [
+            h8,
+            h23,
+            h30,
+            h38,
+            h46,
+            h51,
+            h53,
+            h54,
+            h55,
+            h56,
+            h61,
+            h68,
+            h83,
+            h87,
+            h88,
+            h99,
+            h103,
+            h104,
+            h105,
+            h106,
+            h107,
+            h108,
+            h109,
+            h110,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+        ]
+    )
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
-    h8 = _F32(h[0])
-    h23 = _F32(h[1])
-    h30 = _F32(h[2])
-    h38 = _F32(h[3])
-    h46 = _F32(h[4])
-    h51 = _F32(h[5])
-    h53 = _F32(h[6])
-    h54 = _F32(h[7])
-    h55 = _F32(h[8])
-    h56 = _F32(h[9])
-    h61 = _F32(h[10])
-    h68 = _F32(h[11])
-    h83 = _F32(h[12])
-    h87 = _F32(h[13])
-    h88 = _F32(h[14])
-    h99 = _F32(h[15])
-    h103 = _F32(h[16])
-    h104 = _F32(h[17])
-    h105 = _F32(h[18])
-    h106 = _F32(h[19])
-    h107 = _F32(h[20])
-    h108 = _F32(h[21])
-    h109 = _F32(h[22])
-    h110 = _F32(h[23])
-    t1 = _F32(h[24])
-    t2 = _F32(h[25])
-    t3 = _F32(h[26])
-    fx = _F32(h[27])
-    fy = _F32(h[28])
-    cx = _F32(h[29])
-    cy = _F32(h[30])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h51 + Y * h46 + Z * h38
-        rx1 = X * h54 + Y * h56 + Z * h55
-        rx2 = X * h23 + Y * h8 + Z * h30
-        p0 = rx0 + t1
-        p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = -I_ref + I_t
-        j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-        j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-        j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj1 * _F64(j1)
-        acc7 += wj1 * _F64(j2)
-        acc8 += wj1 * _F64(j3)
-        acc9 += wj1 * _F64(j4)
-        acc10 += wj1 * _F64(j5)
-        acc11 += wj2 * _F64(j2)
-        acc12 += wj2 * _F64(j3)
-        acc13 += wj2 * _F64(j4)
-        acc14 += wj2 * _F64(j5)
-        acc15 += wj3 * _F64(j3)
-        acc16 += wj3 * _F64(j4)
-        acc17 += wj3 * _F64(j5)
-        acc18 += wj4 * _F64(j4)
-        acc19 += wj4 * _F64(j5)
-        acc20 += wj5 * _F64(j5)
-        acc21 += wj0 * _F64(res)
-        acc22 += wj1 * _F64(res)
-        acc23 += wj2 * _F64(res)
-        acc24 += wj3 * _F64(res)
-        acc25 += wj4 * _F64(res)
-        acc26 += wj5 * _F64(res)
-        acc27 += rho
-        acc28 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = _F64(n_behind)
-    shared[6, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(7):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 7:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_f64(h, points, iref, tgt, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    h8 = _F64(h[0])
-    h23 = _F64(h[1])
-    h30 = _F64(h[2])
-    h38 = _F64(h[3])
-    h46 = _F64(h[4])
-    h51 = _F64(h[5])
-    h53 = _F64(h[6])
-    h54 = _F64(h[7])
-    h55 = _F64(h[8])
-    h56 = _F64(h[9])
-    h61 = _F64(h[10])
-    h68 = _F64(h[11])
-    h83 = _F64(h[12])
-    h87 = _F64(h[13])
-    h88 = _F64(h[14])
-    h99 = _F64(h[15])
-    h103 = _F64(h[16])
-    h104 = _F64(h[17])
-    h105 = _F64(h[18])
-    h106 = _F64(h[19])
-    h107 = _F64(h[20])
-    h108 = _F64(h[21])
-    h109 = _F64(h[22])
-    h110 = _F64(h[23])
-    t1 = _F64(h[24])
-    t2 = _F64(h[25])
-    t3 = _F64(h[26])
-    fx = _F64(h[27])
-    fy = _F64(h[28])
-    cx = _F64(h[29])
-    cy = _F64(h[30])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h51 + Y * h46 + Z * h38
-        rx1 = X * h54 + Y * h56 + Z * h55
-        rx2 = X * h23 + Y * h8 + Z * h30
-        p0 = rx0 + t1
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = -I_ref + I_t
-        j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-        j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-        j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj1 * _F64(j1)
-        acc7 += wj1 * _F64(j2)
-        acc8 += wj1 * _F64(j3)
-        acc9 += wj1 * _F64(j4)
-        acc10 += wj1 * _F64(j5)
-        acc11 += wj2 * _F64(j2)
-        acc12 += wj2 * _F64(j3)
-        acc13 += wj2 * _F64(j4)
-        acc14 += wj2 * _F64(j5)
-        acc15 += wj3 * _F64(j3)
-        acc16 += wj3 * _F64(j4)
-        acc17 += wj3 * _F64(j5)
-        acc18 += wj4 * _F64(j4)
-        acc19 += wj4 * _F64(j5)
-        acc20 += wj5 * _F64(j5)
-        acc21 += wj0 * _F64(res)
-        acc22 += wj1 * _F64(res)
-        acc23 += wj2 * _F64(res)
-        acc24 += wj3 * _F64(res)
-        acc25 += wj4 * _F64(res)
-        acc26 += wj5 * _F64(res)
-        acc27 += rho
-        acc28 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = _F64(n_behind)
-    shared[6, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(7):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 7:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
+    T = points.dtype.type
     height = tgt.shape[1]
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h8 = _F32(h[pair, 0])
-        h23 = _F32(h[pair, 1])
-        h30 = _F32(h[pair, 2])
-        h38 = _F32(h[pair, 3])
-        h46 = _F32(h[pair, 4])
-        h51 = _F32(h[pair, 5])
-        h53 = _F32(h[pair, 6])
-        h54 = _F32(h[pair, 7])
-        h55 = _F32(h[pair, 8])
-        h56 = _F32(h[pair, 9])
-        h61 = _F32(h[pair, 10])
-        h68 = _F32(h[pair, 11])
-        h83 = _F32(h[pair, 12])
-        h87 = _F32(h[pair, 13])
-        h88 = _F32(h[pair, 14])
-        h99 = _F32(h[pair, 15])
-        h103 = _F32(h[pair, 16])
-        h104 = _F32(h[pair, 17])
-        h105 = _F32(h[pair, 18])
-        h106 = _F32(h[pair, 19])
-        h107 = _F32(h[pair, 20])
-        h108 = _F32(h[pair, 21])
-        h109 = _F32(h[pair, 22])
-        h110 = _F32(h[pair, 23])
-        t1 = _F32(h[pair, 24])
-        t2 = _F32(h[pair, 25])
-        t3 = _F32(h[pair, 26])
-        fx = _F32(h[pair, 27])
-        fy = _F32(h[pair, 28])
-        cx = _F32(h[pair, 29])
-        cy = _F32(h[pair, 30])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        n_behind = 0
-        n_outside = 0
+        h8 = T(h[pair, 0])  # h5 + h7 * r3
+        h23 = T(h[pair, 1])  # -h20 + h22
+        h30 = T(h[pair, 2])  # -h28 - h29
+        h38 = T(h[pair, 3])  # h20 + h22
+        h46 = T(h[pair, 4])  # -h44 + h45
+        h51 = T(h[pair, 5])  # -h29 - h50
+        h53 = T(h[pair, 6])
+        h54 = T(h[pair, 7])  # h44 + h45
+        h55 = T(h[pair, 8])  # -h5 + h6 * r2 * r3
+        h56 = T(h[pair, 9])  # -h28 - h50 + 1.0
+        h61 = T(h[pair, 10])
+        h68 = T(h[pair, 11])
+        h83 = T(h[pair, 12])
+        h87 = T(h[pair, 13])
+        h88 = T(h[pair, 14])
+        h99 = T(h[pair, 15])
+        h103 = T(h[pair, 16])
+        h104 = T(h[pair, 17])
+        h105 = T(h[pair, 18])  # -h61
+        h106 = T(h[pair, 19])  # -h68
+        h107 = T(h[pair, 20])  # -h87
+        h108 = T(h[pair, 21])  # -h88
+        h109 = T(h[pair, 22])  # -h103
+        h110 = T(h[pair, 23])  # -h104
+        t1 = T(h[pair, 24])
+        t2 = T(h[pair, 25])
+        t3 = T(h[pair, 26])
+        fx = T(h[pair, 27])
+        fy = T(h[pair, 28])
+        cx = T(h[pair, 29])
+        cy = T(h[pair, 30])
+        acc_H_r1_r1 = 0.0
+        acc_H_r1_r2 = 0.0
+        acc_H_r1_r3 = 0.0
+        acc_H_r1_t1 = 0.0
+        acc_H_r1_t2 = 0.0
+        acc_H_r1_t3 = 0.0
+        acc_H_r2_r2 = 0.0
+        acc_H_r2_r3 = 0.0
+        acc_H_r2_t1 = 0.0
+        acc_H_r2_t2 = 0.0
+        acc_H_r2_t3 = 0.0
+        acc_H_r3_r3 = 0.0
+        acc_H_r3_t1 = 0.0
+        acc_H_r3_t2 = 0.0
+        acc_H_r3_t3 = 0.0
+        acc_H_t1_t1 = 0.0
+        acc_H_t1_t2 = 0.0
+        acc_H_t1_t3 = 0.0
+        acc_H_t2_t2 = 0.0
+        acc_H_t2_t3 = 0.0
+        acc_H_t3_t3 = 0.0
+        acc_g_r1 = 0.0
+        acc_g_r2 = 0.0
+        acc_g_r3 = 0.0
+        acc_g_t1 = 0.0
+        acc_g_t2 = 0.0
+        acc_g_t3 = 0.0
+        acc_cost = 0.0
+        acc_used = 0.0
+        acc_behind = 0.0
+        acc_outside = 0.0
         for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
             X = points[i, 0]
             Y = points[i, 1]
@@ -914,7 +348,7 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             rx2 = X * h23 + Y * h8 + Z * h30
             p0 = rx0 + t1
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -929,21 +363,21 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             p14 = p11 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
-            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
+            if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                acc_behind += 1.0
                 continue
-            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-                n_outside += 1
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                acc_outside += 1.0
                 continue
-            uc = min(max(u, _F32(0.0)), _F32(width - 1))
-            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
             x0 = min(int(uc), width - 2)
             y0 = min(int(vc), height - 2)
-            ax = uc - _F32(x0)
-            ay = vc - _F32(y0)
-            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-            w01 = ax * (_F32(1.0) - ay)
-            w10 = (_F32(1.0) - ax) * ay
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
             w11 = ax * ay
             I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
             I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
@@ -952,119 +386,128 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
             g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
             g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             I_ref = iref[i]
+            ok = True
             res = -I_ref + I_t
+            r64 = float(res) if ok else 0.0
             j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
+            j0_64 = float(j0) if ok else 0.0
             j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
+            j1_64 = float(j1) if ok else 0.0
             j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
+            j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
+            j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
+            j4_64 = float(j4) if ok else 0.0
             j5 = -g_x * p7 - g_y * p11
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj1 * _F64(j1)
-            acc7 += wj1 * _F64(j2)
-            acc8 += wj1 * _F64(j3)
-            acc9 += wj1 * _F64(j4)
-            acc10 += wj1 * _F64(j5)
-            acc11 += wj2 * _F64(j2)
-            acc12 += wj2 * _F64(j3)
-            acc13 += wj2 * _F64(j4)
-            acc14 += wj2 * _F64(j5)
-            acc15 += wj3 * _F64(j3)
-            acc16 += wj3 * _F64(j4)
-            acc17 += wj3 * _F64(j5)
-            acc18 += wj4 * _F64(j4)
-            acc19 += wj4 * _F64(j5)
-            acc20 += wj5 * _F64(j5)
-            acc21 += wj0 * _F64(res)
-            acc22 += wj1 * _F64(res)
-            acc23 += wj2 * _F64(res)
-            acc24 += wj3 * _F64(res)
-            acc25 += wj4 * _F64(res)
-            acc26 += wj5 * _F64(res)
-            acc27 += rho
-            acc28 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
+            j5_64 = float(j5) if ok else 0.0
+            wt, rho = robust(r64, loss_id, scale)
+            wt = wt if ok else 0.0
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
+            acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64
+            acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64
+            acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64
+            acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64
+            acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64
+            acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64
+            acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64
+            acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64
+            acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64
+            acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64
+            acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64
+            acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64
+            acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64
+            acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64
+            acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64
+            acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64
+            acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64
+            acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64
+            acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64
+            acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64
+            acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64
+            acc_g_r1 = acc_g_r1 + wj0 * r64
+            acc_g_r2 = acc_g_r2 + wj1 * r64
+            acc_g_r3 = acc_g_r3 + wj2 * r64
+            acc_g_t1 = acc_g_t1 + wj3 * r64
+            acc_g_t2 = acc_g_t2 + wj4 * r64
+            acc_g_t3 = acc_g_t3 + wj5 * r64
+            acc_cost = acc_cost + rho
+            acc_used = acc_used + 1.0 if ok else 0.0
+        shared[0, tid] = acc_H_r1_r1
+        shared[1, tid] = acc_H_r1_r2
+        shared[2, tid] = acc_H_r1_r3
+        shared[3, tid] = acc_H_r1_t1
+        shared[4, tid] = acc_H_r1_t2
+        shared[5, tid] = acc_H_r1_t3
+        shared[6, tid] = acc_H_r2_r2
+        shared[7, tid] = acc_H_r2_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
+        shared[0, tid] = acc_H_r2_t1
+        shared[1, tid] = acc_H_r2_t2
+        shared[2, tid] = acc_H_r2_t3
+        shared[3, tid] = acc_H_r3_r3
+        shared[4, tid] = acc_H_r3_t1
+        shared[5, tid] = acc_H_r3_t2
+        shared[6, tid] = acc_H_r3_t3
+        shared[7, tid] = acc_H_t1_t1
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
+        shared[0, tid] = acc_H_t1_t2
+        shared[1, tid] = acc_H_t1_t3
+        shared[2, tid] = acc_H_t2_t2
+        shared[3, tid] = acc_H_t2_t3
+        shared[4, tid] = acc_H_t3_t3
+        shared[5, tid] = acc_g_r1
+        shared[6, tid] = acc_g_r2
+        shared[7, tid] = acc_g_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = _F64(n_behind)
-        shared[6, tid] = _F64(n_outside)
+        shared[0, tid] = acc_g_t1
+        shared[1, tid] = acc_g_t2
+        shared[2, tid] = acc_g_t3
+        shared[3, tid] = acc_cost
+        shared[4, tid] = acc_used
+        shared[5, tid] = acc_behind
+        shared[6, tid] = acc_outside
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(7):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(7):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 7:
@@ -1072,254 +515,36 @@ def _normal_equations_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale
         cuda.syncthreads()
 
 
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    height = tgt.shape[1]
-    width = tgt.shape[2]
-    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
-        pair = tiles[tile, 0]
-        img = tgt[pair]
-        scale = loss_scale[pair]
-        h8 = _F64(h[pair, 0])
-        h23 = _F64(h[pair, 1])
-        h30 = _F64(h[pair, 2])
-        h38 = _F64(h[pair, 3])
-        h46 = _F64(h[pair, 4])
-        h51 = _F64(h[pair, 5])
-        h53 = _F64(h[pair, 6])
-        h54 = _F64(h[pair, 7])
-        h55 = _F64(h[pair, 8])
-        h56 = _F64(h[pair, 9])
-        h61 = _F64(h[pair, 10])
-        h68 = _F64(h[pair, 11])
-        h83 = _F64(h[pair, 12])
-        h87 = _F64(h[pair, 13])
-        h88 = _F64(h[pair, 14])
-        h99 = _F64(h[pair, 15])
-        h103 = _F64(h[pair, 16])
-        h104 = _F64(h[pair, 17])
-        h105 = _F64(h[pair, 18])
-        h106 = _F64(h[pair, 19])
-        h107 = _F64(h[pair, 20])
-        h108 = _F64(h[pair, 21])
-        h109 = _F64(h[pair, 22])
-        h110 = _F64(h[pair, 23])
-        t1 = _F64(h[pair, 24])
-        t2 = _F64(h[pair, 25])
-        t3 = _F64(h[pair, 26])
-        fx = _F64(h[pair, 27])
-        fy = _F64(h[pair, 28])
-        cx = _F64(h[pair, 29])
-        cy = _F64(h[pair, 30])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        n_behind = 0
-        n_outside = 0
-        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            rx0 = X * h51 + Y * h46 + Z * h38
-            rx1 = X * h54 + Y * h56 + Z * h55
-            rx2 = X * h23 + Y * h8 + Z * h30
-            p0 = rx0 + t1
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            u = cx + p0 * p3
-            v = cy + p4 * p5
-            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
-                continue
-            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-                n_outside += 1
-                continue
-            uc = min(max(u, _F64(0.0)), _F64(width - 1))
-            vc = min(max(v, _F64(0.0)), _F64(height - 1))
-            x0 = min(int(uc), width - 2)
-            y0 = min(int(vc), height - 2)
-            ax = uc - _F64(x0)
-            ay = vc - _F64(y0)
-            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-            w01 = ax * (_F64(1.0) - ay)
-            w10 = (_F64(1.0) - ax) * ay
-            w11 = ax * ay
-            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
-            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
-            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
-            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
-            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
-            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
-            I_ref = iref[i]
-            res = -I_ref + I_t
-            j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-            j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-            j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-            j3 = g_x * p3
-            j4 = g_y * p5
-            j5 = -g_x * p7 - g_y * p11
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj1 * _F64(j1)
-            acc7 += wj1 * _F64(j2)
-            acc8 += wj1 * _F64(j3)
-            acc9 += wj1 * _F64(j4)
-            acc10 += wj1 * _F64(j5)
-            acc11 += wj2 * _F64(j2)
-            acc12 += wj2 * _F64(j3)
-            acc13 += wj2 * _F64(j4)
-            acc14 += wj2 * _F64(j5)
-            acc15 += wj3 * _F64(j3)
-            acc16 += wj3 * _F64(j4)
-            acc17 += wj3 * _F64(j5)
-            acc18 += wj4 * _F64(j4)
-            acc19 += wj4 * _F64(j5)
-            acc20 += wj5 * _F64(j5)
-            acc21 += wj0 * _F64(res)
-            acc22 += wj1 * _F64(res)
-            acc23 += wj2 * _F64(res)
-            acc24 += wj3 * _F64(res)
-            acc25 += wj4 * _F64(res)
-            acc26 += wj5 * _F64(res)
-            acc27 += rho
-            acc28 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = _F64(n_behind)
-        shared[6, tid] = _F64(n_outside)
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(7):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 7:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
-        cuda.syncthreads()
+def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations"]``).
+
+    With ``out`` (a zeroed device array of 31) the sums stay on the device.
+    """
+    h = _hoist_normal_equations(params, constants)
+    return fused_pair(_normal_equations, h, 31, points, iref, tgt, loss_id, loss_scale, out, stream)
+
+
+def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
+    """``(B, 31)`` accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` / ``constants`` one row per pair on the host; the pairs' points and intensities
+    concatenated on the device (pair ``b`` at ``offsets[b]:offsets[b + 1]``), ``tgt`` (B, H, W, 3).
+    """
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return fused_batch(_normal_equations, _hoist_normal_equations, 31, *args)
 
 
 @njit(cache=True)
 def _hoist_normal_equations_brightness(params, constants):
-    """Parameter-only terms of ``warp_jacobian`` (float64, once per call)."""
+    """What ``_normal_equations_brightness`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
     t1 = params[3]
     t2 = params[4]
     t3 = params[5]
+    a = params[6]
+    b = params[7]
     fx = constants[0]
     fy = constants[1]
     cx = constants[2]
@@ -1328,17 +553,17 @@ def _hoist_normal_equations_brightness(params, constants):
     h1 = r2 * r2
     h2 = r3 * r3
     h3 = h0 + h1 + h2
-    h4 = _phi1(h3)
+    h4 = phi(1, h3)
     h5 = h4 * r1
-    h6 = _phi2(h3)
+    h6 = phi(2, h3)
     h7 = h6 * r2
     h8 = h5 + h7 * r3
-    h9 = (0.5) * _phi3(h3)
+    h9 = (0.5) * phi(3, h3)
     h10 = -h6 + 2.0 * h9
     h11 = h10 * r1
     h12 = h11 * r3
     h13 = -h12
-    h14 = -h9 + _phi4(h3)
+    h14 = -h9 + phi(4, h3)
     h15 = 2.0 * h14
     h16 = h0 * h15
     h17 = h16 * r2
@@ -1435,768 +660,140 @@ def _hoist_normal_equations_brightness(params, constants):
     h108 = -h88
     h109 = -h103
     h110 = -h104
-    a = params[6]
-    b = params[7]
     q0 = -math.exp(a)
     q1 = -b
-    out = np.empty(33)
-    out[0] = h8
-    out[1] = h23
-    out[2] = h30
-    out[3] = h38
-    out[4] = h46
-    out[5] = h51
-    out[6] = h53
-    out[7] = h54
-    out[8] = h55
-    out[9] = h56
-    out[10] = h61
-    out[11] = h68
-    out[12] = h83
-    out[13] = h87
-    out[14] = h88
-    out[15] = h99
-    out[16] = h103
-    out[17] = h104
-    out[18] = h105
-    out[19] = h106
-    out[20] = h107
-    out[21] = h108
-    out[22] = h109
-    out[23] = h110
-    out[24] = t1
-    out[25] = t2
-    out[26] = t3
-    out[27] = fx
-    out[28] = fy
-    out[29] = cx
-    out[30] = cy
-    out[31] = q0
-    out[32] = q1
-    return out
+    return np.array(
+        [
+            h8,
+            h23,
+            h30,
+            h38,
+            h46,
+            h51,
+            h53,
+            h54,
+            h55,
+            h56,
+            h61,
+            h68,
+            h83,
+            h87,
+            h88,
+            h99,
+            h103,
+            h104,
+            h105,
+            h106,
+            h107,
+            h108,
+            h109,
+            h110,
+            t1,
+            t2,
+            t3,
+            fx,
+            fy,
+            cx,
+            cy,
+            q0,
+            q1,
+        ]
+    )
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_f32(h, points, iref, tgt, loss_id, loss_scale, out):
+def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
+    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
-    h8 = _F32(h[0])
-    h23 = _F32(h[1])
-    h30 = _F32(h[2])
-    h38 = _F32(h[3])
-    h46 = _F32(h[4])
-    h51 = _F32(h[5])
-    h53 = _F32(h[6])
-    h54 = _F32(h[7])
-    h55 = _F32(h[8])
-    h56 = _F32(h[9])
-    h61 = _F32(h[10])
-    h68 = _F32(h[11])
-    h83 = _F32(h[12])
-    h87 = _F32(h[13])
-    h88 = _F32(h[14])
-    h99 = _F32(h[15])
-    h103 = _F32(h[16])
-    h104 = _F32(h[17])
-    h105 = _F32(h[18])
-    h106 = _F32(h[19])
-    h107 = _F32(h[20])
-    h108 = _F32(h[21])
-    h109 = _F32(h[22])
-    h110 = _F32(h[23])
-    t1 = _F32(h[24])
-    t2 = _F32(h[25])
-    t3 = _F32(h[26])
-    fx = _F32(h[27])
-    fy = _F32(h[28])
-    cx = _F32(h[29])
-    cy = _F32(h[30])
-    q0 = _F32(h[31])
-    q1 = _F32(h[32])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    acc29 = 0.0
-    acc30 = 0.0
-    acc31 = 0.0
-    acc32 = 0.0
-    acc33 = 0.0
-    acc34 = 0.0
-    acc35 = 0.0
-    acc36 = 0.0
-    acc37 = 0.0
-    acc38 = 0.0
-    acc39 = 0.0
-    acc40 = 0.0
-    acc41 = 0.0
-    acc42 = 0.0
-    acc43 = 0.0
-    acc44 = 0.0
-    acc45 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h51 + Y * h46 + Z * h38
-        rx1 = X * h54 + Y * h56 + Z * h55
-        rx2 = X * h23 + Y * h8 + Z * h30
-        p0 = rx0 + t1
-        p1 = rx2 + t3
-        p2 = _F32(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-        j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-        j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        j6 = I_ref * q0
-        j7 = _F32(-1.0)
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        wj6 = wt * _F64(j6)
-        wj7 = wt * _F64(j7)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj0 * _F64(j6)
-        acc7 += wj0 * _F64(j7)
-        acc8 += wj1 * _F64(j1)
-        acc9 += wj1 * _F64(j2)
-        acc10 += wj1 * _F64(j3)
-        acc11 += wj1 * _F64(j4)
-        acc12 += wj1 * _F64(j5)
-        acc13 += wj1 * _F64(j6)
-        acc14 += wj1 * _F64(j7)
-        acc15 += wj2 * _F64(j2)
-        acc16 += wj2 * _F64(j3)
-        acc17 += wj2 * _F64(j4)
-        acc18 += wj2 * _F64(j5)
-        acc19 += wj2 * _F64(j6)
-        acc20 += wj2 * _F64(j7)
-        acc21 += wj3 * _F64(j3)
-        acc22 += wj3 * _F64(j4)
-        acc23 += wj3 * _F64(j5)
-        acc24 += wj3 * _F64(j6)
-        acc25 += wj3 * _F64(j7)
-        acc26 += wj4 * _F64(j4)
-        acc27 += wj4 * _F64(j5)
-        acc28 += wj4 * _F64(j6)
-        acc29 += wj4 * _F64(j7)
-        acc30 += wj5 * _F64(j5)
-        acc31 += wj5 * _F64(j6)
-        acc32 += wj5 * _F64(j7)
-        acc33 += wj6 * _F64(j6)
-        acc34 += wj6 * _F64(j7)
-        acc35 += wj7 * _F64(j7)
-        acc36 += wj0 * _F64(res)
-        acc37 += wj1 * _F64(res)
-        acc38 += wj2 * _F64(res)
-        acc39 += wj3 * _F64(res)
-        acc40 += wj4 * _F64(res)
-        acc41 += wj5 * _F64(res)
-        acc42 += wj6 * _F64(res)
-        acc43 += wj7 * _F64(res)
-        acc44 += rho
-        acc45 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = acc29
-    shared[6, tid] = acc30
-    shared[7, tid] = acc31
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc32
-    shared[1, tid] = acc33
-    shared[2, tid] = acc34
-    shared[3, tid] = acc35
-    shared[4, tid] = acc36
-    shared[5, tid] = acc37
-    shared[6, tid] = acc38
-    shared[7, tid] = acc39
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc40
-    shared[1, tid] = acc41
-    shared[2, tid] = acc42
-    shared[3, tid] = acc43
-    shared[4, tid] = acc44
-    shared[5, tid] = acc45
-    shared[6, tid] = _F64(n_behind)
-    shared[7, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_f64(h, points, iref, tgt, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    h8 = _F64(h[0])
-    h23 = _F64(h[1])
-    h30 = _F64(h[2])
-    h38 = _F64(h[3])
-    h46 = _F64(h[4])
-    h51 = _F64(h[5])
-    h53 = _F64(h[6])
-    h54 = _F64(h[7])
-    h55 = _F64(h[8])
-    h56 = _F64(h[9])
-    h61 = _F64(h[10])
-    h68 = _F64(h[11])
-    h83 = _F64(h[12])
-    h87 = _F64(h[13])
-    h88 = _F64(h[14])
-    h99 = _F64(h[15])
-    h103 = _F64(h[16])
-    h104 = _F64(h[17])
-    h105 = _F64(h[18])
-    h106 = _F64(h[19])
-    h107 = _F64(h[20])
-    h108 = _F64(h[21])
-    h109 = _F64(h[22])
-    h110 = _F64(h[23])
-    t1 = _F64(h[24])
-    t2 = _F64(h[25])
-    t3 = _F64(h[26])
-    fx = _F64(h[27])
-    fy = _F64(h[28])
-    cx = _F64(h[29])
-    cy = _F64(h[30])
-    q0 = _F64(h[31])
-    q1 = _F64(h[32])
-    n = points.shape[0]
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    acc0 = 0.0
-    acc1 = 0.0
-    acc2 = 0.0
-    acc3 = 0.0
-    acc4 = 0.0
-    acc5 = 0.0
-    acc6 = 0.0
-    acc7 = 0.0
-    acc8 = 0.0
-    acc9 = 0.0
-    acc10 = 0.0
-    acc11 = 0.0
-    acc12 = 0.0
-    acc13 = 0.0
-    acc14 = 0.0
-    acc15 = 0.0
-    acc16 = 0.0
-    acc17 = 0.0
-    acc18 = 0.0
-    acc19 = 0.0
-    acc20 = 0.0
-    acc21 = 0.0
-    acc22 = 0.0
-    acc23 = 0.0
-    acc24 = 0.0
-    acc25 = 0.0
-    acc26 = 0.0
-    acc27 = 0.0
-    acc28 = 0.0
-    acc29 = 0.0
-    acc30 = 0.0
-    acc31 = 0.0
-    acc32 = 0.0
-    acc33 = 0.0
-    acc34 = 0.0
-    acc35 = 0.0
-    acc36 = 0.0
-    acc37 = 0.0
-    acc38 = 0.0
-    acc39 = 0.0
-    acc40 = 0.0
-    acc41 = 0.0
-    acc42 = 0.0
-    acc43 = 0.0
-    acc44 = 0.0
-    acc45 = 0.0
-    n_behind = 0
-    n_outside = 0
-    for i in range(cuda.grid(1), n, cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h51 + Y * h46 + Z * h38
-        rx1 = X * h54 + Y * h56 + Z * h55
-        rx2 = X * h23 + Y * h8 + Z * h30
-        p0 = rx0 + t1
-        p1 = rx2 + t3
-        p2 = _F64(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        u = cx + p0 * p3
-        v = cy + p4 * p5
-        if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            n_behind += 1
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            n_outside += 1
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        g_x = w00 * tgt[y0, x0, 1] + w01 * tgt[y0, x0 + 1, 1]
-        g_x += w10 * tgt[y0 + 1, x0, 1] + w11 * tgt[y0 + 1, x0 + 1, 1]
-        g_y = w00 * tgt[y0, x0, 2] + w01 * tgt[y0, x0 + 1, 2]
-        g_y += w10 * tgt[y0 + 1, x0, 2] + w11 * tgt[y0 + 1, x0 + 1, 2]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-        j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-        j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-        j3 = g_x * p3
-        j4 = g_y * p5
-        j5 = -g_x * p7 - g_y * p11
-        j6 = I_ref * q0
-        j7 = _F64(-1.0)
-        wt, rho = _robust(_F64(res), loss_id, loss_scale)
-        wj0 = wt * _F64(j0)
-        wj1 = wt * _F64(j1)
-        wj2 = wt * _F64(j2)
-        wj3 = wt * _F64(j3)
-        wj4 = wt * _F64(j4)
-        wj5 = wt * _F64(j5)
-        wj6 = wt * _F64(j6)
-        wj7 = wt * _F64(j7)
-        acc0 += wj0 * _F64(j0)
-        acc1 += wj0 * _F64(j1)
-        acc2 += wj0 * _F64(j2)
-        acc3 += wj0 * _F64(j3)
-        acc4 += wj0 * _F64(j4)
-        acc5 += wj0 * _F64(j5)
-        acc6 += wj0 * _F64(j6)
-        acc7 += wj0 * _F64(j7)
-        acc8 += wj1 * _F64(j1)
-        acc9 += wj1 * _F64(j2)
-        acc10 += wj1 * _F64(j3)
-        acc11 += wj1 * _F64(j4)
-        acc12 += wj1 * _F64(j5)
-        acc13 += wj1 * _F64(j6)
-        acc14 += wj1 * _F64(j7)
-        acc15 += wj2 * _F64(j2)
-        acc16 += wj2 * _F64(j3)
-        acc17 += wj2 * _F64(j4)
-        acc18 += wj2 * _F64(j5)
-        acc19 += wj2 * _F64(j6)
-        acc20 += wj2 * _F64(j7)
-        acc21 += wj3 * _F64(j3)
-        acc22 += wj3 * _F64(j4)
-        acc23 += wj3 * _F64(j5)
-        acc24 += wj3 * _F64(j6)
-        acc25 += wj3 * _F64(j7)
-        acc26 += wj4 * _F64(j4)
-        acc27 += wj4 * _F64(j5)
-        acc28 += wj4 * _F64(j6)
-        acc29 += wj4 * _F64(j7)
-        acc30 += wj5 * _F64(j5)
-        acc31 += wj5 * _F64(j6)
-        acc32 += wj5 * _F64(j7)
-        acc33 += wj6 * _F64(j6)
-        acc34 += wj6 * _F64(j7)
-        acc35 += wj7 * _F64(j7)
-        acc36 += wj0 * _F64(res)
-        acc37 += wj1 * _F64(res)
-        acc38 += wj2 * _F64(res)
-        acc39 += wj3 * _F64(res)
-        acc40 += wj4 * _F64(res)
-        acc41 += wj5 * _F64(res)
-        acc42 += wj6 * _F64(res)
-        acc43 += wj7 * _F64(res)
-        acc44 += rho
-        acc45 += 1.0
-    shared[0, tid] = acc0
-    shared[1, tid] = acc1
-    shared[2, tid] = acc2
-    shared[3, tid] = acc3
-    shared[4, tid] = acc4
-    shared[5, tid] = acc5
-    shared[6, tid] = acc6
-    shared[7, tid] = acc7
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 0 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc8
-    shared[1, tid] = acc9
-    shared[2, tid] = acc10
-    shared[3, tid] = acc11
-    shared[4, tid] = acc12
-    shared[5, tid] = acc13
-    shared[6, tid] = acc14
-    shared[7, tid] = acc15
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 8 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc16
-    shared[1, tid] = acc17
-    shared[2, tid] = acc18
-    shared[3, tid] = acc19
-    shared[4, tid] = acc20
-    shared[5, tid] = acc21
-    shared[6, tid] = acc22
-    shared[7, tid] = acc23
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 16 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc24
-    shared[1, tid] = acc25
-    shared[2, tid] = acc26
-    shared[3, tid] = acc27
-    shared[4, tid] = acc28
-    shared[5, tid] = acc29
-    shared[6, tid] = acc30
-    shared[7, tid] = acc31
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 24 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc32
-    shared[1, tid] = acc33
-    shared[2, tid] = acc34
-    shared[3, tid] = acc35
-    shared[4, tid] = acc36
-    shared[5, tid] = acc37
-    shared[6, tid] = acc38
-    shared[7, tid] = acc39
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 32 + tid, shared[tid, 0])
-    cuda.syncthreads()
-    shared[0, tid] = acc40
-    shared[1, tid] = acc41
-    shared[2, tid] = acc42
-    shared[3, tid] = acc43
-    shared[4, tid] = acc44
-    shared[5, tid] = acc45
-    shared[6, tid] = _F64(n_behind)
-    shared[7, tid] = _F64(n_outside)
-    cuda.syncthreads()
-    step = THREADS_PER_BLOCK // 2
-    while step > 0:
-        if tid < step:
-            for k in range(8):
-                shared[k, tid] += shared[k, tid + step]
-        cuda.syncthreads()
-        step //= 2
-    if tid < 8:
-        cuda.atomic.add(out, 40 + tid, shared[tid, 0])
-    cuda.syncthreads()
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
+    T = points.dtype.type
     height = tgt.shape[1]
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h8 = _F32(h[pair, 0])
-        h23 = _F32(h[pair, 1])
-        h30 = _F32(h[pair, 2])
-        h38 = _F32(h[pair, 3])
-        h46 = _F32(h[pair, 4])
-        h51 = _F32(h[pair, 5])
-        h53 = _F32(h[pair, 6])
-        h54 = _F32(h[pair, 7])
-        h55 = _F32(h[pair, 8])
-        h56 = _F32(h[pair, 9])
-        h61 = _F32(h[pair, 10])
-        h68 = _F32(h[pair, 11])
-        h83 = _F32(h[pair, 12])
-        h87 = _F32(h[pair, 13])
-        h88 = _F32(h[pair, 14])
-        h99 = _F32(h[pair, 15])
-        h103 = _F32(h[pair, 16])
-        h104 = _F32(h[pair, 17])
-        h105 = _F32(h[pair, 18])
-        h106 = _F32(h[pair, 19])
-        h107 = _F32(h[pair, 20])
-        h108 = _F32(h[pair, 21])
-        h109 = _F32(h[pair, 22])
-        h110 = _F32(h[pair, 23])
-        t1 = _F32(h[pair, 24])
-        t2 = _F32(h[pair, 25])
-        t3 = _F32(h[pair, 26])
-        fx = _F32(h[pair, 27])
-        fy = _F32(h[pair, 28])
-        cx = _F32(h[pair, 29])
-        cy = _F32(h[pair, 30])
-        q0 = _F32(h[pair, 31])
-        q1 = _F32(h[pair, 32])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        acc29 = 0.0
-        acc30 = 0.0
-        acc31 = 0.0
-        acc32 = 0.0
-        acc33 = 0.0
-        acc34 = 0.0
-        acc35 = 0.0
-        acc36 = 0.0
-        acc37 = 0.0
-        acc38 = 0.0
-        acc39 = 0.0
-        acc40 = 0.0
-        acc41 = 0.0
-        acc42 = 0.0
-        acc43 = 0.0
-        acc44 = 0.0
-        acc45 = 0.0
-        n_behind = 0
-        n_outside = 0
+        h8 = T(h[pair, 0])  # h5 + h7 * r3
+        h23 = T(h[pair, 1])  # -h20 + h22
+        h30 = T(h[pair, 2])  # -h28 - h29
+        h38 = T(h[pair, 3])  # h20 + h22
+        h46 = T(h[pair, 4])  # -h44 + h45
+        h51 = T(h[pair, 5])  # -h29 - h50
+        h53 = T(h[pair, 6])
+        h54 = T(h[pair, 7])  # h44 + h45
+        h55 = T(h[pair, 8])  # -h5 + h6 * r2 * r3
+        h56 = T(h[pair, 9])  # -h28 - h50 + 1.0
+        h61 = T(h[pair, 10])
+        h68 = T(h[pair, 11])
+        h83 = T(h[pair, 12])
+        h87 = T(h[pair, 13])
+        h88 = T(h[pair, 14])
+        h99 = T(h[pair, 15])
+        h103 = T(h[pair, 16])
+        h104 = T(h[pair, 17])
+        h105 = T(h[pair, 18])  # -h61
+        h106 = T(h[pair, 19])  # -h68
+        h107 = T(h[pair, 20])  # -h87
+        h108 = T(h[pair, 21])  # -h88
+        h109 = T(h[pair, 22])  # -h103
+        h110 = T(h[pair, 23])  # -h104
+        t1 = T(h[pair, 24])
+        t2 = T(h[pair, 25])
+        t3 = T(h[pair, 26])
+        fx = T(h[pair, 27])
+        fy = T(h[pair, 28])
+        cx = T(h[pair, 29])
+        cy = T(h[pair, 30])
+        q0 = T(h[pair, 31])  # -math.exp(a)
+        q1 = T(h[pair, 32])  # -b
+        acc_H_r1_r1 = 0.0
+        acc_H_r1_r2 = 0.0
+        acc_H_r1_r3 = 0.0
+        acc_H_r1_t1 = 0.0
+        acc_H_r1_t2 = 0.0
+        acc_H_r1_t3 = 0.0
+        acc_H_r1_a = 0.0
+        acc_H_r1_b = 0.0
+        acc_H_r2_r2 = 0.0
+        acc_H_r2_r3 = 0.0
+        acc_H_r2_t1 = 0.0
+        acc_H_r2_t2 = 0.0
+        acc_H_r2_t3 = 0.0
+        acc_H_r2_a = 0.0
+        acc_H_r2_b = 0.0
+        acc_H_r3_r3 = 0.0
+        acc_H_r3_t1 = 0.0
+        acc_H_r3_t2 = 0.0
+        acc_H_r3_t3 = 0.0
+        acc_H_r3_a = 0.0
+        acc_H_r3_b = 0.0
+        acc_H_t1_t1 = 0.0
+        acc_H_t1_t2 = 0.0
+        acc_H_t1_t3 = 0.0
+        acc_H_t1_a = 0.0
+        acc_H_t1_b = 0.0
+        acc_H_t2_t2 = 0.0
+        acc_H_t2_t3 = 0.0
+        acc_H_t2_a = 0.0
+        acc_H_t2_b = 0.0
+        acc_H_t3_t3 = 0.0
+        acc_H_t3_a = 0.0
+        acc_H_t3_b = 0.0
+        acc_H_a_a = 0.0
+        acc_H_a_b = 0.0
+        acc_H_b_b = 0.0
+        acc_g_r1 = 0.0
+        acc_g_r2 = 0.0
+        acc_g_r3 = 0.0
+        acc_g_t1 = 0.0
+        acc_g_t2 = 0.0
+        acc_g_t3 = 0.0
+        acc_g_a = 0.0
+        acc_g_b = 0.0
+        acc_cost = 0.0
+        acc_used = 0.0
+        acc_behind = 0.0
+        acc_outside = 0.0
         for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
             X = points[i, 0]
             Y = points[i, 1]
@@ -2206,7 +803,7 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             rx2 = X * h23 + Y * h8 + Z * h30
             p0 = rx0 + t1
             p1 = rx2 + t3
-            p2 = _F32(1.0) / p1
+            p2 = T(1.0) / p1
             p3 = fx * p2
             p4 = rx1 + t2
             p5 = fy * p2
@@ -2221,21 +818,21 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             p14 = p11 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
-            if not (p1 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
+            if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                acc_behind += 1.0
                 continue
-            if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
-                n_outside += 1
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                acc_outside += 1.0
                 continue
-            uc = min(max(u, _F32(0.0)), _F32(width - 1))
-            vc = min(max(v, _F32(0.0)), _F32(height - 1))
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
             x0 = min(int(uc), width - 2)
             y0 = min(int(vc), height - 2)
-            ax = uc - _F32(x0)
-            ay = vc - _F32(y0)
-            w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-            w01 = ax * (_F32(1.0) - ay)
-            w10 = (_F32(1.0) - ax) * ay
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
             w11 = ax * ay
             I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
             I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
@@ -2244,179 +841,190 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
             g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
             g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             I_ref = iref[i]
+            ok = True
             res = I_ref * q0 + I_t + q1
+            r64 = float(res) if ok else 0.0
             j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
+            j0_64 = float(j0) if ok else 0.0
             j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
+            j1_64 = float(j1) if ok else 0.0
             j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
+            j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
+            j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
+            j4_64 = float(j4) if ok else 0.0
             j5 = -g_x * p7 - g_y * p11
+            j5_64 = float(j5) if ok else 0.0
             j6 = I_ref * q0
-            j7 = _F32(-1.0)
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            wj6 = wt * _F64(j6)
-            wj7 = wt * _F64(j7)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj0 * _F64(j6)
-            acc7 += wj0 * _F64(j7)
-            acc8 += wj1 * _F64(j1)
-            acc9 += wj1 * _F64(j2)
-            acc10 += wj1 * _F64(j3)
-            acc11 += wj1 * _F64(j4)
-            acc12 += wj1 * _F64(j5)
-            acc13 += wj1 * _F64(j6)
-            acc14 += wj1 * _F64(j7)
-            acc15 += wj2 * _F64(j2)
-            acc16 += wj2 * _F64(j3)
-            acc17 += wj2 * _F64(j4)
-            acc18 += wj2 * _F64(j5)
-            acc19 += wj2 * _F64(j6)
-            acc20 += wj2 * _F64(j7)
-            acc21 += wj3 * _F64(j3)
-            acc22 += wj3 * _F64(j4)
-            acc23 += wj3 * _F64(j5)
-            acc24 += wj3 * _F64(j6)
-            acc25 += wj3 * _F64(j7)
-            acc26 += wj4 * _F64(j4)
-            acc27 += wj4 * _F64(j5)
-            acc28 += wj4 * _F64(j6)
-            acc29 += wj4 * _F64(j7)
-            acc30 += wj5 * _F64(j5)
-            acc31 += wj5 * _F64(j6)
-            acc32 += wj5 * _F64(j7)
-            acc33 += wj6 * _F64(j6)
-            acc34 += wj6 * _F64(j7)
-            acc35 += wj7 * _F64(j7)
-            acc36 += wj0 * _F64(res)
-            acc37 += wj1 * _F64(res)
-            acc38 += wj2 * _F64(res)
-            acc39 += wj3 * _F64(res)
-            acc40 += wj4 * _F64(res)
-            acc41 += wj5 * _F64(res)
-            acc42 += wj6 * _F64(res)
-            acc43 += wj7 * _F64(res)
-            acc44 += rho
-            acc45 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
+            j6_64 = float(j6) if ok else 0.0
+            j7 = T(-1.0)
+            j7_64 = float(j7) if ok else 0.0
+            wt, rho = robust(r64, loss_id, scale)
+            wt = wt if ok else 0.0
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
+            wj6 = wt * j6_64
+            wj7 = wt * j7_64
+            acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64
+            acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64
+            acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64
+            acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64
+            acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64
+            acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64
+            acc_H_r1_a = acc_H_r1_a + wj0 * j6_64
+            acc_H_r1_b = acc_H_r1_b + wj0 * j7_64
+            acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64
+            acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64
+            acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64
+            acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64
+            acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64
+            acc_H_r2_a = acc_H_r2_a + wj1 * j6_64
+            acc_H_r2_b = acc_H_r2_b + wj1 * j7_64
+            acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64
+            acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64
+            acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64
+            acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64
+            acc_H_r3_a = acc_H_r3_a + wj2 * j6_64
+            acc_H_r3_b = acc_H_r3_b + wj2 * j7_64
+            acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64
+            acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64
+            acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64
+            acc_H_t1_a = acc_H_t1_a + wj3 * j6_64
+            acc_H_t1_b = acc_H_t1_b + wj3 * j7_64
+            acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64
+            acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64
+            acc_H_t2_a = acc_H_t2_a + wj4 * j6_64
+            acc_H_t2_b = acc_H_t2_b + wj4 * j7_64
+            acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64
+            acc_H_t3_a = acc_H_t3_a + wj5 * j6_64
+            acc_H_t3_b = acc_H_t3_b + wj5 * j7_64
+            acc_H_a_a = acc_H_a_a + wj6 * j6_64
+            acc_H_a_b = acc_H_a_b + wj6 * j7_64
+            acc_H_b_b = acc_H_b_b + wj7 * j7_64
+            acc_g_r1 = acc_g_r1 + wj0 * r64
+            acc_g_r2 = acc_g_r2 + wj1 * r64
+            acc_g_r3 = acc_g_r3 + wj2 * r64
+            acc_g_t1 = acc_g_t1 + wj3 * r64
+            acc_g_t2 = acc_g_t2 + wj4 * r64
+            acc_g_t3 = acc_g_t3 + wj5 * r64
+            acc_g_a = acc_g_a + wj6 * r64
+            acc_g_b = acc_g_b + wj7 * r64
+            acc_cost = acc_cost + rho
+            acc_used = acc_used + 1.0 if ok else 0.0
+        shared[0, tid] = acc_H_r1_r1
+        shared[1, tid] = acc_H_r1_r2
+        shared[2, tid] = acc_H_r1_r3
+        shared[3, tid] = acc_H_r1_t1
+        shared[4, tid] = acc_H_r1_t2
+        shared[5, tid] = acc_H_r1_t3
+        shared[6, tid] = acc_H_r1_a
+        shared[7, tid] = acc_H_r1_b
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
+        shared[0, tid] = acc_H_r2_r2
+        shared[1, tid] = acc_H_r2_r3
+        shared[2, tid] = acc_H_r2_t1
+        shared[3, tid] = acc_H_r2_t2
+        shared[4, tid] = acc_H_r2_t3
+        shared[5, tid] = acc_H_r2_a
+        shared[6, tid] = acc_H_r2_b
+        shared[7, tid] = acc_H_r3_r3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
+        shared[0, tid] = acc_H_r3_t1
+        shared[1, tid] = acc_H_r3_t2
+        shared[2, tid] = acc_H_r3_t3
+        shared[3, tid] = acc_H_r3_a
+        shared[4, tid] = acc_H_r3_b
+        shared[5, tid] = acc_H_t1_t1
+        shared[6, tid] = acc_H_t1_t2
+        shared[7, tid] = acc_H_t1_t3
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = acc29
-        shared[6, tid] = acc30
-        shared[7, tid] = acc31
+        shared[0, tid] = acc_H_t1_a
+        shared[1, tid] = acc_H_t1_b
+        shared[2, tid] = acc_H_t2_t2
+        shared[3, tid] = acc_H_t2_t3
+        shared[4, tid] = acc_H_t2_a
+        shared[5, tid] = acc_H_t2_b
+        shared[6, tid] = acc_H_t3_t3
+        shared[7, tid] = acc_H_t3_a
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc32
-        shared[1, tid] = acc33
-        shared[2, tid] = acc34
-        shared[3, tid] = acc35
-        shared[4, tid] = acc36
-        shared[5, tid] = acc37
-        shared[6, tid] = acc38
-        shared[7, tid] = acc39
+        shared[0, tid] = acc_H_t3_b
+        shared[1, tid] = acc_H_a_a
+        shared[2, tid] = acc_H_a_b
+        shared[3, tid] = acc_H_b_b
+        shared[4, tid] = acc_g_r1
+        shared[5, tid] = acc_g_r2
+        shared[6, tid] = acc_g_r3
+        shared[7, tid] = acc_g_t1
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
             cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
         cuda.syncthreads()
-        shared[0, tid] = acc40
-        shared[1, tid] = acc41
-        shared[2, tid] = acc42
-        shared[3, tid] = acc43
-        shared[4, tid] = acc44
-        shared[5, tid] = acc45
-        shared[6, tid] = _F64(n_behind)
-        shared[7, tid] = _F64(n_outside)
+        shared[0, tid] = acc_g_t2
+        shared[1, tid] = acc_g_t3
+        shared[2, tid] = acc_g_a
+        shared[3, tid] = acc_g_b
+        shared[4, tid] = acc_cost
+        shared[5, tid] = acc_used
+        shared[6, tid] = acc_behind
+        shared[7, tid] = acc_outside
         cuda.syncthreads()
         step = THREADS_PER_BLOCK // 2
         while step > 0:
             if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
+                for _k in range(8):
+                    shared[_k, tid] += shared[_k, tid + step]
             cuda.syncthreads()
             step //= 2
         if tid < 8:
@@ -2424,333 +1032,38 @@ def _normal_equations_brightness_batch_f32(h, points, iref, tgt, tiles, loss_id,
         cuda.syncthreads()
 
 
-@cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness_batch_f64(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
-    tid = cuda.threadIdx.x
-    height = tgt.shape[1]
-    width = tgt.shape[2]
-    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
-        pair = tiles[tile, 0]
-        img = tgt[pair]
-        scale = loss_scale[pair]
-        h8 = _F64(h[pair, 0])
-        h23 = _F64(h[pair, 1])
-        h30 = _F64(h[pair, 2])
-        h38 = _F64(h[pair, 3])
-        h46 = _F64(h[pair, 4])
-        h51 = _F64(h[pair, 5])
-        h53 = _F64(h[pair, 6])
-        h54 = _F64(h[pair, 7])
-        h55 = _F64(h[pair, 8])
-        h56 = _F64(h[pair, 9])
-        h61 = _F64(h[pair, 10])
-        h68 = _F64(h[pair, 11])
-        h83 = _F64(h[pair, 12])
-        h87 = _F64(h[pair, 13])
-        h88 = _F64(h[pair, 14])
-        h99 = _F64(h[pair, 15])
-        h103 = _F64(h[pair, 16])
-        h104 = _F64(h[pair, 17])
-        h105 = _F64(h[pair, 18])
-        h106 = _F64(h[pair, 19])
-        h107 = _F64(h[pair, 20])
-        h108 = _F64(h[pair, 21])
-        h109 = _F64(h[pair, 22])
-        h110 = _F64(h[pair, 23])
-        t1 = _F64(h[pair, 24])
-        t2 = _F64(h[pair, 25])
-        t3 = _F64(h[pair, 26])
-        fx = _F64(h[pair, 27])
-        fy = _F64(h[pair, 28])
-        cx = _F64(h[pair, 29])
-        cy = _F64(h[pair, 30])
-        q0 = _F64(h[pair, 31])
-        q1 = _F64(h[pair, 32])
-        acc0 = 0.0
-        acc1 = 0.0
-        acc2 = 0.0
-        acc3 = 0.0
-        acc4 = 0.0
-        acc5 = 0.0
-        acc6 = 0.0
-        acc7 = 0.0
-        acc8 = 0.0
-        acc9 = 0.0
-        acc10 = 0.0
-        acc11 = 0.0
-        acc12 = 0.0
-        acc13 = 0.0
-        acc14 = 0.0
-        acc15 = 0.0
-        acc16 = 0.0
-        acc17 = 0.0
-        acc18 = 0.0
-        acc19 = 0.0
-        acc20 = 0.0
-        acc21 = 0.0
-        acc22 = 0.0
-        acc23 = 0.0
-        acc24 = 0.0
-        acc25 = 0.0
-        acc26 = 0.0
-        acc27 = 0.0
-        acc28 = 0.0
-        acc29 = 0.0
-        acc30 = 0.0
-        acc31 = 0.0
-        acc32 = 0.0
-        acc33 = 0.0
-        acc34 = 0.0
-        acc35 = 0.0
-        acc36 = 0.0
-        acc37 = 0.0
-        acc38 = 0.0
-        acc39 = 0.0
-        acc40 = 0.0
-        acc41 = 0.0
-        acc42 = 0.0
-        acc43 = 0.0
-        acc44 = 0.0
-        acc45 = 0.0
-        n_behind = 0
-        n_outside = 0
-        for i in range(tiles[tile, 1] + tid, tiles[tile, 2], THREADS_PER_BLOCK):
-            X = points[i, 0]
-            Y = points[i, 1]
-            Z = points[i, 2]
-            rx0 = X * h51 + Y * h46 + Z * h38
-            rx1 = X * h54 + Y * h56 + Z * h55
-            rx2 = X * h23 + Y * h8 + Z * h30
-            p0 = rx0 + t1
-            p1 = rx2 + t3
-            p2 = _F64(1.0) / p1
-            p3 = fx * p2
-            p4 = rx1 + t2
-            p5 = fy * p2
-            p6 = p2 * p2
-            p7 = fx * p0 * p6
-            p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = p7 * rx1
-            p11 = fy * p4 * p6
-            p12 = -p11 * rx1 - p5 * rx2
-            p13 = p5 * rx0
-            p14 = p11 * rx0
-            u = cx + p0 * p3
-            v = cy + p4 * p5
-            if not (p1 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-                n_behind += 1
-                continue
-            if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-                n_outside += 1
-                continue
-            uc = min(max(u, _F64(0.0)), _F64(width - 1))
-            vc = min(max(v, _F64(0.0)), _F64(height - 1))
-            x0 = min(int(uc), width - 2)
-            y0 = min(int(vc), height - 2)
-            ax = uc - _F64(x0)
-            ay = vc - _F64(y0)
-            w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-            w01 = ax * (_F64(1.0) - ay)
-            w10 = (_F64(1.0) - ax) * ay
-            w11 = ax * ay
-            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
-            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
-            g_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
-            g_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
-            g_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
-            g_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
-            I_ref = iref[i]
-            res = I_ref * q0 + I_t + q1
-            j0 = g_x * (h105 * p9 + h106 * p10 + h53 * p8) + g_y * (h53 * p14 + h61 * p13 + h68 * p12)
-            j1 = g_x * (h107 * p9 + h108 * p10 + h83 * p8) + g_y * (h83 * p14 + h87 * p13 + h88 * p12)
-            j2 = g_x * (h109 * p9 + h110 * p10 + h99 * p8) + g_y * (h103 * p13 + h104 * p12 + h99 * p14)
-            j3 = g_x * p3
-            j4 = g_y * p5
-            j5 = -g_x * p7 - g_y * p11
-            j6 = I_ref * q0
-            j7 = _F64(-1.0)
-            wt, rho = _robust(_F64(res), loss_id, scale)
-            wj0 = wt * _F64(j0)
-            wj1 = wt * _F64(j1)
-            wj2 = wt * _F64(j2)
-            wj3 = wt * _F64(j3)
-            wj4 = wt * _F64(j4)
-            wj5 = wt * _F64(j5)
-            wj6 = wt * _F64(j6)
-            wj7 = wt * _F64(j7)
-            acc0 += wj0 * _F64(j0)
-            acc1 += wj0 * _F64(j1)
-            acc2 += wj0 * _F64(j2)
-            acc3 += wj0 * _F64(j3)
-            acc4 += wj0 * _F64(j4)
-            acc5 += wj0 * _F64(j5)
-            acc6 += wj0 * _F64(j6)
-            acc7 += wj0 * _F64(j7)
-            acc8 += wj1 * _F64(j1)
-            acc9 += wj1 * _F64(j2)
-            acc10 += wj1 * _F64(j3)
-            acc11 += wj1 * _F64(j4)
-            acc12 += wj1 * _F64(j5)
-            acc13 += wj1 * _F64(j6)
-            acc14 += wj1 * _F64(j7)
-            acc15 += wj2 * _F64(j2)
-            acc16 += wj2 * _F64(j3)
-            acc17 += wj2 * _F64(j4)
-            acc18 += wj2 * _F64(j5)
-            acc19 += wj2 * _F64(j6)
-            acc20 += wj2 * _F64(j7)
-            acc21 += wj3 * _F64(j3)
-            acc22 += wj3 * _F64(j4)
-            acc23 += wj3 * _F64(j5)
-            acc24 += wj3 * _F64(j6)
-            acc25 += wj3 * _F64(j7)
-            acc26 += wj4 * _F64(j4)
-            acc27 += wj4 * _F64(j5)
-            acc28 += wj4 * _F64(j6)
-            acc29 += wj4 * _F64(j7)
-            acc30 += wj5 * _F64(j5)
-            acc31 += wj5 * _F64(j6)
-            acc32 += wj5 * _F64(j7)
-            acc33 += wj6 * _F64(j6)
-            acc34 += wj6 * _F64(j7)
-            acc35 += wj7 * _F64(j7)
-            acc36 += wj0 * _F64(res)
-            acc37 += wj1 * _F64(res)
-            acc38 += wj2 * _F64(res)
-            acc39 += wj3 * _F64(res)
-            acc40 += wj4 * _F64(res)
-            acc41 += wj5 * _F64(res)
-            acc42 += wj6 * _F64(res)
-            acc43 += wj7 * _F64(res)
-            acc44 += rho
-            acc45 += 1.0
-        shared[0, tid] = acc0
-        shared[1, tid] = acc1
-        shared[2, tid] = acc2
-        shared[3, tid] = acc3
-        shared[4, tid] = acc4
-        shared[5, tid] = acc5
-        shared[6, tid] = acc6
-        shared[7, tid] = acc7
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc8
-        shared[1, tid] = acc9
-        shared[2, tid] = acc10
-        shared[3, tid] = acc11
-        shared[4, tid] = acc12
-        shared[5, tid] = acc13
-        shared[6, tid] = acc14
-        shared[7, tid] = acc15
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc16
-        shared[1, tid] = acc17
-        shared[2, tid] = acc18
-        shared[3, tid] = acc19
-        shared[4, tid] = acc20
-        shared[5, tid] = acc21
-        shared[6, tid] = acc22
-        shared[7, tid] = acc23
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc24
-        shared[1, tid] = acc25
-        shared[2, tid] = acc26
-        shared[3, tid] = acc27
-        shared[4, tid] = acc28
-        shared[5, tid] = acc29
-        shared[6, tid] = acc30
-        shared[7, tid] = acc31
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc32
-        shared[1, tid] = acc33
-        shared[2, tid] = acc34
-        shared[3, tid] = acc35
-        shared[4, tid] = acc36
-        shared[5, tid] = acc37
-        shared[6, tid] = acc38
-        shared[7, tid] = acc39
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
-        cuda.syncthreads()
-        shared[0, tid] = acc40
-        shared[1, tid] = acc41
-        shared[2, tid] = acc42
-        shared[3, tid] = acc43
-        shared[4, tid] = acc44
-        shared[5, tid] = acc45
-        shared[6, tid] = _F64(n_behind)
-        shared[7, tid] = _F64(n_outside)
-        cuda.syncthreads()
-        step = THREADS_PER_BLOCK // 2
-        while step > 0:
-            if tid < step:
-                for k in range(8):
-                    shared[k, tid] += shared[k, tid + step]
-            cuda.syncthreads()
-            step //= 2
-        if tid < 8:
-            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
-        cuda.syncthreads()
+def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
+    """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations_brightness"]``).
+
+    With ``out`` (a zeroed device array of 48) the sums stay on the device.
+    """
+    h = _hoist_normal_equations_brightness(params, constants)
+    return fused_pair(_normal_equations_brightness, h, 48, points, iref, tgt, loss_id, loss_scale, out, stream)
+
+
+def normal_equations_brightness_batch(
+    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
+):
+    """``(B, 48)`` accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    ``params`` / ``constants`` one row per pair on the host; the pairs' points and intensities
+    concatenated on the device (pair ``b`` at ``offsets[b]:offsets[b + 1]``), ``tgt`` (B, H, W, 3).
+    """
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
+    return fused_batch(_normal_equations_brightness, _hoist_normal_equations_brightness, 48, *args)
 
 
 @njit(cache=True)
 def _hoist_residuals(params, constants):
-    """Parameter-only terms of ``warp`` (float64, once per call)."""
+    """What ``_residuals`` reads: its parameter-only values (float64, once per call)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
     t1 = params[3]
     t2 = params[4]
     t3 = params[5]
+    a = params[6]
+    b = params[7]
     fx = constants[0]
     fy = constants[1]
     cx = constants[2]
@@ -2759,9 +1072,9 @@ def _hoist_residuals(params, constants):
     h1 = r2 * r2
     h2 = r3 * r3
     h3 = h0 + h1 + h2
-    h4 = _phi1(h3)
+    h4 = phi(1, h3)
     h5 = h4 * r2
-    h6 = _phi2(h3)
+    h6 = phi(2, h3)
     h7 = h6 * r3
     h8 = h7 * r1
     h9 = h4 * r1
@@ -2779,221 +1092,66 @@ def _hoist_residuals(params, constants):
     h21 = h16 + h17
     h22 = -h10 - h15 + 1.0
     h23 = h6 * r2 * r3 - h9
-    a = params[6]
-    b = params[7]
     q0 = -math.exp(a)
     q1 = -b
-    out = np.empty(18)
-    out[0] = h12
-    out[1] = h13
-    out[2] = h14
-    out[3] = h18
-    out[4] = h19
-    out[5] = h20
-    out[6] = h21
-    out[7] = h22
-    out[8] = h23
-    out[9] = t1
-    out[10] = t2
-    out[11] = t3
-    out[12] = fx
-    out[13] = fy
-    out[14] = cx
-    out[15] = cy
-    out[16] = q0
-    out[17] = q1
-    return out
+    return np.array([h12, h13, h14, h18, h19, h20, h21, h22, h23, t1, t2, t3, fx, fy, cx, cy, q0, q1])
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _residuals_f32(h, points, iref, tgt, resid):
-    h12 = _F32(h[0])
-    h13 = _F32(h[1])
-    h14 = _F32(h[2])
-    h18 = _F32(h[3])
-    h19 = _F32(h[4])
-    h20 = _F32(h[5])
-    h21 = _F32(h[6])
-    h22 = _F32(h[7])
-    h23 = _F32(h[8])
-    t1 = _F32(h[9])
-    t2 = _F32(h[10])
-    t3 = _F32(h[11])
-    fx = _F32(h[12])
-    fy = _F32(h[13])
-    cx = _F32(h[14])
-    cy = _F32(h[15])
-    q0 = _F32(h[16])
-    q1 = _F32(h[17])
+def _residuals(h, points, iref, tgt, resid):
+    """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""
+    T = points.dtype.type
+    img = tgt
     height = tgt.shape[0]
     width = tgt.shape[1]
+    h12 = T(h[0])  # -h5 + h8
+    h13 = T(h[1])  # h7 * r2 + h9
+    h14 = T(h[2])  # -h10 - h11
+    h18 = T(h[3])  # -h11 - h15
+    h19 = T(h[4])  # -h16 + h17
+    h20 = T(h[5])  # h5 + h8
+    h21 = T(h[6])  # h16 + h17
+    h22 = T(h[7])  # -h10 - h15 + 1.0
+    h23 = T(h[8])  # h6 * r2 * r3 - h9
+    t1 = T(h[9])
+    t2 = T(h[10])
+    t3 = T(h[11])
+    fx = T(h[12])
+    fy = T(h[13])
+    cx = T(h[14])
+    cy = T(h[15])
+    q0 = T(h[16])  # -math.exp(a)
+    q1 = T(h[17])  # -b
     for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]
         Z = points[i, 2]
         p0 = X * h12 + Y * h13 + Z * h14 + t3
-        p1 = _F32(1.0) / p0
+        p1 = T(1.0) / p0
         u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
         v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
-        if not (p0 > _F32(0.0) and math.isfinite(u) and math.isfinite(v)):
+        if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
-        if not (u >= _F32(-0.5) and v >= _F32(-0.5) and u <= width - _F32(0.5) and v <= height - _F32(0.5)):
+        if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
             continue
-        uc = min(max(u, _F32(0.0)), _F32(width - 1))
-        vc = min(max(v, _F32(0.0)), _F32(height - 1))
+        uc = min(max(u, T(0.0)), T(width - 1))
+        vc = min(max(v, T(0.0)), T(height - 1))
         x0 = min(int(uc), width - 2)
         y0 = min(int(vc), height - 2)
-        ax = uc - _F32(x0)
-        ay = vc - _F32(y0)
-        w00 = (_F32(1.0) - ax) * (_F32(1.0) - ay)
-        w01 = ax * (_F32(1.0) - ay)
-        w10 = (_F32(1.0) - ax) * ay
+        ax = uc - T(x0)
+        ay = vc - T(y0)
+        w00 = (T(1.0) - ax) * (T(1.0) - ay)
+        w01 = ax * (T(1.0) - ay)
+        w10 = (T(1.0) - ax) * ay
         w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
+        I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+        I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
         I_ref = iref[i]
         res = I_ref * q0 + I_t + q1
         resid[i] = res
-
-
-@cuda.jit(cache=True, fastmath=True)
-def _residuals_f64(h, points, iref, tgt, resid):
-    h12 = _F64(h[0])
-    h13 = _F64(h[1])
-    h14 = _F64(h[2])
-    h18 = _F64(h[3])
-    h19 = _F64(h[4])
-    h20 = _F64(h[5])
-    h21 = _F64(h[6])
-    h22 = _F64(h[7])
-    h23 = _F64(h[8])
-    t1 = _F64(h[9])
-    t2 = _F64(h[10])
-    t3 = _F64(h[11])
-    fx = _F64(h[12])
-    fy = _F64(h[13])
-    cx = _F64(h[14])
-    cy = _F64(h[15])
-    q0 = _F64(h[16])
-    q1 = _F64(h[17])
-    height = tgt.shape[0]
-    width = tgt.shape[1]
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        resid[i] = math.nan
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = X * h12 + Y * h13 + Z * h14 + t3
-        p1 = _F64(1.0) / p0
-        u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-        v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
-        if not (p0 > _F64(0.0) and math.isfinite(u) and math.isfinite(v)):
-            continue
-        if not (u >= _F64(-0.5) and v >= _F64(-0.5) and u <= width - _F64(0.5) and v <= height - _F64(0.5)):
-            continue
-        uc = min(max(u, _F64(0.0)), _F64(width - 1))
-        vc = min(max(v, _F64(0.0)), _F64(height - 1))
-        x0 = min(int(uc), width - 2)
-        y0 = min(int(vc), height - 2)
-        ax = uc - _F64(x0)
-        ay = vc - _F64(y0)
-        w00 = (_F64(1.0) - ax) * (_F64(1.0) - ay)
-        w01 = ax * (_F64(1.0) - ay)
-        w10 = (_F64(1.0) - ax) * ay
-        w11 = ax * ay
-        I_t = w00 * tgt[y0, x0, 0] + w01 * tgt[y0, x0 + 1, 0]
-        I_t += w10 * tgt[y0 + 1, x0, 0] + w11 * tgt[y0 + 1, x0 + 1, 0]
-        I_ref = iref[i]
-        res = I_ref * q0 + I_t + q1
-        resid[i] = res
-
-
-def _grid(n):
-    return max(1, min((n + THREADS_PER_BLOCK - 1) // THREADS_PER_BLOCK, MAX_BLOCKS))
-
-
-def _launch(kernel32, kernel64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream):
-    acc = cuda.to_device(np.zeros(size), stream=stream) if out is None else out
-    kernel = kernel32 if points.dtype == np.float32 else kernel64
-    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, loss_id, loss_scale, acc)
-    return acc.copy_to_host(stream=stream) if out is None else acc
-
-
-def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
-    """Accumulator vector (see ACCUMULATORS_6); with ``out`` (zeroed device array) it stays on the device."""
-    h = cuda.to_device(_hoist_normal_equations(params, constants), stream=stream)
-    size = ACCUMULATORS_6["size"]
-    k32, k64 = _normal_equations_f32, _normal_equations_f64
-    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
-
-
-def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
-    """Accumulator vector (see ACCUMULATORS_8) with the gain/bias pair ``(a, b)`` as params 7-8."""
-    h = cuda.to_device(_hoist_normal_equations_brightness(params, constants), stream=stream)
-    size = ACCUMULATORS_8["size"]
-    k32, k64 = _normal_equations_brightness_f32, _normal_equations_brightness_f64
-    return _launch(k32, k64, h, points, iref, tgt, loss_id, loss_scale, size, out, stream)
 
 
 def residuals(params, constants, points, iref, tgt, resid, stream=0):
-    """Per-point residual into ``resid`` (NaN where rejected); params include ``(a, b)``."""
-    h = cuda.to_device(_hoist_residuals(params, constants), stream=stream)
-    kernel = _residuals_f32 if points.dtype == np.float32 else _residuals_f64
-    kernel[_grid(points.shape[0]), THREADS_PER_BLOCK, stream](h, points, iref, tgt, resid)
-
-
-BATCH_TILE = 16 * THREADS_PER_BLOCK
-
-
-def _tiles(offsets, active):
-    """Rows ``(pair, start, stop)`` covering the points of every active pair, grouped by pair."""
-    offsets = np.asarray(offsets, dtype=np.int64)
-    sizes = np.diff(offsets)
-    counts = np.where(np.asarray(active, dtype=bool), (sizes + BATCH_TILE - 1) // BATCH_TILE, 0)
-    pair = np.repeat(np.arange(sizes.size), counts)
-    k = np.arange(pair.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    start = offsets[pair] + k * BATCH_TILE
-    return np.column_stack([pair, start, np.minimum(start + BATCH_TILE, offsets[pair + 1])])
-
-
-def _hoist_batch(hoist, params, constants, active):
-    rows = [hoist(p, c) if a else None for p, c, a in zip(params, constants, active, strict=True)]
-    width = next((r.size for r in rows if r is not None), 1)
-    return np.stack([np.zeros(width) if r is None else r for r in rows])
-
-
-def _batch(hoist, k32, k64, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream):
-    h = _hoist_batch(hoist, params, constants, active)
-    tiles = _tiles(offsets, active)
-    out = cuda.to_device(np.zeros((h.shape[0], size)), stream=stream)
-    if tiles.shape[0]:
-        scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
-        dh, dtiles, dscale = (cuda.to_device(a, stream=stream) for a in (h, tiles, scale))
-        kernel = k32 if points.dtype == np.float32 else k64
-        blocks = min(tiles.shape[0], MAX_BLOCKS)
-        kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, loss_id, dscale, out)
-    return out.copy_to_host(stream=stream)
-
-
-def normal_equations_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0):
-    """(B, ACCUMULATORS_6["size"]) accumulators of B pairs in one launch (zero rows where not ``active``).
-
-    ``params`` (B, 6) and ``constants`` (B, C) per pair on the host; the pairs' points and
-    intensities concatenated on the device with pair ``b`` at ``offsets[b]:offsets[b + 1]``,
-    ``tgt`` (B, H, W, 3) on the device, a robust scale per pair.
-    """
-    k32, k64 = _normal_equations_batch_f32, _normal_equations_batch_f64
-    size = ACCUMULATORS_6["size"]
-    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
-    return _batch(_hoist_normal_equations, k32, k64, size, *args)
-
-
-def normal_equations_brightness_batch(
-    params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
-):
-    """:func:`normal_equations_batch` with the gain/bias pair: (B, ACCUMULATORS_8["size"]), params (B, 8)."""
-    k32, k64 = _normal_equations_brightness_batch_f32, _normal_equations_brightness_batch_f64
-    size = ACCUMULATORS_8["size"]
-    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
-    return _batch(_hoist_normal_equations_brightness, k32, k64, size, *args)
+    """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
+    launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)

@@ -10,9 +10,9 @@ Public API
 
 __version__ = "0.1.0"
 
-from .alignment import empty_aligned  # noqa: E402
+from .aligned_memory import empty_aligned  # noqa: E402
 from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
-from .runtime import GeneratedModel, load_model  # noqa: E402
+from .handles import DEFAULT_LOSS, DEFAULT_MODEL, GeneratedModel, load_model  # noqa: E402
 
 
 def __getattr__(name: str):
@@ -25,6 +25,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "DEFAULT_LOSS",
+    "DEFAULT_MODEL",
     "GeneratedModel",
     "WarpModel",
     "build_model",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .alignment import empty_aligned
-from .cuda_support import require_cuda
-from .runtime import GeneratedModel, builtin_names, load_model, resolve
+from .aligned_memory import empty_aligned
+from .cuda_support import is_device_array, require_cuda
+from .handles import GeneratedModel, builtin_names, load_model, resolve
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -36,15 +36,8 @@ def build_model(model, out_dir: str | Path, targets=("cpu", "cuda")) -> Generate
     return load_model(model.name, out_dir)
 
 
-def _is_device_array(a) -> bool:
-    """CUDA array interface objects (CuPy, PyTorch, Numba) and Numba (simulator) device arrays."""
-    if isinstance(a, np.ndarray):
-        return False
-    return hasattr(a, "__cuda_array_interface__") or hasattr(a, "copy_to_host")
-
-
 def _check_points(points, n_coords: int, target: str):
-    if _is_device_array(points):
+    if is_device_array(points):
         if target != "cuda":
             raise ValueError("device arrays are only accepted with target='cuda'")
         shape, dtype = tuple(points.shape), np.dtype(points.dtype)
@@ -60,7 +53,7 @@ def _check_points(points, n_coords: int, target: str):
         raise ValueError(f"points must have shape (N, {n_coords}), got {shape}")
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"points must be float32 or float64, got {dtype}")
-    if not _is_device_array(points):
+    if not is_device_array(points):
         points = np.ascontiguousarray(points, dtype=dtype)
     return points, dtype
 
@@ -85,17 +78,23 @@ def _prepare(model, params, points, intrinsics, target: str, with_params: bool =
     if target == "cuda":
         require_cuda()  # a clear CudaUnavailableError before the generated CUDA module imports numba.cuda
     mod = handle.module(target)
-    p = _check_vector("params", params, len(mod.PARAMS), mod.PARAMS) if with_params else None
-    c = _check_vector("intrinsics", intrinsics, len(mod.CONSTANTS), mod.CONSTANTS)
-    for name in mod.POSITIVE_CONSTANTS:
-        if c[mod.CONSTANTS.index(name)] <= 0:
-            raise ValueError(f"intrinsics: {name} must be > 0, got {c[mod.CONSTANTS.index(name)]}")
-    pts, dtype = _check_points(points, len(mod.POINT), target)
+    p = (
+        _check_vector("params", params, len(mod.DESCRIPTION["params"]), mod.DESCRIPTION["params"])
+        if with_params
+        else None
+    )
+    c = _check_vector("intrinsics", intrinsics, len(mod.DESCRIPTION["constants"]), mod.DESCRIPTION["constants"])
+    for name in mod.DESCRIPTION["positive_constants"]:
+        if c[mod.DESCRIPTION["constants"].index(name)] <= 0:
+            raise ValueError(f"intrinsics: {name} must be > 0, got {c[mod.DESCRIPTION['constants'].index(name)]}")
+    pts, dtype = _check_points(points, len(mod.DESCRIPTION["point"]), target)
     return mod, p, c, pts, dtype
 
 
 def _outputs(mod, n: int, dtype, target: str, jacobian: bool):
-    shapes = [(n, len(mod.OUTPUTS))] + ([(n, len(mod.OUTPUTS), len(mod.PARAMS))] if jacobian else [])
+    shapes = [(n, len(mod.DESCRIPTION["outputs"]))] + (
+        [(n, len(mod.DESCRIPTION["outputs"]), len(mod.DESCRIPTION["params"]))] if jacobian else []
+    )
     if target == "cuda":
         cuda = require_cuda()
         arrays = [cuda.device_array(s, dtype=dtype) for s in shapes]
@@ -134,7 +133,7 @@ def warp(model, params, points, intrinsics, target: str = "cpu"):
     uv, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=False)
     if pts.shape[0]:
         mod.warp(p, pts, c, uv, valid)
-    return _to_host_if(target == "cuda" and not _is_device_array(points), (uv, valid))
+    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, valid))
 
 
 def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
@@ -153,7 +152,7 @@ def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
     uv, jac, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian(p, pts, c, uv, jac, valid)
-    return _to_host_if(target == "cuda" and not _is_device_array(points), (uv, jac, valid))
+    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, jac, valid))
 
 
 def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
@@ -164,9 +163,9 @@ def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
     Returns ``(uv, J, valid)`` as :func:`warp_jacobian`.
     """
     mod, _, c, pts, dtype = _prepare(model, None, points, intrinsics, target, with_params=False)
-    if "warp_jacobian_at_zero" not in mod.KERNELS:
-        raise ValueError(f"model {mod.MODEL!r} has no zero specialisation")
+    if "warp_jacobian_at_zero" not in mod.DESCRIPTION["kernels"]:
+        raise ValueError(f"model {mod.DESCRIPTION['model']!r} has no zero specialisation")
     uv, jac, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian_at_zero(pts, c, uv, jac, valid)
-    return _to_host_if(target == "cuda" and not _is_device_array(points), (uv, jac, valid))
+    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, jac, valid))

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from pathlib import Path
 
 from .backends import BACKENDS
 from .builtin import builtin_models
 from .codegen import kernel_irs, module_filename, render_module
-from .fused_codegen import render_align_module
+from .fused_codegen import can_align, render_align_module
 from .model import WarpModel
-
-ALIGN_MODELS = ("rodrigues", "euler_xyz", "se3")
-"""Built-in models that also get fused photometric (aligner) kernels."""
 
 GENERATED_DIR = Path(__file__).resolve().parent.parent / "generated"
 """The committed ``generated/`` package beside ``jacgen/``."""
@@ -32,11 +28,15 @@ def init_text(names) -> str:
     )
 
 
-@dataclass
-class BuildReport:
-    """What :func:`render_all` produced: file name to source text."""
-
-    files: dict[str, str]
+def model_files(model: WarpModel, targets=("cpu", "cuda")) -> dict[str, str]:
+    """Every module of ``model``: warp kernels, and fused aligner kernels where :func:`can_align`."""
+    files: dict[str, str] = {}
+    for target in targets:
+        backend = BACKENDS[target]
+        files[module_filename(model, backend)] = render_module(model, backend, kernel_irs(model))
+        if can_align(model):
+            files[f"{model.name}_align_{target}.py"] = render_align_module(model, backend)
+    return files
 
 
 def render_all(models: dict[str, WarpModel] | None = None, targets=("cpu", "cuda")) -> dict[str, str]:
@@ -44,12 +44,7 @@ def render_all(models: dict[str, WarpModel] | None = None, targets=("cpu", "cuda
     models = builtin_models() if models is None else models
     files: dict[str, str] = {"__init__.py": init_text(models)}
     for model in models.values():
-        irs = kernel_irs(model)
-        for target in targets:
-            backend = BACKENDS[target]
-            files[module_filename(model, backend)] = render_module(model, backend, irs)
-            if model.name in ALIGN_MODELS:
-                files[f"{model.name}_align_{target}.py"] = render_align_module(model, backend)
+        files.update(model_files(model, targets))
     return dict(sorted(files.items()))
 
 
@@ -87,7 +82,6 @@ def stale_files(files: dict[str, str], out_dir: Path) -> dict[str, str]:
 
 def build_model(model: WarpModel, out_dir: Path, targets=("cpu", "cuda")) -> list[Path]:
     """Generate the kernel modules of one (user-defined) model into ``out_dir``."""
-    irs = kernel_irs(model)
-    files = {module_filename(model, BACKENDS[t]): render_module(model, BACKENDS[t], irs) for t in targets}
+    files = model_files(model, targets)
     write_modules(files, Path(out_dir))
     return [Path(out_dir) / name for name in files]

@@ -1,78 +1,42 @@
-"""Render a model's kernels into one Python module per backend (the template half of codegen)."""
+"""Assemble generated modules from a model's IR: the target-agnostic half of code generation.
+
+A module is a banner, a docstring, imports, ``DESCRIPTION`` (what the module is, read by the
+public API and the solver), host functions (``_hoist_*``: the parameter-only terms; ``pose``) and
+the kernels and launchers, which the :class:`~jacgen.backends.base.Backend` renders. Nothing here
+depends on the target: a backend supplies its decorators, loops, reductions and launchers.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from . import __version__, lanes, streaming
-from .backends import Backend
+from . import __version__
 from .derive import KernelIR, derive
-from .model import WarpModel, fresh_prefix
-from .printer import print_expr
-from .special import SERIES_TERMS, SERIES_THRESHOLD, phi_orders, phi_series_coefficients
-from .stream_codegen import (
-    STREAM_CHUNK,
-    STREAM_MIN_POINTS,
-    STREAM_TILE,
-    lane_ready,
-    stream_kernel_function,
-)
+from .model import WarpModel
+from .printer import LINE_LIMIT, assign_lines, print_expr
 
-FASTMATH_CPU = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
-"""LLVM fast-math flags for CPU kernels: no ``nnan``/``ninf``, so NaN and inf checks stay exact."""
+TYPED = "T"
+"""Name of the points' scalar type inside kernels (``T = points.dtype.type``): literals print as
+``T(0.5)``, so one kernel body compiles to float32 or float64 code from the arrays it is given."""
 
-KINDS = {
-    "warp": ("params, points, constants, uv, valid", "uv, valid", "params, constants"),
-    "warp_jacobian": ("params, points, constants, uv, jac, valid", "uv, jac, valid", "params, constants"),
-    "warp_jacobian_at_zero": ("points, constants, uv, jac, valid", "uv, jac, valid", "ZERO_PARAMS, constants"),
-}
+RULE = "# " + "-" * 98
 
-DTYPES = {"f32": "np.float32", "f64": "np.float64"}
+if TYPE_CHECKING:
+    from .backends.base import Backend
 
 
-def _py(value) -> str:
-    """``repr`` with double-quoted strings (the formatter's style)."""
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(_py(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    return repr(value)
-
-
-def kernel_irs(model: WarpModel) -> list[KernelIR]:
-    """All kernels generated for ``model``, in module order."""
+@functools.cache
+def kernel_irs(model: WarpModel) -> tuple[KernelIR, ...]:
+    """All warp kernels of ``model``, derived once per process and rendered for every target."""
     kinds = ["warp", "warp_jacobian"] + (["warp_jacobian_at_zero"] if model.zero_specialisation else [])
-    return [derive(model, kind) for kind in kinds]
+    return tuple(derive(model, kind) for kind in kinds)
 
 
-def _phi_helper(n: int, decorator: str, prefix: str) -> str:
-    coeffs = "".join(f"    {c!r},\n" for c in reversed(phi_series_coefficients(n)))
-    closed = "math.cos(t)" if n % 2 == 0 else "math.sin(t) / t"
-    steps = "".join(
-        f"    value = ({1.0 / __import__('math').factorial(k)!r} - value) / s\n" for k in range(n % 2, n - 1, 2)
-    )
-    return (
-        f"{prefix}{n}_COEFFS = (\n{coeffs})\n\n\n"
-        f"{decorator}\n"
-        f"def {prefix}{n}(s):\n"
-        f'    """phi_{n}(s), s = t**2: Taylor series for s <= {SERIES_THRESHOLD}, closed form above."""\n'
-        f"    if s <= {SERIES_THRESHOLD!r}:\n"
-        f"        acc = 0.0\n"
-        f"        for c in {prefix}{n}_COEFFS:\n"
-        f"            acc = acc * s + c\n"
-        f"        return acc\n"
-        f"    t = math.sqrt(s)\n"
-        f"    value = {closed}\n"
-        f"{steps}"
-        f"    return value\n"
-    )
-
-
-def _packed_symbols(ir: KernelIR) -> list[sp.Symbol]:
+def packed_symbols(ir: KernelIR) -> list[sp.Symbol]:
     """Hoisted / parameter / constant symbols that per-point code reads (in a stable order)."""
     used: set[sp.Symbol] = set()
     exprs = [e for _, e in ir.per_point] + list(ir.outputs)
@@ -84,170 +48,260 @@ def _packed_symbols(ir: KernelIR) -> list[sp.Symbol]:
     return [s for s in order if s in used]
 
 
-def _hoist_function(ir: KernelIR, packed: list[sp.Symbol]) -> str:
-    m = ir.model
+def _label(symbol: sp.Symbol, definitions: dict) -> str:
+    """``symbol``'s defining expression as a short comment (hoisted terms), or ''."""
+    if symbol not in definitions:
+        return ""
+    text = print_expr(definitions[symbol])
+    return f"  # {text}" if len(text) <= 60 else ""
+
+
+def hoist_function(name: str, model: WarpModel, hoisted, packed: list[sp.Symbol], inputs: dict) -> str:
+    """``_hoist_<name>(params, constants)``: the float64 values a kernel unpacks, in ``packed`` order.
+
+    ``inputs`` maps parameter / constant symbols to the expressions reading them (``params[0]``).
+    """
     needed: set[sp.Symbol] = set(packed)
-    for _, e in ir.hoisted:
+    for _, e in hoisted:
         needed |= e.free_symbols
-    lines = ["@njit(cache=True)", f"def _hoist_{ir.kind}(params, constants):"]
-    lines.append(f'    """Parameter-only terms of ``{ir.kind}`` (float64, once per call)."""')
-    for k, p in enumerate(m.params):
-        if p in needed:
-            lines.append(f"    {p} = params[{k}]")
-    for k, c in enumerate(m.constants):
-        if c in needed:
-            lines.append(f"    {c} = constants[{k}]")
-    for sym, e in ir.hoisted:
-        lines.append(f"    {sym} = {print_expr(e)}")
-    lines.append(f"    out = np.empty({max(len(packed), 1)})")
-    for k, s in enumerate(packed):
-        lines.append(f"    out[{k}] = {s}")
+    lines = ["@njit(cache=True)", f"def _hoist_{name}(params, constants):"]
+    lines.append(f'    """What ``_{name}`` reads: its parameter-only values (float64, once per call)."""')
+    lines += [f"    {s} = {source}" for s, source in inputs.items() if s in needed]
+    for symbol, e in hoisted:
+        lines += assign_lines(str(symbol), e, print_expr, "    ")
+    lines.append("    return np.array([" + ", ".join(map(str, packed or [sp.Float(0.0)])) + "])")
+    return "\n".join(_wrap_return(lines)) + "\n"
+
+
+def _wrap_return(lines: list[str]) -> list[str]:
+    """Explode an over-long ``return np.array([...])`` the way the formatter does."""
+    last = lines[-1]
+    if len(last) <= LINE_LIMIT:
+        return lines
+    items = last[len("    return np.array([") : -2].split(", ")
+    return lines[:-1] + [
+        "    return np.array(",
+        "        [",
+        *(f"            {i}," for i in items),
+        "        ]",
+        "    )",
+    ]
+
+
+def unpack_lines(packed: list[sp.Symbol], source: str, ind: str, typed: str | None, hoisted) -> list[str]:
+    """Kernel prologue: ``name = T(h[..., k])`` for every packed value, hoisted terms labelled."""
+    definitions = dict(hoisted)
+    wrap = (lambda x: f"{typed}({x})") if typed else (lambda x: x)  # noqa: E731
+    return [f"{ind}{s} = {wrap(source.format(k))}{_label(s, definitions)}" for k, s in enumerate(packed)]
+
+
+def pose_function(model: WarpModel) -> str:
+    """``pose(params)``: the 4 x 4 rigid motion ``[R t; 0 1]`` of a model with a ``motion``."""
+    motion = model.motion
+    entries = list(motion.rotation) + list(motion.translation)
+    taken = model.symbol_names()
+    prefix = next(p for p in ("x", "xx", "xxx") if not any(n.startswith(p) for n in taken))
+    replacements, reduced = sp.cse(entries, symbols=sp.numbered_symbols(prefix, real=True), order="none")
+    lines = ["@njit(cache=True)", "def pose(params):"]
+    lines.append('    """The 4 x 4 rigid motion ``[R t; 0 1]`` of the parameters (float64)."""')
+    used = set().union(*(sp.sympify(e).free_symbols for e in entries))
+    lines += [f"    {p} = params[{k}]" for k, p in enumerate(model.params) if p in used]
+    for symbol, e in replacements:
+        lines += assign_lines(str(symbol), e, print_expr, "    ")
+    lines.append("    out = np.eye(4)")
+    for k, e in enumerate(reduced):
+        row, col = (k // 3, k % 3) if k < 9 else (k - 9, 3)
+        lines.append(f"    out[{row}, {col}] = {print_expr(e)}")
     lines.append("    return out")
     return "\n".join(lines) + "\n"
 
 
-def _kernel_function(ir: KernelIR, packed: list[sp.Symbol], backend: Backend, dtype: str) -> str:
-    m = ir.model
-    cast = f"_{dtype.upper()}"
-    phi_prefix = "_phi" if backend.name == "cpu" else "_phi_dev"
-    pr = lambda e: print_expr(e, typed=cast, phi_prefix=phi_prefix)  # noqa: E731
-    arrays = KINDS[ir.kind][1]
-    ind = backend.loop_indent
-    lines = [backend.kernel_decorator, f"def _{ir.kind}_{dtype}(h, points, {arrays}):"]
-    for k, s in enumerate(packed):
-        lines.append(f"    {s} = {cast}(h[{k}])")
-    lines.append(backend.loop_header)
-    for k, x in enumerate(m.point):
-        lines.append(f"{ind}{x} = points[i, {k}]")
-    for sym, e in ir.per_point:
-        lines.append(f"{ind}{sym} = {pr(e)}")
-    outs = [f"{fresh_prefix(m.symbol_names(), 'o')}{k}" for k in range(len(ir.outputs))]
+def literal(value, indent: int = 0, head: int = 0) -> str:
+    """``value`` (dicts, tuples, strings, numbers, None) as the formatter writes it.
+
+    On one line when it fits after ``head`` characters at ``indent``; else one item per line with
+    a trailing comma.
+    """
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, dict):
+        items = [f"{literal(k)}: {literal(v)}" for k, v in value.items()]
+        flat = "{" + ", ".join(items) + "}"
+        if indent + head + len(flat) <= LINE_LIMIT + 3:
+            return flat
+        inner = " " * (indent + 4)
+        rows = [f"{inner}{literal(k)}: {literal(v, indent + 4, len(literal(k)) + 2)}," for k, v in value.items()]
+        return "{\n" + "\n".join(rows) + "\n" + " " * indent + "}"
+    if isinstance(value, tuple):
+        items = [literal(v) for v in value]
+        flat = "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if indent + head + len(flat) <= LINE_LIMIT + 3:
+            return flat
+        inner = " " * (indent + 4)
+        return "(\n" + "\n".join(f"{inner}{literal(v, indent + 4)}," for v in value) + "\n" + " " * indent + ")"
+    return repr(value)
+
+
+def description_text(description: dict) -> str:
+    """``DESCRIPTION = {...}`` as the formatter writes it."""
+    return f"DESCRIPTION = {literal(description, 0, len('DESCRIPTION = '))}\n"
+
+
+def op_table(rows: list[tuple[str, object]]) -> list[str]:
+    """Banner lines: Sympy operation counts of each kernel function (like SymForce's ``# Total ops``)."""
+    lines = [f"#   {'function':<40}{'before cse':>12}{'after cse':>11}{'hoisted':>9}{'per point':>11}"]
+    for name, ops in rows:
+        lines.append(f"#   {name:<40}{ops.before_cse:>12}{ops.after_cse:>11}{ops.hoisted:>9}{ops.per_point:>11}")
+    return lines
+
+
+def assemble(title: str, model: WarpModel, backend: Backend, description: dict, parts: list[str], ops) -> str:
+    """The module's source: banner (one format for every generated file), imports and ``parts``."""
+    body = "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+    imports = backend.imports(body)
+    text = f'"""{title}"""\n\n{imports}\n\n{description_text(description)}'
+    text += "".join(f"{line}\n" for line in backend.module_constants) + "\n\n" + body
+    text = text.replace("\n\n\n\n", "\n\n\n")
+    content_hash = hashlib.sha256(text.encode()).hexdigest()[:32]
+    banner = [
+        RULE,
+        "# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.",
+        f"# generator: jacgen {__version__}   target: {backend.name}",
+        f"# source model: {model.name} (symbolic hash {model.source_hash()})",
+        *([f"#   {model.description}"] if model.description else []),
+        f"# content hash: sha256:{content_hash}",
+        "# operation counts (sympy count_ops) per kernel function:",
+        *op_table(ops),
+        RULE,
+    ]
+    return "\n".join(banner) + "\n" + text
+
+
+# --- warp modules ----------------------------------------------------------------------------------
+
+WARP_SIGNATURES = {
+    "warp": ("params, points, constants, uv, valid", "uv, valid", "params, constants"),
+    "warp_jacobian": ("params, points, constants, uv, jac, valid", "uv, jac, valid", "params, constants"),
+    "warp_jacobian_at_zero": ("points, constants, uv, jac, valid", "uv, jac, valid", "ZERO_PARAMS, constants"),
+}
+"""Launcher signature, kernel output arrays and hoist arguments of each warp kernel."""
+
+
+def output_names(ir: KernelIR) -> list[str]:
+    """Local names of the outputs in per-point code (``o0, o1, ...``, clear of model symbols)."""
+    from .model import fresh_prefix
+
+    return [f"{fresh_prefix(ir.model.symbol_names(), 'o')}{k}" for k in range(len(ir.outputs))]
+
+
+def output_lines(ir: KernelIR, ind: str, finite: str) -> tuple[list[str], list[str], list[str]]:
+    """Statements from the point's coordinates to its outputs: (lines, output names, validity tests).
+
+    ``finite`` formats the test that an output is finite (``"math.isfinite({})"`` on scalars).
+    """
+    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines: list[str] = []
+    for symbol, e in ir.per_point:
+        lines += assign_lines(str(symbol), e, pr, ind)
+    outs = output_names(ir)
     for name, e in zip(outs, ir.outputs, strict=True):
-        lines.append(f"{ind}{name} = {pr(e)}")
-    checks = [f"math.isfinite({o})" for o in outs]
+        lines += assign_lines(name, e, pr, ind)
+    checks = [finite.format(o) for o in outs]
     if ir.valid is not None:
-        checks.insert(0, f"{pr(ir.valid)} > {cast}(0.0)")
+        checks.insert(0, f"({pr(ir.valid)} > {TYPED}(0.0))")
+    return lines, outs, checks
+
+
+def warp_point_lines(ir: KernelIR, ind: str) -> list[str]:
+    """Scalar statements of point ``i``: outputs into ``uv``/``jac`` and ``valid``, NaN where invalid."""
+    m = ir.model
+    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines = [f"{ind}{x} = points[i, {k}]" for k, x in enumerate(m.point)]
+    body, outs, checks = output_lines(ir, ind, "math.isfinite({})")
+    lines += body
     lines.append(f"{ind}if {' and '.join(checks)}:")
     lines.append(f"{ind}    valid[i] = True")
-    for k, o in enumerate(outs):
-        lines.append(f"{ind}    uv[i, {k}] = {o}")
+    lines += [f"{ind}    uv[i, {k}] = {o}" for k, o in enumerate(outs)]
     if ir.jacobian is not None:
         for r, row in enumerate(ir.jacobian):
             for c, e in enumerate(row):
                 lines.append(f"{ind}    jac[i, {r}, {c}] = {pr(e)}")
     lines.append(f"{ind}else:")
     lines.append(f"{ind}    valid[i] = False")
-    for k in range(len(outs)):
-        lines.append(f"{ind}    uv[i, {k}] = math.nan")
+    lines += [f"{ind}    uv[i, {k}] = math.nan" for k in range(len(outs))]
     if ir.jacobian is not None:
         lines.append(f"{ind}    for r in range({len(ir.outputs)}):")
         lines.append(f"{ind}        for c in range({len(m.params)}):")
         lines.append(f"{ind}            jac[i, r, c] = math.nan")
+    return lines
+
+
+def warp_kernel(ir: KernelIR, packed: list[sp.Symbol], backend: Backend) -> str:
+    """``_<kind>(h, points, <outputs>)``: one point per iteration of the backend's point loop."""
+    arrays = WARP_SIGNATURES[ir.kind][1]
+    lines = [backend.kernel_decorator, f"def _{ir.kind}(h, points, {arrays}):"]
+    lines.append(f'    """Outputs of ``{ir.kind}`` for every point (float type of ``points``); NaN where invalid."""')
+    lines.append(f"    {TYPED} = points.dtype.type")
+    lines += unpack_lines(packed, "h[{}]", "    ", TYPED, ir.hoisted)
+    lines += backend.point_loop("points.shape[0]")
+    lines += warp_point_lines(ir, backend.loop_indent)
     return "\n".join(lines) + "\n"
 
 
-def _banner(model: WarpModel, backend: Backend, irs: list[KernelIR], content_hash: str) -> str:
-    rule = "# " + "-" * 98
-    lines = [
-        rule,
-        "# GENERATED FILE - DO NOT EDIT. Regenerate with `python -m jacgen build`.",
-        f"# generator: jacgen {__version__}   target: {backend.name}",
-        f"# source model: {model.name} (symbolic hash {model.source_hash()})",
-    ]
-    if model.description:
-        lines.append(f"#   {model.description}")
-    lines += [
-        f"# params: {', '.join(map(str, model.params))}   point: {', '.join(map(str, model.point))}"
-        f"   constants: {', '.join(map(str, model.constants)) or '-'}",
-        f"# content hash: sha256:{content_hash}",
-        "# operation counts (sympy count_ops):",
-        f"#   {'kernel':<24}{'before cse':>12}{'after cse':>12}{'hoisted':>10}{'per point':>12}",
-    ]
-    for ir in irs:
-        o = ir.ops
-        lines.append(f"#   {ir.kind:<24}{o.before_cse:>12}{o.after_cse:>12}{o.hoisted:>10}{o.per_point:>12}")
-    lines.append(rule)
-    return "\n".join(lines) + "\n"
+def _inputs(model: WarpModel, params: str = "params") -> dict:
+    inputs = {p: f"{params}[{k}]" for k, p in enumerate(model.params)}
+    inputs.update({c: f"constants[{k}]" for k, c in enumerate(model.constants)})
+    return inputs
 
 
-def render_module(model: WarpModel, backend: Backend, irs: list[KernelIR] | None = None) -> str:
-    """Source text of ``<model>_<backend>.py``: banner, helpers, hoists, kernels and launchers."""
+def warp_description(model: WarpModel, backend: Backend, irs) -> dict:
+    """``DESCRIPTION`` of a warp module."""
+    return {
+        "model": model.name,
+        "target": backend.name,
+        "params": model.param_names,
+        "point": tuple(map(str, model.point)),
+        "constants": tuple(map(str, model.constants)),
+        "positive_constants": tuple(map(str, model.positive_constants)),
+        "outputs": tuple(model.output_names),
+        "has_validity": model.valid is not None,
+        "kernels": tuple(ir.kind for ir in irs),
+    }
+
+
+def render_module(model: WarpModel, backend: Backend, irs=None) -> str:
+    """Source of ``<model>_<target>.py``: warp and Jacobian kernels with their launchers."""
     irs = kernel_irs(model) if irs is None else irs
     parts: list[str] = []
-    docstring = f'"""Kernels of the ``{model.name}`` warp for the Numba {backend.name.upper()} target."""\n'
-    header = docstring + "\n" + backend.imports + "\n"
-    consts = [
-        f"MODEL = {_py(model.name)}",
-        f"TARGET = {_py(backend.name)}",
-        f"PARAMS = {_py(tuple(map(str, model.params)))}",
-        f"POINT = {_py(tuple(map(str, model.point)))}",
-        f"CONSTANTS = {_py(tuple(map(str, model.constants)))}",
-        f"OUTPUTS = {_py(tuple(model.output_names))}",
-        f"POSITIVE_CONSTANTS = {_py(tuple(map(str, model.positive_constants)))}",
-        f"HAS_VALIDITY = {model.valid is not None!r}",
-        f"KERNELS = {_py(tuple(ir.kind for ir in irs))}",
-        f"ZERO_PARAMS = np.zeros({len(model.params)})",
-        "_F32 = np.float32",
-        "_F64 = np.float64",
-    ]
-    if backend.name == "cpu":
-        consts.append(f"FASTMATH = {FASTMATH_CPU}")
-    else:
-        consts.append("THREADS_PER_BLOCK = 256")
-    tile_kernels = backend.streaming and not all(lane_ready(ir) for ir in irs)
-    if backend.streaming:
-        consts += [
-            f"STREAM_CHUNK = {STREAM_CHUNK}",
-            *([f"STREAM_TILE = {STREAM_TILE}"] if tile_kernels else []),
-            f"STREAM_MIN_POINTS = {STREAM_MIN_POINTS}",
-        ]
-    parts.append(header + "\n" + "\n".join(consts) + "\n")
-
-    hoisted_exprs = [e for ir in irs for _, e in ir.hoisted]
-    point_exprs = [e for ir in irs for _, e in ir.per_point] + [e for ir in irs for e in ir.outputs]
-    point_exprs += [e for ir in irs if ir.jacobian for row in ir.jacobian for e in row]
-    for n in phi_orders(hoisted_exprs):
-        parts.append(_phi_helper(n, "@njit(cache=True)", "_phi"))
-    for n in phi_orders(point_exprs):
-        prefix = "_phi" if backend.name == "cpu" else "_phi_dev"
-        if backend.name == "cpu" and n in phi_orders(hoisted_exprs):
-            continue
-        parts.append(_phi_helper(n, backend.device_decorator, prefix))
-
+    if any(ir.kind.endswith("_at_zero") for ir in irs):
+        parts.append(f"ZERO_PARAMS = np.zeros({len(model.params)})\n")
+    ops = []
     for ir in irs:
-        packed = _packed_symbols(ir)
-        parts.append(_hoist_function(ir, packed))
-        for dtype in DTYPES:
-            parts.append(_kernel_function(ir, packed, backend, dtype))
-        if backend.streaming:
-            for dtype in DTYPES:
-                parts.append(stream_kernel_function(ir, packed, dtype))
-        signature, arrays, hoist_args = KINDS[ir.kind]
-        parts.append(
-            backend.launcher.format(
-                name=ir.kind,
-                signature=signature,
-                kernel=f"_{ir.kind}",
-                hoist=f"_hoist_{ir.kind}",
-                hoist_args=hoist_args,
-                arrays=arrays,
-                arrays_floating=", ".join(a for a in arrays.split(", ") if a != "valid"),
-            ).strip("\n")
-            + "\n"
-        )
-    body = "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
-    body = body.replace("\n\n\n\n", "\n\n\n")
-    for placeholder, module in (("LANES_NAMES", lanes), ("STREAMING_NAMES", streaming)):
-        used = [name for name in module.__all__ if f"{name}(" in body]
-        line = f"from jacgen.{module.__name__.rsplit('.', 1)[1]} import {placeholder}\n"
-        body = body.replace(line, line.replace(placeholder, ", ".join(used)) if used else "")
-    content_hash = hashlib.sha256(body.encode()).hexdigest()[:32]
-    return _banner(model, backend, irs, content_hash) + body
+        packed = packed_symbols(ir)
+        parts.append(hoist_function(ir.kind, model, ir.hoisted, packed, _inputs(model)))
+        parts += backend.warp_kernels(ir, packed)
+        signature, arrays, hoist_args = WARP_SIGNATURES[ir.kind]
+        parts.append(backend.warp_launcher(ir.kind, signature, arrays, hoist_args))
+        ops.append((f"_{ir.kind}", ir.ops))
+    title = f"Warp and Jacobian kernels of the ``{model.name}`` model for the Numba {backend.name.upper()} target."
+    return assemble(title, model, backend, warp_description(model, backend, irs), parts, ops)
 
 
 def module_filename(model: WarpModel, backend: Backend) -> str:
-    """File name of a generated module."""
+    """File name of a generated warp module."""
     return f"{model.name}_{backend.name}.py"
 
 
-__all__ = ["render_module", "kernel_irs", "module_filename", "SERIES_TERMS"]
+__all__ = [
+    "TYPED",
+    "assemble",
+    "hoist_function",
+    "kernel_irs",
+    "module_filename",
+    "packed_symbols",
+    "pose_function",
+    "render_module",
+    "unpack_lines",
+    "warp_kernel",
+    "warp_point_lines",
+]

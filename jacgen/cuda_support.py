@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import numpy as np
+
 _cuda: ModuleType | None = None
 
 ROW_STACK_HINT = (
@@ -28,6 +30,16 @@ class CudaUnavailableError(ImportError):
     An :class:`ImportError`, like Numba's own ``CudaSupportError``, so ``except ImportError`` guards
     around optional GPU use keep working; the original exception, if any, is its ``__cause__``.
     """
+
+
+def is_device_array(a) -> bool:
+    """CUDA array interface objects (CuPy, PyTorch, Numba) and Numba (simulator) device arrays.
+
+    Decided from attributes alone, without importing ``numba.cuda`` (the CPU path asks it too).
+    """
+    if isinstance(a, np.ndarray):
+        return False
+    return hasattr(a, "__cuda_array_interface__") or hasattr(a, "copy_to_host")
 
 
 def _versions() -> str:

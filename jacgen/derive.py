@@ -7,7 +7,8 @@ parameters and constants (``hoisted``: computed once per call) and terms that de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -36,7 +37,6 @@ class KernelIR:
     jacobian: list[list[sp.Expr]] | None
     valid: sp.Expr | None
     ops: OpCounts
-    params_used: tuple[sp.Symbol, ...] = field(default=())
 
 
 def _ops(exprs) -> int:
@@ -150,8 +150,9 @@ def _reuse_reciprocals(per_point: list[tuple[sp.Symbol, sp.Expr]], reduced: list
     return rewritten, [rewrite(e) for e in reduced]
 
 
+@functools.cache
 def derive(model: WarpModel, kind: str) -> KernelIR:
-    """Derive the straight-line program of one kernel of ``model``.
+    """Derive the straight-line program of one kernel of ``model`` (once per process: cached).
 
     Parameters
     ----------
@@ -219,7 +220,6 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
 
     hoisted_ops = _ops(e for _, e in hoist.assignments)
     point_ops = _ops([e for _, e in per_point] + reduced)
-    used = set().union(*(e.free_symbols for _, e in hoist.assignments)) if hoist.assignments else set()
     return KernelIR(
         model=model,
         kind=kind,
@@ -229,5 +229,4 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
         jacobian=jac_exprs,
         valid=valid_expr,
         ops=OpCounts(before, hoisted_ops + point_ops, hoisted_ops, point_ops),
-        params_used=tuple(p for p in model.params if p in used),
     )

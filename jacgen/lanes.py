@@ -8,7 +8,7 @@ but LLVM vectorises no loop that holds non-temporal stores, and Numba leaves the
 So the generated kernels say it explicitly: :class:`LaneVector` is an LLVM vector of ``lanes``
 floats (``<4 x double>``, ``<8 x float>``) with the arithmetic, comparisons and ``abs`` /
 ``math.sqrt`` that printed per-point code uses, so the same printed statements run on
-``lanes`` points. :func:`lane_load` gathers one coordinate of ``lanes`` consecutive points,
+``lanes`` points. :func:`lane_rows` gathers one coordinate of ``lanes`` consecutive points,
 :func:`lane_select` chooses per lane, :func:`lane_store_mask` writes ``valid`` and
 :func:`lane_stream_rows` writes ``lanes`` output rows with non-temporal stores of two values each.
 
@@ -214,36 +214,93 @@ def _flat_float_array(array) -> bool:
     return isinstance(array, types.Array) and array.ndim == 1 and isinstance(array.dtype, types.Float)
 
 
-@intrinsic
-def lane_load(typingctx, array, first_row, lanes, width, column):
-    """``array[(first_row + l) * width + column]`` for lanes ``l = 0 .. lanes - 1`` as a lane vector.
+LANE_BYTES = 32
+"""Bytes of a lane vector: one 256-bit AVX register (8 float32 or 4 float64 points; narrower
+targets split it). For float64, 2 and 8 lanes were measured and were not faster (README, Memory
+floor)."""
 
-    ``array`` is a flat C-contiguous float array of rows of ``width`` items; ``lanes``, ``width``
-    and ``column`` are integer constants. The ``lanes * width`` items are read as one unaligned
-    vector load (shared by the other columns' loads) and shuffled. No bounds check.
-    """
-    n_lanes, n_width, n_column = _literal_int(lanes), _literal_int(width), _literal_int(column)
-    if None in (n_lanes, n_width, n_column) or not _flat_float_array(array):
+
+def _lanes_of(array) -> int:
+    return LANE_BYTES * 8 // array.dtype.bitwidth
+
+
+@intrinsic
+def lane_width(typingctx, array):
+    """Points per lane vector for the float type of ``array`` (a compile-time constant)."""
+    if not _flat_float_array(array):
         return None
-    if not isinstance(first_row, types.Integer) or not 0 <= n_column < n_width or n_lanes < 1:
-        return None
-    vector_type = LaneVector(array.dtype, n_lanes)
+    lanes = _lanes_of(array)
 
     def codegen(context, builder, sig, args):
-        data = context.make_array(sig.args[0])(context, builder, args[0])
-        start = builder.mul(args[1], ir.Constant(args[1].type, n_width))
-        pointer = cgutils.get_item_pointer(
-            context, builder, sig.args[0], data, [start], wraparound=False, boundscheck=False
-        )
-        item = context.get_data_type(sig.args[0].dtype)
-        block_type = ir.VectorType(item, n_lanes * n_width)
-        block = builder.load(builder.bitcast(pointer, block_type.as_pointer()), align=context.get_abi_sizeof(item))
-        picks = ir.Constant(
-            ir.VectorType(ir.IntType(32), n_lanes), [lane * n_width + n_column for lane in range(n_lanes)]
-        )
-        return builder.shuffle_vector(block, ir.Constant(block_type, ir.Undefined), picks)
+        return context.get_constant(types.intp, lanes)
 
-    return signature(vector_type, array, first_row, lanes, width, column), codegen
+    return signature(types.intp, array), codegen
+
+
+def _block_load(context, builder, array_type, array, first_row, lanes: int, width: int, column: int):
+    """Column ``column`` of ``lanes`` rows of ``width`` items from ``first_row`` on: one vector load, shuffled."""
+    data = context.make_array(array_type)(context, builder, array)
+    start = builder.mul(first_row, ir.Constant(first_row.type, width))
+    pointer = cgutils.get_item_pointer(context, builder, array_type, data, [start], wraparound=False, boundscheck=False)
+    item = context.get_data_type(array_type.dtype)
+    block_type = ir.VectorType(item, lanes * width)
+    block = builder.load(builder.bitcast(pointer, block_type.as_pointer()), align=context.get_abi_sizeof(item))
+    picks = ir.Constant(ir.VectorType(ir.IntType(32), lanes), [k * width + column for k in range(lanes)])
+    return builder.shuffle_vector(block, ir.Constant(block_type, ir.Undefined), picks)
+
+
+def _rows_signature(array, width, column) -> LaneVector | None:
+    n_width, n_column = _literal_int(width), _literal_int(column)
+    if None in (n_width, n_column) or not _flat_float_array(array) or not 0 <= n_column < n_width:
+        return None
+    return LaneVector(array.dtype, _lanes_of(array))
+
+
+@intrinsic
+def lane_rows(typingctx, array, first_row, width, column):
+    """``array[(first_row + l) * width + column]`` for lanes ``l < lane_width(array)`` as a lane vector.
+
+    ``array`` is a flat C-contiguous float array of rows of ``width`` items; ``width`` and
+    ``column`` are integer constants. The ``lanes * width`` items are read as one unaligned vector
+    load (shared by the other columns' loads) and shuffled. No bounds check.
+    """
+    vector_type = _rows_signature(array, width, column)
+    if vector_type is None or not isinstance(first_row, types.Integer):
+        return None
+
+    def codegen(context, builder, sig, args):
+        first = context.cast(builder, args[1], sig.args[1], types.int64)
+        return _block_load(
+            context, builder, sig.args[0], args[0], first, vector_type.lanes, width.literal_value, column.literal_value
+        )
+
+    return signature(vector_type, array, first_row, width, column), codegen
+
+
+@intrinsic
+def lane_zeros(typingctx, array):
+    """A float64 lane vector of zeros with :func:`lane_width` lanes: a float64 lane accumulator."""
+    if not _flat_float_array(array):
+        return None
+    vector_type = LaneVector(types.float64, _lanes_of(array))
+
+    def codegen(context, builder, sig, args):
+        return ir.Constant(context.get_value_type(vector_type), [0.0] * vector_type.lanes)
+
+    return signature(vector_type, array), codegen
+
+
+@intrinsic
+def lane_broadcast(typingctx, value, like):
+    """``value`` (a float) in every lane of a vector as wide as the lane vector ``like``."""
+    if not (isinstance(value, types.Float) and isinstance(like, LaneVector)):
+        return None
+    vector_type = LaneVector(value, like.lanes)
+
+    def codegen(context, builder, sig, args):
+        return _as_vector(context, builder, args[0], sig.args[0], vector_type)
+
+    return signature(vector_type, value, like), codegen
 
 
 @intrinsic
@@ -334,20 +391,6 @@ def lane_stream_rows(typingctx, array, first_row, values):
         return context.get_dummy_value()
 
     return signature(types.void, array, first_row, values), codegen
-
-
-@intrinsic
-def lane_fill(typingctx, value, lanes):
-    """A lane vector of ``lanes`` (an integer constant) copies of the float ``value``."""
-    n_lanes = _literal_int(lanes)
-    if n_lanes is None or n_lanes < 1 or not isinstance(value, types.Float):
-        return None
-    vector_type = LaneVector(value, n_lanes)
-
-    def codegen(context, builder, sig, args):
-        return _as_vector(context, builder, args[0], sig.args[0], vector_type)
-
-    return signature(vector_type, value, lanes), codegen
 
 
 @intrinsic
@@ -454,13 +497,16 @@ __all__ = [
     "LaneVector",
     "LaneMask",
     "FASTMATH_FLAGS",
+    "LANE_BYTES",
+    "lane_broadcast",
     "lane_corners",
     "lane_f64",
-    "lane_fill",
-    "lane_load",
     "lane_log1p",
+    "lane_rows",
     "lane_select",
     "lane_store_mask",
     "lane_stream_rows",
     "lane_sum",
+    "lane_width",
+    "lane_zeros",
 ]

@@ -9,13 +9,19 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 RESERVED_NAMES = frozenset(
-    "i h n r c s t out acc value points uv jac valid params constants stream blocks math np cuda njit prange"
-    " j ju iu ok nan_unless_ok tile chunk start count points_flat uv_flat jac_flat"
-    " pair_aligned store_fence stream_store stream_store_pair chunk_first chunk_end lanes_end"
+    "i h n r c s t T out acc value points uv jac valid params constants stream blocks math np cuda njit prange"
+    " float64 phi robust robust_lanes j ju iu ok nan_unless_ok tile tiles chunk start count first end lanes"
+    " points_flat uv_flat jac_flat tgt tgt_flat img iref resid partial image row width height scale loss_id"
+    " loss_scale pair shared tid step u v uc vc x0 y0 ax ay I_t g_x g_y I_ref res r64 wt rho active front inside"
+    " pair_aligned store_fence stream_store stream_store_pair chunk_first chunk_end lanes_end corner"
     " lane_load lane_select lane_store_mask lane_stream_rows lane_corners lane_f64 lane_fill lane_log1p lane_sum"
-    " corner lane_behind lane_outside".split()
+    " lane_rows lane_zeros lane_width lane_broadcast lane_behind lane_outside values tail tail_points tail_iref dim"
+    " remainder padding full_groups segment source source_iref base groups group".split()
 )
 """Names the kernel templates use for their own variables; model symbols may not take them."""
+
+RESERVED_PATTERN = re.compile(r"acc_\w*|w[01][01]|wj\d+|j\d+(_64)?")
+"""Template names with a number or a suffix: accumulators, bilinear weights, Jacobian row entries."""
 
 
 def fresh_prefix(taken: set[str], base: str) -> str:
@@ -130,7 +136,11 @@ class WarpModel:
         names = [str(s) for s in (*self.params, *self.point, *self.constants)]
         if len(set(names)) != len(names):
             raise ValueError(f"model {self.name!r}: symbol names must be unique, got {names}")
-        clash = sorted(n for n in names if n in RESERVED_NAMES or n.startswith("_") or not n.isidentifier())
+        clash = sorted(
+            n
+            for n in names
+            if n in RESERVED_NAMES or RESERVED_PATTERN.fullmatch(n) or n.startswith("_") or not n.isidentifier()
+        )
         if clash:
             raise ValueError(
                 f"model {self.name!r}: symbol names {clash} are reserved by the kernel templates or not identifiers"

@@ -19,14 +19,13 @@ class NumbaPrinter(PythonCodePrinter):
         Wrap numeric literals as ``_T(value)`` (or ``<typed>(value)`` when a name is given) so that
         a float32 kernel stays in float32 (a bare ``2.0`` is a float64 in Numba and would promote
         the whole expression).
-    phi_prefix
-        Name prefix of the generated ``phi_n`` helper functions.
+
+    ``Phi(n, s)`` prints as ``phi(n, s)``: :func:`jacgen.runtime.phi` (or its CUDA device twin).
     """
 
-    def __init__(self, typed: bool = False, phi_prefix: str = "_phi"):
+    def __init__(self, typed: bool | str = False):
         super().__init__({"fully_qualified_modules": True, "standard": "python3"})
         self.typed = typed
-        self.phi_prefix = phi_prefix
 
     def _literal(self, value: str) -> str:
         if not self.typed:
@@ -56,7 +55,7 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_Phi(self, expr: Phi):
         n, s = expr.args
-        return f"{self.phi_prefix}{int(n)}({self._print(s)})"
+        return f"phi({int(n)}, {self._print(s)})"
 
     def parenthesize(self, item, level, strict=False):
         """Bracket ``x**n`` (printed ``x*...*x``) as an operand of ``*`` or ``/`` (or of a negative product)."""
@@ -85,12 +84,12 @@ class NumbaPrinter(PythonCodePrinter):
 _BINARY = re.compile(r"(?<![*eE])\s*(?<!\*)([*/])(?!\*)\s*")
 
 
-def print_expr(expr: sp.Expr, typed: bool | str = False, phi_prefix: str = "_phi") -> str:
+def print_expr(expr: sp.Expr, typed: bool | str = False) -> str:
     """Return ``expr`` as Numba-compatible Python source, spaced as the formatter spaces it.
 
-    ``typed`` may be the name of a dtype constructor (e.g. ``"_F32"``) that wraps every literal.
+    ``typed`` may be the name of a dtype constructor (e.g. ``"T"``) that wraps every literal.
     """
-    text = NumbaPrinter(typed=typed, phi_prefix=phi_prefix).doprint(expr)
+    text = NumbaPrinter(typed=typed).doprint(expr)
     return _BINARY.sub(r" \1 ", text)
 
 

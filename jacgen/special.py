@@ -83,12 +83,3 @@ def phi_reference(n: int, s: float) -> float:
     for k in range(n % 2, n - 1, 2):
         value = (1.0 / math.factorial(k) - value) / s
     return value
-
-
-def phi_orders(exprs) -> list[int]:
-    """Sorted orders ``n`` of every ``Phi(n, .)`` appearing in ``exprs``."""
-    orders: set[int] = set()
-    for e in exprs:
-        for f in sp.sympify(e).atoms(Phi):
-            orders.add(int(f.args[0]))
-    return sorted(orders)

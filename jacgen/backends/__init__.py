@@ -1,4 +1,4 @@
-"""Code-generation backends: each is a :class:`~jacgen.backends.base.Backend` config plus templates."""
+"""Code-generation targets: each is a :class:`~jacgen.backends.base.Backend` (config + emitters)."""
 
 from .base import Backend
 from .cpu import CPU_BACKEND

@@ -1,42 +1,90 @@
-"""Backend configuration: what differs between Numba CPU and Numba CUDA output."""
+"""What a code-generation target is: configuration plus the emitters of its target-specific kernels.
+
+The core (:mod:`jacgen.codegen`, :mod:`jacgen.fused_codegen`) never branches on the target: it
+asks the backend for decorators, point loops, imports, module constants, launchers and the
+kernels whose form differs between targets (how points are distributed and sums reduced). A new
+target is a new :class:`Backend` subclass.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Backend:
-    """Everything target-specific about an emitted kernel module.
+    """Target configuration; subclasses add the emitters.
 
     Attributes
     ----------
     name
-        Target name (``"cpu"`` or ``"cuda"``); also the module suffix.
-    imports
-        Import lines of the module.
+        Target name, also the module suffix (``"cpu"``, ``"cuda"``).
+    helper_modules
+        ``(module, names)`` pairs: hand-written modules and the public names generated code may
+        use from them (``phi``, ``lane_rows``, launch helpers), imported where the body uses them.
+    module_constants
+        Lines defining the target's module-level constants (fast-math flags, block size).
     kernel_decorator
-        Decorator line of a per-point kernel.
+        Decorator of a kernel over points.
     device_decorator
-        Decorator of scalar helpers called from a kernel.
-    loop_header
-        Lines opening the per-point loop; ``i`` is the point index afterwards.
+        Decorator of a helper called from kernels.
     loop_indent
-        Indentation of the loop body.
-    launcher
-        Template of the Python-level launcher (``str.format`` fields: ``name``, ``kernel``,
-        ``hoist``, ``hoist_args``, ``arrays``).
-    streaming
-        Also emit ``_<kind>_stream_<dtype>`` kernels (lane-vector groups of points, each stored
-        with non-temporal stores as soon as it is computed; see :mod:`jacgen.stream_codegen`) for
-        outputs larger than the caches.
+        Indentation of the body of :meth:`point_loop`.
     """
 
     name: str
-    imports: str
+    helper_modules: tuple[tuple[str, tuple[str, ...]], ...]
+    module_constants: tuple[str, ...]
     kernel_decorator: str
     device_decorator: str
-    loop_header: str
-    loop_indent: str
-    launcher: str
-    streaming: bool = False
+    loop_indent: str = "        "
+
+    def point_loop(self, count: str) -> list[str]:
+        """Lines opening the loop over points ``i < count`` of a kernel."""
+        raise NotImplementedError
+
+    def imports(self, body: str) -> str:
+        """Import block of a module whose code is ``body``: ``math``, NumPy and the names it uses.
+
+        Names come from :attr:`helper_modules` where the code (docstrings and comments aside)
+        mentions them; a name two helper modules define comes from the first. Sorted as isort does.
+        """
+        code = re.sub(r"#.*", "", re.sub(r'"""[\s\S]*?"""', "", body))
+        chosen: dict[str, list[str]] = {}
+        taken: set[str] = set()
+        for module_name, names in self.helper_modules:
+            for name in names:
+                if name not in taken and re.search(rf"(?<![\w.]){name}\b", code):
+                    chosen.setdefault(module_name, []).append(name)
+                    taken.add(name)
+        order = lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)  # noqa: E731
+        third_party = [m for m in sorted(chosen) if not m.startswith("jacgen")]
+        first_party = [m for m in sorted(chosen) if m.startswith("jacgen")]
+        lines = ["import math", "", "import numpy as np"]
+        lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in third_party]
+        if first_party:
+            lines.append("")
+            lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in first_party]
+        return "\n".join(lines)
+
+    # emitters: implemented by each target
+    def warp_kernels(self, ir, packed) -> list[str]:
+        """Kernels of one warp kind (``_<kind>`` and any target-specific variants)."""
+        raise NotImplementedError
+
+    def warp_launcher(self, kind: str, signature: str, arrays: str, hoist_args: str) -> str:
+        """The Python-level function that runs ``_<kind>``."""
+        raise NotImplementedError
+
+    def fused_kernel(self, pir, packed) -> str:
+        """``_<kind>(h, points, iref, tgt, tiles, loss_id, loss_scale, out)``: sums per tile of points."""
+        raise NotImplementedError
+
+    def fused_launchers(self, pir) -> str:
+        """``<kind>`` (one pair) and ``<kind>_batch`` (many pairs) for a fused kernel."""
+        raise NotImplementedError
+
+    def residual_launcher(self) -> str:
+        """``residuals(params, constants, points, iref, tgt, resid)``."""
+        raise NotImplementedError

@@ -1,29 +1,264 @@
-"""Numba CPU backend: ``@njit(parallel=True)`` with ``prange`` over points."""
+"""Numba CPU backend: ``@njit(parallel=True)``, ``prange`` over points or tiles, lane-vector bodies.
 
+The fused kernels run each tile's points in groups of :func:`jacgen.lanes.lane_width` (one AVX
+register of points) as lane vectors, with float64 lane accumulators summed in lane order at the
+end of the tile (:func:`jacgen.lanes.lane_sum`): the order of every sum is fixed by the code, not
+by LLVM, so a kernel gives the same bits compiled in this process or loaded from the cache. A
+tile's last ``< lanes`` points are run by the launcher as a tile of their own, copied and padded
+with NaN points, which are rejected as "behind" like any non-finite point and taken off that
+count (:func:`jacgen.runtime.fused_pair`).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .. import lanes, runtime, streaming
+from ..codegen import TYPED, warp_kernel
+from ..fused_codegen import SAMPLED_NAMES, accumulator_names, weighted_sums
+from ..photometric import PhotometricIR
+from ..printer import assign_lines, print_expr
 from .base import Backend
+from .cpu_stream import lane_ready, stream_kernel_function
 
-CPU_BACKEND = Backend(
+FASTMATH = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
+"""LLVM fast-math flags of CPU kernels (no ``reassoc``, ``nnan``, ``ninf``: see :mod:`jacgen.lanes`)."""
+
+WARP_LAUNCHER = '''
+def {kind}({signature}):
+    """Run ``_{kind}`` over all points into preallocated outputs (no validation: see jacgen.api).
+
+    From ``STREAM_MIN_POINTS`` points on, outputs aligned to two items take ``_{kind}_stream``.
+    """
+    h = _hoist_{kind}({hoist_args})
+    stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned({floating})
+    (_{kind}_stream if stream else _{kind})(h, points, {arrays})
+'''
+
+FUSED_LAUNCHERS = '''
+def {kind}(params, constants, points, iref, tgt, loss_id, loss_scale):
+    """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["{kind}"]``)."""
+    h = _hoist_{kind}(params, constants)
+    layout = DESCRIPTION["accumulators"]["{kind}"]
+    return fused_pair(_{kind_upper}[loss_id], h, layout, points, iref, tgt, loss_scale)
+
+
+def {kind}_batch(params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale):
+    """``(B, {size})`` accumulators of B pairs in one call (zero rows where not ``active``).
+
+    ``params`` / ``constants`` one row per pair, the pairs' points and intensities concatenated
+    (pair ``b`` at ``offsets[b]:offsets[b + 1]``), ``tgt`` (B, H, W, 3), a robust scale per pair.
+    """
+    args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale)
+    layout = DESCRIPTION["accumulators"]["{kind}"]
+    return fused_batch(_{kind_upper}_BATCH, _hoist_{kind}, layout, *args)
+'''
+
+RESIDUAL_LAUNCHER = '''
+def residuals(params, constants, points, iref, tgt, resid):
+    """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
+    _residuals(_hoist_residuals(params, constants), points, iref, tgt, resid)
+'''
+
+
+class CPUBackend(Backend):
+    """Numba CPU target."""
+
+    def point_loop(self, count: str) -> list[str]:  # noqa: D102
+        return [f"    for i in prange({count}):"]
+
+    def warp_kernels(self, ir, packed) -> list[str]:  # noqa: D102
+        return [warp_kernel(ir, packed, self), stream_kernel_function(ir, packed)]
+
+    def warp_launcher(self, kind: str, signature: str, arrays: str, hoist_args: str) -> str:  # noqa: D102
+        floating = ", ".join(a for a in arrays.split(", ") if a != "valid")
+        text = WARP_LAUNCHER.format(
+            kind=kind, signature=signature, arrays=arrays, hoist_args=hoist_args, floating=floating
+        )
+        return text.strip("\n") + "\n"
+
+    def fused_kernel(self, pir: PhotometricIR, packed: list[sp.Symbol]) -> str:  # noqa: D102
+        if not lanes_ready(pir):
+            raise ValueError(
+                f"model {pir.model.name!r}: the fused CPU kernel needs per-point arithmetic only "
+                "(+ - * /, integer powers, square roots, abs); move functions of the parameters into the motion"
+            )
+        names = accumulator_names(pir)
+        hoisted = [*pir.warp.hoisted, *pir.extra_hoisted]
+        lines = [
+            self.device_decorator,
+            f"def _{pir.kind}(values, points, iref, tgt, tiles, tile, pair, loss_id, scale, partial):",
+            '    """Normal equations of the points of tile ``tiles[tile]`` (of pair ``pair``) into ``partial[tile]``.',
+            "",
+            "    Lane ``l`` of each sum takes the points ``first + l``, ``first + l + lanes``, ...; the lanes",
+            '    are added in order at the end (layout: ``DESCRIPTION["accumulators"]``). Whole lane vectors',
+            "    only: the launcher passes a tile's last ``< lanes`` points again as a tile of their own, padded",
+            "    with NaN points. Inlined into one kernel per loss, where ``loss_id`` is a constant, so the",
+            "    loss's branches fold away.",
+            '    """',
+        ]
+        lines += _unpack_tuple([str(s) for s in packed], "values")
+        lines += [
+            f"    {TYPED} = points.dtype.type",
+            "    height = tgt.shape[1]",
+            "    width = tgt.shape[2]",
+            "    row = np.uint64(3 * width)",
+            "    image = np.uint64(pair) * np.uint64(height) * row",
+            "    points_flat = points.reshape(-1)",
+            "    tgt_flat = tgt.reshape(-1)",
+            "    lanes = lane_width(points_flat)",
+            "    start = tiles[tile, 1]",
+            "    end = tiles[tile, 2]",
+            "    groups = (end - start) // lanes",
+        ]
+        lines += [f"    {name} = lane_zeros(points_flat)" for name in names]
+        lines += ["    for group in range(groups):", "        first = start + group * lanes"]
+        lines += _lane_body(pir, "        ")
+        lines += [f"    partial[tile, {k}] = lane_sum({name})" for k, name in enumerate(names)]
+        parts = [
+            _values_function(pir.kind, packed, hoisted),
+            "\n".join(lines) + "\n",
+            self._loss_kernels(pir.kind),
+        ]
+        return "\n\n".join(parts)
+
+    def _loss_kernels(self, kind: str) -> str:
+        """The ``prange`` kernels: one pair and many pairs, one of each per loss (the body inlined)."""
+        parts = []
+        for batch in (False, True):
+            name = f"{kind}_batch" if batch else kind
+            for loss_id, loss in enumerate(runtime.LOSSES):
+                what = "many pairs (each tile names its pair)" if batch else "one pair (row 0 of ``h`` and ``tgt``)"
+                lines = [
+                    self.kernel_decorator,
+                    f"def _{name}_{loss}(h, points, iref, tgt, tiles, loss_scale, partial):",
+                    f'    """``_{kind}`` of {what}, {loss} loss."""',
+                ]
+                if batch:
+                    lines += [
+                        "    for tile in prange(tiles.shape[0]):",
+                        "        pair = tiles[tile, 0]",
+                        f"        values = _{kind}_values(h, pair, points)",
+                        f"        _{kind}(values, points, iref, tgt, tiles, tile, pair, {loss_id}, loss_scale[pair], "
+                        "partial)",
+                    ]
+                else:
+                    lines += [
+                        f"    values = _{kind}_values(h, 0, points)  # once, outside the parallel loop",
+                        "    for tile in prange(tiles.shape[0]):",
+                        f"        _{kind}(values, points, iref, tgt, tiles, tile, 0, {loss_id}, loss_scale[0], "
+                        "partial)",
+                    ]
+                parts.append("\n".join(lines) + "\n")
+            table = "".join(f"    _{name}_{loss},\n" for loss in runtime.LOSSES)
+            parts.append(f"_{name.upper()} = (  # by loss id\n{table})\n")
+        return "\n\n".join(parts)
+
+    def fused_launchers(self, pir: PhotometricIR) -> str:  # noqa: D102
+        size = len(accumulator_names(pir))
+        return FUSED_LAUNCHERS.format(kind=pir.kind, kind_upper=pir.kind.upper(), size=size).strip("\n") + "\n"
+
+    def residual_launcher(self) -> str:  # noqa: D102
+        return RESIDUAL_LAUNCHER.strip("\n") + "\n"
+
+
+def _values_function(kind: str, packed, hoisted) -> str:
+    """``_<kind>_values(h, pair, points)``: a pair's hoisted values in the points' float type."""
+    definitions = dict(hoisted)
+    lines = [
+        '@njit(inline="always")',
+        f"def _{kind}_values(h, pair, points):",
+        '    """The parameter-only values of pair ``pair`` (row of ``h``), in the float type of ``points``."""',
+        f"    {TYPED} = points.dtype.type",
+        "    return (",
+    ]
+    for k, symbol in enumerate(packed):
+        text = print_expr(definitions[symbol]) if symbol in definitions else ""
+        label = f"  # {symbol}" + (f" = {text}" if text and len(text) <= 60 else "")
+        lines.append(f"        {TYPED}(h[pair, {k}]),{label}")
+    lines.append("    )")
+    return "\n".join(lines) + "\n"
+
+
+def _unpack_tuple(names: list[str], source: str) -> list[str]:
+    """``a, b, ... = source`` wrapped as the formatter wraps it."""
+    line = f"    {', '.join(names)} = {source}"
+    if len(line) <= 120:
+        return [line]
+    return ["    (", *(f"        {n}," for n in names), f"    ) = {source}"]
+
+
+def lanes_ready(pir: PhotometricIR) -> bool:
+    """Whether the fused body of ``pir`` runs on lane vectors (arithmetic only, see ``lane_ready``)."""
+    if not lane_ready(pir.warp):
+        return False
+    for expr in (pir.residual, *pir.rows):
+        for node in sp.preorder_traversal(sp.sympify(expr)):
+            if isinstance(node, sp.Pow) and not (node.exp.is_Integer and 1 <= abs(int(node.exp)) <= 4):
+                return False
+            if not isinstance(node, sp.Add | sp.Mul | sp.Pow | sp.Symbol | sp.Number):
+                return False
+    return True
+
+
+def _lane_body(pir: PhotometricIR, ind: str) -> list[str]:
+    """One lane vector of points (rows ``first ..`` of ``points``) into the lane accumulators.
+
+    Masks instead of branches: a rejected point (behind the camera, non-finite, outside the
+    target) samples pixel (0, 0) and gets zero weight, so nothing non-finite reaches the sums;
+    ``acc_behind`` / ``acc_outside`` count the rejections.
+    """
+    m = pir.model
+    dim = len(m.point)
+    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines = [f"{ind}{x} = lane_rows(points_flat, first, {dim}, {k})" for k, x in enumerate(m.point)]
+    for s, e in pir.warp.per_point:
+        lines += assign_lines(str(s), e, pr, ind)
+    depth = f"({pr(pir.warp.valid)} > T(0.0)) & " if pir.warp.valid is not None else ""
+    lines += [
+        f"{ind}u = {pr(pir.warp.outputs[0])}",
+        f"{ind}v = {pr(pir.warp.outputs[1])}",
+        f"{ind}front = {depth}(abs(u) < T(math.inf)) & (abs(v) < T(math.inf))",
+        f"{ind}inside = (u >= T(-0.5)) & (v >= T(-0.5)) & (u <= width - T(0.5)) & (v <= height - T(0.5))",
+        f"{ind}ok = front & inside",
+        f"{ind}acc_behind = acc_behind + lane_select(front, 0.0, 1.0)",
+        f"{ind}acc_outside = acc_outside + lane_select(front, lane_select(inside, 0.0, 1.0), 0.0)",
+        f"{ind}uc = lane_select(ok, u, T(0.0))",
+        f"{ind}uc = lane_select(uc > T(0.0), uc, T(0.0))",
+        f"{ind}uc = lane_select(uc < T(width - 1), uc, T(width - 1))",
+        f"{ind}vc = lane_select(ok, v, T(0.0))",
+        f"{ind}vc = lane_select(vc > T(0.0), vc, T(0.0))",
+        f"{ind}vc = lane_select(vc < T(height - 1), vc, T(height - 1))",
+        f"{ind}x0 = math.floor(uc)",
+        f"{ind}x0 = lane_select(x0 < T(width - 2), x0, T(width - 2))",
+        f"{ind}y0 = math.floor(vc)",
+        f"{ind}y0 = lane_select(y0 < T(height - 2), y0, T(height - 2))",
+        f"{ind}ax = uc - x0",
+        f"{ind}ay = vc - y0",
+        f"{ind}w00 = (T(1.0) - ax) * (T(1.0) - ay)",
+        f"{ind}w01 = ax * (T(1.0) - ay)",
+        f"{ind}w10 = (T(1.0) - ax) * ay",
+        f"{ind}w11 = ax * ay",
+    ]
+    for c, name in enumerate(SAMPLED_NAMES):
+        lines += [
+            f"{ind}corner = lane_corners(tgt_flat, image, row, x0, y0, {c})",
+            f"{ind}{name} = w00 * corner[0] + w01 * corner[1]",
+            f"{ind}{name} = {name} + (w10 * corner[2] + w11 * corner[3])",
+        ]
+    lines.append(f"{ind}I_ref = lane_rows(iref, first, 1, 0)")
+    return lines + weighted_sums(pir, pr, ind, lanes=True)
+
+
+CPU_BACKEND = CPUBackend(
     name="cpu",
-    imports=(
-        "import math\n\nimport numpy as np\nfrom numba import njit, prange\n\n"
-        "from jacgen.lanes import LANES_NAMES\nfrom jacgen.streaming import STREAMING_NAMES"
+    helper_modules=(
+        ("numba", ("njit", "prange")),
+        ("jacgen.lanes", tuple(lanes.__all__)),
+        ("jacgen.streaming", tuple(streaming.__all__)),
+        ("jacgen.runtime", tuple(runtime.__all__)),
     ),
+    module_constants=(f"FASTMATH = {FASTMATH}",),
     kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
     device_decorator='@njit(cache=True, inline="always")',
-    loop_header="    for i in prange(points.shape[0]):",
-    loop_indent="        ",
-    launcher='''
-def {name}({signature}):
-    """Run ``{name}`` over all points into preallocated outputs (no validation: see jacgen.api).
-
-    Large outputs whose data is not aligned to two items take the plain kernel.
-    """
-    h = {hoist}({hoist_args})
-    stream = points.shape[0] >= STREAM_MIN_POINTS and pair_aligned({arrays_floating})
-    if points.dtype == np.float32:
-        ({kernel}_stream_f32 if stream else {kernel}_f32)(h, points, {arrays})
-    else:
-        ({kernel}_stream_f64 if stream else {kernel}_f64)(h, points, {arrays})
-''',
-    streaming=True,
 )

@@ -1,4 +1,4 @@
-"""Render the CPU kernels for outputs larger than the caches (``_<kind>_stream_<dtype>``).
+"""Render the CPU kernels for outputs larger than the caches (``_<kind>_stream``).
 
 Both forms write every output with non-temporal stores (:mod:`jacgen.streaming`), two values per
 store where a point's row has an even length, in ``prange`` chunks of ``STREAM_CHUNK`` points that
@@ -18,26 +18,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .derive import KernelIR
-from .model import fresh_prefix
-from .printer import LINE_LIMIT, assign_lines, print_expr
-
-STREAM_CHUNK = 4096
-"""Points per streaming chunk: one fence per chunk orders its non-temporal stores."""
-
-STREAM_TILE = 128
-"""Points per tile of a tile kernel: the tile's outputs (14 rows of 128 float64 for
-``warp_jacobian``, 14 KB) stay in L1 between the compute loop and the store loop."""
-
-STREAM_MIN_POINTS = 65536
-"""From this many points on, launchers pick the streaming kernels: outputs of 4 MB (float32) or
-7 MB (float64) and more no longer fit the caches, so skipping write-allocate wins; below it,
-the plain kernels' normal stores leave the outputs in cache for the caller (and one
-``STREAM_CHUNK`` per thread would leave threads idle)."""
-
-LANES = {"f32": 8, "f64": 4}
-"""Points per lane vector: one 256-bit AVX register (narrower targets split it). For float64, 2 and 8
-lanes were measured and were not faster (README, Memory floor)."""
+from ..codegen import TYPED, output_lines, unpack_lines
+from ..derive import KernelIR
+from ..model import fresh_prefix
+from ..printer import LINE_LIMIT, assign_lines, print_expr
 
 _U = "np.uint64"
 
@@ -89,20 +73,22 @@ def _rows(ir: KernelIR) -> list[tuple[str, int, int]]:
     return rows
 
 
-def _prologue(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> list[str]:
-    cast = f"_{dtype.upper()}"
+def _prologue(ir: KernelIR, packed: list[sp.Symbol]) -> list[str]:
+    arrays = f"uv, {'jac, ' if ir.jacobian is not None else ''}valid"
     lines = [
         '@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
-        f"def _{ir.kind}_stream_{dtype}(h, points, uv, {'jac, ' if ir.jacobian is not None else ''}valid):",
+        f"def _{ir.kind}_stream(h, points, {arrays}):",
+        f'    """``_{ir.kind}`` with non-temporal stores, for outputs larger than the caches."""',
+        f"    {TYPED} = points.dtype.type",
     ]
-    lines += [f"    {s} = {cast}(h[{k}])" for k, s in enumerate(packed)]
+    lines += unpack_lines(packed, "h[{}]", "    ", TYPED, ir.hoisted)
     lines += ["    n = points.shape[0]", "    points_flat = points.reshape(-1)", "    uv_flat = uv.reshape(-1)"]
     if ir.jacobian is not None:
         lines.append("    jac_flat = jac.reshape(-1)")
     return lines
 
 
-def _point_values(ir: KernelIR, dtype: str, ind: str, lanes: bool) -> tuple[list[str], list[str]]:
+def _point_values(ir: KernelIR, ind: str, lanes: bool) -> tuple[list[str], list[str]]:
     """Statements from the point's coordinates (``X, Y, Z`` read already) to its output values.
 
     Returns the lines and the expressions of every output value, in :func:`_rows` order, each
@@ -110,17 +96,9 @@ def _point_values(ir: KernelIR, dtype: str, ind: str, lanes: bool) -> tuple[list
     through :func:`jacgen.lanes.lane_store_mask` / ``lane_select`` instead of ``if``).
     """
     m = ir.model
-    cast = f"_{dtype.upper()}"
+    cast = TYPED
     pr = lambda e: print_expr(e, typed=cast)  # noqa: E731
-    lines: list[str] = []
-    for sym, e in ir.per_point:
-        lines += assign_lines(str(sym), e, pr, ind)
-    outs = [f"{fresh_prefix(m.symbol_names(), 'o')}{k}" for k in range(len(ir.outputs))]
-    for name, e in zip(outs, ir.outputs, strict=True):
-        lines += assign_lines(name, e, pr, ind)
-    checks = [f"(abs({o}) < {cast}(math.inf))" for o in outs]
-    if ir.valid is not None:
-        checks.insert(0, f"({pr(ir.valid)} > {cast}(0.0))")
+    lines, outs, checks = output_lines(ir, ind, f"(abs({{}}) < {cast}(math.inf))")
     lines.append(f"{ind}ok = {' & '.join(checks)}")
     if lanes:
         lines.append(f"{ind}lane_store_mask(valid, iu, ok)")
@@ -156,27 +134,27 @@ def _call_lines(function: str, args: list[str], items: list[str], ind: str) -> l
     ]
 
 
-def lane_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
+def lane_kernel_function(ir: KernelIR, packed: list[sp.Symbol]) -> str:
     """The streaming kernel as lane-vector code (see the module docstring); needs :func:`lane_ready`.
 
-    Each chunk runs in groups of ``LANES[dtype]`` consecutive points; its last ``< lanes`` points
+    Each chunk runs in groups of ``lane_width`` consecutive points; its last ``< lanes`` points
     (only the final chunk has any) take the same statements on scalars with normal stores.
     """
     m = ir.model
-    lanes = LANES[dtype]
     dim = len(m.point)
-    lines = _prologue(ir, packed, dtype)
+    lines = _prologue(ir, packed)
     lines += [
+        "    lanes = lane_width(points_flat)",
         "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
         "        chunk_first = chunk * STREAM_CHUNK",
         "        chunk_end = min(n, chunk_first + STREAM_CHUNK)",
-        f"        lanes_end = chunk_end - (chunk_end - chunk_first) % {lanes}",
-        f"        for start in range(chunk_first, lanes_end, {lanes}):",
+        "        lanes_end = chunk_end - (chunk_end - chunk_first) % lanes",
+        "        for start in range(chunk_first, lanes_end, lanes):",
         f"            iu = {_U}(start)",
     ]
     ind = " " * 12
-    lines += [f"{ind}{x} = lane_load(points_flat, iu, {lanes}, {dim}, {k})" for k, x in enumerate(m.point)]
-    body, values = _point_values(ir, dtype, ind, lanes=True)
+    lines += [f"{ind}{x} = lane_rows(points_flat, iu, {dim}, {k})" for k, x in enumerate(m.point)]
+    body, values = _point_values(ir, ind, lanes=True)
     lines += body
     rows = _rows(ir)
     for array in dict.fromkeys(array for array, _, _ in rows):
@@ -187,7 +165,7 @@ def lane_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> s
         f"            iu = {_U}(i)",
     ]
     lines += [f"{ind}{x} = points_flat[iu * {_U}({dim}) + {_U}({k})]" for k, x in enumerate(m.point)]
-    body, values = _point_values(ir, dtype, ind, lanes=False)
+    body, values = _point_values(ir, ind, lanes=False)
     lines += body
     for (array, width, col), value in zip(rows, values, strict=True):
         lines.append(f"{ind}{array}[iu * {_U}({width}) + {_U}({col})] = {value}")
@@ -195,7 +173,7 @@ def lane_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> s
     return "\n".join(lines) + "\n"
 
 
-def tile_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
+def tile_kernel_function(ir: KernelIR, packed: list[sp.Symbol]) -> str:
     """The streaming kernel in two loops per tile of points (see the module docstring).
 
     LLVM did not vectorise a loop that stores each point's outputs interleaved (12 Jacobian
@@ -209,7 +187,7 @@ def tile_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> s
     m = ir.model
     rows = _rows(ir)
     row_prefix = fresh_prefix(m.symbol_names(), "row")
-    lines = _prologue(ir, packed, dtype)
+    lines = _prologue(ir, packed)
     lines += [
         "    for chunk in prange((n + STREAM_CHUNK - 1) // STREAM_CHUNK):",
         f"        tile = np.empty({len(rows)} * STREAM_TILE, dtype=points.dtype)",
@@ -224,7 +202,7 @@ def tile_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> s
     ]
     ind = " " * 16
     lines += [f"{ind}{x} = points_flat[iu * {_U}({len(m.point)}) + {_U}({k})]" for k, x in enumerate(m.point)]
-    body, values = _point_values(ir, dtype, ind, lanes=False)
+    body, values = _point_values(ir, ind, lanes=False)
     lines += body
     row = lambda k: "ju" if k == 0 else f"{row_prefix}{k} + ju"  # noqa: E731 (tile index of row k)
     lines += [f"{ind}tile[{row(k)}] = {value}" for k, value in enumerate(values)]
@@ -247,16 +225,12 @@ def tile_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> s
     return "\n".join(lines) + "\n"
 
 
-def stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol], dtype: str) -> str:
+def stream_kernel_function(ir: KernelIR, packed: list[sp.Symbol]) -> str:
     """The lane kernel where :func:`lane_ready`, else the tile kernel."""
-    return (lane_kernel_function if lane_ready(ir) else tile_kernel_function)(ir, packed, dtype)
+    return (lane_kernel_function if lane_ready(ir) else tile_kernel_function)(ir, packed)
 
 
 __all__ = [
-    "STREAM_CHUNK",
-    "STREAM_TILE",
-    "STREAM_MIN_POINTS",
-    "LANES",
     "lane_ready",
     "lane_kernel_function",
     "tile_kernel_function",
