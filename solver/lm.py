@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -75,6 +76,14 @@ class LMOutcome:
     iterations: int
     cost_history: list[float]
     lambda_history: list[float]
+    nfev: int = 0
+    """Normal equations received (the start's included); ``n_accepted + n_rejected == nfev - 1``."""
+    n_accepted: int = 0
+    n_rejected: int = 0
+    time_evaluation: float = 0.0
+    """Seconds in ``evaluate`` (set by the driver: :func:`run_lm`, or the batched one)."""
+    time_solve: float = 0.0
+    """Seconds in the iterations' own work: linear solves, tests, updates, callbacks."""
 
 
 def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
@@ -163,14 +172,42 @@ def run_lm(
     """
     steps = lm_iterations(state, update, free, norm, options, callback)
     request = next(steps)
+    evaluation = 0.0
     while True:
+        t = time.perf_counter()
+        ne = evaluate(request)
+        evaluation += time.perf_counter() - t
         try:
-            request = steps.send(evaluate(request))
+            request = steps.send(ne)
         except StopIteration as done:
+            done.value.time_evaluation = evaluation
             return done.value
 
 
-def lm_iterations(
+def lm_iterations(*problem, **keywords) -> Generator[object, NormalEquations, LMOutcome]:
+    """:func:`run_lm` as a generator: yields each state to evaluate and is sent its normal equations.
+
+    Takes the arguments of :func:`_lm_steps` (those of :func:`run_lm` but ``evaluate``).
+
+    Lets a batched driver advance many independent solvers in lockstep, evaluating all their
+    pending states in one kernel launch; the :class:`LMOutcome` is the generator's return value,
+    with ``time_solve`` the seconds spent in the generator (``time_evaluation`` is the driver's).
+    """
+    steps = _lm_steps(*problem, **keywords)
+    solve, t = 0.0, time.perf_counter()
+    try:
+        request = next(steps)
+        while True:
+            solve += time.perf_counter() - t
+            ne = yield request
+            t = time.perf_counter()
+            request = steps.send(ne)
+    except StopIteration as done:
+        done.value.time_solve = solve + time.perf_counter() - t
+        return done.value
+
+
+def _lm_steps(
     state,
     update: Callable[[object, np.ndarray], object],
     free: np.ndarray,
@@ -178,24 +215,24 @@ def lm_iterations(
     options: LMOptions,
     callback: Callable | None = None,
 ) -> Generator[object, NormalEquations, LMOutcome]:
-    """:func:`run_lm` as a generator: yields each state to evaluate and is sent its normal equations.
-
-    Lets a batched driver advance many independent solvers in lockstep, evaluating all their
-    pending states in one kernel launch; the :class:`LMOutcome` is the generator's return value.
-    """
+    """The iterations of :func:`lm_iterations`, untimed; each return is one :class:`Status`'s test."""
     ne = yield state
     history, lambdas = [ne.mean_cost], []
+    nfev, accepted, rejected, it = 1, 0, 0, 0
+
+    def outcome(status: Status) -> LMOutcome:
+        return LMOutcome(state, ne, status, it, history, lambdas, nfev, accepted, rejected)
+
     if ne.n_used < options.min_points:
-        return LMOutcome(state, ne, Status.TOO_FEW_POINTS, 0, history, lambdas)
+        return outcome(Status.TOO_FEW_POINTS)
     if not math.isfinite(ne.cost):
-        return LMOutcome(state, ne, Status.DIVERGED, 0, history, lambdas)
+        return outcome(Status.DIVERGED)
     Hf, gf = free_block(ne, free)
     if is_singular(Hf):
-        return LMOutcome(state, ne, Status.SINGULAR, 0, history, lambdas)
+        return outcome(Status.SINGULAR)
     gn = options.method == "gn"
     lam, nu = (0.0 if gn else options.lambda_init), 2.0
     status = Status.MAX_ITERATIONS
-    it = 0
     while it < options.max_iters:
         if _gauss_newton_gain(Hf, gf) <= options.ftol * ne.cost:
             # the undamped quadratic model promises less than ftol of the cost: nothing left to gain
@@ -216,6 +253,7 @@ def lm_iterations(
         delta[free] = d
         candidate = update(state, delta)
         ne_new = yield candidate
+        nfev += 1
         predicted_total = 0.5 * float(d @ (lam * np.diag(Hf) * d - gf))
         n_ok = ne_new.n_used >= max(options.min_points, ne.n_used // 4)
         new_cost = ne_new.mean_cost
@@ -226,6 +264,7 @@ def lm_iterations(
             rel_change = actual / max(ne.mean_cost, 1e-300)
             step_small = np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state))
             state, ne = candidate, ne_new
+            accepted += 1
             history.append(new_cost)
             lambdas.append(lam)
             if callback is not None:
@@ -238,37 +277,42 @@ def lm_iterations(
                 status = Status.CONVERGED_STEP
                 break
             if rel_change < options.ftol:
-                status = Status.CONVERGED_COST
+                status = Status.CONVERGED_DECREASE
                 break
         else:
+            rejected += 1
             if gn:
                 # undamped GN: halve the step until it is accepted or negligible
                 shrink = 0.5
                 while shrink > 1e-3:
                     cand = update(state, delta * shrink)
                     ne_try = yield cand
+                    nfev += 1
                     if ne_try.n_used >= options.min_points and ne_try.mean_cost <= ne.mean_cost:
                         state, ne = cand, ne_try
+                        accepted += 1
                         history.append(ne.mean_cost)
                         Hf, gf = free_block(ne, free)
                         break
+                    rejected += 1
                     shrink *= 0.5
                 else:
-                    status = Status.CONVERGED_COST
+                    status = Status.CONVERGED_LINE_SEARCH
                     break
                 continue
             lam, nu = max(lam, 1e-8) * nu, nu * 2.0
             if lam > options.lambda_max:
-                status = Status.CONVERGED_COST
+                status = Status.CONVERGED_DAMPING
                 break
-            if predicted_total <= options.ftol * ne.cost or (
-                n_ok and abs(new_cost - ne.mean_cost) <= options.floor_factor * options.ftol * ne.mean_cost
-            ):
-                # a rejected step that promised less than ftol of the cost, or whose cost moved by
-                # less than floor_factor * ftol: the cost is at the floor set by interpolation noise
-                status = Status.CONVERGED_COST
+            # a rejected step that promised less than ftol of the cost, or whose cost moved by less
+            # than floor_factor * ftol: the cost is at the floor set by interpolation noise
+            if predicted_total <= options.ftol * ne.cost:
+                status = Status.CONVERGED_DAMPED_GAIN
+                break
+            if n_ok and abs(new_cost - ne.mean_cost) <= options.floor_factor * options.ftol * ne.mean_cost:
+                status = Status.CONVERGED_NOISE_FLOOR
                 break
             if np.linalg.norm(d) <= options.xtol * (options.xtol + norm(state)):
                 status = Status.CONVERGED_STEP
                 break
-    return LMOutcome(state, ne, status, it, history, lambdas)
+    return outcome(status)
