@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from jacgen import DEFAULT_MODEL, models
+
 from . import lie
 from .align import align
 
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m solver", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="align a synthetic scene with exact ground truth (no download)")
-    d.add_argument("--model", default="se3", choices=("se3", "rodrigues", "euler_xyz"))
+    d.add_argument("--model", default=DEFAULT_MODEL, choices=models())
     d.add_argument("--noise", type=float, default=0.0, help="intensity noise sigma (images in [0, 1])")
     a = sub.add_parser("align", help="align REF (rgb + depth) to TGT rgb; prints tx ty tz qx qy qz qw")
     a.add_argument("ref_rgb")
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("tgt_rgb")
     a.add_argument("--intrinsics", required=True, help="fx,fy,cx,cy")
     a.add_argument("--depth-scale", type=float, default=5000.0, help="depth units per metre (TUM: 5000)")
-    a.add_argument("--model", default="se3", choices=("se3", "rodrigues", "euler_xyz"))
+    a.add_argument("--model", default=DEFAULT_MODEL, choices=models())
     a.add_argument("--brightness", action="store_true", help="also estimate gain and bias")
     t = sub.add_parser("torus", help="the forum's torus: recover two angles by render and compare, draw it")
     t.add_argument("--rx", type=float, default=35.0, help="true rotation about x, degrees")

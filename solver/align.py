@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from .kernels import normal_equations
-from .lm import run_lm
-from .problem import FAILED_LEVEL, LevelData, Problem, State
-from .result import AlignResult, LevelReport, Status
+from jacgen.handles import DEFAULT_LOSS, DEFAULT_MODEL, GeneratedModel
+
+from .problem import PROBLEM_OPTIONS, Problem, coarse_to_fine
+from .result import AlignResult
 
 
 def align(
@@ -18,9 +18,9 @@ def align(
     intrinsics,
     *,
     init=None,
-    model: str = "se3",
+    model: str | GeneratedModel = DEFAULT_MODEL,
     method: str = "lm",
-    loss: str = "huber",
+    loss: str = DEFAULT_LOSS,
     loss_scale: float | None = None,
     levels: int = 4,
     max_iters: int | Sequence[int] | None = None,
@@ -33,6 +33,7 @@ def align(
     callback: Callable | None = None,
     xtol: float = 1e-6,
     ftol: float | Sequence[float] | None = None,
+    constants=None,
 ) -> AlignResult:
     """Estimate the camera motion ``T_tgt_from_ref`` between an RGB-D reference and a target image.
 
@@ -49,14 +50,17 @@ def align(
         Pinhole intrinsics of both images (pixel centres at integer coordinates).
     init : ndarray (4, 4), optional
         Initial ``T_tgt_from_ref``; identity by default.
-    model : {"se3", "rodrigues", "euler_xyz"}
-        ``se3``: forward compositional, left increment ``T <- exp(d) T``; the others: forward
-        additive on their parameters ``(r1, r2, r3, t1, t2, t3)``.
+    model : str or jacgen.GeneratedModel
+        A built-in name (:func:`jacgen.models`, default :data:`jacgen.DEFAULT_MODEL`) or the handle
+        :func:`jacgen.build_model` returns for a user-defined rigid-motion model. Its generated
+        module says how it steps: forward compositional, left increment ``T <- pose(d) T`` (e.g.
+        ``se3``), or forward additive on its parameters (e.g. ``rodrigues``, ``euler_xyz``).
     method : {"lm", "gn"}
         Levenberg-Marquardt with Nielsen's damping update, or undamped Gauss-Newton with the same
         acceptance test (a step that raises the cost is never applied).
-    loss : {"l2", "huber", "tukey", "cauchy"}
-        Robust loss, applied as IRLS weights in both ``H`` and ``g``.
+    loss : str
+        Robust loss, one of the model's (``DESCRIPTION["losses"]``: l2, huber, tukey, cauchy),
+        applied as IRLS weights in both ``H`` and ``g``; default :data:`jacgen.DEFAULT_LOSS`.
     loss_scale : float, optional
         Robust scale in intensity units; default ``factor * 1.4826 * MAD`` of the residuals at the
         start of each level (factor 1.345 huber, 4.685 tukey, 2.385 cauchy).
@@ -88,12 +92,21 @@ def align(
         Default 1e-4, and 5e-4 at the finest level (see ``solver.problem.FTOL_FINEST``). A level
         stops when the Gauss-Newton model or an accepted step gains less than ``ftol`` of the
         cost, or a rejected step moves it by less than ``10 * ftol``.
+    constants : dict or sequence, optional
+        The model's constants beyond ``intrinsics`` (a user model's distortion ``k1``, say): a dict
+        by name, or values in the order of ``DESCRIPTION["constants"]`` without fx, fy, cx, cy.
+        Required when the model has such constants. Unlike the intrinsics they are not scaled on
+        coarser pyramid levels (right for constants in normalised coordinates, such as a radial
+        distortion coefficient). The reference pixels are back-projected with the pinhole
+        ``intrinsics``: the model's projection applies to the target image only.
 
     Returns
     -------
     AlignResult
         With ``pose``, ``params``, ``success``, ``status``, ``message``, ``cost``, ``n_valid``,
-        ``covariance``, per-level history and wall times. The best iterate seen is returned.
+        ``covariance``, per-level history and wall times, and a Ceres-style summary (``nfev``,
+        ``n_accepted``, ``n_rejected``, ``initial_cost``, ``time_preparation`` / ``_evaluation`` /
+        ``_solve``, ``brief_report()``). The best iterate seen is returned.
 
     Raises
     ------
@@ -104,69 +117,6 @@ def align(
         a result with ``success`` False and the reason in ``status``.
     """
     start = time.perf_counter()
-    problem = Problem(
-        ref_image,
-        ref_depth,
-        tgt_image,
-        intrinsics,
-        init=init,
-        model=model,
-        method=method,
-        loss=loss,
-        loss_scale=loss_scale,
-        levels=levels,
-        max_iters=max_iters,
-        fixed=fixed,
-        brightness=brightness,
-        max_points=max_points,
-        depth_range=depth_range,
-        dtype=dtype,
-        target=target,
-        xtol=xtol,
-        ftol=ftol,
-    )
-    try:
-        state, last, status = problem.initial, None, Status.TOO_FEW_POINTS
-        reports: list[LevelReport] = []
-        for level in reversed(range(problem.levels)):
-            t_level = time.perf_counter()
-            data = problem.level_data(level)
-            scale = problem.robust_scale(data, state)
-            arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
-
-            def evaluate(s: State, data: LevelData = data, arrays=arrays, scale: float = scale):
-                p, c = problem.kernel_inputs(s, data.intrinsics)
-                return normal_equations(problem.module, p, c, *arrays, problem.loss, scale, problem.brightness)
-
-            cb = None
-            if callback is not None:
-
-                def cb(s, ne, level=level):
-                    callback(level, s.pose.copy(), ne.mean_cost)
-
-            options = problem.level_options(level)
-            outcome = run_lm(state, evaluate, problem.update, problem.free, problem.norm, options, cb)
-            reports.append(level_report(data, outcome, scale, time.perf_counter() - t_level))
-            status = outcome.status
-            if outcome.status in FAILED_LEVEL:
-                # a coarse level may lack points or texture: keep the estimate and refine on finer levels
-                continue
-            state, last = outcome.state, outcome.ne
-        return problem.result(state, last, reports, status, start)
-    finally:  # the scratch arrays of this pair go back to the pool
-        problem.release()
-
-
-def level_report(data: LevelData, outcome, scale: float, wall_time: float) -> LevelReport:
-    """The :class:`LevelReport` of one level's LM run."""
-    return LevelReport(
-        level=data.level,
-        shape=data.shape,
-        n_points=int(data.points.shape[0]),
-        iterations=outcome.iterations,
-        status=outcome.status,
-        cost_history=outcome.cost_history,
-        loss_scale=float(scale),
-        wall_time=wall_time,
-        lambda_history=outcome.lambda_history,
-    )
+    options = {name: value for name, value in locals().items() if name in PROBLEM_OPTIONS}
+    problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, **options)
+    return coarse_to_fine(problem, start, callback)

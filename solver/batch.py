@@ -13,11 +13,10 @@ import numpy as np
 
 from jacgen.cuda_support import require_cuda
 
-from .align import level_report
 from .kernels import normal_equations_batch
 from .lm import lm_iterations
-from .problem import FAILED_LEVEL, LevelData, Problem
-from .result import AlignResult, LevelReport, Status
+from .problem import FAILED_LEVEL, LevelData, Problem, level_report
+from .result import AlignResult, LevelReport, Status, add_summary
 
 
 def align_batch(
@@ -50,7 +49,8 @@ def align_batch(
     -------
     list of AlignResult
         Per pair, as :func:`solver.align` returns; ``levels[i].wall_time`` and ``wall_time`` are
-        those of the whole batch.
+        those of the whole batch, the time parts each pair's share (a launch's time split evenly
+        among the pairs it evaluated, preparation evenly among all pairs, each pair's own solve).
     """
     start = time.perf_counter()
     if "callback" in align_options:
@@ -67,6 +67,7 @@ def align_batch(
     problems = [
         Problem(refs[b], depths[b], tgts[b], Ks[b], init=inits[b], target=target, **align_options) for b in range(n)
     ]
+    preparation = time.perf_counter() - start  # the whole batch's; split evenly among the pairs
     try:
         shapes = {p.ref_pyr[0].shape for p in problems}
         if len(shapes) > 1:
@@ -75,19 +76,26 @@ def align_batch(
         states = [p.initial for p in problems]
         lasts: list = [None] * n
         statuses = [Status.TOO_FEW_POINTS] * n
+        initial_costs = [float("nan")] * n
         reports: list[list[LevelReport]] = [[] for _ in range(n)]
         for level in reversed(range(first.levels)):
             t_level = time.perf_counter()
             datas = [p.level_data(level) for p in problems]
             scales = np.array([p.robust_scale(d, s) for p, d, s in zip(problems, datas, states, strict=True)])
-            outcomes = _solve_level(problems, datas, states, scales, level)
+            preparation += time.perf_counter() - t_level
+            outcomes, joining = _solve_level(problems, datas, states, scales, level)
+            preparation += joining
             wall = time.perf_counter() - t_level
             for b, outcome in enumerate(outcomes):
                 reports[b].append(level_report(datas[b], outcome, scales[b], wall))
                 statuses[b] = outcome.status
                 if outcome.status not in FAILED_LEVEL:
                     states[b], lasts[b] = outcome.state, outcome.ne
-        return [p.result(states[b], lasts[b], reports[b], statuses[b], start) for b, p in enumerate(problems)]
+                    initial_costs[b] = outcome.cost_history[0]
+        t_result = time.perf_counter()
+        results = [p.result(states[b], lasts[b], reports[b], statuses[b], start) for b, p in enumerate(problems)]
+        preparation += time.perf_counter() - t_result
+        return [add_summary(r, initial_costs[b], preparation / n) for b, r in enumerate(results)]
     finally:  # scratch arrays back to the pool
         for p in problems:
             p.release()
@@ -105,8 +113,15 @@ def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarr
     raise ValueError(f"{name} must have shape {shape} or {(n, *shape)}, got {arr.shape}")
 
 
-def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales: np.ndarray, level: int) -> list:
-    """Run every pair's LM on one level in lockstep; returns their outcomes."""
+def _solve_level(
+    problems: list[Problem], datas: list[LevelData], states, scales: np.ndarray, level: int
+) -> tuple[list, float]:
+    """Run every pair's LM on one level in lockstep; returns their outcomes and the seconds joining arrays.
+
+    Each outcome's ``time_evaluation`` is its share of the batched launches: a launch is one call
+    whose cost per pair is not measured, so its time is split evenly among the pairs it evaluated.
+    """
+    t_join = time.perf_counter()
     first = problems[0]
     n = len(problems)
     offsets = np.r_[0, np.cumsum([d.points.shape[0] for d in datas])].astype(np.int64)
@@ -118,26 +133,31 @@ def _solve_level(problems: list[Problem], datas: list[LevelData], states, scales
             np.concatenate([d.iref for d in datas]),
             np.stack([d.tgt_stack for d in datas]),
         )
+    joining = time.perf_counter() - t_join
     runs = []
     for p, s in zip(problems, states, strict=True):
         runs.append(lm_iterations(s, p.update, p.free, p.norm, p.level_options(level)))
     requests = [next(r) for r in runs]
     outcomes: list = [None] * n
+    evaluation = np.zeros(n)
     active = np.ones(n, dtype=bool)
     while active.any():
+        t = time.perf_counter()
         inputs = [p.kernel_inputs(r, d.intrinsics) for p, r, d in zip(problems, requests, datas, strict=True)]
         params = np.stack([i[0] for i in inputs])
         constants = np.stack([i[1] for i in inputs])
         nes = normal_equations_batch(
-            first.module, params, constants, *arrays, offsets, active.copy(), first.loss, scales, first.brightness
+            first.module, params, constants, arrays, offsets, active.copy(), first.loss, scales, first.brightness
         )
+        evaluation[active] += (time.perf_counter() - t) / np.count_nonzero(active)  # an even split of the launch
         for b in np.flatnonzero(active):
             try:
                 requests[b] = runs[b].send(nes[b])
             except StopIteration as done:
                 outcomes[b] = done.value
+                outcomes[b].time_evaluation = float(evaluation[b])
                 active[b] = False
-    return outcomes
+    return outcomes, joining
 
 
 def _device_concatenate(datas: list[LevelData], offsets: np.ndarray) -> tuple:

@@ -1,8 +1,9 @@
 """Device-resident preparation for ``target="cuda"``: gray images, pyramids, gradients and points on the GPU.
 
-The kernels mirror the host code in :mod:`solver.images` and :mod:`solver.points` operation for
-operation (same luma weights, 2x2 block means, depth-edge rule, central differences, row-major
-point order), so the device path selects the same points as the CPU path. Inputs may be NumPy
+The kernels mirror the host code in :mod:`solver.images` and :mod:`solver.backprojection` operation
+for operation (the luma, 2x2 block mean and depth-edge rule are the very per-pixel functions of
+:mod:`solver.images`, compiled as device functions; central differences, row-major point order), so
+the device path selects the same points as the CPU path. Inputs may be NumPy
 arrays (copied once) or any ``__cuda_array_interface__`` array (used without a copy).
 """
 
@@ -12,19 +13,18 @@ import math
 
 import numpy as np
 
-from jacgen.cuda_support import require_cuda
+from jacgen.cuda_support import is_device_array, require_cuda
+
+from . import images
 
 cuda = require_cuda()  # imported on the target="cuda" path only; CudaUnavailableError if CUDA cannot run
 
 THREADS_2D = (16, 16)
 THREADS_1D = 128
 
-
-def is_device_array(a) -> bool:
-    """CUDA array interface objects (CuPy, PyTorch, Numba) and Numba (simulator) device arrays."""
-    if isinstance(a, np.ndarray):
-        return False
-    return hasattr(a, "__cuda_array_interface__") or hasattr(a, "copy_to_host")
+_pixel_luma = cuda.jit(device=True, inline=True)(images.pixel_luma)
+_block_mean = cuda.jit(device=True, inline=True)(images.block_mean)
+_depth_block_mean = cuda.jit(device=True, inline=True)(images.depth_block_mean)
 
 
 def as_device(a):
@@ -57,7 +57,7 @@ def _gray_kernel(src, scale, out, n_bad):
 def _luma_kernel(rgb, scale, out, n_bad):
     y, x = cuda.grid(2)
     if y < out.shape[0] and x < out.shape[1]:
-        v = scale * (0.299 * rgb[y, x, 0] + 0.587 * rgb[y, x, 1] + 0.114 * rgb[y, x, 2])
+        v = scale * _pixel_luma(rgb, y, x)
         out[y, x] = v
         if not math.isfinite(v):
             cuda.atomic.add(n_bad, 0, 1)
@@ -72,28 +72,10 @@ def _depth_kernel(src, scale, out):
 
 
 @cuda.jit
-def _downsample_kernel(src, dst):
+def _halve_kernel(src, depth, dst):
     y, x = cuda.grid(2)
     if y < dst.shape[0] and x < dst.shape[1]:
-        a, b = src[2 * y, 2 * x], src[2 * y + 1, 2 * x]
-        c, d = src[2 * y, 2 * x + 1], src[2 * y + 1, 2 * x + 1]
-        dst[y, x] = 0.25 * (a + b + c + d)
-
-
-@cuda.jit
-def _downsample_depth_kernel(src, dst):
-    y, x = cuda.grid(2)
-    if y < dst.shape[0] and x < dst.shape[1]:
-        total, count, lo, hi = 0.0, 0, math.inf, -math.inf
-        for dy in range(2):
-            for dx in range(2):
-                z = src[2 * y + dy, 2 * x + dx]
-                if z > 0:
-                    total += z
-                    count += 1
-                    lo, hi = min(lo, z), max(hi, z)
-        mean = total / count if count else 0.0
-        dst[y, x] = 0.0 if count and hi - lo > 0.1 * mean else mean
+        dst[y, x] = _depth_block_mean(src, y, x) if depth else _block_mean(src, y, x)
 
 
 @cuda.jit
@@ -186,22 +168,20 @@ def depth_metres(depth):
 
 def pyramid(img, levels: int) -> list:
     """Device pyramid by 2x2 block means (as :func:`solver.images.pyramid`)."""
-    out = [img]
-    for _ in range(levels - 1):
-        src = out[-1]
-        dst = cuda.device_array((src.shape[0] // 2, src.shape[1] // 2), dtype=np.float64)
-        _downsample_kernel[_grid_2d(*dst.shape)](src, dst)
-        out.append(dst)
-    return out
+    return _pyramid(img, levels, False)
 
 
 def depth_pyramid(depth, levels: int) -> list:
     """Device depth pyramid (as :func:`solver.images.depth_pyramid`)."""
-    out = [depth]
+    return _pyramid(depth, levels, True)
+
+
+def _pyramid(img, levels: int, depth: bool) -> list:
+    out = [img]
     for _ in range(levels - 1):
         src = out[-1]
         dst = cuda.device_array((src.shape[0] // 2, src.shape[1] // 2), dtype=np.float64)
-        _downsample_depth_kernel[_grid_2d(*dst.shape)](src, dst)
+        _halve_kernel[_grid_2d(*dst.shape)](src, depth, dst)
         out.append(dst)
     return out
 
@@ -219,9 +199,10 @@ def stack_with_gradients(img, dtype):
 
 
 def all_points(image, depth, intrinsics, depth_range, dtype):
-    """Device points (N, 3) and intensities (N,) of every usable pixel, row-major (as :func:`solver.points.all_points`).
+    """Device points (N, 3) and intensities (N,) of every usable pixel, row-major.
 
-    Only the per-row counts (H integers) visit the host, for the prefix sum that places each row.
+    As :func:`solver.backprojection.all_points`; only the per-row counts (H integers) visit the host,
+    for the prefix sum that places each row.
     """
     lo, hi = (float(v) for v in depth_range)
     h = image.shape[0]

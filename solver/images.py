@@ -7,6 +7,8 @@ level halves the resolution by averaging 2x2 blocks, so level ``l`` sees intrins
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -68,11 +70,47 @@ LUMA = (0.299, 0.587, 0.114)
 """ITU-R BT.601 weights of ``(R, G, B)``."""
 
 
+# Per-pixel formulas in plain Python, compiled by ``njit`` for the host kernels here and as CUDA device
+# functions by :mod:`solver.device`: both targets compute every pixel with the same code.
+
+
+def pixel_luma(rgb, y, x):
+    """Intensity of pixel ``(y, x)`` of an (H, W, 3|4) colour image with the :data:`LUMA` weights."""
+    return LUMA[0] * rgb[y, x, 0] + LUMA[1] * rgb[y, x, 1] + LUMA[2] * rgb[y, x, 2]
+
+
+def block_mean(img, y, x):
+    """Mean of the 2x2 block of ``img`` whose top-left pixel is ``(2 y, 2 x)``."""
+    return 0.25 * (img[2 * y, 2 * x] + img[2 * y + 1, 2 * x] + img[2 * y, 2 * x + 1] + img[2 * y + 1, 2 * x + 1])
+
+
+def depth_block_mean(depth, y, x):
+    """Mean of the valid (> 0) depths of the 2x2 block at ``(2 y, 2 x)``; 0 where none or spanning a depth edge.
+
+    A block spans a depth edge when its valid depths differ by more than 10 % of their mean.
+    """
+    total, count, lo, hi = 0.0, 0, math.inf, -math.inf
+    for dy in range(2):
+        for dx in range(2):
+            z = depth[2 * y + dy, 2 * x + dx]
+            if z > 0:
+                total += z
+                count += 1
+                lo, hi = min(lo, z), max(hi, z)
+    mean = total / count if count else 0.0
+    return 0.0 if count and hi - lo > 0.1 * mean else mean
+
+
+_pixel_luma = njit(cache=True, inline="always")(pixel_luma)
+_block_mean = njit(cache=True, inline="always")(block_mean)
+_depth_block_mean = njit(cache=True, inline="always")(depth_block_mean)
+
+
 @njit(parallel=True, cache=True)
 def _luma(rgb, scale, out):
     for y in prange(rgb.shape[0]):
         for x in range(rgb.shape[1]):
-            out[y, x] = scale * (0.299 * rgb[y, x, 0] + 0.587 * rgb[y, x, 1] + 0.114 * rgb[y, x, 2])
+            out[y, x] = scale * _pixel_luma(rgb, y, x)
 
 
 @njit(parallel=True, cache=True)
@@ -108,41 +146,26 @@ def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
 
 
 def downsample(img: np.ndarray, empty=np.empty) -> np.ndarray:
-    """2x2 block mean (odd trailing row/column dropped)."""
-    out = empty((img.shape[0] // 2, img.shape[1] // 2), np.float64)
-    _downsample(np.asarray(img, dtype=np.float64), out)
-    return out
-
-
-@njit(parallel=True, cache=True)
-def _downsample(img, out):
-    for y in prange(out.shape[0]):
-        top, bottom, dst = img[2 * y], img[2 * y + 1], out[y]
-        for x in range(out.shape[1]):
-            dst[x] = 0.25 * (top[2 * x] + bottom[2 * x] + top[2 * x + 1] + bottom[2 * x + 1])
+    """2x2 block mean (odd trailing row/column dropped), :func:`block_mean`."""
+    return _halve(img, False, empty)
 
 
 def downsample_depth(depth: np.ndarray, empty=np.empty) -> np.ndarray:
-    """2x2 mean of the valid (> 0) depths; 0 where a block has none or spans a depth edge (> 10 %)."""
-    out = empty((depth.shape[0] // 2, depth.shape[1] // 2), np.float64)
-    _downsample_depth(np.asarray(depth, dtype=np.float64), out)
+    """2x2 mean of the valid (> 0) depths; 0 where a block has none or spans a depth edge (:func:`depth_block_mean`)."""
+    return _halve(depth, True, empty)
+
+
+def _halve(img: np.ndarray, depth: bool, empty) -> np.ndarray:
+    out = empty((img.shape[0] // 2, img.shape[1] // 2), np.float64)
+    _halve_kernel(np.asarray(img, dtype=np.float64), depth, out)
     return out
 
 
 @njit(parallel=True, cache=True)
-def _downsample_depth(depth, out):
+def _halve_kernel(img, depth, out):
     for y in prange(out.shape[0]):
         for x in range(out.shape[1]):
-            total, count, lo, hi = 0.0, 0, np.inf, -np.inf
-            for dy in range(2):
-                for dx in range(2):
-                    z = depth[2 * y + dy, 2 * x + dx]
-                    if z > 0:
-                        total += z
-                        count += 1
-                        lo, hi = min(lo, z), max(hi, z)
-            mean = total / count if count else 0.0
-            out[y, x] = 0.0 if count and hi - lo > 0.1 * mean else mean
+            out[y, x] = _depth_block_mean(img, y, x) if depth else _block_mean(img, y, x)
 
 
 @njit(parallel=True, cache=True)
@@ -175,15 +198,16 @@ def stack_with_gradients(img: np.ndarray, dtype, empty=np.empty) -> np.ndarray:
 
 def pyramid(img: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
     """``[level 0 (full), level 1, ...]`` by 2x2 block means."""
-    out = [img]
-    for _ in range(levels - 1):
-        out.append(downsample(out[-1], empty))
-    return out
+    return _pyramid(img, levels, False, empty)
 
 
 def depth_pyramid(depth: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
     """Depth pyramid with :func:`downsample_depth`."""
-    out = [depth]
+    return _pyramid(depth, levels, True, empty)
+
+
+def _pyramid(img: np.ndarray, levels: int, depth: bool, empty) -> list[np.ndarray]:
+    out = [img]
     for _ in range(levels - 1):
-        out.append(downsample_depth(out[-1], empty))
+        out.append(_halve(out[-1], depth, empty))
     return out

@@ -1,4 +1,10 @@
-"""Rotations and rigid motions in NumPy: exp/log maps and the built-in models' parameterisations."""
+"""Rotations and rigid motions in NumPy: exp/log maps, inverses, errors and quaternions.
+
+The numerics of SO(3) / SE(3) (Rodrigues' formula, the left Jacobian, the logarithms) are those of
+:mod:`jacgen.runtime`, the generated modules' own; a model's parameterisation is its generated
+module's business (``pose`` / ``params_from_pose``, reached through :func:`pose_from_params` and
+:func:`params_from_pose` here).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ import math
 import numpy as np
 from numba import njit
 
-from jacgen.special import SERIES_TERMS, SERIES_THRESHOLD
+from jacgen.runtime import exp_parts, phi, rotation_vector, twist
+
+_phi = phi
+"""``phi_n(s)`` of :mod:`jacgen.special` (series near 0, closed form elsewhere), from :mod:`jacgen.runtime`."""
 
 
 def skew(w: np.ndarray) -> np.ndarray:
@@ -16,96 +25,22 @@ def skew(w: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
-def _phi(n: int, s: float) -> float:
-    """``phi_n(s)`` (see :mod:`jacgen.special`): series for ``s <= SERIES_THRESHOLD``, else closed form."""
-    if s <= SERIES_THRESHOLD:
-        c = 1.0
-        for k in range(2, n + 1):
-            c /= k
-        acc, power = 0.0, 1.0
-        for k in range(SERIES_TERMS):
-            acc += c * power
-            power *= s
-            c = -c / ((2 * k + n + 1) * (2 * k + n + 2))
-        return acc
-    t = np.sqrt(s)
-    value = np.cos(t) if n % 2 == 0 else np.sin(t) / t
-    inv_fact = 1.0
-    for k in range(n % 2, n - 1, 2):
-        inv_fact = 1.0
-        for j in range(2, k + 1):
-            inv_fact /= j
-        value = (inv_fact - value) / s
-    return value
-
-
-@njit(cache=True)
-def _skew(w):
-    K = np.zeros((3, 3))
-    K[0, 1], K[0, 2], K[1, 2] = -w[2], w[1], -w[0]
-    K[1, 0], K[2, 0], K[2, 1] = w[2], -w[1], w[0]
-    return K
-
-
-@njit(cache=True)
-def _exp_parts(w):
-    """``R = exp([w]_x)`` and the SE(3) left Jacobian ``V``."""
-    s = w[0] * w[0] + w[1] * w[1] + w[2] * w[2]
-    K = _skew(w)
-    K2 = K @ K
-    eye = np.eye(3)
-    R = eye + _phi(1, s) * K + _phi(2, s) * K2
-    V = eye + _phi(2, s) * K + _phi(3, s) * K2
-    return R, V
-
-
-@njit(cache=True)
-def _so3_log(R):
-    cos_t = min(max((R[0, 0] + R[1, 1] + R[2, 2] - 1.0) / 2.0, -1.0), 1.0)
-    t = np.arccos(cos_t)
-    w = np.array([R[2, 1] - R[1, 2], R[0, 2] - R[2, 0], R[1, 0] - R[0, 1]])
-    if t < 1e-4:
-        return 0.5 * (1.0 + t * t / 6.0) * w
-    if np.pi - t < 1e-4:
-        # near pi: axis from the symmetric part
-        B = (R + np.eye(3)) / 2.0
-        axis = np.sqrt(np.maximum(np.diag(B).copy(), 0.0))
-        k = int(np.argmax(axis))
-        axis = B[k].copy() / max(axis[k], 1e-300)
-        axis /= np.sqrt(np.sum(axis * axis))
-        if np.sum(axis * w) < 0:
-            axis = -axis
-        return t * axis
-    return t / (2.0 * np.sin(t)) * w
-
-
-@njit(cache=True)
 def _se3_exp(xi):
-    R, V = _exp_parts(xi[:3].copy())
+    R, V = exp_parts(xi[:3].copy())
     T = np.eye(4)
     T[:3, :3] = R
     T[:3, 3] = V @ xi[3:6].copy()
     return T
 
 
-@njit(cache=True)
-def _se3_log(T):
-    w = _so3_log(T[:3, :3].copy())
-    _, V = _exp_parts(w)
-    out = np.empty(6)
-    out[:3] = w
-    out[3:] = np.linalg.solve(V, T[:3, 3].copy())
-    return out
-
-
 def so3_exp(r: np.ndarray) -> np.ndarray:
     """Rotation matrix of the rotation vector ``r`` (Rodrigues), exact at ``r = 0``."""
-    return _exp_parts(np.asarray(r, dtype=np.float64)[:3].copy())[0]
+    return exp_parts(np.asarray(r, dtype=np.float64)[:3].copy())[0]
 
 
 def so3_log(R: np.ndarray) -> np.ndarray:
     """Rotation vector of ``R`` (angle in [0, pi])."""
-    return _so3_log(np.ascontiguousarray(R, dtype=np.float64)[:3, :3].copy())
+    return rotation_vector(np.ascontiguousarray(R, dtype=np.float64)[:3, :3].copy())
 
 
 def se3_exp(xi: np.ndarray) -> np.ndarray:
@@ -115,7 +50,7 @@ def se3_exp(xi: np.ndarray) -> np.ndarray:
 
 def se3_log(T: np.ndarray) -> np.ndarray:
     """Twist ``(omega, v)`` with ``se3_exp(xi) == T``."""
-    return _se3_log(np.ascontiguousarray(T, dtype=np.float64))
+    return twist(np.ascontiguousarray(T, dtype=np.float64))
 
 
 def se3_inverse(T: np.ndarray) -> np.ndarray:
@@ -126,45 +61,21 @@ def se3_inverse(T: np.ndarray) -> np.ndarray:
     return out
 
 
-def euler_xyz_matrix(a: float, b: float, c: float) -> np.ndarray:
-    """``Rx(a) @ Ry(b) @ Rz(c)``."""
-    ca, sa, cb, sb, cc, sc = math.cos(a), math.sin(a), math.cos(b), math.sin(b), math.cos(c), math.sin(c)
-    Rx = np.array([[1, 0, 0], [0, ca, -sa], [0, sa, ca]])
-    Ry = np.array([[cb, 0, sb], [0, 1, 0], [-sb, 0, cb]])
-    Rz = np.array([[cc, -sc, 0], [sc, cc, 0], [0, 0, 1]])
-    return Rx @ Ry @ Rz
+def pose_from_params(model, params: np.ndarray) -> np.ndarray:
+    """4x4 pose of ``model``'s parameter vector (its generated module's ``pose``).
+
+    ``model``: a built-in name (:func:`jacgen.models`) or a :func:`jacgen.build_model` handle.
+    """
+    from .kernels import align_model
+
+    return align_model(model).pose(params)
 
 
-def euler_xyz_angles(R: np.ndarray) -> np.ndarray:
-    """Angles ``(a, b, c)`` with ``euler_xyz_matrix(a, b, c) == R`` (``b`` in [-pi/2, pi/2])."""
-    b = math.asin(float(np.clip(R[0, 2], -1.0, 1.0)))
-    a = math.atan2(-R[1, 2], R[2, 2])
-    c = math.atan2(-R[0, 1], R[0, 0])
-    return np.array([a, b, c])
+def params_from_pose(model, T: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`pose_from_params` (the generated module's ``params_from_pose``)."""
+    from .kernels import align_model
 
-
-def pose_from_params(model: str, params: np.ndarray) -> np.ndarray:
-    """4x4 pose of a built-in model's parameter vector ``(r1, r2, r3, t1, t2, t3)``."""
-    params = np.asarray(params, float)
-    if model == "se3":
-        return se3_exp(params)
-    T = np.eye(4)
-    T[:3, :3] = so3_exp(params[:3]) if model == "rodrigues" else euler_xyz_matrix(*params[:3])
-    T[:3, 3] = params[3:6]
-    if model not in ("rodrigues", "euler_xyz"):
-        raise ValueError(f"unknown model {model!r}")
-    return T
-
-
-def params_from_pose(model: str, T: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`pose_from_params`."""
-    if model == "se3":
-        return se3_log(T)
-    if model == "rodrigues":
-        return np.concatenate([so3_log(T[:3, :3]), T[:3, 3]])
-    if model == "euler_xyz":
-        return np.concatenate([euler_xyz_angles(T[:3, :3]), T[:3, 3]])
-    raise ValueError(f"unknown model {model!r}")
+    return align_model(model).params_from_pose(T)
 
 
 def pose_error(T_est: np.ndarray, T_true: np.ndarray) -> tuple[float, float]:

@@ -2,8 +2,9 @@
 
 This is the problem of the forum thread the project grew from: a torus rendered as Gaussian splats,
 rotated about x and z; recover the two angles. The residual of point ``X_i`` is
-``I_tgt(W(X_i; p)) - intensity_i``, driven to zero by the same generated fused kernels as
-:func:`solver.align` (the target's own intensities and gradients are sampled at the projections).
+``I_tgt(W(X_i; p)) - intensity_i``, driven to zero by the same generated fused kernels and the same
+coarse-to-fine driver as :func:`solver.align` (:func:`solver.problem.coarse_to_fine`; the target's own
+intensities and gradients are sampled at the projections).
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import numpy as np
 import scipy.ndimage
 
 import jacgen
+from jacgen.handles import LEAST_SQUARES_LOSS, POINTSET_MODEL, GeneratedModel
 
-from . import images, lie, splat
-from .kernels import LOSSES, MODELS, align_module, normal_equations
-from .lm import LMOptions, check_int, check_number, run_lm
-from .problem import PARAM_NAMES, check_dtype, check_intrinsics, free_mask, parameter_covariance
-from .result import AlignResult, LevelReport, Status
+from . import images, splat
+from .kernels import align_model
+from .lm import LMOptions, check_int, check_number
+from .problem import LevelData, ModelProblem, State, check_dtype, check_intrinsics, coarse_to_fine, free_mask
+from .result import AlignResult
+
+MIN_POINTS = 6
+"""Fewest points in view for a level to be solved (the image alone, not a depth map, gives them)."""
 
 
 def torus_points(
@@ -88,19 +93,22 @@ def _points_array(points) -> np.ndarray:
         raise ValueError(f"points must be an (N, 3) array of numbers, got {type(points).__name__}") from None
 
 
-def check_point_set(points, init, intensities, nonnegative: bool = False):
-    """``(points (N, 3), init (6,), intensities (N,))`` as float64, validated; ``ValueError`` naming the culprit."""
+def check_point_set(points, init, intensities, nonnegative: bool = False, *, n_params: int):
+    """``(points (N, 3), init (n_params,), intensities (N,))`` as float64, validated.
+
+    ``ValueError`` naming the culprit otherwise.
+    """
     pts = _points_array(points)
     if pts.ndim != 2 or pts.shape[1] != 3 or pts.shape[0] == 0:
         raise ValueError(f"points must have shape (N, 3) with N > 0, got {pts.shape}")
     if not np.isfinite(pts).all():
         raise ValueError("points contain NaN or inf")
     try:
-        p0 = np.zeros(6) if init is None else np.array(init, dtype=np.float64)
+        p0 = np.zeros(n_params) if init is None else np.array(init, dtype=np.float64)
     except (TypeError, ValueError):
         p0 = np.full(0, np.nan)  # reported below
-    if p0.shape != (6,) or not np.isfinite(p0).all():
-        raise ValueError(f"init must be 6 finite parameters, got {init!r}")
+    if p0.shape != (n_params,) or not np.isfinite(p0).all():
+        raise ValueError(f"init must be {n_params} finite parameters, got {init!r}")
     try:
         amp = np.broadcast_to(np.asarray(intensities, dtype=np.float64), (pts.shape[0],)).copy()
     except (TypeError, ValueError):
@@ -116,7 +124,15 @@ SIGMA_RANGE = (1e-3, 1e6)
 (and ``1 / (2 sigma^2)`` stays finite, and the splat's reach an integer)."""
 
 
-def render_points(points, pose_params, intrinsics, shape, sigma: float, model: str = "euler_xyz") -> np.ndarray:
+def render_points(
+    points,
+    pose_params,
+    intrinsics,
+    shape,
+    sigma: float,
+    model: str | GeneratedModel = POINTSET_MODEL,
+    constants=None,
+) -> np.ndarray:
     """Render ``points`` moved by the model's ``pose_params`` as Gaussian splats, clipped to [0, 1].
 
     The splat is the renderer of :mod:`solver.splat` (a Gaussian cut off at 4 sigma, shifted to
@@ -125,13 +141,16 @@ def render_points(points, pose_params, intrinsics, shape, sigma: float, model: s
     Parameters
     ----------
     points : (N, 3) array
-    pose_params : (6,) parameter vector of ``model``
+    pose_params : (P,) parameter vector of ``model``
     intrinsics : (fx, fy, cx, cy)
     shape : (H, W)
     sigma : float
         Splat standard deviation in pixels, within :data:`SIGMA_RANGE`.
-    model : str
-        Warp model of ``pose_params``.
+    model : str or jacgen.GeneratedModel
+        Warp model of ``pose_params``: a built-in name (:func:`jacgen.models`; default
+        :data:`jacgen.handles.POINTSET_MODEL`, angles about fixed axes) or a :func:`jacgen.build_model` handle.
+    constants : dict or sequence, optional
+        The model's constants beyond the intrinsics (as for :func:`solver.align`).
     """
     sigma = check_number("sigma", sigma, positive=True)
     if not SIGMA_RANGE[0] <= sigma <= SIGMA_RANGE[1]:
@@ -143,7 +162,9 @@ def render_points(points, pose_params, intrinsics, shape, sigma: float, model: s
     if len(shape) != 2:
         raise ValueError(f"shape must be (H, W) with integers >= 0, got {shape!r}")
     pts = _points_array(points)
-    uv, valid = jacgen.warp(model, pose_params, pts, intrinsics)
+    spec = align_model(model)
+    K = spec.constants_vector(check_intrinsics(intrinsics), spec.check_constants(constants))
+    uv, valid = jacgen.warp(spec.handle, pose_params, pts, K)
     return np.clip(splat.render(uv, valid, np.ones(pts.shape[0]), sigma, shape), 0.0, 1.0)
 
 
@@ -152,11 +173,11 @@ def align_points(
     tgt_image,
     intrinsics,
     *,
-    model: str = "euler_xyz",
+    model: str | GeneratedModel = POINTSET_MODEL,
     init=None,
     fixed: Sequence[str] = (),
     intensities=1.0,
-    loss: str = "l2",
+    loss: str = LEAST_SQUARES_LOSS,
     loss_scale: float = 1.0,
     levels: int = 5,
     upsample: int = 4,
@@ -165,11 +186,12 @@ def align_points(
     dtype: str = "float64",
     xtol: float = 1e-8,
     ftol: float = 1e-10,
+    constants=None,
 ) -> AlignResult:
     """Find the parameters ``p`` of ``model`` that put ``points`` onto bright image content.
 
     Minimises ``sum rho(I_tgt(W(X_i; p)) - intensity_i)`` coarse to fine (``levels`` pyramid
-    levels of the target) with the generated fused kernels.
+    levels of the target) with the generated fused kernels and the driver of :func:`solver.align`.
 
     Parameters
     ----------
@@ -178,9 +200,12 @@ def align_points(
     tgt_image : (H, W) array
         The observed image.
     intrinsics : (fx, fy, cx, cy)
-    model : {"euler_xyz", "rodrigues", "se3"}
-    init : (6,) array, optional
-        Initial parameter vector (zeros by default).
+    model : str or jacgen.GeneratedModel
+        A built-in name (:func:`jacgen.models`; default :data:`jacgen.handles.POINTSET_MODEL`, angles
+        about fixed axes) or a :func:`jacgen.build_model` handle; compositional models step the
+        pose, additive ones the parameters, as their generated module says.
+    init : (P,) array, optional
+        Initial parameter vector of ``model`` (zeros by default).
     fixed : sequence of str
         Parameter names held at ``init`` (e.g. ``("r2", "t1", "t2", "t3")``).
     intensities : float or (N,) array
@@ -189,9 +214,9 @@ def align_points(
         The target is first enlarged this many times by cubic B-spline interpolation: the
         kernels sample bilinearly, which pulls a sharp splat peak towards pixel centres (a bias of
         up to a few tenths of a pixel at sigma = 2.5 px); the bias falls with ``upsample**2``.
-    loss, loss_scale, levels, max_iters, method, dtype, xtol, ftol
-        As in :func:`solver.align` (``levels`` counts from the upsampled image); ``loss_scale`` is
-        in intensity units.
+    loss, loss_scale, levels, max_iters, method, dtype, xtol, ftol, constants
+        As in :func:`solver.align` (``levels`` counts from the upsampled image; the default loss is
+        plain least squares); ``loss_scale`` is in intensity units.
 
     Returns
     -------
@@ -199,84 +224,95 @@ def align_points(
         ``params`` is the model's parameter vector, ``pose`` the matching 4x4.
     """
     start = time.perf_counter()
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    pts, p0, iref = check_point_set(points, init, intensities)
-    K = check_intrinsics(intrinsics)
-    tgt = images.to_gray(tgt_image, "tgt_image")
-    free = free_mask(PARAM_NAMES, fixed)
-    np_dtype = check_dtype(dtype)
-    if method not in ("lm", "gn"):
-        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
-    loss_scale = check_number("loss_scale", loss_scale, positive=True)
-    levels = check_int("levels", levels, 1)
-    max_iters = check_int("max_iters", max_iters, 0)
-    upsample = check_int("upsample", upsample, 1)
-    xtol, ftol = check_number("xtol", xtol), check_number("ftol", ftol)
-    module = align_module(model, "cpu")
-    compositional = model == "se3"
-    if upsample > 1:
-        tgt = scipy.ndimage.zoom(tgt, upsample, order=3, mode="nearest", grid_mode=True)
-        K = np.array([K[0] * upsample, K[1] * upsample, (K[2] + 0.5) * upsample - 0.5, (K[3] + 0.5) * upsample - 0.5])
-    levels = max(1, min(levels, int(np.log2(min(tgt.shape) / 8)) + 1))
-    pyr = images.pyramid(tgt, levels)
-    pts_d = np.ascontiguousarray(pts, dtype=np_dtype)
-    iref_d = np.ascontiguousarray(iref, dtype=np_dtype)
-    state = (lie.pose_from_params(model, p0), p0.copy())
-    options = LMOptions(method=method, max_iters=max_iters, xtol=xtol, ftol=ftol, min_points=6)
-    reports, ne, status, total = [], None, Status.TOO_FEW_POINTS, 0
-    for level in reversed(range(levels)):
-        t0 = time.perf_counter()
-        Kl = images.intrinsics_at_level(K, level)
-        stack = images.stack_with_gradients(pyr[level], np_dtype)
-
-        def evaluate(s, Kl=Kl, stack=stack):
-            if compositional:
-                p, c = np.zeros(6), np.concatenate([Kl, s[0][:3, :4].ravel()])
-            else:
-                p, c = s[1], Kl
-            return normal_equations(module, p, c, pts_d, iref_d, stack, loss, loss_scale, False)
-
-        def update(s, delta):
-            if compositional:
-                T = lie.se3_exp(delta) @ s[0]
-                return T, lie.se3_log(T)
-            p = s[1] + delta
-            return lie.pose_from_params(model, p), p
-
-        outcome = run_lm(state, evaluate, update, free, lambda s: float(np.linalg.norm(s[1])), options)
-        total += outcome.iterations
-        reports.append(
-            LevelReport(
-                level,
-                pyr[level].shape,
-                pts.shape[0],
-                outcome.iterations,
-                outcome.status,
-                outcome.cost_history,
-                float(loss_scale),
-                time.perf_counter() - t0,
-                outcome.lambda_history,
-            )
-        )
-        status = outcome.status
-        if status in (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED):
-            continue
-        state, ne = outcome.state, outcome.ne
-    return AlignResult(
-        pose=state[0],
-        params=state[1],
-        success=bool(status.converged),
-        status=status,
-        message=status.reason,
-        cost=ne.mean_cost if ne is not None else float("nan"),
-        n_valid=ne.n_used if ne is not None else 0,
-        n_behind=ne.n_behind if ne is not None else 0,
-        n_outside=ne.n_outside if ne is not None else 0,
-        covariance=parameter_covariance(ne, free) if ne is not None else np.full((6, 6), np.nan),
-        levels=reports,
-        nit=total,
-        wall_time=time.perf_counter() - start,
+    problem = PointSetProblem(
+        points,
+        tgt_image,
+        intrinsics,
+        model=model,
+        init=init,
+        fixed=fixed,
+        intensities=intensities,
+        loss=loss,
+        loss_scale=loss_scale,
+        levels=levels,
+        upsample=upsample,
+        max_iters=max_iters,
+        method=method,
+        dtype=dtype,
+        xtol=xtol,
+        ftol=ftol,
+        constants=constants,
     )
+    return coarse_to_fine(problem, start)
+
+
+class PointSetProblem(ModelProblem):
+    """The inputs of :func:`solver.align_points`, validated: fixed points, the (upsampled) target's pyramid."""
+
+    def __init__(
+        self,
+        points,
+        tgt_image,
+        intrinsics,
+        *,
+        model,
+        init,
+        fixed,
+        intensities,
+        loss,
+        loss_scale,
+        levels,
+        upsample,
+        max_iters,
+        method,
+        dtype,
+        xtol,
+        ftol,
+        constants,
+    ) -> None:
+        spec = align_model(model)
+        spec.loss_id(loss)
+        pts, p0, iref = check_point_set(points, init, intensities, n_params=len(spec.params))
+        K = check_intrinsics(intrinsics)
+        extra = spec.check_constants(constants)
+        tgt = images.to_gray(tgt_image, "tgt_image")
+        free = free_mask(spec.params, fixed)
+        np_dtype = check_dtype(dtype)
+        if method not in ("lm", "gn"):
+            raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
+        loss_scale = check_number("loss_scale", loss_scale, positive=True)
+        levels = check_int("levels", levels, 1)
+        max_iters = check_int("max_iters", max_iters, 0)
+        upsample = check_int("upsample", upsample, 1)
+        xtol, ftol = check_number("xtol", xtol), check_number("ftol", ftol)
+        if upsample > 1:
+            tgt = scipy.ndimage.zoom(tgt, upsample, order=3, mode="nearest", grid_mode=True)
+            K = np.array(
+                [K[0] * upsample, K[1] * upsample, (K[2] + 0.5) * upsample - 0.5, (K[3] + 0.5) * upsample - 0.5]
+            )
+        self.levels = max(1, min(levels, int(np.log2(min(tgt.shape) / 8)) + 1))
+        self.K = K
+        self.pyramid = images.pyramid(tgt, self.levels)
+        self.set_model(
+            spec,
+            model=model,
+            loss=loss,
+            loss_scale=loss_scale,
+            brightness=False,
+            extra=extra,
+            free=free,
+            iters=[max_iters] * self.levels,
+            ftols=[ftol] * self.levels,
+            options=LMOptions(method=method, xtol=xtol, min_points=MIN_POINTS),
+            target="cpu",
+            dtype=np_dtype,
+        )
+        self.points = np.ascontiguousarray(pts, dtype=np_dtype)
+        self.iref = np.ascontiguousarray(iref, dtype=np_dtype)
+        self.initial = State(spec.pose(p0), p0.copy(), np.zeros(len(spec.brightness_params)))
+
+    def level_data(self, level: int) -> LevelData:
+        """The points, their intensities and the target level's stack ``(I, dI/du, dI/dv)``."""
+        image = self.pyramid[level]
+        stack = images.stack_with_gradients(image, self.dtype)
+        return LevelData(level, image.shape, images.intrinsics_at_level(self.K, level), self.points, self.iref, stack)

@@ -28,16 +28,14 @@ import numpy as np
 import scipy.ndimage
 
 import jacgen
+from jacgen.handles import POINTSET_MODEL, GeneratedModel
 
 from . import images, lie, observability, splat
-from .kernels import MODELS, NormalEquations
+from .kernels import NormalEquations, align_model
 from .lm import LMOptions, check_int, check_number, run_lm
 from .pointset import check_point_set
-from .problem import PARAM_NAMES, check_intrinsics, free_mask
-from .result import AlignResult, LevelReport, Status
-
-NAMES = PARAM_NAMES + splat.EXTRA_NAMES
-"""Parameters of the fit, in the order of ``result.covariance``."""
+from .problem import check_intrinsics, free_mask
+from .result import AlignResult, LevelReport, Status, add_summary
 
 
 def _reduced(ne: NormalEquations, B: np.ndarray, free: np.ndarray) -> NormalEquations:
@@ -72,12 +70,11 @@ def _carried_null(obs: observability.Observability, before: np.ndarray, now: np.
 
 
 def _check_inputs(points, image, intrinsics, sigma, init, intensities, model):
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; expected one of {MODELS}")
-    pts, p0, amp = check_point_set(points, init, intensities, nonnegative=True)
+    spec = align_model(model)  # ValueError for an unknown name, listing the models
+    pts, p0, amp = check_point_set(points, init, intensities, nonnegative=True, n_params=len(spec.params))
     img = images.to_gray(image, "image")
     K = check_intrinsics(intrinsics)
-    return pts, img, K, check_number("sigma", sigma, positive=True), p0, amp
+    return spec, pts, img, K, check_number("sigma", sigma, positive=True), p0, amp
 
 
 def fit_render(
@@ -86,7 +83,7 @@ def fit_render(
     intrinsics,
     *,
     sigma: float,
-    model: str = "euler_xyz",
+    model: str | GeneratedModel = POINTSET_MODEL,
     init=None,
     fixed: Sequence[str] = (),
     intensities=1.0,
@@ -110,15 +107,14 @@ def fit_render(
 
     Parameters
     ----------
-    points : (N, 3) array
-        The known point set in its own frame.
-    image : (H, W) array
-        The observed image.
-    intrinsics : (fx, fy, cx, cy)
+    points, image, intrinsics
+        As ``points``, ``tgt_image``, ``intrinsics`` of :func:`solver.align_points`.
     sigma : float
         Splat standard deviation in pixels (the start value with ``fit_sigma``).
-    model : {"euler_xyz", "rodrigues", "se3"}
-        Warp model; its parameters are updated additively.
+    model : str or jacgen.GeneratedModel
+        Warp model: a built-in name (:func:`jacgen.models`; default
+        :data:`jacgen.handles.POINTSET_MODEL`) or a :func:`jacgen.build_model` handle; its
+        parameters are updated additively.
     init : (6,) array, optional
         Initial parameters (zeros by default).
     fixed : sequence of str
@@ -144,7 +140,7 @@ def fit_render(
         Where the fused per-pixel kernel runs (:mod:`solver.splat`, :mod:`solver.splat_cuda`); the
         warp Jacobian of the points and the small solves stay on the host.
     callback : callable, optional
-        ``callback(params, ne)`` after each accepted step (``params`` the full vector of ``NAMES``,
+        ``callback(params, ne)`` after each accepted step (``params`` the full vector of ``param_names``,
         ``ne`` the normal equations in the level's observable coordinates).
 
     Returns
@@ -156,7 +152,9 @@ def fit_render(
         ``brightness = (gain, offset)``; ``n_valid`` counts pixels.
     """
     start = time.perf_counter()
-    pts, img, K, sigma, p0, amp = _check_inputs(points, image, intrinsics, sigma, init, intensities, model)
+    spec, pts, img, K, sigma, p0, amp = _check_inputs(points, image, intrinsics, sigma, init, intensities, model)
+    all_names = spec.params + splat.EXTRA_NAMES  # the fit's parameters, in the order of result.covariance
+    n = len(spec.params)  # warp parameters; then sigma, gain, offset
     levels = check_int("levels", levels, 1)
     if target not in ("cpu", "cuda"):
         raise ValueError(f"target must be 'cpu' or 'cuda', got {target!r}")
@@ -172,11 +170,12 @@ def fit_render(
     )
     if method not in ("lm", "gn"):
         raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
-    model_free = free_mask(PARAM_NAMES, fixed)
+    model_free = free_mask(spec.params, fixed)
     state = np.concatenate([p0, [sigma, 1.0, 0.0]])
     levels = min(levels, int(math.log2(min(img.shape) / 8)) + 1)
     reports: list[LevelReport] = []
     status, ne, obs, free, prev_free, total = Status.TOO_FEW_POINTS, None, None, None, None, 0
+    preparation = time.perf_counter() - start  # input checks; below: level images, observability, covariance
     for level in reversed(range(levels)):
         t0 = time.perf_counter()
         finest = level == 0
@@ -185,18 +184,22 @@ def fit_render(
         clip_l = clip and finest
         state = state.copy()
         if finest or prev_free is None:  # coarser levels pass their gain and offset on to the next coarse one
-            state[6:] = (sigma, 1.0, 0.0)
+            state[n:] = (sigma, 1.0, 0.0)
         free = np.concatenate([model_free, [fit_sigma and finest, brightness or not finest, brightness or not finest]])
 
         def evaluate(s: np.ndarray, image=kernel_image, clip_l=clip_l, K_l=K_l) -> tuple[NormalEquations, np.ndarray]:
             """Normal equations at ``s`` and the reference curvature of the observability test."""
-            uv, duv, valid = jacgen.warp_jacobian(model, s[:6], pts, K_l)
+            uv, duv, valid = jacgen.warp_jacobian(model, s[:n], pts, K_l)
             duv = np.where(valid[:, None, None], duv, 0.0)
-            ne = kernel(uv, duv, valid, amp, image, s[6], s[7], s[8], clip_l)
-            return ne, splat.motion_reference(duv, valid, amp, s[7], ne.H)
+            ne = kernel(uv, duv, valid, amp, image, s[n], s[n + 1], s[n + 2], clip_l)
+            return ne, splat.motion_reference(duv, valid, amp, s[n + 1], ne.H)
 
-        ne0, G0 = evaluate(state)
-        names = tuple(np.array(NAMES)[free])
+        t_first = time.perf_counter()
+        preparation += t_first - t0
+        ne0, G0 = evaluate(state)  # the level's first evaluation: the analysis's and the LM's
+        first_evaluation = time.perf_counter() - t_first
+        t_analysis = time.perf_counter()
+        names = tuple(np.array(all_names)[free])
         known = None if obs is None else _carried_null(obs, prev_free, free)
         obs = observability.analyse(ne0.H[np.ix_(free, free)], G0[np.ix_(free, free)], names, observability_tol, known)
         prev_free = free
@@ -209,9 +212,10 @@ def fit_render(
         def update(s: np.ndarray, d: np.ndarray, B=B, free=free) -> np.ndarray:
             out = s.copy()
             out[free] += B @ d
-            out[6] = max(out[6], 0.05 * s[6])  # a splat width stays positive
+            out[n] = max(out[n], 0.05 * s[n])  # a splat width stays positive
             return out
 
+        preparation += time.perf_counter() - t_analysis
         if B.shape[1] == 0:  # nothing observable (no point in view, say): nothing to solve here
             reports.append(
                 LevelReport(
@@ -223,6 +227,8 @@ def fit_render(
                     [ne0.mean_cost],
                     1.0,
                     time.perf_counter() - t0,
+                    nfev=1,
+                    time_evaluation=first_evaluation,
                 )
             )
             status = Status.SINGULAR
@@ -248,23 +254,32 @@ def fit_render(
                 1.0,  # l2 loss: no robust scale
                 time.perf_counter() - t0,
                 outcome.lambda_history,
+                nfev=outcome.nfev,  # its first evaluation is ne0 (made above, timed as first_evaluation)
+                n_accepted=outcome.n_accepted,
+                n_rejected=outcome.n_rejected,
+                time_evaluation=outcome.time_evaluation + first_evaluation,
+                time_solve=outcome.time_solve,
             )
         )
         status = outcome.status
         if status in (Status.TOO_FEW_POINTS, Status.DIVERGED):
             continue
         state = outcome.state
+    t_final = time.perf_counter()
     ne, G = evaluate(state)
+    final_evaluation = time.perf_counter() - t_final
+    t_covariance = time.perf_counter()
     Hf = ne.H[np.ix_(free, free)]
     obs = observability.analyse(Hf, G[np.ix_(free, free)], names, observability_tol, obs.null)
-    cov = np.zeros((len(NAMES), len(NAMES)))
+    cov = np.zeros((len(all_names), len(all_names)))
     cov[np.ix_(free, free)] = observability.covariance(Hf, ne.cost, ne.n_used, obs)
     message = status.reason
     if obs.names:
         message += "; the image does not determine " + ", ".join(obs.names) + " (variance inf)"
-    return AlignResult(
-        pose=lie.pose_from_params(model, state[:6]),
-        params=state[:6].copy(),
+    preparation += time.perf_counter() - t_covariance
+    result = AlignResult(
+        pose=lie.pose_from_params(model, state[:n]),
+        params=state[:n].copy(),
         success=bool(status.converged),
         status=status,
         message=message,
@@ -276,8 +291,10 @@ def fit_render(
         levels=reports,
         nit=total,
         wall_time=time.perf_counter() - start,
-        brightness=state[7:].copy() if brightness else None,
+        brightness=state[n + 1 :].copy() if brightness else None,
         unobservable=obs.names,
-        param_names=NAMES,
-        sigma=float(state[6]),
+        param_names=all_names,
+        sigma=float(state[n]),
     )
+    # the finest level's start: the same image and, after a failed level, the same state as ``cost``
+    return add_summary(result, reports[-1].cost_history[0], preparation, nfev=1, time_evaluation=final_evaluation)

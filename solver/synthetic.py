@@ -2,7 +2,8 @@
 
 The scene is the inside of a room (a tilted back wall, a floor and a side wall) painted with a
 smooth procedural texture that is a function of the 3-D position, so a surface point has the same
-intensity in every view. Images are point-sampled at pixel centres; depth is exact.
+intensity in every view. Images are point-sampled at pixel centres; depth is exact. The target camera
+may have a radial distortion (``tgt_k1``), for models that project through one.
 """
 
 from __future__ import annotations
@@ -45,11 +46,28 @@ def _texture(points: np.ndarray, seed: int) -> np.ndarray:
     return value
 
 
-def _render(shape, intrinsics, R: np.ndarray, t: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Image and depth of the room seen by a camera with ``p_cam = R p_ref + t``."""
+def undistort(xd: np.ndarray, yd: np.ndarray, k1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised ``(x, y)`` with ``(x, y) (1 + k1 (x^2 + y^2)) = (xd, yd)`` (Newton on the radius, to rounding)."""
+    rd = np.hypot(xd, yd)
+    r = rd.copy()
+    for _ in range(30):
+        r = r - (r + k1 * r**3 - rd) / (1.0 + 3.0 * k1 * r * r)
+    if not np.all(np.abs(r + k1 * r**3 - rd) <= 1e-14 * np.maximum(rd, 1.0)):
+        raise ValueError(f"k1 = {k1} folds the image (the distortion is not invertible over it)")
+    scale = np.divide(r, rd, out=np.ones_like(rd), where=rd > 0)
+    return xd * scale, yd * scale
+
+
+def _render(
+    shape, intrinsics, R: np.ndarray, t: np.ndarray, seed: int, k1: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Image and depth of the room seen by a camera with ``p_cam = R p_ref + t`` (radial distortion ``k1``)."""
     fx, fy, cx, cy = intrinsics
     rows, cols = np.mgrid[0 : shape[0], 0 : shape[1]]
-    rays = np.stack([(cols - cx) / fx, (rows - cy) / fy, np.ones(shape)], axis=-1)
+    x, y = (cols - cx) / fx, (rows - cy) / fy
+    if k1:
+        x, y = undistort(x, y, k1)
+    rays = np.stack([x, y, np.ones(shape)], axis=-1)
     depth = np.full(shape, np.inf)
     for n, d in ROOM_PLANES:
         n_cam = R @ n
@@ -71,6 +89,7 @@ def make_scene(
     intrinsics=None,
     noise: float = 0.0,
     seed: int = 0,
+    tgt_k1: float = 0.0,
 ) -> Scene:
     """Render a reference/target pair.
 
@@ -85,6 +104,10 @@ def make_scene(
         Standard deviation of Gaussian intensity noise added to both images (intensities ~[0, 1]).
     seed : int
         Texture and noise seed.
+    tgt_k1 : float
+        Radial distortion of the target camera: a point at normalised ``(x, y) = (X / Z, Y / Z)``
+        appears at pixel ``(fx x d + cx, fy y d + cy)``, ``d = 1 + tgt_k1 (x^2 + y^2)``. The
+        reference camera is a plain pinhole (the aligner back-projects it with the intrinsics).
     """
     h, w = shape
     if intrinsics is None:
@@ -95,7 +118,7 @@ def make_scene(
     T[:3, :3] = lie.so3_exp(np.radians(np.asarray(motion[3:], float)))
     T[:3, 3] = motion[:3]
     ref, depth = _render(shape, K, np.eye(3), np.zeros(3), seed)
-    tgt, _ = _render(shape, K, T[:3, :3], T[:3, 3], seed)
+    tgt, _ = _render(shape, K, T[:3, :3], T[:3, 3], seed, tgt_k1)
     if noise > 0:
         rng = np.random.default_rng(seed + 1)
         ref = ref + rng.normal(0.0, noise, ref.shape)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from jacgen.handles import ODOMETRY_LOSS
+
 from . import lie
 from .align import align
 from .result import AlignResult
@@ -91,7 +93,7 @@ def _plausible(result: AlignResult, n_key: int, policy: KeyframePolicy) -> bool:
     return result.status >= 0 and result.n_valid >= 0.25 * policy.min_overlap * n_key and np.isfinite(result.pose).all()
 
 
-ALIGN_DEFAULTS = {"loss": "cauchy", "ftol": 1e-5}
+ALIGN_DEFAULTS = {"loss": ODOMETRY_LOSS, "ftol": 1e-5}
 """:func:`solver.align` options that odometry uses unless given (measured on fr1_rpy, README: Sequences)."""
 
 

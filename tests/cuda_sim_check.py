@@ -149,7 +149,7 @@ def batch_checks():
             params_b = np.column_stack([params, rng.normal(0, 0.1, (len(sizes), 2))])
         else:
             params_b = params
-        args = (params_b, consts, points, iref, stack, offsets, active, loss, scales, brightness)
+        args = (params_b, consts, (points, iref, stack), offsets, active, loss, scales, brightness)
         cpu = normal_equations_batch(align_module(model, "cpu"), *args)
         gpu = normal_equations_batch(align_module(model, "cuda"), *args)
         tag = f"batch {model} {np.dtype(dtype).name} brightness={brightness}"
@@ -199,7 +199,7 @@ def device_prep_checks():
 
     import solver
     from solver import device, images
-    from solver.points import all_points
+    from solver.backprojection import all_points
     from solver.synthetic import make_scene
 
     rng = np.random.default_rng(4)
