@@ -53,7 +53,7 @@ def run_suite(suite: str, args: argparse.Namespace, threads: int, command: str) 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    res = mod.run(quick=args.quick, smoke=args.smoke, data=args.data, log=log)
+    res = mod.run(harness.Mode(quick=args.quick, smoke=args.smoke, data=args.data, log=log))
     md = mod.markdown(res, harness.report_header(suite, title, command, env, args.quick or args.smoke))
     written = harness.write_report(
         suite, args.out, md, {"environment": env, **mod.strip_private(res)}, lambda path: mod.plot(res, path)

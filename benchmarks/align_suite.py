@@ -51,23 +51,12 @@ class Pair:
     gt_rot_deg: float
 
 
-def quat_to_matrix(q) -> np.ndarray:
-    """Rotation matrix of a unit quaternion ``(qx, qy, qz, qw)``."""
-    x, y, z, w = np.asarray(q, float) / np.linalg.norm(q)
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
-
-
 def pose_error(T_est: np.ndarray, T_gt: np.ndarray) -> tuple[float, float]:
-    """Translation (cm) and rotation (deg) of ``inv(T_gt) @ T_est``."""
-    E = np.linalg.inv(T_gt) @ T_est
-    cos = np.clip((np.trace(E[:3, :3]) - 1) / 2, -1.0, 1.0)
-    return float(np.linalg.norm(E[:3, 3]) * 100), math.degrees(math.acos(cos))
+    """Translation (cm) and rotation (deg) of ``inv(T_gt) @ T_est`` (:func:`solver.lie.pose_error`, in cm)."""
+    from solver.lie import pose_error as error_m_deg
+
+    t_m, r_deg = error_m_deg(T_est, T_gt)
+    return t_m * 100, r_deg
 
 
 def find_datasets(data: Path | None) -> list[Path]:
@@ -79,11 +68,13 @@ def find_datasets(data: Path | None) -> list[Path]:
 
 def load_pairs(folder: Path) -> list[Pair]:
     """Pairs of one dataset folder."""
+    from solver.lie import matrix_from_quaternion
+
     out = []
     with open(folder / "pairs.csv", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh)):
             T = np.eye(4)
-            T[:3, :3] = quat_to_matrix([float(row[k]) for k in ("qx", "qy", "qz", "qw")])
+            T[:3, :3] = matrix_from_quaternion([float(row[k]) for k in ("qx", "qy", "qz", "qw")])
             T[:3, 3] = [float(row[k]) for k in ("tx", "ty", "tz")]
             out.append(
                 Pair(
@@ -121,8 +112,10 @@ def load_frames(pair: Pair) -> dict:
 
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:
-    """Intensity in [0, 1] with the solver's weights (0.299, 0.587, 0.114)."""
-    return rgb[..., :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0
+    """Intensity in [0, 1] with the solver's weights (:data:`solver.images.LUMA`)."""
+    from solver.images import LUMA
+
+    return rgb[..., :3].astype(np.float64) @ np.array(LUMA) / 255.0
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -205,51 +198,31 @@ class Record:
     rows: list[dict] = field(default_factory=list)
 
 
-def run(
-    quick: bool = False,
-    smoke: bool = False,
-    data: Path | None = None,
-    max_pairs: int | None = None,
-    log: Callable[[str], None] = print,
-) -> dict:
+def run(mode: harness.Mode = harness.Mode(), max_pairs: int | None = None) -> dict:
     """Run the suite; return the JSON-ready result (per-pair rows per contender).
 
-    Parameters
-    ----------
-    quick : bool
-        Only the first few pairs of each dataset.
-    smoke : bool
-        One pair per dataset (CI smoke test).
-    data : path
-        Folder with ``*/pairs.csv`` datasets.
-    max_pairs : int, optional
-        Pairs per dataset (overrides ``quick``).
-    log : callable
-        Progress printer.
+    ``mode.data`` holds the ``*/pairs.csv`` datasets; quick mode aligns the first
+    :data:`QUICK_PAIRS_PER_DATASET` pairs of each, smoke mode one; ``max_pairs`` overrides both.
     """
-    folders = find_datasets(data)
+    log = mode.log
+    folders = find_datasets(mode.data)
     if not folders:
-        return {"suite": "align", "quick": quick, "skipped": f"no */pairs.csv under {data}", "records": []}
-    per_set = max_pairs or (1 if smoke else QUICK_PAIRS_PER_DATASET if quick else None)
+        return {"suite": "align", "quick": mode.quick, "skipped": f"no */pairs.csv under {mode.data}", "records": []}
+    per_set = max_pairs or (1 if mode.smoke else QUICK_PAIRS_PER_DATASET if mode.quick else None)
     pairs = [p for folder in folders for p in load_pairs(folder)[:per_set]]
     records = [Record(name, base, ours) for name, _f, base, ours in ENTRIES]
     runs: list[Callable | None] = []
     first = load_frames(pairs[0])
     for (_name, factory, _b, _o), rec in zip(ENTRIES, records, strict=True):
+        fn = None
         try:
             fn = factory()
-            harness.settle()
-            t0 = time.perf_counter()
-            fn(first)
-            rec.first_call_s = time.perf_counter() - t0
-        except Skip as exc:
-            rec.status = "pending" if str(exc).startswith("pending") else "skipped"
-            rec.note = str(exc)
-            fn = None
         except Exception as exc:  # the table says why
-            rec.status, rec.note, fn = "failed", f"{type(exc).__name__}: {exc}"[:200], None
+            rec.status, rec.note = harness.failure(exc)
+        else:
+            rec.status, rec.note, rec.first_call_s = harness.first_call(fn, first)
         log(f"  {rec.name}: first call {rec.first_call_s:.3g} s [{rec.status}]")
-        runs.append(fn)
+        runs.append(fn if rec.status == "ok" else None)
     active = [i for i, r in enumerate(runs) if r is not None]
     for k, pair in enumerate(pairs):
         frames = load_frames(pair)
@@ -289,7 +262,7 @@ def run(
             )
     return {
         "suite": "align",
-        "quick": quick,
+        "quick": mode.quick,
         "datasets": [f.name for f in folders],
         "n_pairs": len(pairs),
         "success_threshold": {"cm": SUCCESS_CM, "deg": SUCCESS_DEG},
@@ -458,9 +431,7 @@ def plot(res: dict, path: Path) -> None:
     axes[1].axhline(SUCCESS_CM, color="k", lw=0.8, ls=":")
     axes[1].legend(fontsize=7)
     fig.suptitle("TUM pairs: error vs time per pair")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    harness.save_figure(fig, path)
 
 
 def strip_private(res: dict) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .harness import fmt_time, markdown_table
+from .harness import Mode, fmt_time, markdown_table, save_figure
 
 REPEATS = 7
 
@@ -102,7 +102,7 @@ def normal_equations_section(shape: tuple[int, int] = VGA) -> dict:
     data = prob.level_data(0)
     dev = [cuda.to_device(a) for a in (data.points, data.iref, data.tgt_stack)]
     p, c = prob.kernel_inputs(prob.initial, data.intrinsics)
-    out = cuda.device_array(prob.module.ACCUMULATORS_6["size"])
+    out = cuda.device_array(prob.module.DESCRIPTION["accumulators"]["normal_equations"]["size"])
 
     def on_device():
         out.copy_to_device(np.zeros(out.shape[0]))
@@ -159,14 +159,15 @@ def torch_section(shape: tuple[int, int] = VGA) -> dict:
     return _time(run, repeats=3)
 
 
-def run(quick: bool = False, smoke: bool = False, data=None, log=print) -> dict:
+def run(mode: Mode = Mode()) -> dict:
     """Run every section; returns ``{"available": False, "reason": ...}`` without a GPU."""
+    log = mode.log
     ok, info = gpu_available()
     if not ok:
         log(f"gpu suite skipped: {info}")
         return {"available": False, "reason": info}
-    n = 307_200 if (quick or smoke) else 4_915_200
-    sizes = (1, 16) if smoke else (1, 16, 256) if quick else (1, 16, 256, 1024)
+    n = 307_200 if (mode.quick or mode.smoke) else 4_915_200
+    sizes = (1, 16) if mode.smoke else (1, 16, 256) if mode.quick else (1, 16, 256, 1024)
     res = {"available": True, "device": info}
     for name, fn in (
         ("jacobian", lambda: jacobian_section(n)),
@@ -269,6 +270,4 @@ def plot(res: dict, path: Path) -> None:
     ax.set_xlabel("pairs per batch B")
     ax.set_ylabel("pairs / s")
     ax.set_title(res["device"])
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path, dpi=120)

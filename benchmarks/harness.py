@@ -81,6 +81,103 @@ class Skip(Exception):
     """Raised by a contender's setup when it cannot run here (peer not installed, no GPU, pending)."""
 
 
+@dataclass(frozen=True)
+class Mode:
+    """The options every suite's ``run(mode, ...)`` takes; ``python -m benchmarks`` fills them from its command line.
+
+    Attributes
+    ----------
+    quick : bool
+        Reduced sizes, under 2 minutes per suite (each suite's ``run`` says what it reduces).
+    smoke : bool
+        Tiny sizes, seconds per suite (the CI smoke test).
+    data : path, optional
+        Folder of the shared data sets (suites on synthetic inputs ignore it).
+    log : callable
+        Progress printer.
+    """
+
+    quick: bool = False
+    smoke: bool = False
+    data: Path | None = None
+    log: Callable[[str], None] = print
+
+
+def failure(exc: BaseException) -> tuple[str, str]:
+    """``(status, note)`` of a contender whose setup or call raised ``exc``.
+
+    :class:`Skip` gives ``"pending"`` (its message starts with "pending": the project's own code is
+    not there yet) or ``"skipped"``; any other exception ``"failed"``, with its type and first line.
+    """
+    if isinstance(exc, Skip):
+        return ("pending" if str(exc).startswith("pending") else "skipped"), str(exc)
+    return "failed", f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+
+
+def first_call(call: Callable[..., Any], *args: Any) -> tuple[str, str, float]:
+    """A contender's first call ``call(*args)`` (compile, cache load, warm-up), timed after a settling pause.
+
+    Returns
+    -------
+    status, note, seconds
+        ``("ok", "", time of the call)``, or :func:`failure`'s status and note and NaN.
+    """
+    settle()
+    t0 = time.perf_counter()
+    try:
+        call(*args)
+    except Exception as exc:  # a failing contender must not take the suite down; the table says why
+        return (*failure(exc), math.nan)
+    return "ok", "", time.perf_counter() - t0
+
+
+class ToleranceTrace:
+    """When an iterative method's error enters a tolerance and stays there to the end of the run.
+
+    Call :meth:`step` after every iteration; ``time_to_tol`` / ``steps_to_tol`` then hold the end of
+    the iteration after which the error stayed within ``tol`` (None while it is outside), and
+    ``first_s`` / ``first_step`` the first iteration within it at all. Times count from construction.
+    """
+
+    def __init__(self, tol: float):
+        self.tol = tol
+        self.start = time.perf_counter()
+        self.steps = 0
+        self.time_to_tol: float | None = None
+        self.steps_to_tol: int | None = None
+        self.first_s: float | None = None
+        self.first_step: int | None = None
+
+    def step(self, err: float) -> float:
+        """Record one iteration's error; return the time since the start."""
+        now = time.perf_counter() - self.start
+        self.steps += 1
+        if err <= self.tol:
+            if self.time_to_tol is None:
+                self.time_to_tol, self.steps_to_tol = now, self.steps
+            if self.first_s is None:
+                self.first_s, self.first_step = now, self.steps
+        else:
+            self.time_to_tol = self.steps_to_tol = None
+        return now
+
+    def held(self) -> int:
+        """Iterations the error has stayed within the tolerance (0 when it is outside)."""
+        return 0 if self.steps_to_tol is None else self.steps - self.steps_to_tol + 1
+
+    def record(self, final_err_deg: float) -> dict:
+        """The run's record: steps, time to now, time / steps to tolerance, first within, final error."""
+        return {
+            "steps": self.steps,
+            "time_s": time.perf_counter() - self.start,
+            "time_to_tol_s": self.time_to_tol,
+            "steps_to_tol": self.steps_to_tol,
+            "first_tol_s": self.first_s,
+            "first_tol_step": self.first_step,
+            "final_err_deg": final_err_deg,
+        }
+
+
 @dataclass
 class Contender:
     """One implementation taking part in a comparison.
@@ -249,14 +346,11 @@ def time_contenders(
                 t.status = "skipped"
                 t.note = _join(t.note, f"not repeated: first call {t.first_call_s:.1f} s exceeds the time budget")
                 run = None
-        except Skip as exc:
-            t.status = "pending" if str(exc).startswith("pending") else "skipped"
-            t.note = _join(t.note, str(exc))
-            run = None
         except Exception as exc:  # a failing peer must not take the suite down; the table says why
-            t.status = "failed"
-            t.note = _join(t.note, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}")
-            say(traceback.format_exc(limit=3))
+            t.status, why = failure(exc)
+            t.note = _join(t.note, why)
+            if not isinstance(exc, Skip):
+                say(traceback.format_exc(limit=3))
             run = None
         say(f"  {c.name}: setup {t.setup_s:.3g} s, first call {t.first_call_s:.3g} s [{t.status}]")
         runs.append(run)
@@ -540,6 +634,20 @@ def timing_table(timings: Sequence[Timing], check_cols: Sequence[tuple[str, str]
             ]
         )
     return markdown_table(headers, rows)
+
+
+def save_figure(fig, path: Path, dpi: int = 110) -> None:
+    """Lay out, write and close a suite's matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
+def without_timings(res: dict, key: str) -> dict:
+    """Copy of a suite's result whose entries under ``key`` lose their in-memory Timing lists (``"_t"``), for JSON."""
+    return {**res, key: [{k: v for k, v in entry.items() if k != "_t"} for entry in res.get(key, [])]}
 
 
 def write_report(suite: str, out_dir: Path, markdown: str, data: dict, plot: Callable[[Path], None] | None) -> dict:

@@ -266,24 +266,22 @@ def numba_cold_compile() -> dict:
 
 
 def run(
-    quick: bool = False,
-    smoke: bool = False,
+    mode: harness.Mode = harness.Mode(),
     sizes: tuple[int, ...] | None = None,
     repeats: int = 7,
     warmup: int = 2,
     beginner_points: int | None = None,
     cold_compile: bool = True,
-    data: Path | None = None,
-    log: Callable[[str], None] = print,
 ) -> dict:
     """Run the suite; return the JSON-ready result (``rows`` per size and dtype, plus extras).
 
+    Quick mode: 3,072 and 76,800 points and a shorter beginner's loop; smoke mode: 512 points, no
+    cold-compile subprocess; ``mode.data`` is not used (synthetic points).
+
     Parameters
     ----------
-    quick : bool
-        Reduced sizes (3,072 and 76,800 points) and a shorter beginner's loop.
-    smoke : bool
-        Tiny sizes for the CI smoke test (512 points, no cold-compile subprocess).
+    mode : harness.Mode
+        Quick / smoke, progress printer.
     sizes : tuple of int, optional
         Override the sizes.
     repeats, warmup : int
@@ -292,12 +290,9 @@ def run(
         Points the per-output ``backward()`` loop runs on (its time is scaled to N linearly).
     cold_compile : bool
         Also measure the Numba compile time with an empty cache in a subprocess.
-    data : path, optional
-        Unused (synthetic points); accepted for a uniform suite interface.
-    log : callable
-        Progress printer.
     """
-    if smoke:
+    quick, log = mode.quick, mode.log
+    if mode.smoke:
         sizes, beginner_points, cold_compile, warmup = sizes or (512,), beginner_points or 4, False, 1
     sizes = sizes or (SIZES_QUICK if quick else SIZES_FULL)
     m_beg = beginner_points or (BEGINNER_POINTS_QUICK if quick else BEGINNER_POINTS_FULL)
@@ -447,16 +442,12 @@ def plot(res: dict, path: Path) -> None:
         ax.grid(True, which="both", alpha=0.3)
     np.atleast_1d(axes)[0].set_ylabel("median time per call (s)")
     np.atleast_1d(axes)[-1].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    harness.save_figure(fig, path)
 
 
 def strip_private(res: dict) -> dict:
     """The result without in-memory Timing objects (for JSON)."""
-    out = dict(res)
-    out["results"] = [{k: v for k, v in r.items() if k != "_t"} for r in res["results"]]
-    return out
+    return harness.without_timings(res, "results")
 
 
 def timings_of(res: dict) -> list[list[Timing]]:

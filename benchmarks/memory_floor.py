@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from generated.rodrigues_cpu import STREAM_CHUNK as CHUNK  # the generated kernels' chunking
-from jacgen.alignment import empty_aligned
+from jacgen.aligned_memory import empty_aligned
 from jacgen.streaming import store_fence, stream_store_pair
 
 

@@ -15,7 +15,6 @@ import inspect
 import math
 import textwrap
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -188,7 +187,7 @@ def count_loop_flops(fn) -> int | None:
             name = getattr(node.func, "attr", getattr(node.func, "id", ""))
             if name in ("sqrt", "sin", "cos", "exp", "log"):
                 self.n += 1
-            elif name.startswith("_robust"):
+            elif name.startswith("robust"):
                 self.n += 3
             self.generic_visit(node)
 
@@ -236,8 +235,7 @@ def roofline(n_points: int, shape, dtype: str, t_ours: float | None, bw: dict) -
     try:
         from generated import rodrigues_align_cpu as mod
 
-        kernel = mod._normal_equations_huber_f32 if dtype == "float32" else mod._normal_equations_huber_f64
-        flops = count_loop_flops(kernel)
+        flops = count_loop_flops(mod._normal_equations)  # the body every loss and dtype is compiled from
     except ImportError:
         pass
     best_bw = max(bw.get("numba_parallel_GBps", 0.0), bw.get("numpy_copyto_GBps", 0.0)) * 1e9
@@ -262,31 +260,15 @@ def roofline(n_points: int, shape, dtype: str, t_ours: float | None, bw: dict) -
 
 
 def run(
-    quick: bool = False,
-    smoke: bool = False,
-    shape: tuple[int, int] | None = None,
-    repeats: int = 7,
-    warmup: int = 2,
-    data: Path | None = None,
-    log: Callable[[str], None] = print,
+    mode: harness.Mode = harness.Mode(), shape: tuple[int, int] | None = None, repeats: int = 7, warmup: int = 2
 ) -> dict:
     """Run the suite; return the JSON-ready result.
 
-    Parameters
-    ----------
-    quick : bool
-        A 320 x 240 frame instead of VGA.
-    smoke : bool
-        An 80 x 60 frame and a small bandwidth test (CI smoke test).
-    shape : (int, int), optional
-        Override the frame size (rows, cols).
-    repeats, warmup : int
-        Timed and untimed rounds.
-    data : path, optional
-        Unused (synthetic frame); accepted for a uniform suite interface.
-    log : callable
-        Progress printer.
+    Quick mode: a 320 x 240 frame instead of VGA; smoke mode: 80 x 60 and a small bandwidth test;
+    ``shape`` (rows, cols) overrides both; ``repeats`` / ``warmup``: timed and untimed rounds;
+    ``mode.data`` is not used (synthetic frame).
     """
+    quick, smoke, log = mode.quick, mode.smoke, mode.log
     if smoke:
         shape, warmup = shape or (60, 80), 1
     shape = shape or (SHAPE_QUICK if quick else SHAPE_FULL)
@@ -404,13 +386,9 @@ def plot(res: dict, path: Path) -> None:
     ax.invert_yaxis()
     ax.legend()
     ax.grid(True, axis="x", which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    harness.save_figure(fig, path)
 
 
 def strip_private(res: dict) -> dict:
     """The result without in-memory Timing objects."""
-    out = dict(res)
-    out["results"] = [{k: v for k, v in r.items() if k != "_t"} for r in res["results"]]
-    return out
+    return harness.without_timings(res, "results")

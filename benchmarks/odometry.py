@@ -21,7 +21,6 @@ RPE over 1 frame (RMSE), both against the ground truth interpolated at the RGB t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,6 +156,7 @@ def _checker(groundtruth, timestamps: np.ndarray, per_frame: dict, name: str) ->
 
 def run_sequence(folder: Path, n_frames: int | None, repeats: int, warmup: int, log: Callable[[str], None]) -> dict:
     """Time and evaluate every contender on the first ``n_frames`` frames of one sequence."""
+    from solver.lie import pose_error
     from solver.tum import read_sequence
 
     seq = read_sequence(folder)
@@ -189,13 +189,13 @@ def run_sequence(folder: Path, n_frames: int | None, repeats: int, warmup: int, 
     timings = harness.time_contenders(contenders, repeats=repeats, warmup=warmup, log=log)
     identity = evaluate(seq.groundtruth, timestamps, np.broadcast_to(np.eye(4), (n, 4, 4)).copy())
     gt_poses, _valid = seq.groundtruth_at_frames()
-    steps = [_motion(gt_poses[k - 1], gt_poses[k]) for k in range(1, n)]
+    steps = [pose_error(gt_poses[k], gt_poses[k - 1]) for k in range(1, n)]  # metres, degrees
     return {
         "sequence": folder.name,
         "n_frames": n,
         "n_frames_available": len(seq),
         "duration_s": float(timestamps[-1] - timestamps[0]),
-        "gt_path_cm": float(sum(s[0] for s in steps)),
+        "gt_path_cm": 100 * float(sum(s[0] for s in steps)),
         "gt_rotation_deg": float(sum(s[1] for s in steps)),
         "identity": {k: v for k, v in identity.items() if not k.startswith("ate_e") and k != "ate_timestamps"},
         "per_frame": per_frame,
@@ -204,43 +204,22 @@ def run_sequence(folder: Path, n_frames: int | None, repeats: int, warmup: int, 
     }
 
 
-def _motion(T_a: np.ndarray, T_b: np.ndarray) -> tuple[float, float]:
-    """Translation (cm) and rotation (deg) between two poses."""
-    E = np.linalg.inv(T_a) @ T_b
-    cos = np.clip((np.trace(E[:3, :3]) - 1) / 2, -1.0, 1.0)
-    return float(np.linalg.norm(E[:3, 3]) * 100), math.degrees(math.acos(cos))
-
-
-def run(
-    quick: bool = False,
-    smoke: bool = False,
-    data: Path | None = None,
-    frames: int | None = None,
-    log: Callable[[str], None] = print,
-) -> dict:
+def run(mode: harness.Mode = harness.Mode(), frames: int | None = None) -> dict:
     """Run the suite; return the JSON-ready result (one entry per sequence).
 
-    Parameters
-    ----------
-    quick : bool
-        The first :data:`QUICK_FRAMES` frames of each sequence, 3 timed runs.
-    smoke : bool
-        The first :data:`SMOKE_FRAMES` frames, one timed run (CI smoke test).
-    data : path
-        Folder holding ``tum_fr1_rpy`` and ``tum_fr1_desk``.
-    frames : int, optional
-        Frames per sequence (overrides ``quick`` / ``smoke``).
-    log : callable
-        Progress printer.
+    ``mode.data`` holds ``tum_fr1_rpy`` and ``tum_fr1_desk``. Quick mode: the first
+    :data:`QUICK_FRAMES` frames of each sequence, 3 timed runs; smoke mode: the first
+    :data:`SMOKE_FRAMES` frames, one timed run; ``frames`` (per sequence) overrides both.
     """
-    folders, missing = find_sequences(data)
+    quick, smoke = mode.quick, mode.smoke
+    folders, missing = find_sequences(mode.data)
     out = {"suite": "odometry", "quick": quick, "smoke": smoke, "missing": missing, "reference": REFERENCE}
     if not folders:
-        return {**out, "skipped": f"none of {', '.join(SEQUENCES)} under {data}", "sequences": []}
+        return {**out, "skipped": f"none of {', '.join(SEQUENCES)} under {mode.data}", "sequences": []}
     n = frames or (SMOKE_FRAMES if smoke else QUICK_FRAMES if quick else None)
     repeats, warmup = (1, 0) if smoke else (3, 0) if quick else (7, 1)
     out["repeats"], out["warmup"] = repeats, warmup
-    out["sequences"] = [run_sequence(folder, n, repeats, warmup, log) for folder in folders]
+    out["sequences"] = [run_sequence(folder, n, repeats, warmup, mode.log) for folder in folders]
     try:
         import cv2
 
@@ -360,13 +339,9 @@ def plot(res: dict, path: Path) -> None:
     ax.legend(fontsize=7)
     ax.grid(True, axis="x", alpha=0.3)
     fig.suptitle("TUM sequences: odometry vs chained frame-to-frame alignment")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    harness.save_figure(fig, path)
 
 
 def strip_private(res: dict) -> dict:
     """The result without in-memory Timing objects (for JSON)."""
-    out = dict(res)
-    out["sequences"] = [{k: v for k, v in s.items() if k != "_t"} for s in res.get("sequences", [])]
-    return out
+    return harness.without_timings(res, "sequences")

@@ -94,6 +94,11 @@ def _solver():
     return solver
 
 
+def euler_params(rx_deg: float, rz_deg: float) -> np.ndarray:
+    """``euler_xyz`` parameters with Rx, Rz in degrees, ``r2 = 0`` and ``t = (0, 0, 2)``."""
+    return np.array([math.radians(rx_deg), 0.0, math.radians(rz_deg), 0.0, 0.0, 2.0])
+
+
 # ----------------------------------------------------------------------------------------------------------------------
 # random 20-point set
 
@@ -105,7 +110,7 @@ def problem() -> dict:
 
     pts = solver.torus_points()
     K = pointset.fov_intrinsics(SHAPE, 90.0)
-    truth = np.array([math.radians(TRUTH_DEG[0]), 0.0, math.radians(TRUTH_DEG[1]), 0.0, 0.0, 2.0])
+    truth = euler_params(*TRUTH_DEG)
     tgt = solver.render_points(pts, truth, K, SHAPE, SIGMA, model="euler_xyz")
     # the same preprocessing align_points applies (4x cubic upsampling, 2x2 pyramid, 5 levels)
     import scipy.ndimage
@@ -132,23 +137,29 @@ def _angle_error_deg(params, truth, counted) -> float:
     return math.degrees(float(np.max(np.abs(p[list(counted)] - t[list(counted)]))))
 
 
-def run_ours(prob: dict, start_deg) -> dict:
-    """``solver.align_points`` from one start."""
+def align_points_timed(points, target, K, init, truth, counted=(0, 2)) -> dict:
+    """``solver.align_points`` from ``init``; it has no callback: time to tolerance = total time when within."""
     solver = _solver()
-    init = np.array([math.radians(start_deg[0]), 0.0, math.radians(start_deg[1]), 0.0, 0.0, 2.0])
     t0 = time.perf_counter()
-    res = solver.align_points(prob["points"], prob["target"], prob["K"], model="euler_xyz", init=init, fixed=FIXED)
+    res = solver.align_points(points, target, K, model="euler_xyz", init=init, fixed=FIXED)
     dt = time.perf_counter() - t0
-    p = np.asarray(res.params)
-    err = math.degrees(max(abs(p[0] - prob["truth"][0]), abs(p[2] - prob["truth"][2])))
+    p = np.asarray(res.params, dtype=np.float64)
+    err = _angle_error_deg(p, truth, counted)
     return {
         "steps": int(res.nit),
         "time_s": dt,
         "time_to_tol_s": dt if err <= TOL_DEG else None,
         "steps_to_tol": int(res.nit) if err <= TOL_DEG else None,
         "final_err_deg": err,
+        "err_deg": [math.degrees(float(p[k] - truth[k])) for k in (0, 2)],
+        "unobservable": [],
         "reported_success": bool(res.success),
     }
+
+
+def run_ours(prob: dict, start_deg) -> dict:
+    """``solver.align_points`` on the 20-point set from one start."""
+    return align_points_timed(prob["points"], prob["target"], prob["K"], euler_params(*start_deg), prob["truth"])
 
 
 def fit_render_timed(points, target, K, init, truth, counted=(0, 2)) -> dict:
@@ -158,33 +169,24 @@ def fit_render_timed(points, target, K, init, truth, counted=(0, 2)) -> dict:
     :data:`TOL_DEG` of ``truth`` to the end of the fit (None when the result is not within).
     """
     solver = _solver()
-    trace = {"t": None, "k": None, "n": 0, "first_t": None}
-    t0 = time.perf_counter()
+    trace = harness.ToleranceTrace(TOL_DEG)
 
     def callback(params, _ne) -> None:
-        now = time.perf_counter() - t0
-        trace["n"] += 1
-        if _angle_error_deg(params[:6], truth, counted) <= TOL_DEG:
-            if trace["t"] is None:
-                trace["t"], trace["k"] = now, trace["n"]
-            if trace["first_t"] is None:
-                trace["first_t"] = now
-        else:
-            trace["t"] = trace["k"] = None
+        trace.step(_angle_error_deg(params[:6], truth, counted))
 
     res = solver.fit_render(
         points, target, K, sigma=SIGMA, model="euler_xyz", init=init, fixed=FIXED, clip=True, callback=callback
     )
-    dt = time.perf_counter() - t0
+    dt = time.perf_counter() - trace.start
     p = np.asarray(res.params, dtype=np.float64)
     err = _angle_error_deg(p, truth, counted)
     within = err <= TOL_DEG
     return {
         "steps": int(res.nit),
         "time_s": dt,
-        "time_to_tol_s": (trace["t"] if trace["t"] is not None else dt) if within else None,
-        "steps_to_tol": (trace["k"] if trace["k"] is not None else int(res.nit)) if within else None,
-        "first_tol_s": trace["first_t"],
+        "time_to_tol_s": (trace.time_to_tol if trace.time_to_tol is not None else dt) if within else None,
+        "steps_to_tol": (trace.steps_to_tol if trace.steps_to_tol is not None else int(res.nit)) if within else None,
+        "first_tol_s": trace.first_s,
         "final_err_deg": err,
         "err_deg": [math.degrees(float(p[k] - truth[k])) for k in (0, 2)],
         "unobservable": list(res.unobservable),
@@ -195,8 +197,7 @@ def fit_render_timed(points, target, K, init, truth, counted=(0, 2)) -> dict:
 
 def run_fit_render(prob: dict, start_deg) -> dict:
     """``solver.fit_render`` on the 20-point set from one start."""
-    init = np.array([math.radians(start_deg[0]), 0.0, math.radians(start_deg[1]), 0.0, 0.0, 2.0])
-    return fit_render_timed(prob["points"], prob["target"], prob["K"], init, prob["truth"])
+    return fit_render_timed(prob["points"], prob["target"], prob["K"], euler_params(*start_deg), prob["truth"])
 
 
 def run_torch(prob: dict, start_deg, optimizer: str) -> dict:
@@ -248,7 +249,7 @@ def grid_torus(axis: str = "z", grid: tuple[int, int] = DENSE_GRID, radii: tuple
 
 def dense_truth() -> np.ndarray:
     """``euler_xyz`` parameters of the dense target."""
-    return np.array([math.radians(DENSE_TRUTH_DEG[0]), 0.0, math.radians(DENSE_TRUTH_DEG[1]), 0.0, 0.0, 2.0])
+    return euler_params(*DENSE_TRUTH_DEG)
 
 
 def dense_problem(axis: str) -> dict:
@@ -273,40 +274,25 @@ def run_dense_fit_render(prob: dict, offset_deg, counted) -> dict:
 
 
 def run_dense_align_points(prob: dict, offset_deg, counted) -> dict:
-    """``solver.align_points`` (today's method) on a dense case; time to tolerance = total time when within."""
-    solver = _solver()
-    truth = prob["truth"]
-    t0 = time.perf_counter()
-    res = solver.align_points(
-        prob["points"], prob["target"], prob["K"], model="euler_xyz", init=dense_init(offset_deg), fixed=FIXED
+    """``solver.align_points`` (today's method) on a dense case."""
+    return align_points_timed(prob["points"], prob["target"], prob["K"], dense_init(offset_deg), prob["truth"], counted)
+
+
+def _fit_dense_adam(prob: dict, offset_deg, counted, **options) -> dict:
+    """:func:`benchmarks.peers.torch_render.fit_adam` on a dense case from ``dense_init(offset_deg)``."""
+    from .peers.torch_render import fit_adam
+
+    return fit_adam(
+        prob["points"], prob["target"], prob["K"], SIGMA, dense_init(offset_deg), prob["truth"], counted, **options
     )
-    dt = time.perf_counter() - t0
-    p = np.asarray(res.params, dtype=np.float64)
-    err = _angle_error_deg(p, truth, counted)
-    return {
-        "steps": int(res.nit),
-        "time_s": dt,
-        "time_to_tol_s": dt if err <= TOL_DEG else None,
-        "steps_to_tol": int(res.nit) if err <= TOL_DEG else None,
-        "final_err_deg": err,
-        "err_deg": [math.degrees(float(p[k] - truth[k])) for k in (0, 2)],
-        "unobservable": [],
-        "reported_success": bool(res.success),
-    }
 
 
 def run_dense_torch(prob: dict, offset_deg, counted, windowed: bool = False, steps: int = PEER_STEPS) -> dict:
     """The PyTorch render-and-compare peer (Adam, :data:`PEER_LR`) on a dense case."""
-    from .peers.torch_render import fit_adam
-
-    res = fit_adam(
-        prob["points"],
-        prob["target"],
-        prob["K"],
-        SIGMA,
-        dense_init(offset_deg),
-        prob["truth"],
-        counted=counted,
+    res = _fit_dense_adam(
+        prob,
+        offset_deg,
+        counted,
         lr=PEER_LR,
         steps=steps,
         tol_deg=TOL_DEG,
@@ -340,8 +326,16 @@ def _dense_call(kind: str, prob: dict, offset, counted, quick: bool) -> dict:
     return run_dense_torch(prob, offset, counted, windowed=True)
 
 
-def run_dense(quick: bool, smoke: bool, log: Callable) -> dict:
+def _dense_first_call(kind: str, prob: dict, offset, counted, quick: bool) -> None:
+    if kind.startswith("torch"):  # torch's first steps (allocator, kernels)
+        _fit_dense_adam(prob, offset, counted, lr=PEER_LR, steps=2, windowed=kind == "torch_windowed")
+    else:  # Numba cache load or compile
+        _dense_call(kind, prob, offset, counted, quick)
+
+
+def run_dense(mode: harness.Mode) -> dict:
     """The dense-torus part: every contender on both cases from the four starts."""
+    quick, smoke, log = mode.quick, mode.smoke, mode.log
     offsets = DENSE_OFFSETS_DEG[:1] if smoke else DENSE_OFFSETS_DEG
     kinds = [
         e for e in DENSE_ENTRIES if not (smoke and e[1] != "fit_render") and not (quick and e[1] == "torch_windowed")
@@ -351,33 +345,11 @@ def run_dense(quick: bool, smoke: bool, log: Callable) -> dict:
         prob = dense_problem(axis)
         records = [{"name": n, "kind": k, "baseline": b, "status": "ok", "note": "", "rows": []} for n, k, b in kinds]
         for rec in records:
-            if quick and rec["kind"] == "torch":
+            rec["status"], rec["note"], rec["first_call_s"] = harness.first_call(
+                _dense_first_call, rec["kind"], prob, offsets[0], counted, quick
+            )
+            if quick and rec["kind"] == "torch" and rec["status"] == "ok":
                 rec["note"] = f"quick mode: {QUICK_PEER_STEPS} steps from the first start timed, not run to 0.05 deg"
-            try:
-                harness.settle()
-                t0 = time.perf_counter()
-                if rec["kind"].startswith("torch"):  # torch's first steps (allocator, kernels)
-                    from .peers.torch_render import fit_adam
-
-                    fit_adam(
-                        prob["points"],
-                        prob["target"],
-                        prob["K"],
-                        SIGMA,
-                        dense_init(offsets[0]),
-                        prob["truth"],
-                        counted=counted,
-                        lr=PEER_LR,
-                        steps=2,
-                        windowed=rec["kind"] == "torch_windowed",
-                    )
-                else:  # Numba cache load or compile
-                    _dense_call(rec["kind"], prob, offsets[0], counted, quick)
-                rec["first_call_s"] = time.perf_counter() - t0
-            except Skip as exc:
-                rec["status"], rec["note"] = "skipped", str(exc)
-            except Exception as exc:  # reported in the table
-                rec["status"], rec["note"] = "failed", f"{type(exc).__name__}: {exc}"[:200]
         active = [i for i, r in enumerate(records) if r["status"] == "ok"]
         for k, off in enumerate(offsets):
             log(f"[torus] dense, {label}, start ({off[0]:+g}, {off[1]:+g}) deg")
@@ -425,26 +397,13 @@ def lr_sweep(lrs=tuple(LR_SWEEP), steps: int = 400, log: Callable = print) -> di
     after ``steps`` gets None. How :data:`PEER_LR` was chosen: ``python -c "from benchmarks import
     torus; torus.lr_sweep()"``.
     """
-    from .peers.torch_render import fit_adam
-
     out = {}
     for lr in lrs:
         counts = []
         for axis, _label, counted in DENSE_CASES:
             prob = dense_problem(axis)
             for off in DENSE_OFFSETS_DEG:
-                r = fit_adam(
-                    prob["points"],
-                    prob["target"],
-                    prob["K"],
-                    SIGMA,
-                    dense_init(off),
-                    prob["truth"],
-                    counted=counted,
-                    lr=lr,
-                    steps=steps,
-                    windowed=True,
-                )
+                r = _fit_dense_adam(prob, off, counted, lr=lr, steps=steps, windowed=True)
                 counts.append(r["steps_to_tol"])
                 log(f"lr {lr:g}, axis {axis}, start {off}: steps to 0.05 deg {r['steps_to_tol']}")
         out[lr] = None if None in counts else float(np.median(counts))
@@ -487,28 +446,14 @@ def dense_summary(dense: dict) -> list[dict]:
     return out
 
 
-def run(
-    quick: bool = False,
-    smoke: bool = False,
-    data: Path | None = None,
-    trials: int | None = None,
-    log: Callable = print,
-) -> dict:
+def run(mode: harness.Mode = harness.Mode(), trials: int | None = None) -> dict:
     """Run the suite; return the JSON-ready result.
 
-    Parameters
-    ----------
-    quick : bool
-        Fewer random starts; the forum's PyTorch peer only timed for a few steps.
-    smoke : bool
-        One start of each part, no peers on the dense torus (CI smoke test).
-    data : path, optional
-        Unused; accepted for a uniform suite interface.
-    trials : int, optional
-        Number of random starts (overrides ``quick``).
-    log : callable
-        Progress printer.
+    Quick mode: :data:`TRIALS_QUICK` random starts, the forum's PyTorch peer only timed for a few
+    steps; smoke mode: one start of each part, no peers on the dense torus. ``trials`` (the number of
+    random starts) overrides both; ``mode.data`` is not used.
     """
+    quick, smoke = mode.quick, mode.smoke
     t_start = time.perf_counter()
     try:
         prob = problem()
@@ -519,24 +464,16 @@ def run(
     records = [{"name": name, "baseline": base, "status": "ok", "note": "", "rows": []} for name, _f, base in ENTRIES]
     # first call of each contender (Numba cache load / torch warm-up), untimed in the statistics
     for (_name, fn, _b), rec in zip(ENTRIES, records, strict=True):
-        try:
-            harness.settle()
-            t0 = time.perf_counter()
-            fn(prob, TRUTH_DEG)
-            rec["first_call_s"] = time.perf_counter() - t0
-        except Skip as exc:
-            rec["status"], rec["note"] = "skipped", str(exc)
-        except Exception as exc:  # reported in the table
-            rec["status"], rec["note"] = "failed", f"{type(exc).__name__}: {exc}"[:200]
+        rec["status"], rec["note"], rec["first_call_s"] = harness.first_call(fn, prob, TRUTH_DEG)
     active = [i for i, r in enumerate(records) if r["status"] == "ok"]
     for k, s in enumerate(st):
-        log(f"[torus] start {k}: ({s[0]:.1f}, {s[1]:.1f}) deg")
+        mode.log(f"[torus] start {k}: ({s[0]:.1f}, {s[1]:.1f}) deg")
         for i in active[k % len(active) :] + active[: k % len(active)] if active else []:
             harness.settle()
             row = ENTRIES[i][1](prob, s)
             row["start_deg"] = [float(s[0]), float(s[1])]
             records[i]["rows"].append(row)
-    dense = run_dense(quick, smoke, log)
+    dense = run_dense(mode)
     return {
         "suite": "torus",
         "quick": quick,
@@ -895,9 +832,7 @@ def plot(res: dict, path: Path) -> None:
         bx.grid(True, axis="y", which="both", alpha=0.3)
     else:
         bx.set_axis_off()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    harness.save_figure(fig, path)
 
 
 def strip_private(res: dict) -> dict:

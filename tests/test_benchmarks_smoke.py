@@ -24,6 +24,23 @@ def _quiet(_msg: str) -> None:
     pass
 
 
+def _mode(**options) -> harness.Mode:
+    return harness.Mode(log=_quiet, **options)
+
+
+def _run_cli(suite: str, *options: str, out: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m benchmarks SUITE OPTIONS --out OUT``, checked to exit 0."""
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks", suite, *options, "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    return res
+
+
 def test_harness_alternates_and_takes_ratios():
     calls = []
     contenders = [
@@ -46,14 +63,7 @@ def test_harness_alternates_and_takes_ratios():
 def jacobian_cli(tmp_path_factory):
     """``python -m benchmarks jacobian --smoke`` once: its stdout, Markdown and JSON."""
     out = tmp_path_factory.mktemp("jacobian")
-    res = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "jacobian", "--smoke", "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
+    res = _run_cli("jacobian", "--smoke", out=out)
     data = json.loads((out / "jacobian.json").read_text())  # strict JSON (no NaN)
     return res.stdout, (out / "jacobian.md").read_text(), data, out
 
@@ -80,14 +90,7 @@ def test_cli_jacobian_writes_markdown_json_png(jacobian_cli):
 
 
 def test_cli_torus_quick(tmp_path):
-    res = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "torus", "--quick", "--out", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
+    _run_cli("torus", "--quick", out=tmp_path)
     md = (tmp_path / "torus.md").read_text()
     assert "| **ours: solver.align_points" in md and "quick mode" in md
     assert "### Dense torus" in md and "| **ours: solver.fit_render" in md
@@ -135,7 +138,7 @@ def test_memory_floor_writes_every_output_byte():
 
 
 def test_normal_equations_peers_agree_with_ours():
-    res = normal_equations.run(smoke=True, log=_quiet)
+    res = normal_equations.run(_mode(smoke=True))
     for r in res["results"]:
         ts = {t.name: t for t in r["_t"]}
         numpy_peer = ts["NumPy (lambdify Jacobian, fancy-index sampling)"]
@@ -156,7 +159,7 @@ def test_normal_equations_peers_agree_with_ours():
 def test_align_smoke_on_shared_data():
     if not align_suite.find_datasets(DATA):
         pytest.skip(f"no */pairs.csv under {DATA}")
-    res = align_suite.run(smoke=True, data=DATA, log=_quiet)
+    res = align_suite.run(_mode(smoke=True, data=DATA))
     summ = align_suite.summary(res)
     ours = summ[0]
     if ours["status"] == "pending":
@@ -168,7 +171,7 @@ def test_align_smoke_on_shared_data():
 
 
 def test_align_skips_cleanly_without_data(tmp_path):
-    res = align_suite.run(smoke=True, data=tmp_path, log=_quiet)
+    res = align_suite.run(_mode(smoke=True, data=tmp_path))
     assert res["skipped"] and "Skipped" in align_suite.markdown(res, "")
 
 
@@ -177,11 +180,11 @@ def test_odometry_smoke_without_opencv(monkeypatch, tmp_path):
     from benchmarks import odometry as odometry_suite
 
     monkeypatch.setitem(sys.modules, "cv2", None)  # `import cv2` raises ImportError, as where it is not installed
-    res = odometry_suite.run(smoke=True, data=tmp_path, log=_quiet)
+    res = odometry_suite.run(_mode(smoke=True, data=tmp_path))
     assert res["skipped"] and "Skipped" in odometry_suite.markdown(res, "")
     if not odometry_suite.find_sequences(DATA)[0]:
         pytest.skip(f"no TUM sequences under {DATA}")
-    res = odometry_suite.run(smoke=True, data=DATA, log=_quiet)
+    res = odometry_suite.run(_mode(smoke=True, data=DATA))
     for entry in res["sequences"]:
         by = {t.name: t for t in entry["_t"]}
         ours, chain = by[odometry_suite.OURS], by[odometry_suite.ALIGN_CHAIN]
@@ -200,7 +203,7 @@ def test_odometry_smoke_without_opencv(monkeypatch, tmp_path):
 
 
 def test_torus_smoke():
-    res = torus.run(smoke=True, log=_quiet)
+    res = torus.run(_mode(smoke=True))
     if res.get("skipped"):
         pytest.skip(res["skipped"])
     summ = torus.summary(res)
@@ -250,13 +253,6 @@ def test_gpu_suite_skips_cleanly_without_a_gpu(tmp_path):
     ok, reason = gpu.gpu_available()
     if ok:
         pytest.skip("a GPU is present: the suite measures instead of skipping")
-    res = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "gpu", "--smoke", "--out", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert res.returncode == 0, res.stderr[-2000:]
+    res = _run_cli("gpu", "--smoke", out=tmp_path, timeout=120)
     assert "Skipped:" in res.stdout and "not measured" in res.stdout
     assert json.loads((tmp_path / "gpu.json").read_text())["available"] is False

@@ -44,6 +44,15 @@ def _bilinear_numpy(tgt: np.ndarray, u: np.ndarray, v: np.ndarray):
     return s, inside
 
 
+def _normal_equations_numpy(s: np.ndarray, J: np.ndarray, iref: np.ndarray, ok: np.ndarray, k: float):
+    """``H``, ``g``, cost and count of the points ``ok``: samples ``s`` (intensity, gx, gy), ``J`` = d(u, v)/dp."""
+    r = s[ok, 0] - iref[ok]
+    Jr = s[ok, 1:2] * J[ok, 0, :] + s[ok, 2:3] * J[ok, 1, :]
+    w, rho = huber(r, k)
+    WJ = Jr * w.astype(Jr.dtype)[:, None]
+    return WJ.T @ Jr, WJ.T @ r, float(rho.sum()), int(ok.sum())
+
+
 def make_numpy(params, points, iref, tgt, intrinsics, k: float) -> Callable:
     """NumPy: lambdify(cse=True) Jacobian + fancy-index bilinear sampling + two matrix products."""
     from .numpy_warp import build_lambdify_jacobian, textbook_rotation
@@ -57,12 +66,7 @@ def make_numpy(params, points, iref, tgt, intrinsics, k: float) -> Callable:
         z = points @ R[2].astype(points.dtype) + points.dtype.type(p[5])
         s, inside = _bilinear_numpy(tgt, uv[:, 0], uv[:, 1])
         ok = inside & (z > 0) & np.isfinite(uv).all(axis=1)
-        r = s[ok, 0] - iref[ok]
-        Jr = s[ok, 1:2] * J[ok, 0, :] + s[ok, 2:3] * J[ok, 1, :]
-        w, rho = huber(r, k)
-        w = w.astype(Jr.dtype)
-        WJ = Jr * w[:, None]
-        return WJ.T @ Jr, WJ.T @ r, float(rho.sum()), int(ok.sum())
+        return _normal_equations_numpy(s, J, iref, ok, k)
 
     return run
 
@@ -74,13 +78,7 @@ def make_ours_unfused(params, points, iref, tgt, intrinsics, k: float) -> Callab
     def run():
         uv, J, valid = jacgen.warp_jacobian("rodrigues", params, points, intrinsics)
         s, inside = _bilinear_numpy(tgt, np.nan_to_num(uv[:, 0], nan=-1.0), np.nan_to_num(uv[:, 1], nan=-1.0))
-        ok = inside & valid
-        r = s[ok, 0] - iref[ok]
-        Jr = s[ok, 1:2] * J[ok, 0, :] + s[ok, 2:3] * J[ok, 1, :]
-        w, rho = huber(r, k)
-        w = w.astype(Jr.dtype)
-        WJ = Jr * w[:, None]
-        return WJ.T @ Jr, WJ.T @ r, float(rho.sum()), int(ok.sum())
+        return _normal_equations_numpy(s, J, iref, inside & valid, k)
 
     return run
 

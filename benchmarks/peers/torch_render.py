@@ -17,10 +17,10 @@ run.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
+from ..harness import ToleranceTrace
 from .torch_warp import import_torch
 
 CUTOFF = 4.0
@@ -161,35 +161,22 @@ def fit_adam(
         p = np.array([a.item(), init[1], c.item()])
         return math.degrees(float(np.max(np.abs(p[counted] - truth[counted]))))
 
-    start = time.perf_counter()
-    time_to_tol, steps_to_tol, first_s, first_step, n, stopped = None, None, None, None, 0, "steps"
-    for n in range(1, steps + 1):
+    trace = ToleranceTrace(tol_deg)
+    stopped = "steps"
+    for _ in range(steps):
         opt.zero_grad()
         loss = ((draw(P, a, b, c, t, K, img.shape, sigma, torch) - img) ** 2).mean()
         loss.backward()
         opt.step()
-        now = time.perf_counter() - start
-        if error() <= tol_deg:
-            if time_to_tol is None:
-                time_to_tol, steps_to_tol = now, n
-            if first_s is None:
-                first_s, first_step = now, n
-            if hold is not None and n - steps_to_tol + 1 >= hold:
-                stopped = "hold"
-                break
-        else:
-            time_to_tol, steps_to_tol = None, None
+        now = trace.step(error())
+        if hold is not None and trace.held() >= hold:
+            stopped = "hold"
+            break
         if time_limit_s is not None and now >= time_limit_s:
             stopped = "time"
             break
     return {
-        "steps": n,
-        "time_s": time.perf_counter() - start,
-        "time_to_tol_s": time_to_tol,
-        "steps_to_tol": steps_to_tol,
-        "first_tol_s": first_s,
-        "first_tol_step": first_step,
-        "final_err_deg": error(),
+        **trace.record(error()),
         "final_params": [a.item(), float(init[1]), c.item(), *init[3:].tolist()],
         "stopped": stopped,
     }

@@ -10,10 +10,10 @@ or ``torch.optim.Adam``. Every step records the angle error and the elapsed time
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
+from ..harness import ToleranceTrace
 from .torch_warp import import_torch
 
 
@@ -58,8 +58,9 @@ def solve_torch(
     Returns
     -------
     dict
-        ``steps``, ``time_to_tol_s`` (None if never reached), ``steps_to_tol``, ``final_err_deg``,
-        ``time_s``.
+        :meth:`benchmarks.harness.ToleranceTrace.record`: ``steps``, ``time_s``, ``time_to_tol_s`` /
+        ``steps_to_tol`` (None when not within at the end), ``first_tol_s`` / ``first_tol_step``,
+        ``final_err_deg``.
     """
     torch = import_torch()
     import torch.nn.functional as F
@@ -70,8 +71,11 @@ def solve_torch(
     c = torch.tensor([math.radians(init_deg[1])], dtype=torch.float64, requires_grad=True)
     base_lr = lr if lr is not None else (0.02 if optimizer == "adam" else 2e-4)
     truth = np.radians(truth_deg)
-    start = time.perf_counter()
-    steps, time_to_tol, steps_to_tol = 0, None, None
+
+    def error() -> float:
+        return math.degrees(float(np.max(np.abs([a.item() - truth[0], c.item() - truth[1]]))))
+
+    trace = ToleranceTrace(tol_deg)
     n_levels = len(pyramid)
     for level in reversed(range(n_levels)):
         img = torch.from_numpy(np.ascontiguousarray(pyramid[level], dtype=np.float64))[None, None]
@@ -93,17 +97,5 @@ def solve_torch(
             loss = ((sampled.reshape(-1) - 1.0) ** 2).sum()
             loss.backward()
             opt.step()
-            steps += 1
-            err = math.degrees(float(np.max(np.abs([a.item() - truth[0], c.item() - truth[1]]))))
-            if err <= tol_deg and time_to_tol is None:
-                time_to_tol, steps_to_tol = time.perf_counter() - start, steps
-            elif err > tol_deg:
-                time_to_tol, steps_to_tol = None, None
-    final = math.degrees(float(np.max(np.abs([a.item() - truth[0], c.item() - truth[1]]))))
-    return {
-        "steps": steps,
-        "time_s": time.perf_counter() - start,
-        "time_to_tol_s": time_to_tol,
-        "steps_to_tol": steps_to_tol,
-        "final_err_deg": final,
-    }
+            trace.step(error())
+    return trace.record(error())
