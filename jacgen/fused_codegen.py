@@ -184,10 +184,7 @@ def align_description(model: WarpModel, backend: Backend, pirs) -> dict:
         "parameterisation": recognise(model),
         "losses": runtime.LOSSES,
         "loss_scale_factors": runtime.LOSS_SCALE_FACTORS,
-        "accumulators": {
-            pir.kind: {k: v for k, v in runtime.accumulator_layout(solved_names(pir)).items() if k != "H_pairs"}
-            for pir in pirs
-        },
+        "accumulators": {pir.kind: runtime.accumulator_layout(len(solved_names(pir))) for pir in pirs},
         "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch")) + ("residuals",),
     }
 

@@ -15,7 +15,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .lanes import lane_broadcast, lane_log1p, lane_select
+from .lanes import LANE_BYTES, lane_broadcast, lane_log1p, lane_select
 from .special import SERIES_TERMS, SERIES_THRESHOLD, phi_series_coefficients
 
 PHI_MAX_ORDER = 7
@@ -69,9 +69,6 @@ def robust_body(r, loss_id, k):
     return 1.0, 0.5 * r * r
 
 
-robust = njit(cache=True, inline="always")(robust_body)
-
-
 @njit(cache=True, inline="always")
 def robust_lanes(r, loss_id, k):
     """:func:`robust_body` on float64 lane vectors (the same formulas, selects instead of branches)."""
@@ -88,18 +85,15 @@ def robust_lanes(r, loss_id, k):
     return lane_broadcast(1.0, r), 0.5 * r * r
 
 
-def accumulator_layout(param_names) -> dict:
-    """Where each sum sits in a fused kernel's accumulator vector.
+def accumulator_layout(n: int) -> dict:
+    """Where each sum sits in the accumulator vector of a fused kernel with ``n`` unknowns.
 
-    ``H`` upper triangle row-major (``"H"``: offset, ``"H_pairs"``: the parameter pair of each
-    entry), then ``g``, the cost, the used / behind / outside point counts, and ``"size"``.
+    ``H`` upper triangle row-major, then ``g``, the cost, the used / behind / outside point
+    counts; ``"size"`` the length.
     """
-    names = tuple(param_names)
-    n = len(names)
     n_h = n * (n + 1) // 2
     return {
         "H": 0,
-        "H_pairs": tuple((names[a], names[b]) for a in range(n) for b in range(a, n)),
         "g": n_h,
         "cost": n_h + n,
         "n_used": n_h + n + 1,
@@ -151,7 +145,7 @@ def tails(tiles: np.ndarray, points: np.ndarray, iref: np.ndarray):
     (rejected as behind the camera: ``padding[k]`` of them in tail tile ``k``, for the caller to
     take off that count) and zero intensities.
     """
-    lanes = 32 // points.dtype.itemsize
+    lanes = LANE_BYTES // points.dtype.itemsize
     rest = (tiles[:, 2] - tiles[:, 1]) % lanes
     which = np.flatnonzero(rest)
     lane = np.arange(lanes)
@@ -208,7 +202,7 @@ def fused_pair(kernel, hoisted, layout, points, iref, tgt, loss_scale) -> np.nda
     partial = np.empty((tiles.shape[0], size))
     kernel(h, points, iref, stack, tiles, scale, partial)
     sums = partial.sum(axis=0)
-    lanes = 32 // points.dtype.itemsize
+    lanes = LANE_BYTES // points.dtype.itemsize
     rest = n % lanes
     if rest:
         tail_points = np.full((lanes, points.shape[1]), np.nan, dtype=points.dtype)
@@ -373,7 +367,6 @@ __all__ = [
     "invert_pose",
     "phi",
     "phi_body",
-    "robust",
     "robust_body",
     "robust_lanes",
     "rotation_vector",
