@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .aligned_memory import empty_aligned
-from .cuda_support import is_device_array, require_cuda
+from .backends import BACKENDS
+from .cuda_support import is_device_array
 from .handles import GeneratedModel, builtin_names, load_model, resolve
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -36,10 +36,10 @@ def build_model(model, out_dir: str | Path, targets=("cpu", "cuda")) -> Generate
     return load_model(model.name, out_dir)
 
 
-def _check_points(points, n_coords: int, target: str):
+def _check_points(points, n_coords: int, backend):
     if is_device_array(points):
-        if target != "cuda":
-            raise ValueError("device arrays are only accepted with target='cuda'")
+        if not backend.accepts_device_arrays:
+            raise ValueError(f"device arrays are not accepted with target={backend.name!r} (use target='cuda')")
         shape, dtype = tuple(points.shape), np.dtype(points.dtype)
     else:
         try:
@@ -73,10 +73,10 @@ def _check_vector(name: str, values, length: int, names: tuple[str, ...]) -> np.
 
 def _prepare(model, params, points, intrinsics, target: str, with_params: bool = True):
     handle = resolve(model)
-    if target not in ("cpu", "cuda"):
-        raise ValueError(f"unknown target {target!r}; expected 'cpu' or 'cuda'")
-    if target == "cuda":
-        require_cuda()  # a clear CudaUnavailableError before the generated CUDA module imports numba.cuda
+    if target not in BACKENDS:
+        raise ValueError(f"unknown target {target!r}; expected one of {tuple(BACKENDS)}")
+    backend = BACKENDS[target]
+    backend.load()
     mod = handle.module(target)
     p = (
         _check_vector("params", params, len(mod.DESCRIPTION["params"]), mod.DESCRIPTION["params"])
@@ -87,23 +87,14 @@ def _prepare(model, params, points, intrinsics, target: str, with_params: bool =
     for name in mod.DESCRIPTION["positive_constants"]:
         if c[mod.DESCRIPTION["constants"].index(name)] <= 0:
             raise ValueError(f"intrinsics: {name} must be > 0, got {c[mod.DESCRIPTION['constants'].index(name)]}")
-    pts, dtype = _check_points(points, len(mod.DESCRIPTION["point"]), target)
-    return mod, p, c, pts, dtype
+    pts, dtype = _check_points(points, len(mod.DESCRIPTION["point"]), backend)
+    return mod, backend, p, c, pts, dtype
 
 
-def _outputs(mod, n: int, dtype, target: str, jacobian: bool):
-    shapes = [(n, len(mod.DESCRIPTION["outputs"]))] + (
-        [(n, len(mod.DESCRIPTION["outputs"]), len(mod.DESCRIPTION["params"]))] if jacobian else []
-    )
-    if target == "cuda":
-        cuda = require_cuda()
-        arrays = [cuda.device_array(s, dtype=dtype) for s in shapes]
-        return arrays + [cuda.device_array(n, dtype=np.bool_)]
-    return [empty_aligned(s, dtype) for s in shapes] + [np.empty(n, dtype=np.bool_)]
-
-
-def _to_host_if(host_input: bool, arrays):
-    return tuple(a.copy_to_host() for a in arrays) if host_input else tuple(arrays)
+def _outputs(mod, backend, n: int, dtype, jacobian: bool):
+    d = mod.DESCRIPTION
+    shapes = [(n, len(d["outputs"]))] + ([(n, len(d["outputs"]), len(d["params"]))] if jacobian else [])
+    return backend.output_arrays(shapes, dtype, n)
 
 
 def warp(model, params, points, intrinsics, target: str = "cpu"):
@@ -129,11 +120,11 @@ def warp(model, params, points, intrinsics, target: str = "cpu"):
     valid : ndarray of bool, shape (N,)
         Depth after the transform is > 0 and outputs are finite.
     """
-    mod, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
-    uv, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=False)
+    mod, backend, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
+    uv, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=False)
     if pts.shape[0]:
         mod.warp(p, pts, c, uv, valid)
-    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, valid))
+    return backend.results((uv, valid), is_device_array(points))
 
 
 def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
@@ -148,11 +139,11 @@ def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
         ``J[i, k, j] = d uv[i, k] / d params[j]``; NaN where invalid.
     valid : ndarray of bool, shape (N,)
     """
-    mod, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
-    uv, jac, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=True)
+    mod, backend, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
+    uv, jac, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian(p, pts, c, uv, jac, valid)
-    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, jac, valid))
+    return backend.results((uv, jac, valid), is_device_array(points))
 
 
 def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
@@ -162,10 +153,10 @@ def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
     needs ``d W(exp(xi) q) / d xi`` at ``xi = 0``; this kernel is that derivative, specialised.
     Returns ``(uv, J, valid)`` as :func:`warp_jacobian`.
     """
-    mod, _, c, pts, dtype = _prepare(model, None, points, intrinsics, target, with_params=False)
+    mod, backend, _, c, pts, dtype = _prepare(model, None, points, intrinsics, target, with_params=False)
     if "warp_jacobian_at_zero" not in mod.DESCRIPTION["kernels"]:
         raise ValueError(f"model {mod.DESCRIPTION['model']!r} has no zero specialisation")
-    uv, jac, valid = _outputs(mod, pts.shape[0], dtype, target, jacobian=True)
+    uv, jac, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian_at_zero(pts, c, uv, jac, valid)
-    return _to_host_if(target == "cuda" and not is_device_array(points), (uv, jac, valid))
+    return backend.results((uv, jac, valid), is_device_array(points))

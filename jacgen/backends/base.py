@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -67,6 +69,23 @@ class Backend:
             lines.append("")
             lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in first_party]
         return "\n".join(lines)
+
+    # running generated code: how the public API reaches the target
+    accepts_device_arrays = False
+    """Whether inputs may already live on the target's device (CUDA array interface objects)."""
+
+    def load(self) -> None:
+        """Make sure the target can run (raise a clear error before its generated modules import)."""
+
+    def output_arrays(self, shapes, dtype, n: int) -> list:
+        """Outputs of ``shapes`` (float ``dtype``) and a validity array of ``n`` booleans, on the target."""
+        from ..aligned_memory import empty_aligned
+
+        return [empty_aligned(shape, dtype) for shape in shapes] + [np.empty(n, dtype=np.bool_)]
+
+    def results(self, arrays, device_input: bool) -> tuple:
+        """``arrays`` as the caller gets them (host arrays unless the inputs were on the device)."""
+        return tuple(arrays)
 
     # emitters: implemented by each target
     def warp_kernels(self, ir, packed) -> list[str]:
