@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -24,6 +25,25 @@ TYPED = "T"
 ``T(0.5)``, so one kernel body compiles to float32 or float64 code from the arrays it is given."""
 
 RULE = "# " + "-" * 98
+
+RUNTIME_SOURCES = ("runtime.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
+"""Hand-written modules whose code generated kernels inline (relative to ``jacgen/``)."""
+
+
+@functools.cache
+def runtime_hash() -> str:
+    """Hash of :data:`RUNTIME_SOURCES`, printed in every banner.
+
+    Numba's cache tells a stale kernel by its own source file only; the kernels also inline these
+    modules' functions, so a change there must change the generated files (the golden-file test
+    then asks for a rebuild, and the rebuilt files invalidate the cached kernels).
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in RUNTIME_SOURCES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:16]
+
 
 if TYPE_CHECKING:
     from .backends.base import Backend
@@ -169,7 +189,7 @@ def assemble(title: str, model: WarpModel, backend: Backend, description: dict, 
         f"# generator: jacgen {__version__}   target: {backend.name}",
         f"# source model: {model.name} (symbolic hash {model.source_hash()})",
         *([f"#   {model.description}"] if model.description else []),
-        f"# content hash: sha256:{content_hash}",
+        f"# content hash: sha256:{content_hash}   runtime: sha256:{runtime_hash()}",
         "# operation counts (sympy count_ops) per kernel function:",
         *op_table(ops),
         RULE,
