@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:9a507d3c2e526479f7a32d499f124cbb   runtime: sha256:1093b6b15511563b
+# content hash: sha256:9a507d3c2e526479f7a32d499f124cbb   runtime: sha256:b9de4047e64a15c6
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74

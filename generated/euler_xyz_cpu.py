@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:b20bac9aff49aa7967678db9803010e0   runtime: sha256:1093b6b15511563b
+# content hash: sha256:b20bac9aff49aa7967678db9803010e0   runtime: sha256:b9de4047e64a15c6
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            127         49       23         26

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:eaabe48b7fb7f147502c53ab72a43edd   runtime: sha256:1093b6b15511563b
+# content hash: sha256:eaabe48b7fb7f147502c53ab72a43edd   runtime: sha256:b9de4047e64a15c6
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            286         58       33         25

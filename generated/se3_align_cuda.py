@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:1278a243b0146f8a1c3fa18aea3a67ee   runtime: sha256:1093b6b15511563b
+# content hash: sha256:1278a243b0146f8a1c3fa18aea3a67ee   runtime: sha256:b9de4047e64a15c6
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:5504370369b945fe2d85bdb3039f8cdd   runtime: sha256:1093b6b15511563b
+# content hash: sha256:5504370369b945fe2d85bdb3039f8cdd   runtime: sha256:b9de4047e64a15c6
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            561         98       73         25

@@ -26,7 +26,7 @@ TYPED = "T"
 
 RULE = "# " + "-" * 98
 
-RUNTIME_SOURCES = ("runtime.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
+RUNTIME_SOURCES = ("runtime.py", "special.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
 """Hand-written modules whose code generated kernels inline (relative to ``jacgen/``)."""
 
 

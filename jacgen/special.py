@@ -69,17 +69,3 @@ class Phi(sp.Function):
 def phi_series_coefficients(n: int, terms: int = SERIES_TERMS) -> tuple[float, ...]:
     """Coefficients ``c_k = (-1)**k / (2k + n)!`` of the Taylor series of ``phi_n`` in ``s``."""
     return tuple((-1) ** k / math.factorial(2 * k + n) for k in range(terms))
-
-
-def phi_reference(n: int, s: float) -> float:
-    """Plain-Python double-precision ``phi_n(s)`` (the algorithm the generated code uses)."""
-    if s <= SERIES_THRESHOLD:
-        acc = 0.0
-        for c in reversed(phi_series_coefficients(n)):
-            acc = acc * s + c
-        return acc
-    t = math.sqrt(s)
-    value = math.cos(t) if n % 2 == 0 else math.sin(t) / t
-    for k in range(n % 2, n - 1, 2):
-        value = (1.0 / math.factorial(k) - value) / s
-    return value
