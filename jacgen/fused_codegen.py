@@ -21,8 +21,11 @@ from . import runtime
 from .codegen import TYPED, assemble, hoist_function, packed_symbols, pose_function, unpack_lines
 from .model import WarpModel
 from .parameterisation import recognise
-from .photometric import PhotometricIR, derive_photometric
+from .photometric import BRIGHTNESS, PhotometricIR, derive_photometric
 from .printer import assign_lines, print_expr
+
+BRIGHTNESS_NAMES = tuple(map(str, BRIGHTNESS))
+"""Names of the gain / bias pair, solved after the warp parameters."""
 
 SAMPLED_NAMES = ("I_t", "g_x", "g_y")
 """Channels of the target stack sampled at the warped point: intensity and its gradient."""
@@ -40,10 +43,7 @@ def photometric_irs(model: WarpModel) -> tuple[PhotometricIR, PhotometricIR]:
 def solved_names(pir: PhotometricIR) -> tuple[str, ...]:
     """Names of the normal equations' unknowns: the warp parameters, then ``a, b`` with brightness."""
     base = tuple(map(str, pir.model.params))
-    return base + (tuple(map(str, BRIGHTNESS_NAMES)) if pir.brightness else ())
-
-
-BRIGHTNESS_NAMES = ("a", "b")
+    return base + (BRIGHTNESS_NAMES if pir.brightness else ())
 
 
 def accumulator_names(pir: PhotometricIR) -> list[str]:
@@ -139,7 +139,7 @@ def fused_hoist(pir: PhotometricIR, name: str, warp_ir) -> str:
     m = pir.model
     inputs = {p: f"params[{k}]" for k, p in enumerate(m.params)}
     if pir.brightness:
-        a, b = sp.symbols("a b", real=True)
+        a, b = BRIGHTNESS
         inputs.update({a: f"params[{len(m.params)}]", b: f"params[{len(m.params) + 1}]"})
     inputs.update({c: f"constants[{k}]" for k, c in enumerate(m.constants)})
     hoisted = list(warp_ir.hoisted) + list(pir.extra_hoisted)

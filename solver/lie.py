@@ -13,15 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from jacgen.runtime import exp_parts, phi, rotation_vector, twist
-
-_phi = phi
-"""``phi_n(s)`` of :mod:`jacgen.special` (series near 0, closed form elsewhere), from :mod:`jacgen.runtime`."""
-
-
-def skew(w: np.ndarray) -> np.ndarray:
-    """Cross-product matrix ``[w]_x``."""
-    return np.array([[0.0, -w[2], w[1]], [w[2], 0.0, -w[0]], [-w[1], w[0], 0.0]])
+from jacgen.runtime import exp_parts, rotation_vector, twist
 
 
 @njit(cache=True)
