@@ -53,7 +53,7 @@ class Pair:
 
 def pose_error(T_est: np.ndarray, T_gt: np.ndarray) -> tuple[float, float]:
     """Translation (cm) and rotation (deg) of ``inv(T_gt) @ T_est`` (:func:`solver.lie.pose_error`, in cm)."""
-    from solver.lie import pose_error as error_m_deg
+    from solver.core.lie import pose_error as error_m_deg
 
     t_m, r_deg = error_m_deg(T_est, T_gt)
     return t_m * 100, r_deg
@@ -68,7 +68,7 @@ def find_datasets(data: Path | None) -> list[Path]:
 
 def load_pairs(folder: Path) -> list[Pair]:
     """Pairs of one dataset folder."""
-    from solver.lie import matrix_from_quaternion
+    from solver.core.lie import matrix_from_quaternion
 
     out = []
     with open(folder / "pairs.csv", newline="") as fh:
@@ -113,7 +113,7 @@ def load_frames(pair: Pair) -> dict:
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:
     """Intensity in [0, 1] with the solver's weights (:data:`solver.images.LUMA`)."""
-    from solver.images import LUMA
+    from solver.arrays.images import LUMA
 
     return rgb[..., :3].astype(np.float64) @ np.array(LUMA) / 255.0
 

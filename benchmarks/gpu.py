@@ -95,7 +95,7 @@ def normal_equations_section(shape: tuple[int, int] = VGA) -> dict:
     """Fused normal equations of one VGA frame on the device."""
     from numba import cuda
 
-    from solver.problem import Problem
+    from solver.photometric.problem import Problem
 
     s = _scene(shape)
     prob = Problem(s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics, target="cuda")

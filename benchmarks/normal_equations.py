@@ -73,7 +73,7 @@ def make_frame(shape: tuple[int, int], dtype: str, intrinsics=INTRINSICS):
 
 def _solver_kernels():
     try:
-        from solver import kernels
+        from solver.core import model as kernels
     except ImportError as exc:
         raise Skip(f"pending: solver.kernels not importable ({exc})") from None
     if not hasattr(kernels, "normal_equations"):

@@ -129,7 +129,7 @@ def _opencv_chain(frames, intrinsics):
 
 def evaluate(groundtruth, timestamps: np.ndarray, poses: np.ndarray) -> dict:
     """ATE (rigid, interpolated ground truth) and 1-frame RPE, in cm and deg; per-frame ATE errors in cm."""
-    from solver.evaluate import ate, rpe
+    from solver.sequences.metrics import ate, rpe
 
     est = (timestamps, poses)
     a = ate(groundtruth, est, interpolate=True)
@@ -156,8 +156,8 @@ def _checker(groundtruth, timestamps: np.ndarray, per_frame: dict, name: str) ->
 
 def run_sequence(folder: Path, n_frames: int | None, repeats: int, warmup: int, log: Callable[[str], None]) -> dict:
     """Time and evaluate every contender on the first ``n_frames`` frames of one sequence."""
-    from solver.lie import pose_error
-    from solver.tum import read_sequence
+    from solver.core.lie import pose_error
+    from solver.sequences.tum import read_sequence
 
     seq = read_sequence(folder)
     n = len(seq) if n_frames is None else min(n_frames, len(seq))

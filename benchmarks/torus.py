@@ -106,7 +106,8 @@ def euler_params(rx_deg: float, rz_deg: float) -> np.ndarray:
 def problem() -> dict:
     """Points, target image, intrinsics and the preprocessed pyramid (the solver's own preprocessing)."""
     solver = _solver()
-    from solver import images, pointset
+    from solver.arrays import images
+    from solver.pointset import points as pointset
 
     pts = solver.torus_points()
     K = pointset.fov_intrinsics(SHAPE, 90.0)
@@ -255,7 +256,7 @@ def dense_truth() -> np.ndarray:
 def dense_problem(axis: str) -> dict:
     """Points, intrinsics, truth and the target image (``solver.render_points``) of one dense case."""
     solver = _solver()
-    from solver import pointset
+    from solver.pointset import points as pointset
 
     pts = grid_torus(axis)
     K = pointset.fov_intrinsics(SHAPE, 90.0)

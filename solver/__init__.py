@@ -1,11 +1,11 @@
 """Photometric Gauss-Newton / Levenberg-Marquardt aligner on jacgen-generated kernels."""
 
-from .align import align
-from .batch import align_batch
-from .pointset import align_points, grid_torus, render_points, torus_points
-from .render_fit import fit_render
-from .result import AlignResult, LevelReport, Status
-from .visual_odometry import KeyframePolicy, OdometryResult, odometry
+from solver.photometric.align import align
+from solver.photometric.batch import align_batch
+from solver.pointset.points import align_points, grid_torus, render_points, torus_points
+from solver.pointset.render_fit import fit_render
+from solver.result import AlignResult, LevelReport, Status
+from solver.sequences.visual_odometry import KeyframePolicy, OdometryResult, odometry
 
 __all__ = [
     "AlignResult",

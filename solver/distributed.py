@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .visual_odometry import KeyframePolicy, OdometryResult, _Slice, chunk_bounds, odometry_chunk, stitch
+from solver.sequences.visual_odometry import (
+    KeyframePolicy,
+    OdometryResult,
+    _Slice,
+    chunk_bounds,
+    odometry_chunk,
+    stitch,
+)
 
 
 def _client(scheduler: str | None, n_workers: int):
@@ -31,7 +38,7 @@ def _client(scheduler: str | None, n_workers: int):
 
 def _run_chunk(folder: str, first: int, last: int, intrinsics, policy: KeyframePolicy, options: dict):
     """One task: the odometry of frames ``first .. last`` of the sequence in ``folder``."""
-    from .tum import read_sequence
+    from solver.sequences.tum import read_sequence
 
     frames = read_sequence(folder)
     K = intrinsics if intrinsics is not None else frames.intrinsics
@@ -75,7 +82,7 @@ def odometry_many(
     """
     from distributed import as_completed
 
-    from .tum import read_sequence
+    from solver.sequences.tum import read_sequence
 
     sequences = [read_sequence(f) for f in folders]
     client, cluster = _client(scheduler, n_workers)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from . import lie
+from solver.core import lie
 
 # planes n . p = d in the reference camera frame (y points down, z forward)
 ROOM_PLANES = (

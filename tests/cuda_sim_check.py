@@ -63,8 +63,9 @@ def user_model_check(directory, name, n_params, n_coords):
 
 
 def fused_checks():
-    from solver import images, lie
-    from solver.kernels import align_module, normal_equations, residuals
+    from solver.arrays import images
+    from solver.core import lie
+    from solver.core.model import align_module, normal_equations, residuals
 
     rng = np.random.default_rng(2)
     n, shape = 150, (40, 50)
@@ -109,8 +110,9 @@ def fused_checks():
 
 def batch_checks():
     """Batched fused kernels (many pairs per launch) against the CPU batch and single-pair kernels."""
-    from solver import images, lie
-    from solver.kernels import align_module, normal_equations, normal_equations_batch
+    from solver.arrays import images
+    from solver.core import lie
+    from solver.core.model import align_module, normal_equations, normal_equations_batch
 
     rng = np.random.default_rng(3)
     shape, Ks = (30, 40), np.array([40.0, 41.0, 19.5, 14.5])
@@ -198,8 +200,8 @@ def device_prep_checks():
     from numba import cuda
 
     import solver
-    from solver import device, images
-    from solver.backprojection import all_points
+    from solver.arrays import device, images
+    from solver.arrays.backprojection import all_points
     from solver.synthetic import make_scene
 
     rng = np.random.default_rng(4)
@@ -252,8 +254,8 @@ def device_prep_checks():
 def splat_checks():
     """Render-and-compare normal equations (solver.splat_cuda) and ``fit_render(target="cuda")``."""
     import solver
-    from solver import splat, splat_cuda
-    from solver.pointset import fov_intrinsics
+    from solver.pointset import splat, splat_cuda
+    from solver.pointset.points import fov_intrinsics
 
     rng = np.random.default_rng(5)
     shape = (30, 45)  # 2 x 3 tiles, partly outside the image

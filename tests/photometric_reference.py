@@ -3,7 +3,7 @@
 import numpy as np
 
 import jacgen
-from solver import lie
+from solver.core import lie
 
 
 def bilinear(img: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 from PIL import Image
 
-from solver import lie
+from solver.core import lie
 from solver.synthetic import make_scene
 
 

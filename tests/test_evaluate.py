@@ -10,9 +10,10 @@ from scipy.optimize import least_squares
 from scipy.spatial.transform import Rotation
 from tum import DATA
 
-from solver import lie, tum
 from solver.__main__ import main
-from solver.evaluate import ErrorStats, ate, rpe, rpe_pairs, umeyama
+from solver.core import lie
+from solver.sequences import tum
+from solver.sequences.metrics import ErrorStats, ate, rpe, rpe_pairs, umeyama
 
 
 def random_walk(n=60, seed=0, dt=1 / 30):

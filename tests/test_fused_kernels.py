@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from photometric_reference import bilinear, reference_normal_equations
 
-from solver import images, lie
-from solver.kernels import align_module, normal_equations, residuals
+from solver.arrays import images
+from solver.core import lie
+from solver.core.model import align_module, normal_equations, residuals
 
 K = np.array([300.0, 310.0, 79.5, 59.5])
 SHAPE = (120, 160)

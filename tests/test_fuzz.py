@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 
 import jacgen
 import solver
-from solver import lie
-from solver.lm import MIN_POINTS
+from solver.core import lie
+from solver.core.lm import MIN_POINTS
 from solver.synthetic import make_scene
 
 

@@ -5,7 +5,7 @@ import pytest
 from scipy.spatial.transform import Rotation
 
 from jacgen.runtime import phi, phi_body
-from solver import lie
+from solver.core import lie
 
 MAGNITUDES = [0.0, 1e-12, 1e-6, 1e-3, 0.5, 2.0, 3.1]
 

@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from tum import DATA
 
-from solver import KeyframePolicy, lie, odometry
-from solver.evaluate import ate
+from solver import KeyframePolicy, odometry
+from solver.core import lie
+from solver.sequences.metrics import ate
+from solver.sequences.tum import read_sequence
 from solver.synthetic import make_sequence, write_tum_sequence
-from solver.tum import read_sequence
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_fr1_rpy_beats_chained_opencv():
 
 def test_cli_writes_a_tum_trajectory(tmp_path, capsys):
     from solver.__main__ import main
-    from solver.tum import read_trajectory
+    from solver.sequences.tum import read_trajectory
 
     seq = make_sequence(4, shape=(240, 320))
     folder = tmp_path / "synthetic"

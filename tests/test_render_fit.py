@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import solver
-from solver import observability
-from solver.pointset import fov_intrinsics
+from solver.pointset import observability
+from solver.pointset.points import fov_intrinsics
 
 K = fov_intrinsics((128, 128), 90.0)
 TRUE = np.array([math.radians(35.0), 0.0, math.radians(20.0), 0.0, 0.0, 2.0])

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solver
-from solver import scratch
+from solver.arrays import scratch
 from solver.synthetic import make_scene
 
 

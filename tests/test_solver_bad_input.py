@@ -97,7 +97,7 @@ def test_uint8_and_colour_input_are_converted(scene):
 
 
 def test_ftol_default_is_looser_at_the_finest_level_only():
-    from solver.problem import FTOL_COARSE, FTOL_FINEST, per_level_ftol
+    from solver.core.problem import FTOL_COARSE, FTOL_FINEST, per_level_ftol
 
     assert per_level_ftol(None, 4) == [FTOL_COARSE] * 3 + [FTOL_FINEST]
     assert per_level_ftol(None, 1) == [FTOL_FINEST]

@@ -5,7 +5,7 @@ import pytest
 from tum import INTRINSICS, datasets, pairs
 
 import solver
-from solver import lie
+from solver.core import lie
 
 FOLDERS = datasets()
 pytestmark = pytest.mark.skipif(not FOLDERS, reason="../shared/data/*/pairs.csv not found (TUM pairs absent)")

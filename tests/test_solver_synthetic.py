@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import solver
-from solver import lie
+from solver.core import lie
 from solver.synthetic import make_scene
 
 MOTIONS = [

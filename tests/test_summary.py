@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import solver
-from solver.kernels import NormalEquations
-from solver.lm import LMOptions, run_lm
-from solver.pointset import fov_intrinsics
+from solver.core.lm import LMOptions, run_lm
+from solver.core.model import NormalEquations
+from solver.pointset.points import fov_intrinsics
 from solver.synthetic import make_scene
 
 SHAPE = (120, 160)
@@ -70,7 +70,7 @@ def check_report(res):
 
 def test_converged_run_summary(scene, monkeypatch):
     # count the kernel calls and accepted steps independently of the solver's own counters
-    driver = sys.modules["solver.problem"]  # the coarse-to-fine driver of align
+    driver = sys.modules["solver.core.driver"]  # the coarse-to-fine driver of align
     calls, accepted = [], []
     kernel = driver.normal_equations
     monkeypatch.setattr(driver, "normal_equations", lambda *a: calls.append(1) or kernel(*a))

@@ -9,7 +9,8 @@ from PIL import Image
 from scipy.spatial.transform import Rotation
 from tum import DATA
 
-from solver import lie, tum
+from solver.core import lie
+from solver.sequences import tum
 
 REAL = [DATA / name for name in ("tum_fr1_rpy", "tum_fr1_desk")]
 

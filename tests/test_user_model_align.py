@@ -13,7 +13,7 @@ import pytest
 import jacgen
 import solver
 from jacgen.builtin import rodrigues_matrix, se3_exp
-from solver import lie
+from solver.core import lie
 from solver.synthetic import make_scene
 
 K1 = 0.15
@@ -124,7 +124,7 @@ def test_unknown_model_name_lists_the_models(scene):
 
 def _fake_handle(tmp_path, description: dict, missing=()) -> jacgen.GeneratedModel:
     """A handle whose align module holds ``description`` and stubs of the functions not ``missing`` (never run)."""
-    from solver.kernels import MODULE_FUNCTIONS
+    from solver.core.model import MODULE_FUNCTIONS
 
     stub = "\n\ndef {}(*args):\n    raise AssertionError('not run')\n"
     text = f"DESCRIPTION = {description!r}\n" + "".join(stub.format(f) for f in MODULE_FUNCTIONS if f not in missing)

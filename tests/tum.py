@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from solver import lie
-from solver.io import read_depth, read_image
+from solver.core import lie
+from solver.sequences.io import read_depth, read_image
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 INTRINSICS = (517.3, 516.5, 318.6, 255.3)

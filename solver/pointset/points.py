@@ -18,12 +18,14 @@ import scipy.ndimage
 
 import jacgen
 from jacgen.handles import LEAST_SQUARES_LOSS, POINTSET_MODEL, GeneratedModel
-
-from . import images, splat
-from .kernels import align_model
-from .lm import LMOptions, check_int, check_number
-from .problem import LevelData, ModelProblem, State, check_dtype, check_intrinsics, coarse_to_fine, free_mask
-from .result import AlignResult
+from solver.arrays import images
+from solver.core.checks import check_dtype, check_int, check_intrinsics, check_number, free_mask
+from solver.core.driver import coarse_to_fine
+from solver.core.lm import LMOptions
+from solver.core.model import align_model
+from solver.core.problem import LevelData, ModelProblem, State
+from solver.pointset import splat
+from solver.result import AlignResult
 
 MIN_POINTS = 6
 """Fewest points in view for a level to be solved (the image alone, not a depth map, gives them)."""

@@ -21,9 +21,9 @@ from types import ModuleType
 import numpy as np
 from numba import float64
 
-from .kernels import NormalEquations
-from .splat import TILE, _symmetric, bin_points
-from .splat import pixel_row as _pixel_row_py
+from solver.core.model import NormalEquations
+from solver.pointset.splat import TILE, _symmetric, bin_points
+from solver.pointset.splat import pixel_row as _pixel_row_py
 
 cuda: ModuleType | None = None
 """``numba.cuda`` once :func:`_kernels` has run; a module global because the CUDA simulator runs the
@@ -125,7 +125,7 @@ def _kernels(n_pose: int) -> tuple[Callable, Callable, int]:
 
 def _device_image(image):
     """``image`` on the device: a device array as it is (float64, 2-D), else one host-to-device copy."""
-    from . import device
+    from solver.arrays import device
 
     if device.is_device_array(image):
         image = device.as_device(image)

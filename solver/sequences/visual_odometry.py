@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from jacgen.handles import ODOMETRY_LOSS
-
-from . import lie
-from .align import align
-from .result import AlignResult
+from solver.core import lie
+from solver.photometric.align import align
+from solver.result import AlignResult
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .kernels import NormalEquations
+from solver.core.model import NormalEquations
 
 CUTOFF = 4.0
 """Splat support radius in units of sigma."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -11,44 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .kernels import NormalEquations
-from .result import Status
+from solver.core.model import NormalEquations
+from solver.result import Status
 
 MIN_POINTS = 12
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    """``value`` as an ``int >= minimum``; ``ValueError`` naming ``name`` otherwise (bools and floats too)."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def check_number(name: str, value, positive: bool = False) -> float:
-    """``value`` as a finite float, ``> 0`` with ``positive``, else ``>= 0``; ``ValueError`` naming ``name``."""
-    bound = "> 0" if positive else ">= 0"
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    v = float(value)
-    if not (math.isfinite(v) and (v > 0 if positive else v >= 0)):
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return v
-
-
-def check_iterations(max_iters, levels: int, default: int) -> list[int]:
-    """Iteration limit per level, coarse to fine, from ``None``, one ``int >= 0`` or one per level."""
-    if max_iters is None:
-        return [default] * levels
-    if np.ndim(max_iters) == 0:
-        return [check_int("max_iters", max_iters, 0)] * levels
-    values = [check_int("max_iters", v, 0) for v in max_iters]
-    if len(values) != levels:
-        raise ValueError(f"max_iters has {len(values)} entries for {levels} levels")
-    return values
 
 
 @dataclass

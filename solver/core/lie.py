@@ -58,14 +58,14 @@ def pose_from_params(model, params: np.ndarray) -> np.ndarray:
 
     ``model``: a built-in name (:func:`jacgen.models`) or a :func:`jacgen.build_model` handle.
     """
-    from .kernels import align_model
+    from solver.core.model import align_model
 
     return align_model(model).pose(params)
 
 
 def params_from_pose(model, T: np.ndarray) -> np.ndarray:
     """Inverse of :func:`pose_from_params` (the generated module's ``params_from_pose``)."""
-    from .kernels import align_model
+    from solver.core.model import align_model
 
     return align_model(model).params_from_pose(T)
 

@@ -6,9 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from .evaluate import ate, report, rpe
-from .tum import read_sequence, write_trajectory
-from .visual_odometry import OdometryResult, odometry
+from solver.sequences.metrics import ate, report, rpe
+from solver.sequences.tum import read_sequence, write_trajectory
+from solver.sequences.visual_odometry import OdometryResult, odometry
 
 
 class ProgressBar:
@@ -74,7 +74,7 @@ def run(
             return 2
     start = time.perf_counter()
     if len(folders) > 1 or scheduler is not None:
-        from .distributed import odometry_many
+        from solver.distributed import odometry_many
 
         bar = ProgressBar(len(folders), "tasks")
         results = odometry_many(
@@ -95,7 +95,7 @@ def run(
             print(f"wrote {path}")
         if png is not None and seq.groundtruth is not None:
             try:
-                from .plot import plot_evaluation
+                from solver.sequences.plot import plot_evaluation
             except ImportError:
                 print('plots need matplotlib: pip install -e ".[plot]"', file=sys.stderr)
             else:

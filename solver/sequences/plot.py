@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import ATEResult
-from .tum import Trajectory
+from solver.sequences.metrics import ATEResult
+from solver.sequences.tum import Trajectory
 
 
 def plot_evaluation(path: str | Path, gt: Trajectory, result: ATEResult, *, title: str | None = None) -> None:

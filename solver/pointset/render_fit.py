@@ -29,13 +29,14 @@ import scipy.ndimage
 
 import jacgen
 from jacgen.handles import POINTSET_MODEL, GeneratedModel
-
-from . import images, lie, observability, splat
-from .kernels import NormalEquations, align_model
-from .lm import LMOptions, check_int, check_number, run_lm
-from .pointset import check_point_set
-from .problem import check_intrinsics, free_mask
-from .result import AlignResult, LevelReport, Status, add_summary
+from solver.arrays import images
+from solver.core import lie
+from solver.core.checks import check_int, check_intrinsics, check_number, free_mask
+from solver.core.lm import LMOptions, run_lm
+from solver.core.model import NormalEquations, align_model
+from solver.pointset import observability, splat
+from solver.pointset.points import check_point_set
+from solver.result import AlignResult, LevelReport, Status, add_summary
 
 
 def _reduced(ne: NormalEquations, B: np.ndarray, free: np.ndarray) -> NormalEquations:
@@ -161,8 +162,7 @@ def fit_render(
     kernel, upload = splat.splat_normal_equations, None
     if target == "cuda":
         from jacgen.cuda_support import require_cuda
-
-        from . import splat_cuda
+        from solver.pointset import splat_cuda
 
         kernel, upload = splat_cuda.splat_normal_equations, require_cuda().to_device
     options = LMOptions(

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .pointset import fov_intrinsics, grid_torus, render_points
-from .render_fit import fit_render
+from solver.pointset.points import fov_intrinsics, grid_torus, render_points
+from solver.pointset.render_fit import fit_render
 
 SHAPE = (128, 128)
 SIGMA = 2.5

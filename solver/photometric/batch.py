@@ -12,11 +12,12 @@ import time
 import numpy as np
 
 from jacgen.cuda_support import require_cuda
-
-from .kernels import normal_equations_batch
-from .lm import lm_iterations
-from .problem import FAILED_LEVEL, LevelData, Problem, level_report
-from .result import AlignResult, LevelReport, Status, add_summary
+from solver.core.driver import level_report
+from solver.core.lm import lm_iterations
+from solver.core.model import normal_equations_batch
+from solver.core.problem import FAILED_LEVEL, LevelData
+from solver.photometric.problem import Problem
+from solver.result import AlignResult, LevelReport, Status, add_summary
 
 
 def align_batch(

@@ -14,8 +14,7 @@ import math
 import numpy as np
 
 from jacgen.cuda_support import is_device_array, require_cuda
-
-from . import images
+from solver.arrays import images
 
 cuda = require_cuda()  # imported on the target="cuda" path only; CudaUnavailableError if CUDA cannot run
 

@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable, Sequence
 
 from jacgen.handles import DEFAULT_LOSS, DEFAULT_MODEL, GeneratedModel
-
-from .problem import PROBLEM_OPTIONS, Problem, coarse_to_fine
-from .result import AlignResult
+from solver.core.driver import coarse_to_fine
+from solver.photometric.problem import PROBLEM_OPTIONS, Problem
+from solver.result import AlignResult
 
 
 def align(

@@ -15,9 +15,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from . import lie
-from .images import to_gray
-from .io import read_depth, read_image
+from solver.arrays.images import to_gray
+from solver.core import lie
+from solver.sequences.io import read_depth, read_image
 
 #: Colour-camera intrinsics ``(fx, fy, cx, cy)`` TUM publishes per sensor (images not undistorted).
 TUM_INTRINSICS: dict[str, tuple[float, float, float, float]] = {

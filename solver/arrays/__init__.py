@@ -1,0 +1,4 @@
+"""Image and point preparation, on the host and on the device.
+
+Gray conversion, pyramids, gradient stacks, reference points and scratch arrays.
+"""

@@ -1,0 +1,71 @@
+"""Command line: ``python -m solver demo | align REF TGT ... | torus | evaluate GT EST | odometry DIR ...``.
+
+One module per command, each with a ``run``; this module builds the parser and dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from jacgen import DEFAULT_MODEL, models
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="python -m solver", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="align a synthetic scene with exact ground truth (no download)")
+    d.add_argument("--model", default=DEFAULT_MODEL, choices=models())
+    d.add_argument("--noise", type=float, default=0.0, help="intensity noise sigma (images in [0, 1])")
+    a = sub.add_parser("align", help="align REF (rgb + depth) to TGT rgb; prints tx ty tz qx qy qz qw")
+    a.add_argument("ref_rgb")
+    a.add_argument("ref_depth")
+    a.add_argument("tgt_rgb")
+    a.add_argument("--intrinsics", required=True, help="fx,fy,cx,cy")
+    a.add_argument("--depth-scale", type=float, default=5000.0, help="depth units per metre (TUM: 5000)")
+    a.add_argument("--model", default=DEFAULT_MODEL, choices=models())
+    a.add_argument("--brightness", action="store_true", help="also estimate gain and bias")
+    t = sub.add_parser("torus", help="the forum's torus: recover two angles by render and compare, draw it")
+    t.add_argument("--rx", type=float, default=35.0, help="true rotation about x, degrees")
+    t.add_argument("--rz", type=float, default=20.0, help="true rotation about z, degrees")
+    t.add_argument("--axis", default="y", choices=("y", "z"), help="torus axis (z: Rz spins it about itself)")
+    t.add_argument("--offset", type=float, default=10.0, help="start this many degrees off on both angles")
+    t.add_argument("--out", type=Path, default=Path("torus.png"), help="picture to write")
+    e = sub.add_parser("evaluate", help="ATE and RPE of an estimated TUM trajectory against ground truth")
+    e.add_argument("gt", type=Path, help="ground truth (TUM trajectory file, or a sequence folder)")
+    e.add_argument("est", type=Path, help="estimate (timestamp tx ty tz qx qy qz qw lines)")
+    e.add_argument("--plot", type=Path, help="write a PNG (top view, error over time; needs .[plot])")
+    e.add_argument("--align", default="rigid", choices=("rigid", "similarity", "none"))
+    e.add_argument("--max-dt", type=float, default=0.02, help="timestamp association threshold, seconds")
+    e.add_argument("--interpolate", action="store_true", help="interpolate the ground truth at the estimate's times")
+    o = sub.add_parser("odometry", help="visual odometry of TUM sequence folders (several: on Dask)")
+    o.add_argument("folders", type=Path, nargs="+", help="TUM RGB-D sequence folders")
+    o.add_argument("--out", type=Path, help="trajectory file (a folder for several sequences)")
+    o.add_argument("--plot", type=Path, help="PNG against the ground truth (a folder for several; needs .[plot])")
+    o.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster for several sequences)")
+    o.add_argument("--chunk-size", type=int, help="cut sequences into chunks of this many frames (Dask tasks)")
+    o.add_argument("--intrinsics", help="fx,fy,cx,cy (default: the TUM camera the folder name tells)")
+    args = parser.parse_args(argv)
+    if args.command == "odometry":
+        from solver.cli.odometry import run as run_odometry
+
+        K = None if args.intrinsics is None else tuple(float(v) for v in args.intrinsics.split(","))
+        return run_odometry(args.folders, args.out, args.plot, args.scheduler, args.chunk_size, K)
+    if args.command == "evaluate":
+        from solver.cli.evaluate import run
+
+        return run(
+            args.gt, args.est, plot=args.plot, align=args.align, max_dt=args.max_dt, interpolate=args.interpolate
+        )
+    if args.command == "torus":
+        from solver.cli.torus import run
+
+        return run(args.rx, args.rz, args.axis, args.offset, args.out)
+    if args.command == "demo":
+        from solver.cli.demo import run
+
+        return run(args)
+    from solver.cli.align import run
+
+    return run(args)

@@ -1,0 +1,1 @@
+"""Sequences: image and TUM file formats, visual odometry, trajectory metrics and plots."""
