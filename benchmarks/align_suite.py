@@ -52,7 +52,7 @@ class Pair:
 
 
 def pose_error(T_est: np.ndarray, T_gt: np.ndarray) -> tuple[float, float]:
-    """Translation (cm) and rotation (deg) of ``inv(T_gt) @ T_est`` (:func:`solver.lie.pose_error`, in cm)."""
+    """Translation (cm) and rotation (deg) of ``inv(T_gt) @ T_est`` (:func:`solver.core.lie.pose_error`, in cm)."""
     from solver.core.lie import pose_error as error_m_deg
 
     t_m, r_deg = error_m_deg(T_est, T_gt)
@@ -68,13 +68,13 @@ def find_datasets(data: Path | None) -> list[Path]:
 
 def load_pairs(folder: Path) -> list[Pair]:
     """Pairs of one dataset folder."""
-    from solver.core.lie import matrix_from_quaternion
+    from scipy.spatial.transform import Rotation
 
     out = []
     with open(folder / "pairs.csv", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh)):
             T = np.eye(4)
-            T[:3, :3] = matrix_from_quaternion([float(row[k]) for k in ("qx", "qy", "qz", "qw")])
+            T[:3, :3] = Rotation.from_quat([float(row[k]) for k in ("qx", "qy", "qz", "qw")]).as_matrix()
             T[:3, 3] = [float(row[k]) for k in ("tx", "ty", "tz")]
             out.append(
                 Pair(
@@ -112,7 +112,7 @@ def load_frames(pair: Pair) -> dict:
 
 
 def to_gray(rgb: np.ndarray) -> np.ndarray:
-    """Intensity in [0, 1] with the solver's weights (:data:`solver.images.LUMA`)."""
+    """Intensity in [0, 1] with the solver's weights (:data:`solver.arrays.images.LUMA`)."""
     from solver.arrays.images import LUMA
 
     return rgb[..., :3].astype(np.float64) @ np.array(LUMA) / 255.0

@@ -95,10 +95,11 @@ def normal_equations_section(shape: tuple[int, int] = VGA) -> dict:
     """Fused normal equations of one VGA frame on the device."""
     from numba import cuda
 
+    from solver.options import AlignOptions
     from solver.photometric.problem import Problem
 
     s = _scene(shape)
-    prob = Problem(s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics, target="cuda")
+    prob = Problem(s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics, None, AlignOptions(target="cuda").validated())
     data = prob.level_data(0)
     dev = [cuda.to_device(a) for a in (data.points, data.iref, data.tgt_stack)]
     p, c = prob.kernel_inputs(prob.initial, data.intrinsics)

@@ -1,7 +1,7 @@
 """Suite ``normal_equations``: the fused photometric ``H``, ``g`` of one VGA frame (307,200 points).
 
 Ours is the generated fused kernel (warp + bilinear sample + residual + Huber weight + ``J^T W J``,
-``J^T W r`` with float64 accumulators) reached through ``solver.kernels.normal_equations``; when
+``J^T W r`` with float64 accumulators) reached through ``solver.core.model.normal_equations``; when
 the solver is not importable it is marked *pending* and the peers still run. Peers compute the same
 residual on the same inputs (see :mod:`benchmarks.peers.photometric`). A roofline estimate follows
 the tables: compulsory bytes and arithmetic per point, the memory bandwidth measured here by a
@@ -75,9 +75,9 @@ def _solver_kernels():
     try:
         from solver.core import model as kernels
     except ImportError as exc:
-        raise Skip(f"pending: solver.kernels not importable ({exc})") from None
+        raise Skip(f"pending: solver.core.model not importable ({exc})") from None
     if not hasattr(kernels, "normal_equations"):
-        raise Skip("pending: solver.kernels.normal_equations missing")
+        raise Skip("pending: solver.core.model.normal_equations missing")
     return kernels
 
 
@@ -106,7 +106,7 @@ def _peer(name: str, lib: str | None):
 
 
 ENTRIES = (
-    ("generated fused kernel (solver.kernels.normal_equations)", _ours, True, True, "one pass, float64 accumulators"),
+    ("generated fused kernel (solver.core.model.normal_equations)", _ours, True, True, "one pass, float64 accumulators"),
     (
         "generated warp_jacobian + NumPy sampling and products",
         _peer("make_ours_unfused", None),

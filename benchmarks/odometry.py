@@ -4,7 +4,7 @@ Contenders, each run over every frame of a sequence and returning ``T_world_from
 (the first frame's camera is the world):
 
 * ours: :func:`solver.odometry` with its defaults (frame-to-keyframe alignment, constant-velocity
-  prediction, :data:`solver.visual_odometry.ALIGN_DEFAULTS`);
+  prediction, :data:`solver.sequences.visual_odometry.ALIGN_DEFAULTS`);
 * ours, for reference: :func:`solver.align` with default options chained frame to frame;
 * OpenCV 5 ``cv2.Odometry`` with the RGB-only algorithm chained frame to frame (called as in
   :mod:`benchmarks.peers.odometry`: ``compute(src=frame k-1, dst=frame k)`` returns ``T_k_from_k-1``).
@@ -15,7 +15,7 @@ own call, as in the ``align`` suite. Whole-sequence runs are timed with :func:`h
 (alternating, settling pause before each timed run, first call apart). Accuracy, from the first
 call's trajectory (all three contenders are deterministic): ATE RMSE after a rigid alignment and
 RPE over 1 frame (RMSE), both against the ground truth interpolated at the RGB timestamps
-(:mod:`solver.evaluate`, ``interpolate=True``). Sequences are ``<data>/tum_fr1_rpy`` and
+(:mod:`solver.sequences.metrics`, ``interpolate=True``). Sequences are ``<data>/tum_fr1_rpy`` and
 ``<data>/tum_fr1_desk`` (default ``../shared/data``); the suite skips with a note when they are absent.
 """
 
@@ -289,7 +289,7 @@ def markdown(res: dict, header: str) -> str:
         f"contender: {res['repeats']}, after the first call (reported apart) and {res['warmup']} untimed, alternating. "
         "'per frame' = total / (frames - 1), the frames that get aligned. ATE: RMSE of the position error "
         "after a rigid (Umeyama) alignment; RPE: RMSE over consecutive frames; both against the ground truth "
-        "interpolated at the RGB timestamps (`solver.evaluate`, `interpolate=True`). Chained contenders: "
+        "interpolated at the RGB timestamps (`solver.sequences.metrics`, `interpolate=True`). Chained contenders: "
         "`T_world_from_cam_k = T_world_from_cam_k-1 @ inv(T_k_from_k-1)`; a step that fails or returns a "
         "non-finite pose is counted under 'failed frames' (a non-finite one is replaced by the identity). "
         f"OpenCV threads: {res.get('opencv_threads') or 'OpenCV not loaded'}.\n"

@@ -107,10 +107,10 @@ def problem() -> dict:
     """Points, target image, intrinsics and the preprocessed pyramid (the solver's own preprocessing)."""
     solver = _solver()
     from solver.arrays import images
-    from solver.pointset import points as pointset
+    from solver.pointset import scenes
 
     pts = solver.torus_points()
-    K = pointset.fov_intrinsics(SHAPE, 90.0)
+    K = scenes.fov_intrinsics(SHAPE, 90.0)
     truth = euler_params(*TRUTH_DEG)
     tgt = solver.render_points(pts, truth, K, SHAPE, SIGMA, model="euler_xyz")
     # the same preprocessing align_points applies (4x cubic upsampling, 2x2 pyramid, 5 levels)
@@ -256,10 +256,10 @@ def dense_truth() -> np.ndarray:
 def dense_problem(axis: str) -> dict:
     """Points, intrinsics, truth and the target image (``solver.render_points``) of one dense case."""
     solver = _solver()
-    from solver.pointset import points as pointset
+    from solver.pointset import scenes
 
     pts = grid_torus(axis)
-    K = pointset.fov_intrinsics(SHAPE, 90.0)
+    K = scenes.fov_intrinsics(SHAPE, 90.0)
     truth = dense_truth()
     return {"points": pts, "K": K, "truth": truth, "target": solver.render_points(pts, truth, K, SHAPE, SIGMA)}
 

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:4cc4ded4f0ff61823ddcaa2fd6ce63b4   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:4ebfaee39ee402e0986b0aa31476c601   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -22,7 +22,9 @@ import numpy as np
 from numba import njit, prange
 
 from jacgen.lanes import lane_corners, lane_f64, lane_rows, lane_select, lane_sum, lane_width, lane_zeros
-from jacgen.runtime import fused_batch, fused_pair, invert_pose, robust_lanes
+from jacgen.runtime.launches import fused_batch, fused_pair
+from jacgen.runtime.losses import robust_lanes
+from jacgen.runtime.poses import invert_pose
 
 DESCRIPTION = {
     "model": "euler_xyz",
@@ -207,29 +209,29 @@ def _normal_equations_values(h, pair, points):
     return (
         T(h[pair, 0]),  # h0 = math.cos(r1)
         T(h[pair, 1]),  # h2 = math.sin(r2)
-        T(h[pair, 2]),  # h6 = h0 * h1 - h2 * h5
+        T(h[pair, 2]),  # h6 = -math.sin(r1) * math.sin(r2) * math.sin(r3) + math.cos(r1) * math.cos(r3)
         T(h[pair, 3]),  # h8 = math.cos(r2)
-        T(h[pair, 4]),  # h12 = h1 * h8
-        T(h[pair, 5]),  # h15 = h13 + h14 * h2
-        T(h[pair, 6]),  # h17 = h11 * h3 - h12 * h16 + h7 * h9
-        T(h[pair, 7]),  # h18 = h13 * h2 + h14
-        T(h[pair, 8]),  # h21 = -h0 * h1 * h2 + h5
-        T(h[pair, 9]),  # h23 = -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        T(h[pair, 4]),  # h12 = math.cos(r2) * math.cos(r3)
+        T(h[pair, 5]),  # h15 = math.sin(r1) * math.sin(r2) * math.cos(r3) + math.sin(r3) * math.cos(r1)
+        T(h[pair, 6]),  # h17
+        T(h[pair, 7]),  # h18 = math.sin(r1) * math.cos(r3) + math.sin(r2) * math.sin(r3) * math.cos(r1)
+        T(h[pair, 8]),  # h21 = math.sin(r1) * math.sin(r3) - math.sin(r2) * math.cos(r1) * math.cos(r3)
+        T(h[pair, 9]),  # h23
         T(h[pair, 10]),  # h27
         T(h[pair, 11]),  # h34
         T(h[pair, 12]),  # h36
         T(h[pair, 13]),  # h37
-        T(h[pair, 14]),  # h38 = -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
-        T(h[pair, 15]),  # h40 = h12 * h6 + h16 * h9 - h20 * h39
-        T(h[pair, 16]),  # h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-        T(h[pair, 17]),  # h42 = -h23
-        T(h[pair, 18]),  # h43 = -h27
-        T(h[pair, 19]),  # h44 = -h36
-        T(h[pair, 20]),  # h45 = -h37
-        T(h[pair, 21]),  # h46 = -h40
-        T(h[pair, 22]),  # h47 = -h41
-        T(h[pair, 23]),  # h48 = -h9
-        T(h[pair, 24]),  # h49 = -h3
+        T(h[pair, 14]),  # h38
+        T(h[pair, 15]),  # h40
+        T(h[pair, 16]),  # h41
+        T(h[pair, 17]),  # h42
+        T(h[pair, 18]),  # h43
+        T(h[pair, 19]),  # h44
+        T(h[pair, 20]),  # h45
+        T(h[pair, 21]),  # h46
+        T(h[pair, 22]),  # h47
+        T(h[pair, 23]),  # h48 = -math.sin(r3) * math.cos(r2)
+        T(h[pair, 24]),  # h49 = -math.sin(r1)
         T(h[pair, 25]),  # t1
         T(h[pair, 26]),  # t2
         T(h[pair, 27]),  # t3
@@ -683,29 +685,29 @@ def _normal_equations_brightness_values(h, pair, points):
     return (
         T(h[pair, 0]),  # h0 = math.cos(r1)
         T(h[pair, 1]),  # h2 = math.sin(r2)
-        T(h[pair, 2]),  # h6 = h0 * h1 - h2 * h5
+        T(h[pair, 2]),  # h6 = -math.sin(r1) * math.sin(r2) * math.sin(r3) + math.cos(r1) * math.cos(r3)
         T(h[pair, 3]),  # h8 = math.cos(r2)
-        T(h[pair, 4]),  # h12 = h1 * h8
-        T(h[pair, 5]),  # h15 = h13 + h14 * h2
-        T(h[pair, 6]),  # h17 = h11 * h3 - h12 * h16 + h7 * h9
-        T(h[pair, 7]),  # h18 = h13 * h2 + h14
-        T(h[pair, 8]),  # h21 = -h0 * h1 * h2 + h5
-        T(h[pair, 9]),  # h23 = -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        T(h[pair, 4]),  # h12 = math.cos(r2) * math.cos(r3)
+        T(h[pair, 5]),  # h15 = math.sin(r1) * math.sin(r2) * math.cos(r3) + math.sin(r3) * math.cos(r1)
+        T(h[pair, 6]),  # h17
+        T(h[pair, 7]),  # h18 = math.sin(r1) * math.cos(r3) + math.sin(r2) * math.sin(r3) * math.cos(r1)
+        T(h[pair, 8]),  # h21 = math.sin(r1) * math.sin(r3) - math.sin(r2) * math.cos(r1) * math.cos(r3)
+        T(h[pair, 9]),  # h23
         T(h[pair, 10]),  # h27
         T(h[pair, 11]),  # h34
         T(h[pair, 12]),  # h36
         T(h[pair, 13]),  # h37
-        T(h[pair, 14]),  # h38 = -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
-        T(h[pair, 15]),  # h40 = h12 * h6 + h16 * h9 - h20 * h39
-        T(h[pair, 16]),  # h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-        T(h[pair, 17]),  # h42 = -h23
-        T(h[pair, 18]),  # h43 = -h27
-        T(h[pair, 19]),  # h44 = -h36
-        T(h[pair, 20]),  # h45 = -h37
-        T(h[pair, 21]),  # h46 = -h40
-        T(h[pair, 22]),  # h47 = -h41
-        T(h[pair, 23]),  # h48 = -h9
-        T(h[pair, 24]),  # h49 = -h3
+        T(h[pair, 14]),  # h38
+        T(h[pair, 15]),  # h40
+        T(h[pair, 16]),  # h41
+        T(h[pair, 17]),  # h42
+        T(h[pair, 18]),  # h43
+        T(h[pair, 19]),  # h44
+        T(h[pair, 20]),  # h45
+        T(h[pair, 21]),  # h46
+        T(h[pair, 22]),  # h47
+        T(h[pair, 23]),  # h48 = -math.sin(r3) * math.cos(r2)
+        T(h[pair, 24]),  # h49 = -math.sin(r1)
         T(h[pair, 25]),  # t1
         T(h[pair, 26]),  # t2
         T(h[pair, 27]),  # t3
@@ -1152,13 +1154,13 @@ def _residuals(h, points, iref, tgt, resid):
     h3 = T(h[0])  # math.sin(r2)
     h4 = T(h[1])  # math.cos(r1)
     h8 = T(h[2])  # math.cos(r2)
-    h9 = T(h[3])  # h2 - h3 * h4 * h5
-    h10 = T(h[4])  # h3 * h7 + h6
-    h11 = T(h[5])  # h5 * h8
-    h12 = T(h[6])  # -h1 * h8
-    h13 = T(h[7])  # h3 * h6 + h7
-    h14 = T(h[8])  # -h2 * h3 + h4 * h5
-    h15 = T(h[9])  # -h0
+    h9 = T(h[3])  # -h3 * h4 * math.cos(r3) + math.sin(r1) * math.sin(r3)
+    h10 = T(h[4])  # h3 * h4 * math.sin(r3) + math.sin(r1) * math.cos(r3)
+    h11 = T(h[5])  # h8 * math.cos(r3)
+    h12 = T(h[6])  # -h8 * math.sin(r3)
+    h13 = T(h[7])  # h3 * math.sin(r1) * math.cos(r3) + h4 * math.sin(r3)
+    h14 = T(h[8])  # -h3 * math.sin(r1) * math.sin(r3) + h4 * math.cos(r3)
+    h15 = T(h[9])  # -math.sin(r1)
     t1 = T(h[10])
     t2 = T(h[11])
     t3 = T(h[12])

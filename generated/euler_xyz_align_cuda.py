@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:9a507d3c2e526479f7a32d499f124cbb   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:782e5fa2c8baffb6a7522cab82b16e86   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -22,7 +22,7 @@ import numpy as np
 from numba import float64, njit
 
 from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
-from jacgen.runtime import invert_pose
+from jacgen.runtime.poses import invert_pose
 
 DESCRIPTION = {
     "model": "euler_xyz",
@@ -213,29 +213,29 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
         scale = loss_scale[pair]
         h0 = T(h[pair, 0])  # math.cos(r1)
         h2 = T(h[pair, 1])  # math.sin(r2)
-        h6 = T(h[pair, 2])  # h0 * h1 - h2 * h5
+        h6 = T(h[pair, 2])  # h0 * math.cos(r3) - h2 * math.sin(r1) * math.sin(r3)
         h8 = T(h[pair, 3])  # math.cos(r2)
-        h12 = T(h[pair, 4])  # h1 * h8
-        h15 = T(h[pair, 5])  # h13 + h14 * h2
-        h17 = T(h[pair, 6])  # h11 * h3 - h12 * h16 + h7 * h9
-        h18 = T(h[pair, 7])  # h13 * h2 + h14
-        h21 = T(h[pair, 8])  # -h0 * h1 * h2 + h5
-        h23 = T(h[pair, 9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        h12 = T(h[pair, 4])  # h8 * math.cos(r3)
+        h15 = T(h[pair, 5])  # h0 * math.sin(r3) + h2 * math.sin(r1) * math.cos(r3)
+        h17 = T(h[pair, 6])  # -0.5 * h12 * h15 + (0.5) * h2 * h8 * math.sin(r1) + (0.5) * h6 * h8 * math.sin(r3)
+        h18 = T(h[pair, 7])  # h0 * h2 * math.sin(r3) + math.sin(r1) * math.cos(r3)
+        h21 = T(h[pair, 8])  # -h0 * h2 * math.cos(r3) + math.sin(r1) * math.sin(r3)
+        h23 = T(h[pair, 9])  # -0.5 * h0 * h2 * h8 + (0.5) * h18 * h8 * math.sin(r3) - 0.5 * h21 * h8 * math.cos(r3)
         h27 = T(h[pair, 10])
         h34 = T(h[pair, 11])
         h36 = T(h[pair, 12])
         h37 = T(h[pair, 13])
-        h38 = T(h[pair, 14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
-        h40 = T(h[pair, 15])  # h12 * h6 + h16 * h9 - h20 * h39
-        h41 = T(h[pair, 16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+        h38 = T(h[pair, 14])  # -h12 * h18 - h21 * h8 * math.sin(r3)
+        h40 = T(h[pair, 15])  # h12 * h6 + h15 * h8 * math.sin(r3)
+        h41 = T(h[pair, 16])  # h15 * h18 - h21 * h6
         h42 = T(h[pair, 17])  # -h23
         h43 = T(h[pair, 18])  # -h27
         h44 = T(h[pair, 19])  # -h36
         h45 = T(h[pair, 20])  # -h37
         h46 = T(h[pair, 21])  # -h40
         h47 = T(h[pair, 22])  # -h41
-        h48 = T(h[pair, 23])  # -h9
-        h49 = T(h[pair, 24])  # -h3
+        h48 = T(h[pair, 23])  # -h8 * math.sin(r3)
+        h49 = T(h[pair, 24])  # -math.sin(r1)
         t1 = T(h[pair, 25])
         t2 = T(h[pair, 26])
         t3 = T(h[pair, 27])
@@ -591,29 +591,29 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
         scale = loss_scale[pair]
         h0 = T(h[pair, 0])  # math.cos(r1)
         h2 = T(h[pair, 1])  # math.sin(r2)
-        h6 = T(h[pair, 2])  # h0 * h1 - h2 * h5
+        h6 = T(h[pair, 2])  # h0 * math.cos(r3) - h2 * math.sin(r1) * math.sin(r3)
         h8 = T(h[pair, 3])  # math.cos(r2)
-        h12 = T(h[pair, 4])  # h1 * h8
-        h15 = T(h[pair, 5])  # h13 + h14 * h2
-        h17 = T(h[pair, 6])  # h11 * h3 - h12 * h16 + h7 * h9
-        h18 = T(h[pair, 7])  # h13 * h2 + h14
-        h21 = T(h[pair, 8])  # -h0 * h1 * h2 + h5
-        h23 = T(h[pair, 9])  # -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+        h12 = T(h[pair, 4])  # h8 * math.cos(r3)
+        h15 = T(h[pair, 5])  # h0 * math.sin(r3) + h2 * math.sin(r1) * math.cos(r3)
+        h17 = T(h[pair, 6])  # -0.5 * h12 * h15 + (0.5) * h2 * h8 * math.sin(r1) + (0.5) * h6 * h8 * math.sin(r3)
+        h18 = T(h[pair, 7])  # h0 * h2 * math.sin(r3) + math.sin(r1) * math.cos(r3)
+        h21 = T(h[pair, 8])  # -h0 * h2 * math.cos(r3) + math.sin(r1) * math.sin(r3)
+        h23 = T(h[pair, 9])  # -0.5 * h0 * h2 * h8 + (0.5) * h18 * h8 * math.sin(r3) - 0.5 * h21 * h8 * math.cos(r3)
         h27 = T(h[pair, 10])
         h34 = T(h[pair, 11])
         h36 = T(h[pair, 12])
         h37 = T(h[pair, 13])
-        h38 = T(h[pair, 14])  # -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
-        h40 = T(h[pair, 15])  # h12 * h6 + h16 * h9 - h20 * h39
-        h41 = T(h[pair, 16])  # h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+        h38 = T(h[pair, 14])  # -h12 * h18 - h21 * h8 * math.sin(r3)
+        h40 = T(h[pair, 15])  # h12 * h6 + h15 * h8 * math.sin(r3)
+        h41 = T(h[pair, 16])  # h15 * h18 - h21 * h6
         h42 = T(h[pair, 17])  # -h23
         h43 = T(h[pair, 18])  # -h27
         h44 = T(h[pair, 19])  # -h36
         h45 = T(h[pair, 20])  # -h37
         h46 = T(h[pair, 21])  # -h40
         h47 = T(h[pair, 22])  # -h41
-        h48 = T(h[pair, 23])  # -h9
-        h49 = T(h[pair, 24])  # -h3
+        h48 = T(h[pair, 23])  # -h8 * math.sin(r3)
+        h49 = T(h[pair, 24])  # -math.sin(r1)
         t1 = T(h[pair, 25])
         t2 = T(h[pair, 26])
         t3 = T(h[pair, 27])
@@ -977,13 +977,13 @@ def _residuals(h, points, iref, tgt, resid):
     h3 = T(h[0])  # math.sin(r2)
     h4 = T(h[1])  # math.cos(r1)
     h8 = T(h[2])  # math.cos(r2)
-    h9 = T(h[3])  # h2 - h3 * h4 * h5
-    h10 = T(h[4])  # h3 * h7 + h6
-    h11 = T(h[5])  # h5 * h8
-    h12 = T(h[6])  # -h1 * h8
-    h13 = T(h[7])  # h3 * h6 + h7
-    h14 = T(h[8])  # -h2 * h3 + h4 * h5
-    h15 = T(h[9])  # -h0
+    h9 = T(h[3])  # -h3 * h4 * math.cos(r3) + math.sin(r1) * math.sin(r3)
+    h10 = T(h[4])  # h3 * h4 * math.sin(r3) + math.sin(r1) * math.cos(r3)
+    h11 = T(h[5])  # h8 * math.cos(r3)
+    h12 = T(h[6])  # -h8 * math.sin(r3)
+    h13 = T(h[7])  # h3 * math.sin(r1) * math.cos(r3) + h4 * math.sin(r3)
+    h14 = T(h[8])  # -h3 * math.sin(r1) * math.sin(r3) + h4 * math.cos(r3)
+    h15 = T(h[9])  # -math.sin(r1)
     t1 = T(h[10])
     t2 = T(h[11])
     t3 = T(h[12])

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:3d992af32bb6930149bb6b81715e13b1   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:babe9ad8c5ea49d50fb3728335d99d4e   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -22,7 +22,10 @@ import numpy as np
 from numba import njit, prange
 
 from jacgen.lanes import lane_corners, lane_f64, lane_rows, lane_select, lane_sum, lane_width, lane_zeros
-from jacgen.runtime import fused_batch, fused_pair, invert_pose, phi, robust_lanes
+from jacgen.runtime.launches import fused_batch, fused_pair
+from jacgen.runtime.losses import robust_lanes
+from jacgen.runtime.poses import invert_pose
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "rodrigues",
@@ -271,16 +274,16 @@ def _normal_equations_values(h, pair, points):
     """The parameter-only values of pair ``pair`` (row of ``h``), in the float type of ``points``."""
     T = points.dtype.type
     return (
-        T(h[pair, 0]),  # h8 = h5 + h7 * r3
-        T(h[pair, 1]),  # h23 = -h20 + h22
-        T(h[pair, 2]),  # h30 = -h28 - h29
-        T(h[pair, 3]),  # h38 = h20 + h22
-        T(h[pair, 4]),  # h46 = -h44 + h45
-        T(h[pair, 5]),  # h51 = -h29 - h50
+        T(h[pair, 0]),  # h8
+        T(h[pair, 1]),  # h23
+        T(h[pair, 2]),  # h30
+        T(h[pair, 3]),  # h38
+        T(h[pair, 4]),  # h46
+        T(h[pair, 5]),  # h51
         T(h[pair, 6]),  # h53
-        T(h[pair, 7]),  # h54 = h44 + h45
-        T(h[pair, 8]),  # h55 = -h5 + h6 * r2 * r3
-        T(h[pair, 9]),  # h56 = -h28 - h50 + 1.0
+        T(h[pair, 7]),  # h54
+        T(h[pair, 8]),  # h55
+        T(h[pair, 9]),  # h56
         T(h[pair, 10]),  # h61
         T(h[pair, 11]),  # h68
         T(h[pair, 12]),  # h83
@@ -289,12 +292,12 @@ def _normal_equations_values(h, pair, points):
         T(h[pair, 15]),  # h99
         T(h[pair, 16]),  # h103
         T(h[pair, 17]),  # h104
-        T(h[pair, 18]),  # h105 = -h61
-        T(h[pair, 19]),  # h106 = -h68
-        T(h[pair, 20]),  # h107 = -h87
-        T(h[pair, 21]),  # h108 = -h88
-        T(h[pair, 22]),  # h109 = -h103
-        T(h[pair, 23]),  # h110 = -h104
+        T(h[pair, 18]),  # h105
+        T(h[pair, 19]),  # h106
+        T(h[pair, 20]),  # h107
+        T(h[pair, 21]),  # h108
+        T(h[pair, 22]),  # h109
+        T(h[pair, 23]),  # h110
         T(h[pair, 24]),  # t1
         T(h[pair, 25]),  # t2
         T(h[pair, 26]),  # t3
@@ -804,16 +807,16 @@ def _normal_equations_brightness_values(h, pair, points):
     """The parameter-only values of pair ``pair`` (row of ``h``), in the float type of ``points``."""
     T = points.dtype.type
     return (
-        T(h[pair, 0]),  # h8 = h5 + h7 * r3
-        T(h[pair, 1]),  # h23 = -h20 + h22
-        T(h[pair, 2]),  # h30 = -h28 - h29
-        T(h[pair, 3]),  # h38 = h20 + h22
-        T(h[pair, 4]),  # h46 = -h44 + h45
-        T(h[pair, 5]),  # h51 = -h29 - h50
+        T(h[pair, 0]),  # h8
+        T(h[pair, 1]),  # h23
+        T(h[pair, 2]),  # h30
+        T(h[pair, 3]),  # h38
+        T(h[pair, 4]),  # h46
+        T(h[pair, 5]),  # h51
         T(h[pair, 6]),  # h53
-        T(h[pair, 7]),  # h54 = h44 + h45
-        T(h[pair, 8]),  # h55 = -h5 + h6 * r2 * r3
-        T(h[pair, 9]),  # h56 = -h28 - h50 + 1.0
+        T(h[pair, 7]),  # h54
+        T(h[pair, 8]),  # h55
+        T(h[pair, 9]),  # h56
         T(h[pair, 10]),  # h61
         T(h[pair, 11]),  # h68
         T(h[pair, 12]),  # h83
@@ -822,12 +825,12 @@ def _normal_equations_brightness_values(h, pair, points):
         T(h[pair, 15]),  # h99
         T(h[pair, 16]),  # h103
         T(h[pair, 17]),  # h104
-        T(h[pair, 18]),  # h105 = -h61
-        T(h[pair, 19]),  # h106 = -h68
-        T(h[pair, 20]),  # h107 = -h87
-        T(h[pair, 21]),  # h108 = -h88
-        T(h[pair, 22]),  # h109 = -h103
-        T(h[pair, 23]),  # h110 = -h104
+        T(h[pair, 18]),  # h105
+        T(h[pair, 19]),  # h106
+        T(h[pair, 20]),  # h107
+        T(h[pair, 21]),  # h108
+        T(h[pair, 22]),  # h109
+        T(h[pair, 23]),  # h110
         T(h[pair, 24]),  # t1
         T(h[pair, 25]),  # t2
         T(h[pair, 26]),  # t3
@@ -1277,15 +1280,15 @@ def _residuals(h, points, iref, tgt, resid):
     img = tgt
     height = tgt.shape[0]
     width = tgt.shape[1]
-    h12 = T(h[0])  # -h5 + h8
-    h13 = T(h[1])  # h7 * r2 + h9
-    h14 = T(h[2])  # -h10 - h11
-    h18 = T(h[3])  # -h11 - h15
-    h19 = T(h[4])  # -h16 + h17
-    h20 = T(h[5])  # h5 + h8
-    h21 = T(h[6])  # h16 + h17
-    h22 = T(h[7])  # -h10 - h15 + 1.0
-    h23 = T(h[8])  # h6 * r2 * r3 - h9
+    h12 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h13 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h14 = T(h[2])
+    h18 = T(h[3])
+    h19 = T(h[4])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h20 = T(h[5])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h21 = T(h[6])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h22 = T(h[7])
+    h23 = T(h[8])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     t1 = T(h[9])
     t2 = T(h[10])
     t3 = T(h[11])

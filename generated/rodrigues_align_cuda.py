@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:bc3245dc1f25fee782c3f136358c5757   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:b21b6ce7f1cd7736cbe26ef57f758e84   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -22,7 +22,8 @@ import numpy as np
 from numba import float64, njit
 
 from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
-from jacgen.runtime import invert_pose, phi
+from jacgen.runtime.poses import invert_pose
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "rodrigues",
@@ -277,16 +278,16 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h8 = T(h[pair, 0])  # h5 + h7 * r3
-        h23 = T(h[pair, 1])  # -h20 + h22
-        h30 = T(h[pair, 2])  # -h28 - h29
-        h38 = T(h[pair, 3])  # h20 + h22
-        h46 = T(h[pair, 4])  # -h44 + h45
-        h51 = T(h[pair, 5])  # -h29 - h50
+        h8 = T(h[pair, 0])
+        h23 = T(h[pair, 1])
+        h30 = T(h[pair, 2])
+        h38 = T(h[pair, 3])
+        h46 = T(h[pair, 4])
+        h51 = T(h[pair, 5])
         h53 = T(h[pair, 6])
-        h54 = T(h[pair, 7])  # h44 + h45
-        h55 = T(h[pair, 8])  # -h5 + h6 * r2 * r3
-        h56 = T(h[pair, 9])  # -h28 - h50 + 1.0
+        h54 = T(h[pair, 7])
+        h55 = T(h[pair, 8])
+        h56 = T(h[pair, 9])
         h61 = T(h[pair, 10])
         h68 = T(h[pair, 11])
         h83 = T(h[pair, 12])
@@ -713,16 +714,16 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
         pair = tiles[tile, 0]
         img = tgt[pair]
         scale = loss_scale[pair]
-        h8 = T(h[pair, 0])  # h5 + h7 * r3
-        h23 = T(h[pair, 1])  # -h20 + h22
-        h30 = T(h[pair, 2])  # -h28 - h29
-        h38 = T(h[pair, 3])  # h20 + h22
-        h46 = T(h[pair, 4])  # -h44 + h45
-        h51 = T(h[pair, 5])  # -h29 - h50
+        h8 = T(h[pair, 0])
+        h23 = T(h[pair, 1])
+        h30 = T(h[pair, 2])
+        h38 = T(h[pair, 3])
+        h46 = T(h[pair, 4])
+        h51 = T(h[pair, 5])
         h53 = T(h[pair, 6])
-        h54 = T(h[pair, 7])  # h44 + h45
-        h55 = T(h[pair, 8])  # -h5 + h6 * r2 * r3
-        h56 = T(h[pair, 9])  # -h28 - h50 + 1.0
+        h54 = T(h[pair, 7])
+        h55 = T(h[pair, 8])
+        h56 = T(h[pair, 9])
         h61 = T(h[pair, 10])
         h68 = T(h[pair, 11])
         h83 = T(h[pair, 12])
@@ -1104,15 +1105,15 @@ def _residuals(h, points, iref, tgt, resid):
     img = tgt
     height = tgt.shape[0]
     width = tgt.shape[1]
-    h12 = T(h[0])  # -h5 + h8
-    h13 = T(h[1])  # h7 * r2 + h9
-    h14 = T(h[2])  # -h10 - h11
-    h18 = T(h[3])  # -h11 - h15
-    h19 = T(h[4])  # -h16 + h17
-    h20 = T(h[5])  # h5 + h8
-    h21 = T(h[6])  # h16 + h17
-    h22 = T(h[7])  # -h10 - h15 + 1.0
-    h23 = T(h[8])  # h6 * r2 * r3 - h9
+    h12 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h13 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h14 = T(h[2])
+    h18 = T(h[3])
+    h19 = T(h[4])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h20 = T(h[5])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h21 = T(h[6])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h22 = T(h[7])
+    h23 = T(h[8])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     t1 = T(h[9])
     t2 = T(h[10])
     t3 = T(h[11])

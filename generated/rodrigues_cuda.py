@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:eaabe48b7fb7f147502c53ab72a43edd   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:5b519d36084e52f61ec5c856186c7b32   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            286         58       33         25
@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from jacgen.backends.cuda_runtime import cuda, launch_points
-from jacgen.runtime import phi
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "rodrigues",
@@ -76,15 +76,15 @@ def _hoist_warp(params, constants):
 def _warp(h, points, uv, valid):
     """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
-    h12 = T(h[0])  # -h5 + h8
-    h13 = T(h[1])  # h7 * r2 + h9
-    h14 = T(h[2])  # -h10 - h11
-    h18 = T(h[3])  # -h11 - h15
-    h19 = T(h[4])  # -h16 + h17
-    h20 = T(h[5])  # h5 + h8
-    h21 = T(h[6])  # h16 + h17
-    h22 = T(h[7])  # -h10 - h15 + 1.0
-    h23 = T(h[8])  # h6 * r2 * r3 - h9
+    h12 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h13 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h14 = T(h[2])
+    h18 = T(h[3])
+    h19 = T(h[4])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h20 = T(h[5])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h21 = T(h[6])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h22 = T(h[7])
+    h23 = T(h[8])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     t1 = T(h[9])
     t2 = T(h[10])
     t3 = T(h[11])
@@ -281,16 +281,16 @@ def _hoist_warp_jacobian(params, constants):
 def _warp_jacobian(h, points, uv, jac, valid):
     """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
-    h8 = T(h[0])  # h5 + h7 * r3
-    h23 = T(h[1])  # -h20 + h22
-    h30 = T(h[2])  # -h28 - h29
-    h38 = T(h[3])  # h20 + h22
-    h46 = T(h[4])  # -h44 + h45
-    h51 = T(h[5])  # -h29 - h50
+    h8 = T(h[0])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h23 = T(h[1])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h30 = T(h[2])
+    h38 = T(h[3])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h46 = T(h[4])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h51 = T(h[5])
     h53 = T(h[6])
-    h54 = T(h[7])  # h44 + h45
-    h55 = T(h[8])  # -h5 + h6 * r2 * r3
-    h56 = T(h[9])  # -h28 - h50 + 1.0
+    h54 = T(h[7])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h55 = T(h[8])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h56 = T(h[9])
     h61 = T(h[10])
     h68 = T(h[11])
     h83 = T(h[12])

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:58214fc953285b1df72fd97a1cea9e26   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:4325df4f5992b527c538fa52fff1a418   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -22,7 +22,10 @@ import numpy as np
 from numba import njit, prange
 
 from jacgen.lanes import lane_corners, lane_f64, lane_rows, lane_select, lane_sum, lane_width, lane_zeros
-from jacgen.runtime import fused_batch, fused_pair, invert_pose, phi, robust_lanes
+from jacgen.runtime.launches import fused_batch, fused_pair
+from jacgen.runtime.losses import robust_lanes
+from jacgen.runtime.poses import invert_pose
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "se3",

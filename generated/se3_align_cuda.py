@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:1278a243b0146f8a1c3fa18aea3a67ee   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:1ae3b288b9116290a54901015f25ff4d   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -22,7 +22,8 @@ import numpy as np
 from numba import float64, njit
 
 from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
-from jacgen.runtime import invert_pose, phi
+from jacgen.runtime.poses import invert_pose
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "se3",

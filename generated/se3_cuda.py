@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:156d347a262c5c7f2befb7ef646c39e7   runtime: sha256:b9de4047e64a15c6
+# content hash: sha256:bc7fa8b619605957bad53fd0a5e78921   runtime: sha256:39f894200e0b0dd5
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            561         98       73         25
@@ -18,7 +18,7 @@ import numpy as np
 from numba import njit
 
 from jacgen.backends.cuda_runtime import cuda, launch_points
-from jacgen.runtime import phi
+from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
     "model": "se3",
@@ -92,17 +92,17 @@ def _hoist_warp(params, constants):
 def _warp(h, points, uv, valid):
     """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
-    h18 = T(h[0])  # -h5 + h8
-    h19 = T(h[1])  # h10 * r3 + h9
-    h20 = T(h[2])  # -h11 - h12
-    h21 = T(h[3])  # t1 * (-h10 + h15) + t2 * (h14 * r2 + h7) + t3 * (-h16 - h17)
-    h28 = T(h[4])  # -h12 - h22
-    h29 = T(h[5])  # -h23 + h24
-    h30 = T(h[6])  # h5 + h8
-    h31 = T(h[7])  # t1 * (-h17 - h25) + t2 * (-h26 + h27) + t3 * (h10 + h15)
-    h32 = T(h[8])  # h23 + h24
-    h33 = T(h[9])  # -h11 - h22 + 1.0
-    h34 = T(h[10])  # h6 * r2 * r3 - h9
+    h18 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h19 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h20 = T(h[2])
+    h21 = T(h[3])
+    h28 = T(h[4])
+    h29 = T(h[5])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h30 = T(h[6])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h31 = T(h[7])
+    h32 = T(h[8])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h33 = T(h[9])
+    h34 = T(h[10])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     h35 = T(h[11])
     fx = T(h[12])
     fy = T(h[13])
@@ -386,22 +386,22 @@ def _hoist_warp_jacobian(params, constants):
 def _warp_jacobian(h, points, uv, jac, valid):
     """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
-    h16 = T(h[0])  # h13 + h15
-    h17 = T(h[1])  # h12 * t2 + h16 * t3 + h7 * t1
-    h23 = T(h[2])  # h18 * t1 + h20 * t2 + h22 * t3
-    h24 = T(h[3])  # h11 + h9
-    h26 = T(h[4])  # -h19 + h4 * r2 * r3
-    h27 = T(h[5])  # h24 * t1 + h25 * t2 + h26 * t3
-    h30 = T(h[6])  # h13 * r3 + h29
-    h45 = T(h[7])  # -h43 + h44
-    h53 = T(h[8])  # -h51 - h52
-    h61 = T(h[9])  # h43 + h44
-    h70 = T(h[10])  # -h68 + h69
-    h75 = T(h[11])  # -h52 - h74
+    h16 = T(h[0])  # r1 * r3 * phi(3, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h17 = T(h[1])
+    h23 = T(h[2])
+    h24 = T(h[3])  # r1 * r2 * phi(3, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h26 = T(h[4])  # -r1 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(3, r1 * r1 + r2 * r2 + r3 * r3)
+    h27 = T(h[5])
+    h30 = T(h[6])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h45 = T(h[7])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h53 = T(h[8])
+    h61 = T(h[9])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h70 = T(h[10])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h75 = T(h[11])
     h77 = T(h[12])
-    h90 = T(h[13])  # h68 + h69
-    h91 = T(h[14])  # -h29 + h8 * r2 * r3
-    h92 = T(h[15])  # -h51 - h74 + 1.0
+    h90 = T(h[13])  # r1 * r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) + r3 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
+    h91 = T(h[14])  # -r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h92 = T(h[15])
     h97 = T(h[16])
     h110 = T(h[17])
     h126 = T(h[18])
@@ -410,27 +410,27 @@ def _warp_jacobian(h, points, uv, jac, valid):
     h151 = T(h[21])
     h157 = T(h[22])
     h160 = T(h[23])
-    h161 = T(h[24])  # -h103
+    h161 = T(h[24])
     h162 = T(h[25])  # -h110
     h163 = T(h[26])  # -h97
     h164 = T(h[27])
     h165 = T(h[28])  # -h134
-    h166 = T(h[29])  # -h138
+    h166 = T(h[29])
     h167 = T(h[30])  # -h139
     h168 = T(h[31])
     h169 = T(h[32])  # -h157
-    h170 = T(h[33])  # -h159
+    h170 = T(h[33])
     h171 = T(h[34])  # -h160
     h172 = T(h[35])
-    h173 = T(h[36])  # -h18
-    h174 = T(h[37])  # fx * h7
-    h175 = T(h[38])  # -h20
-    h176 = T(h[39])  # fx * h12
-    h177 = T(h[40])  # -h22
-    h178 = T(h[41])  # t1 * (h64 + h86) + t2 * (-h102 - h82) + t3 * (-h135 - h39)
-    h179 = T(h[42])  # t1 * (h153 + h81) + t2 * (-h127 - h85) + t3 * (h137 + h98)
-    h180 = T(h[43])  # t1 * (h100 + h48) + t2 * (-h152 - h88) + t3 * (h158 + h83)
-    h181 = T(h[44])  # fy * h25
+    h173 = T(h[36])  # -r1 * r3 * phi(3, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
+    h174 = T(h[37])
+    h175 = T(h[38])  # -r1 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * r3 * phi(3, r1 * r1 + r2 * r2 + r3 * r3)
+    h176 = T(h[39])
+    h177 = T(h[40])
+    h178 = T(h[41])
+    h179 = T(h[42])
+    h180 = T(h[43])
+    h181 = T(h[44])
     fx = T(h[45])
     fy = T(h[46])
     cx = T(h[47])

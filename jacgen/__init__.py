@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 from .aligned_memory import empty_aligned  # noqa: E402
 from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
-from .handles import DEFAULT_LOSS, DEFAULT_MODEL, GeneratedModel, load_model  # noqa: E402
+from .handles import DEFAULT_MODEL, GeneratedModel, load_model  # noqa: E402
 
 
 def __getattr__(name: str):
@@ -21,6 +21,10 @@ def __getattr__(name: str):
         from . import model
 
         return getattr(model, name)
+    if name == "DEFAULT_LOSS":  # the solver's default, declared in solver.options (kept here for compatibility)
+        from solver.options import DEFAULT_LOSS
+
+        return DEFAULT_LOSS
     raise AttributeError(f"module 'jacgen' has no attribute {name!r}")
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .backends import BACKENDS
 from .cuda_support import is_device_array
 from .handles import GeneratedModel, builtin_names, load_model, resolve
+from .runners import RUNNERS
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -36,10 +36,10 @@ def build_model(model, out_dir: str | Path, targets=("cpu", "cuda")) -> Generate
     return load_model(model.name, out_dir)
 
 
-def _check_points(points, n_coords: int, backend):
+def _check_points(points, n_coords: int, runner):
     if is_device_array(points):
-        if not backend.accepts_device_arrays:
-            raise ValueError(f"device arrays are not accepted with target={backend.name!r} (use target='cuda')")
+        if not runner.accepts_device_arrays:
+            raise ValueError(f"device arrays are not accepted with target={runner.name!r} (use target='cuda')")
         shape, dtype = tuple(points.shape), np.dtype(points.dtype)
     else:
         try:
@@ -73,10 +73,10 @@ def _check_vector(name: str, values, length: int, names: tuple[str, ...]) -> np.
 
 def _prepare(model, params, points, intrinsics, target: str, with_params: bool = True):
     handle = resolve(model)
-    if target not in BACKENDS:
-        raise ValueError(f"unknown target {target!r}; expected one of {tuple(BACKENDS)}")
-    backend = BACKENDS[target]
-    backend.load()
+    if target not in RUNNERS:
+        raise ValueError(f"unknown target {target!r}; expected one of {tuple(RUNNERS)}")
+    runner = RUNNERS[target]
+    runner.load()
     mod = handle.module(target)
     p = (
         _check_vector("params", params, len(mod.DESCRIPTION["params"]), mod.DESCRIPTION["params"])
@@ -87,14 +87,14 @@ def _prepare(model, params, points, intrinsics, target: str, with_params: bool =
     for name in mod.DESCRIPTION["positive_constants"]:
         if c[mod.DESCRIPTION["constants"].index(name)] <= 0:
             raise ValueError(f"intrinsics: {name} must be > 0, got {c[mod.DESCRIPTION['constants'].index(name)]}")
-    pts, dtype = _check_points(points, len(mod.DESCRIPTION["point"]), backend)
-    return mod, backend, p, c, pts, dtype
+    pts, dtype = _check_points(points, len(mod.DESCRIPTION["point"]), runner)
+    return mod, runner, p, c, pts, dtype
 
 
-def _outputs(mod, backend, n: int, dtype, jacobian: bool):
+def _outputs(mod, runner, n: int, dtype, jacobian: bool):
     d = mod.DESCRIPTION
     shapes = [(n, len(d["outputs"]))] + ([(n, len(d["outputs"]), len(d["params"]))] if jacobian else [])
-    return backend.output_arrays(shapes, dtype, n)
+    return runner.output_arrays(shapes, dtype, n)
 
 
 def warp(model, params, points, intrinsics, target: str = "cpu"):
@@ -120,11 +120,11 @@ def warp(model, params, points, intrinsics, target: str = "cpu"):
     valid : ndarray of bool, shape (N,)
         Depth after the transform is > 0 and outputs are finite.
     """
-    mod, backend, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
-    uv, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=False)
+    mod, runner, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
+    uv, valid = _outputs(mod, runner, pts.shape[0], dtype, jacobian=False)
     if pts.shape[0]:
         mod.warp(p, pts, c, uv, valid)
-    return backend.results((uv, valid), is_device_array(points))
+    return runner.results((uv, valid), is_device_array(points))
 
 
 def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
@@ -139,11 +139,11 @@ def warp_jacobian(model, params, points, intrinsics, target: str = "cpu"):
         ``J[i, k, j] = d uv[i, k] / d params[j]``; NaN where invalid.
     valid : ndarray of bool, shape (N,)
     """
-    mod, backend, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
-    uv, jac, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=True)
+    mod, runner, p, c, pts, dtype = _prepare(model, params, points, intrinsics, target)
+    uv, jac, valid = _outputs(mod, runner, pts.shape[0], dtype, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian(p, pts, c, uv, jac, valid)
-    return backend.results((uv, jac, valid), is_device_array(points))
+    return runner.results((uv, jac, valid), is_device_array(points))
 
 
 def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
@@ -153,10 +153,10 @@ def warp_jacobian_at_zero(model, points, intrinsics, target: str = "cpu"):
     needs ``d W(exp(xi) q) / d xi`` at ``xi = 0``; this kernel is that derivative, specialised.
     Returns ``(uv, J, valid)`` as :func:`warp_jacobian`.
     """
-    mod, backend, _, c, pts, dtype = _prepare(model, None, points, intrinsics, target, with_params=False)
+    mod, runner, _, c, pts, dtype = _prepare(model, None, points, intrinsics, target, with_params=False)
     if "warp_jacobian_at_zero" not in mod.DESCRIPTION["kernels"]:
         raise ValueError(f"model {mod.DESCRIPTION['model']!r} has no zero specialisation")
-    uv, jac, valid = _outputs(mod, backend, pts.shape[0], dtype, jacobian=True)
+    uv, jac, valid = _outputs(mod, runner, pts.shape[0], dtype, jacobian=True)
     if pts.shape[0]:
         mod.warp_jacobian_at_zero(pts, c, uv, jac, valid)
-    return backend.results((uv, jac, valid), is_device_array(points))
+    return runner.results((uv, jac, valid), is_device_array(points))

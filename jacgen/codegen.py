@@ -26,13 +26,25 @@ TYPED = "T"
 
 RULE = "# " + "-" * 98
 
-RUNTIME_SOURCES = ("runtime.py", "special.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
-"""Hand-written modules whose code generated kernels inline (relative to ``jacgen/``)."""
+INLINED_OUTSIDE_RUNTIME = ("special.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
+"""Hand-written modules besides the :mod:`jacgen.runtime` package whose code generated kernels
+inline (relative to ``jacgen/``): the series coefficients, lane vectors, streaming stores, CUDA twins."""
+
+
+def runtime_sources() -> tuple[str, ...]:
+    """Files the banners' runtime hash covers (relative to ``jacgen/``).
+
+    Every module of the :mod:`jacgen.runtime` package, found on disk (sorted), then
+    :data:`INLINED_OUTSIDE_RUNTIME`: a new runtime module is covered without being listed.
+    """
+    root = Path(__file__).resolve().parent
+    package = sorted(path.relative_to(root).as_posix() for path in (root / "runtime").glob("*.py"))
+    return (*package, *INLINED_OUTSIDE_RUNTIME)
 
 
 @functools.cache
 def runtime_hash() -> str:
-    """Hash of :data:`RUNTIME_SOURCES`, printed in every banner.
+    """Hash of the :func:`runtime_sources`, printed in every banner.
 
     Numba's cache tells a stale kernel by its own source file only; the kernels also inline these
     modules' functions, so a change there must change the generated files (the golden-file test
@@ -40,7 +52,7 @@ def runtime_hash() -> str:
     """
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in RUNTIME_SOURCES:
+    for name in runtime_sources():
         digest.update((root / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -68,12 +80,33 @@ def packed_symbols(ir: KernelIR) -> list[sp.Symbol]:
     return [s for s in order if s in used]
 
 
-def _label(symbol: sp.Symbol, definitions: dict) -> str:
-    """``symbol``'s defining expression as a short comment (hoisted terms), or ''."""
-    if symbol not in definitions:
-        return ""
-    text = print_expr(definitions[symbol])
-    return f"  # {text}" if len(text) <= 60 else ""
+LABEL_OPS = 30
+"""Operations past which a hoisted term's definition, written in a function's own names, is not printed."""
+
+
+def hoisted_comments(hoisted, scope) -> dict[sp.Symbol, str]:
+    """Each hoisted symbol's definition as a comment in a function may print it ('' if too long).
+
+    ``scope``: the hoisted symbols that are variables of that function. A definition keeps those
+    and the model's symbols; every other hoisted symbol it reads is replaced by its own definition
+    (recursively), so a comment names nothing the function lacks.
+    """
+    names = {s for s, _ in hoisted}
+    written: dict[sp.Symbol, sp.Expr | None] = {}
+    for symbol, e in hoisted:
+        outside = [s for s in e.free_symbols if s in names and s not in scope]
+        if any(written.get(s) is None for s in outside):
+            written[symbol] = None
+            continue
+        e = e.xreplace({s: written[s] for s in outside})
+        written[symbol] = e if sp.count_ops(e) <= LABEL_OPS else None
+    return {s: "" if e is None else print_expr(e) for s, e in written.items()}
+
+
+def commented(line: str, comment: str) -> str:
+    """``line  # comment`` where that fits in :data:`~jacgen.printer.LINE_LIMIT` characters, else ``line``."""
+    text = f"{line}  # {comment}"
+    return text if comment and len(text) <= LINE_LIMIT else line
 
 
 def hoist_function(name: str, model: WarpModel, hoisted, packed: list[sp.Symbol], inputs: dict) -> str:
@@ -109,10 +142,13 @@ def _wrap_return(lines: list[str]) -> list[str]:
 
 
 def unpack_lines(packed: list[sp.Symbol], source: str, ind: str, typed: str | None, hoisted) -> list[str]:
-    """Kernel prologue: ``name = T(h[..., k])`` for every packed value, hoisted terms labelled."""
-    definitions = dict(hoisted)
+    """Kernel prologue: ``name = T(h[..., k])`` for every packed value, hoisted terms labelled.
+
+    A label writes the term in the kernel's own names (the packed values) and the model's symbols.
+    """
+    comments = hoisted_comments(hoisted, set(packed))
     wrap = (lambda x: f"{typed}({x})") if typed else (lambda x: x)  # noqa: E731
-    return [f"{ind}{s} = {wrap(source.format(k))}{_label(s, definitions)}" for k, s in enumerate(packed)]
+    return [commented(f"{ind}{s} = {wrap(source.format(k))}", comments.get(s, "")) for k, s in enumerate(packed)]
 
 
 def pose_function(model: WarpModel) -> str:
@@ -315,12 +351,16 @@ def module_filename(model: WarpModel, backend: Backend) -> str:
 __all__ = [
     "TYPED",
     "assemble",
+    "commented",
     "hoist_function",
+    "hoisted_comments",
     "kernel_irs",
     "module_filename",
     "packed_symbols",
     "pose_function",
     "render_module",
+    "runtime_hash",
+    "runtime_sources",
     "unpack_lines",
     "warp_kernel",
     "warp_point_lines",

@@ -43,8 +43,18 @@ def _ops(exprs) -> int:
     return int(sum(sp.count_ops(e) for e in exprs))
 
 
-class _Hoister:
-    """Pull maximal parameter-only subexpressions out of per-point expressions."""
+class Hoister:
+    """Pull maximal parameter-only subexpressions out of per-point expressions.
+
+    Parameters
+    ----------
+    hoistable
+        Symbols known once per call (parameters, constants); hoisted names join them.
+    prefix
+        Name prefix of the hoisted symbols (``h0, h1, ...``), clear of the model's names.
+
+    ``assignments`` lists the hoisted ``(symbol, expression)`` pairs in definition order.
+    """
 
     def __init__(self, hoistable: set[sp.Symbol], prefix: str = "h"):
         self.prefix = prefix
@@ -53,9 +63,11 @@ class _Hoister:
         self._by_expr: dict[sp.Expr, sp.Symbol] = {}
 
     def is_hoistable(self, e: sp.Expr) -> bool:
+        """Whether ``e`` reads hoistable symbols only."""
         return e.free_symbols <= self.hoistable
 
     def name(self, e: sp.Expr) -> sp.Symbol:
+        """The hoisted symbol of ``e``: the one named before for the same expression, else a new one."""
         if e in self._by_expr:
             return self._by_expr[e]
         sym = sp.Symbol(f"{self.prefix}{len(self.assignments)}", real=True)
@@ -190,7 +202,7 @@ def derive(model: WarpModel, kind: str) -> KernelIR:
     cse_symbols = sp.numbered_symbols(fresh_prefix(taken, "x"), real=True)
     replacements, reduced = sp.cse(flat, symbols=cse_symbols, order="none")
 
-    hoist = _Hoister(set(model.params) | set(model.constants), fresh_prefix(taken, "h"))
+    hoist = Hoister(set(model.params) | set(model.constants), fresh_prefix(taken, "h"))
     point_prefix = fresh_prefix(taken, "p")
     per_point: list[tuple[sp.Symbol, sp.Expr]] = []
     rename: dict[sp.Symbol, sp.Symbol] = {}

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from . import runtime
 from .codegen import TYPED, assemble, hoist_function, packed_symbols, pose_function, unpack_lines
 from .model import WarpModel
 from .parameterisation import recognise
 from .photometric import BRIGHTNESS, PhotometricIR, derive_photometric
 from .printer import assign_lines, print_expr
+from .runtime.layouts import accumulator_layout
+from .runtime.losses import LOSS_SCALE_FACTORS, LOSSES
 
 BRIGHTNESS_NAMES = tuple(map(str, BRIGHTNESS))
 """Names of the gain / bias pair, solved after the warp parameters."""
@@ -182,9 +183,9 @@ def align_description(model: WarpModel, backend: Backend, pirs) -> dict:
         "kernel_constants": tuple(map(str, base.model.constants)),
         "update": "compositional" if base.compositional else "additive",
         "parameterisation": recognise(model),
-        "losses": runtime.LOSSES,
-        "loss_scale_factors": runtime.LOSS_SCALE_FACTORS,
-        "accumulators": {pir.kind: runtime.accumulator_layout(len(solved_names(pir))) for pir in pirs},
+        "losses": LOSSES,
+        "loss_scale_factors": LOSS_SCALE_FACTORS,
+        "accumulators": {pir.kind: accumulator_layout(len(solved_names(pir))) for pir in pirs},
         "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch")) + ("residuals",),
     }
 

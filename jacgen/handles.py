@@ -16,19 +16,6 @@ KINDS = {"warp": "", "align": "_align"}
 DEFAULT_MODEL = "se3"
 """Model of :func:`solver.align` (and :func:`solver.align_batch`, :func:`solver.odometry`) when none is given."""
 
-DEFAULT_LOSS = "huber"
-"""Robust loss of :func:`solver.align` when none is given."""
-
-POINTSET_MODEL = "euler_xyz"
-"""Model of :func:`solver.align_points`, :func:`solver.fit_render` and :func:`solver.render_points` when none
-is given (angles about fixed axes, as the forum's torus is posed)."""
-
-LEAST_SQUARES_LOSS = "l2"
-"""The plain (non-robust) loss: the default of :func:`solver.align_points`."""
-
-ODOMETRY_LOSS = "cauchy"
-"""Robust loss of :func:`solver.odometry` when none is given (measured on TUM fr1_rpy, README: Sequences)."""
-
 
 @dataclass(frozen=True)
 class GeneratedModel:

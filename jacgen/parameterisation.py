@@ -3,8 +3,8 @@
 A model built with :func:`jacgen.define_model` (``motion=...``) states ``R(p)`` and ``t(p)``; the
 aligner also needs ``p`` from a pose (initial guesses, reported parameters). When the motion is
 one jacgen knows (compared numerically at generic parameter values, 30 digits), the generated
-module's description names it and :func:`jacgen.runtime.params_from_pose` uses its closed form;
-otherwise the runtime inverts the generated ``pose`` function numerically.
+module's description names it and its ``params_from_pose`` uses the closed form
+(:func:`jacgen.runtime.poses.invert_pose`); otherwise it inverts the generated ``pose`` function numerically.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ KNOWN = {
     "rotation_vector+translation": lambda p: (rodrigues_matrix(p[:3]), sp.Matrix(p[3:])),
     "euler_xyz+translation": lambda p: (euler_xyz_matrix(*p[:3]), sp.Matrix(p[3:])),
 }
-"""Parameterisations of ``(r1, r2, r3, t1, t2, t3)`` with a closed-form inverse in :mod:`jacgen.runtime`."""
+"""Parameterisations of ``(r1, r2, r3, t1, t2, t3)`` with a closed-form inverse in :mod:`jacgen.runtime.poses`."""
 
 
 def _same(a: sp.Matrix, b: sp.Matrix, values: dict) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .derive import KernelIR, _Hoister, derive
+from .derive import Hoister, KernelIR, derive
 from .model import WarpModel, fresh_prefix
 
 POSE_SYMBOLS = tuple(sp.Symbol(f"m{r}{c}", real=True) for r in range(3) for c in range(4))
@@ -84,7 +84,7 @@ def derive_photometric(model: WarpModel, brightness: bool) -> PhotometricIR:
     rows = [gx * warp.jacobian[0][k] + gy * warp.jacobian[1][k] for k in range(len(model.params))]
     extra: list[tuple[sp.Symbol, sp.Expr]] = []
     if brightness:
-        hoist = _Hoister({a, b}, fresh_prefix(warp_model.symbol_names() | {s.name for s, _ in warp.hoisted}, "q"))
+        hoist = Hoister({a, b}, fresh_prefix(warp_model.symbol_names() | {s.name for s, _ in warp.hoisted}, "q"))
         photometric_rows = [sp.diff(residual, a), sp.diff(residual, b)]
         residual = hoist.extract(residual)
         rows += [hoist.extract(r) for r in photometric_rows]

@@ -20,7 +20,7 @@ class NumbaPrinter(PythonCodePrinter):
         a float32 kernel stays in float32 (a bare ``2.0`` is a float64 in Numba and would promote
         the whole expression).
 
-    ``Phi(n, s)`` prints as ``phi(n, s)``: :func:`jacgen.runtime.phi` (or its CUDA device twin).
+    ``Phi(n, s)`` prints as ``phi(n, s)``: :func:`jacgen.runtime.sinc.phi` (or its CUDA device twin).
     """
 
     def __init__(self, typed: bool | str = False):

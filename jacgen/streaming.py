@@ -1,4 +1,4 @@
-"""Non-temporal (streaming) stores for the generated CPU kernels.
+"""Non-temporal (streaming) stores for the generated CPU kernels, and the streaming kernels' sizes.
 
 A kernel that writes N x 2 x 6 Jacobians larger than the caches is bound by memory traffic, and a
 normal store first reads each destination cache line (write-allocate), so every output byte
@@ -8,7 +8,9 @@ here. Two neighbouring values go out as one 16-byte (float64) or 8-byte (float32
 (:func:`stream_store_pair`): measured on a 2-vCPU AMD EPYC VM, a kernel that only moves the warp
 Jacobian's bytes took 1.06 ms with pairs against 1.15-1.20 ms with single stores (307,200 float64
 points). Streaming stores are weakly ordered: a kernel ends each thread's run of them with
-:func:`store_fence` before another thread (or the caller) may read the data.
+:func:`store_fence` before another thread (or the caller) may read the data. The streaming
+kernels run in chunks of :data:`STREAM_CHUNK` points (tiles of :data:`STREAM_TILE`), from
+:data:`STREAM_MIN_POINTS` points on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,19 @@ from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+STREAM_CHUNK = 4096
+"""Points per streaming chunk: one fence per chunk orders its non-temporal stores."""
+
+STREAM_TILE = 128
+"""Points per tile of a tile kernel: the tile's outputs (14 rows of 128 float64 for
+``warp_jacobian``, 14 KB) stay in L1 between the compute loop and the store loop."""
+
+STREAM_MIN_POINTS = 65536
+"""From this many points on, launchers pick the streaming kernels: outputs of 4 MB (float32) or
+7 MB (float64) and more no longer fit the caches, so skipping write-allocate wins; below it,
+the plain kernels' normal stores leave the outputs in cache for the caller (and one
+``STREAM_CHUNK`` per thread would leave threads idle)."""
 
 
 @intrinsic
@@ -85,4 +100,12 @@ def store_fence(typingctx):
     return types.void(), codegen
 
 
-__all__ = ["stream_store", "stream_store_pair", "pair_aligned", "store_fence"]
+__all__ = [
+    "STREAM_CHUNK",
+    "STREAM_MIN_POINTS",
+    "STREAM_TILE",
+    "pair_aligned",
+    "store_fence",
+    "stream_store",
+    "stream_store_pair",
+]

@@ -2,8 +2,10 @@
 
 from solver.photometric.align import align
 from solver.photometric.batch import align_batch
-from solver.pointset.points import align_points, grid_torus, render_points, torus_points
+from solver.pointset.points import align_points
+from solver.pointset.render import render_points
 from solver.pointset.render_fit import fit_render
+from solver.pointset.scenes import grid_torus, torus_points
 from solver.result import AlignResult, LevelReport, Status
 from solver.sequences.visual_odometry import KeyframePolicy, OdometryResult, odometry
 

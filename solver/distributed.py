@@ -1,8 +1,8 @@
 """Many sequences (and chunks of long ones) as Dask distributed tasks.
 
-Each task runs :func:`solver.visual_odometry.odometry_chunk` on one chunk of one sequence, reading its
+Each task runs :func:`solver.sequences.visual_odometry.odometry_chunk` on one chunk of one sequence, reading its
 frames on the worker; the client stitches the chunks of each sequence with
-:func:`solver.visual_odometry.stitch`. The serial :func:`solver.odometry` with the same ``chunk_size``
+:func:`solver.sequences.visual_odometry.stitch`. The serial :func:`solver.odometry` with the same ``chunk_size``
 runs the same chunks through the same function, so both give the same bits (the kernels' results
 depend neither on the thread count nor on where they were compiled, README: Same bits).
 
@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from solver.sequences.visual_odometry import (
+    FrameRange,
     KeyframePolicy,
     OdometryResult,
-    _Slice,
     chunk_bounds,
     odometry_chunk,
     stitch,
@@ -42,7 +42,7 @@ def _run_chunk(folder: str, first: int, last: int, intrinsics, policy: KeyframeP
 
     frames = read_sequence(folder)
     K = intrinsics if intrinsics is not None else frames.intrinsics
-    return odometry_chunk(_Slice(frames, first, last), K, keyframe_policy=policy, **options)
+    return odometry_chunk(FrameRange(frames, first, last), K, keyframe_policy=policy, **options)
 
 
 def odometry_many(
@@ -61,9 +61,9 @@ def odometry_many(
     Parameters
     ----------
     folders : sequence of path
-        TUM RGB-D sequence folders (:func:`solver.tum.read_sequence`), readable by every worker.
+        TUM RGB-D sequence folders (:func:`solver.sequences.tum.read_sequence`), readable by every worker.
     intrinsics : (fx, fy, cx, cy), optional
-        For every sequence; by default each sequence's own (from its camera, see ``solver.tum``).
+        For every sequence; by default each sequence's own (from its camera, see ``solver.sequences.tum``).
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://host:8786``); by default a ``LocalCluster``
         of ``n_workers`` single-threaded worker processes is started and closed.

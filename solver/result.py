@@ -11,7 +11,7 @@ import numpy as np
 class Status(enum.IntEnum):
     """Why an optimisation stopped; ``success`` is True for the converged ones (value > 0).
 
-    Each status is one stopping test of :func:`solver.lm.lm_iterations`, written in :attr:`test`
+    Each status is one stopping test of :func:`solver.core.lm.lm_iterations`, written in :attr:`test`
     with ``f`` the mean robust cost per used point, ``F`` the summed robust cost, ``n`` the used
     points, ``H``, ``g`` the normal equations of the free parameters, ``D = diag(H)``, ``dx`` the
     step, ``x`` the estimate (parameter vector), ``lam`` the damping; ``_new`` marks the value at
@@ -42,7 +42,7 @@ class Status(enum.IntEnum):
 
     @property
     def test(self) -> str:
-        """The stopping test as :func:`solver.lm.lm_iterations` checks it."""
+        """The stopping test as :func:`solver.core.lm.lm_iterations` checks it."""
         return _TESTS[self]
 
     @property

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from solver.core import lie
+from solver.sequences.tum import TUM_DEPTH_SCALE, write_trajectory
 
 # planes n . p = d in the reference camera frame (y points down, z forward)
 ROOM_PLANES = (
@@ -171,18 +172,15 @@ def write_tum_sequence(sequence: SyntheticSequence, folder) -> None:
     folder = Path(folder)
     (folder / "rgb").mkdir(parents=True, exist_ok=True)
     (folder / "depth").mkdir(exist_ok=True)
-    rgb_lines, depth_lines, gt_lines = ["# color images"], ["# depth maps"], ["# ground truth trajectory"]
+    rgb_lines, depth_lines = ["# color images"], ["# depth maps"]
     for k, t in enumerate(sequence.timestamps):
         name = f"{t:.6f}.png"
         gray = np.uint8(np.clip(np.round(sequence.images[k] * 255.0), 0, 255))
         Image.fromarray(gray).save(folder / "rgb" / name)
-        Image.fromarray(np.uint16(np.clip(np.round(sequence.depths[k] * 5000.0), 0, 65535))).save(
-            folder / "depth" / name
-        )
+        depth = np.clip(np.round(sequence.depths[k] * TUM_DEPTH_SCALE), 0, 65535)
+        Image.fromarray(np.uint16(depth)).save(folder / "depth" / name)
         rgb_lines.append(f"{t:.6f} rgb/{name}")
         depth_lines.append(f"{t:.6f} depth/{name}")
-        T = sequence.poses[k]
-        q = lie.quaternion_from_matrix(T[:3, :3])
-        gt_lines.append(f"{t:.6f} " + " ".join(f"{v:.9f}" for v in (*T[:3, 3], *q)))
-    for name, lines in (("rgb.txt", rgb_lines), ("depth.txt", depth_lines), ("groundtruth.txt", gt_lines)):
+    for name, lines in (("rgb.txt", rgb_lines), ("depth.txt", depth_lines)):
         (folder / name).write_text("\n".join(lines) + "\n")
+    write_trajectory(folder / "groundtruth.txt", sequence.timestamps, sequence.poses)

@@ -112,7 +112,7 @@ def batch_checks():
     """Batched fused kernels (many pairs per launch) against the CPU batch and single-pair kernels."""
     from solver.arrays import images
     from solver.core import lie
-    from solver.core.model import align_module, normal_equations, normal_equations_batch
+    from solver.core.model import FusedKernels, align_module, normal_equations
 
     rng = np.random.default_rng(3)
     shape, Ks = (30, 40), np.array([40.0, 41.0, 19.5, 14.5])
@@ -151,9 +151,9 @@ def batch_checks():
             params_b = np.column_stack([params, rng.normal(0, 0.1, (len(sizes), 2))])
         else:
             params_b = params
-        args = (params_b, consts, (points, iref, stack), offsets, active, loss, scales, brightness)
-        cpu = normal_equations_batch(align_module(model, "cpu"), *args)
-        gpu = normal_equations_batch(align_module(model, "cuda"), *args)
+        args = (params_b, consts, (points, iref, stack), offsets, active, scales)
+        cpu = FusedKernels.of(align_module(model, "cpu"), loss, brightness).normal_equations_batch(*args)
+        gpu = FusedKernels.of(align_module(model, "cuda"), loss, brightness).normal_equations_batch(*args)
         tag = f"batch {model} {np.dtype(dtype).name} brightness={brightness}"
         assert gpu[3] is None and cpu[3] is None, tag
         for b in range(3):
@@ -255,7 +255,7 @@ def splat_checks():
     """Render-and-compare normal equations (solver.splat_cuda) and ``fit_render(target="cuda")``."""
     import solver
     from solver.pointset import splat, splat_cuda
-    from solver.pointset.points import fov_intrinsics
+    from solver.pointset.scenes import fov_intrinsics
 
     rng = np.random.default_rng(5)
     shape = (30, 45)  # 2 x 3 tiles, partly outside the image

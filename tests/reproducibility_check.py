@@ -19,7 +19,7 @@ from numba.core.registry import CPUDispatcher
 
 import jacgen
 import solver
-from solver.pointset.points import fov_intrinsics
+from solver.pointset.scenes import fov_intrinsics
 from solver.synthetic import make_scene
 
 

@@ -4,9 +4,12 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
+from solver.cli import intrinsics, main
 from solver.core import lie
+from solver.sequences.tum import pose_from_tum
 from solver.synthetic import make_scene
 
 
@@ -34,14 +37,24 @@ def test_align_command_on_png_files(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     values = [float(v) for v in proc.stdout.split()]
     assert len(values) == 7
-    T = np.eye(4)
-    T[:3, :3] = lie.matrix_from_quaternion(values[3:])
-    T[:3, 3] = values[:3]
-    t_err, r_err = lie.pose_error(T, s.pose)
+    t_err, r_err = lie.pose_error(pose_from_tum(values), s.pose)
     assert t_err < 1e-3 and r_err < 0.02, (t_err, r_err)
     assert "status: CONVERGED" in proc.stderr
 
 
-def test_align_command_rejects_bad_intrinsics(tmp_path):
-    proc = run("align", "a.png", "b.png", "c.png", "--intrinsics", "1,2,x")
-    assert proc.returncode == 2 and "fx,fy,cx,cy" in proc.stderr
+@pytest.mark.parametrize("command", [("align", "a.png", "b.png", "c.png"), ("odometry", "folder")])
+@pytest.mark.parametrize("text", ["1,2,x", "1,2,3", "0,1,2,3", "1,nan,2,3"])
+def test_commands_reject_bad_intrinsics(command, text):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--intrinsics", text])
+    assert exit_info.value.code == 2
+
+
+def test_bad_intrinsics_message():
+    proc = run("odometry", "folder", "--intrinsics", "1,2,x")
+    expected = "argument --intrinsics: expected fx,fy,cx,cy (four finite numbers, fx and fy > 0), got '1,2,x'"
+    assert proc.returncode == 2 and expected in proc.stderr
+
+
+def test_intrinsics_argument():
+    assert intrinsics(" 500, 501,320 ,240") == (500.0, 501.0, 320.0, 240.0)

@@ -70,7 +70,7 @@ def test_cpu_paths_never_import_numba_cuda():
 
         import jacgen
         import solver
-        from solver.pointset.points import fov_intrinsics
+        from solver.pointset.scenes import fov_intrinsics
         from solver.synthetic import make_scene
 
         done = []

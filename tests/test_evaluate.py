@@ -1,4 +1,4 @@
-"""Trajectory evaluation (solver.evaluate): Umeyama alignment, ATE, RPE and ``python -m solver evaluate``."""
+"""Trajectory evaluation (solver.sequences.metrics): Umeyama alignment, ATE, RPE and ``python -m solver evaluate``."""
 
 import importlib.util
 import math

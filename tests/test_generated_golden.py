@@ -1,12 +1,19 @@
 """generated/ is exactly what the generator produces, byte for byte, whatever the hash seed."""
 
+import ast
+import io
 import os
+import pkgutil
+import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
+import jacgen.runtime
 from jacgen.build import GENERATED_DIR, render_all, stale_files, write_modules
+from jacgen.codegen import runtime_sources
 
 
 def test_regenerating_reproduces_committed_files(tmp_path):
@@ -64,3 +71,104 @@ def test_generated_code_is_formatted():
     cmd = [str(ruff)] if ruff.exists() else [sys.executable, "-m", "ruff"]
     proc = subprocess.run([*cmd, "format", "--check", str(GENERATED_DIR)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _function_names(function: ast.FunctionDef) -> set[str]:
+    """Arguments and every name a function assigns."""
+    names = {a.arg for a in function.args.args}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
+def _comments(text: str) -> dict[int, str]:
+    return {
+        tok.start[0]: tok.string[1:].strip()
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+        if tok.type == tokenize.COMMENT
+    }
+
+
+def test_hoisted_value_comments_name_only_what_is_in_scope():
+    """A comment beside a hoisted value read in a function (``h12 = T(h[0])  # ...``, or an entry
+    ``T(h[pair, 3]),  # h38 = ...`` of a ``_values`` tuple, labelled with the name the kernel gives
+    it) names only the function's own variables, module-level names (``phi``, ``math``) and the
+    model's symbols."""
+    checked = 0
+    for path in sorted(GENERATED_DIR.glob("*_c*.py")):
+        text = path.read_text()
+        tree = ast.parse(text)
+        module = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets}
+        module |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        module |= {
+            (a.asname or a.name).split(".")[0]
+            for n in tree.body
+            if isinstance(n, ast.Import | ast.ImportFrom)
+            for a in n.names
+        }
+        d = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DESCRIPTION")
+        description = ast.literal_eval(d.value)
+        model = {
+            s
+            for key in ("params", "brightness_params", "constants", "kernel_constants", "point")
+            for s in description.get(key, ())
+        }
+        lines = text.splitlines()
+        comments = _comments(text)
+        for function in (n for n in tree.body if isinstance(n, ast.FunctionDef)):
+            allowed = _function_names(function) | module | model
+            for line in range(function.lineno, function.end_lineno + 1):
+                code = lines[line - 1]
+                if line not in comments or not re.search(r"T\(h\[", code):
+                    continue
+                comment = comments[line]
+                if code.lstrip().startswith("T(h["):  # a tuple entry: its label, then its definition
+                    comment = re.sub(r"^\w+( = |$)", "", comment)
+                names = set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", comment))
+                assert names <= allowed, (
+                    f"{path.name}:{line} {function.name}: {sorted(names - allowed)} in '# {comments[line]}'"
+                )
+                checked += 1
+    assert checked > 100
+
+
+JACGEN_DIR = Path(jacgen.__file__).resolve().parent
+
+NOT_INLINED = {"cuda_support.py"}
+"""jacgen modules the hashed ones import whose code no kernel runs (the gate that loads numba.cuda)."""
+
+
+def _jacgen_imports(path: Path) -> set[str]:
+    """The jacgen modules ``path`` imports (absolute or relative), relative to ``jacgen/``."""
+    package = path.resolve().relative_to(JACGEN_DIR.parent).parent.parts if path.is_relative_to(JACGEN_DIR) else ()
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ImportFrom) or node.module == "__future__":
+            continue
+        base = list(package[: len(package) - node.level + 1]) if node.level else []
+        parts = base + (node.module.split(".") if node.module else [])
+        if parts[:1] != ["jacgen"]:
+            continue
+        target = JACGEN_DIR.joinpath(*parts[1:])
+        candidates = [target.with_suffix(".py"), target / "__init__.py"]
+        candidates += [target / f"{alias.name}.py" for alias in node.names]  # submodules named in the import
+        found |= {c.relative_to(JACGEN_DIR).as_posix() for c in candidates if c.is_file()}
+    return found
+
+
+def test_runtime_hash_covers_every_module_the_kernels_use():
+    """Every runtime module, every jacgen module a generated file imports and what those import in
+    turn is in the banners' runtime hash: editing one makes generated/ stale."""
+    sources = set(runtime_sources())
+    package = {f"runtime/{m.name}.py" for m in pkgutil.iter_modules(jacgen.runtime.__path__)}
+    assert package | {"runtime/__init__.py"} <= sources
+    pending = set().union(*(_jacgen_imports(path) for path in GENERATED_DIR.glob("*.py")))
+    assert {"lanes.py", "streaming.py", "runtime/sinc.py", "backends/cuda_runtime.py"} <= pending
+    used: set[str] = set()
+    while pending:
+        name = pending.pop()
+        used.add(name)
+        if name not in NOT_INLINED:
+            pending |= _jacgen_imports(JACGEN_DIR / name) - used
+    assert used - NOT_INLINED <= sources, sorted(used - NOT_INLINED - sources)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import solver
-from solver.pointset.points import fov_intrinsics
+from solver.pointset.scenes import fov_intrinsics
 
 
 @pytest.mark.parametrize("start", [(10, 10), (-10, 10), (10, -10), (-10, -10)])

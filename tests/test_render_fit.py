@@ -7,7 +7,7 @@ import pytest
 
 import solver
 from solver.pointset import observability
-from solver.pointset.points import fov_intrinsics
+from solver.pointset.scenes import fov_intrinsics
 
 K = fov_intrinsics((128, 128), 90.0)
 TRUE = np.array([math.radians(35.0), 0.0, math.radians(20.0), 0.0, 0.0, 2.0])

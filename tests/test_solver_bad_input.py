@@ -97,9 +97,23 @@ def test_uint8_and_colour_input_are_converted(scene):
 
 
 def test_ftol_default_is_looser_at_the_finest_level_only():
-    from solver.core.problem import FTOL_COARSE, FTOL_FINEST, per_level_ftol
+    from solver.options import FTOL_COARSE, FTOL_FINEST, AlignOptions
 
-    assert per_level_ftol(None, 4) == [FTOL_COARSE] * 3 + [FTOL_FINEST]
-    assert per_level_ftol(None, 1) == [FTOL_FINEST]
-    assert per_level_ftol(1e-5, 3) == [1e-5] * 3
-    assert per_level_ftol((1e-3, 1e-4), 2) == [1e-3, 1e-4]
+    def ftols(levels, ftol=None):
+        return AlignOptions(levels=levels, ftol=ftol).validated().schedule((480, 640)).ftols
+
+    assert ftols(4) == [FTOL_COARSE] * 3 + [FTOL_FINEST]
+    assert ftols(1) == [FTOL_FINEST]
+    assert ftols(3, 1e-5) == [1e-5] * 3
+    assert ftols(2, (1e-3, 1e-4)) == [1e-3, 1e-4]
+
+
+@pytest.mark.parametrize(
+    ("shape", "levels", "usable"),
+    [((480, 640), 9, 6), ((480, 640), 4, 4), ((120, 160), 9, 4), ((15, 200), 3, 1), ((16, 16), 3, 2), ((5, 5), 2, 1)],
+)
+def test_levels_stop_at_eight_pixels_a_side(shape, levels, usable):
+    from solver.core.problem import usable_levels
+
+    assert usable_levels(shape, levels) == usable
+    assert usable_levels(shape, levels) == max(1, min(levels, int(np.floor(np.log2(min(shape) / 8))) + 1))

@@ -4,7 +4,7 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from jacgen.runtime import phi
+from jacgen.runtime.sinc import phi
 from jacgen.special import Phi
 
 

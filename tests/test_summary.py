@@ -1,15 +1,14 @@
 """The Ceres-style summary of the aligners' results: stopping tests, counters, initial cost, time split."""
 
 import math
-import sys
 
 import numpy as np
 import pytest
 
 import solver
 from solver.core.lm import LMOptions, run_lm
-from solver.core.model import NormalEquations
-from solver.pointset.points import fov_intrinsics
+from solver.core.model import FusedKernels, NormalEquations
+from solver.pointset.scenes import fov_intrinsics
 from solver.synthetic import make_scene
 
 SHAPE = (120, 160)
@@ -70,10 +69,9 @@ def check_report(res):
 
 def test_converged_run_summary(scene, monkeypatch):
     # count the kernel calls and accepted steps independently of the solver's own counters
-    driver = sys.modules["solver.core.driver"]  # the coarse-to-fine driver of align
     calls, accepted = [], []
-    kernel = driver.normal_equations
-    monkeypatch.setattr(driver, "normal_equations", lambda *a: calls.append(1) or kernel(*a))
+    kernel = FusedKernels.normal_equations  # the fused-kernel evaluation of align's levels
+    monkeypatch.setattr(FusedKernels, "normal_equations", lambda *a: calls.append(1) or kernel(*a))
     res = align(scene, levels=3, callback=lambda level, T, cost: accepted.append(level))
     assert res.success, res.message
     assert res.nfev == len(calls) > res.nit > 0

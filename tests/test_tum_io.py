@@ -1,4 +1,4 @@
-"""TUM RGB-D formats (solver.tum): association, sequence folders, trajectory files, pose interpolation."""
+"""TUM RGB-D formats (solver.sequences.tum): association, sequence folders, trajectory files, pose interpolation."""
 
 import csv
 import math
@@ -118,6 +118,18 @@ def test_trajectory_round_trip(tmp_path):
     assert min(np.abs(q - q_scipy).max(), np.abs(q + q_scipy).max()) < 1e-8
 
 
+def test_tum_line_and_pose_from_tum():
+    T = lie.se3_exp([0.0, 0.0, 3.1, 1.0, -2.0, 3.0])  # 178 degrees about z
+    stamp, *values = tum.tum_line(T, 1305031232.25, decimals=3).split()
+    assert stamp == "1305031232.250000" and all(len(v.split(".")[1]) == 3 for v in values)
+    assert float(values[6]) >= 0  # qw >= 0
+    values = [float(v) for v in tum.tum_line(T).split()]
+    assert len(values) == 7
+    np.testing.assert_allclose(tum.pose_from_tum(values), T, atol=1e-8)
+    flipped = values[:3] + [-v for v in values[3:]]  # -q is the same rotation
+    np.testing.assert_allclose(tum.pose_from_tum([values, flipped]), [T, T], atol=1e-8)
+
+
 def test_read_trajectory_format(tmp_path):
     path = tmp_path / "t.txt"
     half = math.sqrt(0.5)
@@ -162,6 +174,6 @@ def test_shared_folders_match_frames_csv(folder):
     for T, r in zip(poses, rows, strict=True):
         np.testing.assert_allclose(T[:3, 3], [float(r[k]) for k in ("tx", "ty", "tz")], atol=1e-6)
         q = np.array([float(r[k]) for k in ("qx", "qy", "qz", "qw")])
-        np.testing.assert_allclose(T[:3, :3], lie.matrix_from_quaternion(q), atol=1e-6)
+        np.testing.assert_allclose(T[:3, :3], Rotation.from_quat(q).as_matrix(), atol=1e-6)
     gray, depth = seq.frame(0)
     assert gray.shape == depth.shape == (480, 640) and 0.5 < np.median(depth[depth > 0]) < 5

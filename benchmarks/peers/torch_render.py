@@ -5,7 +5,7 @@ moved by the ``euler_xyz`` rotation ``Rx(a) Ry(b) Rz(c)`` (``b`` and the transla
 projected through a pinhole; every point's Gaussian is splatted over the whole pixel grid (an
 ``N x H x W`` tensor, float32 by default), the sum is clamped to [0, 1] and the mean squared
 difference from the target image is minimised by ``torch.optim.Adam`` on the two angles. The splat is
-:mod:`solver.splat`'s (cut off at ``CUTOFF`` sigma and shifted by ``exp(-CUTOFF^2 / 2)`` so it
+:mod:`solver.pointset.splat`'s (cut off at ``CUTOFF`` sigma and shifted by ``exp(-CUTOFF^2 / 2)`` so it
 reaches zero there), so the loss is the one :func:`solver.fit_render` minimises (up to the constant
 factor of a mean against half a sum, to which Adam's steps are insensitive).
 
@@ -24,7 +24,7 @@ from ..harness import ToleranceTrace
 from .torch_warp import import_torch
 
 CUTOFF = 4.0
-"""Splat support radius in sigmas (:data:`solver.splat.CUTOFF`)."""
+"""Splat support radius in sigmas (:data:`solver.pointset.splat.CUTOFF`)."""
 
 
 def _rotation(a, b, c, torch):

@@ -1,4 +1,7 @@
-"""Code-generation targets: each is a :class:`~jacgen.backends.base.Backend` (config + emitters)."""
+"""Code-generation targets: each is a :class:`~jacgen.backends.base.Backend` (config + emitters).
+
+Running a target's generated modules is :mod:`jacgen.runners`' business (no Sympy there).
+"""
 
 from .base import Backend
 from .cpu import CPU_BACKEND

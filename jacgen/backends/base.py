@@ -3,7 +3,7 @@
 The core (:mod:`jacgen.codegen`, :mod:`jacgen.fused_codegen`) never branches on the target: it
 asks the backend for decorators, point loops, imports, module constants, launchers and the
 kernels whose form differs between targets (how points are distributed and sums reduced). A new
-target is a new :class:`Backend` subclass.
+target is a new :class:`Backend` subclass (and a :class:`jacgen.runners.Runner` to run its modules).
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
+from ..runtime import poses, sinc
+
+SHARED_HELPERS = (
+    ("jacgen.runtime.sinc", tuple(sinc.__all__)),
+    ("jacgen.runtime.poses", tuple(poses.__all__)),
+)
+"""Helper modules of every target: ``phi`` (hoists, ``pose``, CPU kernels) and the pose inverse."""
 
 
 @dataclass(frozen=True)
@@ -69,23 +75,6 @@ class Backend:
             lines.append("")
             lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in first_party]
         return "\n".join(lines)
-
-    # running generated code: how the public API reaches the target
-    accepts_device_arrays = False
-    """Whether inputs may already live on the target's device (CUDA array interface objects)."""
-
-    def load(self) -> None:
-        """Make sure the target can run (raise a clear error before its generated modules import)."""
-
-    def output_arrays(self, shapes, dtype, n: int) -> list:
-        """Outputs of ``shapes`` (float ``dtype``) and a validity array of ``n`` booleans, on the target."""
-        from ..aligned_memory import empty_aligned
-
-        return [empty_aligned(shape, dtype) for shape in shapes] + [np.empty(n, dtype=np.bool_)]
-
-    def results(self, arrays, device_input: bool) -> tuple:
-        """``arrays`` as the caller gets them (host arrays unless the inputs were on the device)."""
-        return tuple(arrays)
 
     # emitters: implemented by each target
     def warp_kernels(self, ir, packed) -> list[str]:

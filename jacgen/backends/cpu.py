@@ -6,19 +6,20 @@ end of the tile (:func:`jacgen.lanes.lane_sum`): the order of every sum is fixed
 by LLVM, so a kernel gives the same bits compiled in this process or loaded from the cache. A
 tile's last ``< lanes`` points are run by the launcher as a tile of their own, copied and padded
 with NaN points, which are rejected as "behind" like any non-finite point and taken off that
-count (:func:`jacgen.runtime.fused_pair`).
+count (:func:`jacgen.runtime.launches.fused_pair`).
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from .. import lanes, runtime, streaming
-from ..codegen import TYPED, warp_kernel
+from .. import lanes, streaming
+from ..codegen import TYPED, hoisted_comments, warp_kernel
 from ..fused_codegen import SAMPLED_NAMES, accumulator_names, weighted_sums
 from ..photometric import PhotometricIR
-from ..printer import assign_lines, print_expr
-from .base import Backend
+from ..printer import LINE_LIMIT, assign_lines, print_expr
+from ..runtime import launches, losses
+from .base import SHARED_HELPERS, Backend
 from .cpu_stream import lane_ready, stream_kernel_function
 
 FASTMATH = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
@@ -127,7 +128,7 @@ class CPUBackend(Backend):
         parts = []
         for batch in (False, True):
             name = f"{kind}_batch" if batch else kind
-            for loss_id, loss in enumerate(runtime.LOSSES):
+            for loss_id, loss in enumerate(losses.LOSSES):
                 what = "many pairs (each tile names its pair)" if batch else "one pair (row 0 of ``h`` and ``tgt``)"
                 lines = [
                     self.kernel_decorator,
@@ -150,7 +151,7 @@ class CPUBackend(Backend):
                         "partial)",
                     ]
                 parts.append("\n".join(lines) + "\n")
-            table = "".join(f"    _{name}_{loss},\n" for loss in runtime.LOSSES)
+            table = "".join(f"    _{name}_{loss},\n" for loss in losses.LOSSES)
             parts.append(f"_{name.upper()} = (  # by loss id\n{table})\n")
         return "\n\n".join(parts)
 
@@ -163,8 +164,12 @@ class CPUBackend(Backend):
 
 
 def _values_function(kind: str, packed, hoisted) -> str:
-    """``_<kind>_values(h, pair, points)``: a pair's hoisted values in the points' float type."""
-    definitions = dict(hoisted)
+    """``_<kind>_values(h, pair, points)``: a pair's hoisted values in the points' float type.
+
+    Each value's comment names it and gives its definition in the model's symbols (the other
+    hoisted values are not variables of this function).
+    """
+    comments = hoisted_comments(hoisted, set())
     lines = [
         '@njit(inline="always")',
         f"def _{kind}_values(h, pair, points):",
@@ -173,9 +178,9 @@ def _values_function(kind: str, packed, hoisted) -> str:
         "    return (",
     ]
     for k, symbol in enumerate(packed):
-        text = print_expr(definitions[symbol]) if symbol in definitions else ""
-        label = f"  # {symbol}" + (f" = {text}" if text and len(text) <= 60 else "")
-        lines.append(f"        {TYPED}(h[pair, {k}]),{label}")
+        entry = f"        {TYPED}(h[pair, {k}]),  # {symbol}"
+        defined = f"{entry} = {comments[symbol]}" if comments.get(symbol) else entry
+        lines.append(defined if len(defined) <= LINE_LIMIT else entry)
     lines.append("    )")
     return "\n".join(lines) + "\n"
 
@@ -256,7 +261,9 @@ CPU_BACKEND = CPUBackend(
         ("numba", ("njit", "prange")),
         ("jacgen.lanes", tuple(lanes.__all__)),
         ("jacgen.streaming", tuple(streaming.__all__)),
-        ("jacgen.runtime", tuple(runtime.__all__)),
+        ("jacgen.runtime.losses", tuple(losses.__all__)),
+        ("jacgen.runtime.launches", tuple(launches.__all__)),
+        *SHARED_HELPERS,
     ),
     module_constants=(f"FASTMATH = {FASTMATH}",),
     kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',

@@ -8,13 +8,11 @@ atomic add per sum into the pair's row. Rejected points are skipped (threads bra
 
 from __future__ import annotations
 
-from .. import runtime
 from ..codegen import TYPED, unpack_lines, warp_kernel
-from ..cuda_support import require_cuda
 from ..fused_codegen import accumulator_names, scalar_point_lines
 from ..photometric import PhotometricIR
 from ..printer import LINE_LIMIT
-from .base import Backend
+from .base import SHARED_HELPERS, Backend
 
 REDUCE_WIDTH = 8
 """Sums a block reduces at once (``8 x THREADS_PER_BLOCK`` doubles of shared memory)."""
@@ -82,18 +80,6 @@ def block_sum_lines(values: list[str], ind: str) -> list[str]:
 class CUDABackend(Backend):
     """Numba CUDA target."""
 
-    accepts_device_arrays = True
-
-    def load(self) -> None:  # noqa: D102
-        require_cuda()  # a clear CudaUnavailableError before a generated CUDA module imports numba.cuda
-
-    def output_arrays(self, shapes, dtype, n: int) -> list:  # noqa: D102
-        cuda = require_cuda()
-        return [cuda.device_array(shape, dtype=dtype) for shape in shapes] + [cuda.device_array(n, dtype=bool)]
-
-    def results(self, arrays, device_input: bool) -> tuple:  # noqa: D102
-        return tuple(arrays) if device_input else tuple(a.copy_to_host() for a in arrays)
-
     def point_loop(self, count: str) -> list[str]:  # noqa: D102
         return [f"    for i in range(cuda.grid(1), {count}, cuda.gridsize(1)):"]
 
@@ -145,7 +131,7 @@ CUDA_BACKEND = CUDABackend(
     helper_modules=(
         ("numba", ("float64", "njit")),
         ("jacgen.backends.cuda_runtime", CUDA_RUNTIME_NAMES),
-        ("jacgen.runtime", tuple(runtime.__all__)),
+        *SHARED_HELPERS,
     ),
     module_constants=(),
     kernel_decorator="@cuda.jit(cache=True, fastmath=True)",

@@ -1,8 +1,9 @@
 """What every generated CUDA module shares: device twins of :mod:`jacgen.runtime` and the launches.
 
 The robust loss is compiled from the same plain-Python body as the CPU one
-(:func:`jacgen.runtime.robust_body`), so both targets evaluate the same formulas; host-side
-helpers (``phi`` in the hoists, the pose inverse) come from :mod:`jacgen.runtime` itself.
+(:func:`jacgen.runtime.losses.robust_body`), so both targets evaluate the same formulas; host-side
+helpers (``phi`` in the hoists, the pose inverse) come from :mod:`jacgen.runtime.sinc` and
+:mod:`jacgen.runtime.poses` themselves.
 Importing this module loads ``numba.cuda``; generated CUDA modules are only imported on the
 ``target="cuda"`` path, after :func:`jacgen.cuda_support.require_cuda`.
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..cuda_support import require_cuda
-from ..runtime import batch_tiles, hoist_rows, robust_body
+from ..runtime.losses import robust_body
+from ..runtime.tiles import batch_tiles, hoist_rows
 
 cuda = require_cuda()
 

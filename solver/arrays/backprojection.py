@@ -5,30 +5,51 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from solver.arrays.images import _neighbours
+
+# Per-pixel formulas in plain Python, compiled by ``njit`` here and as CUDA device functions by
+# :mod:`solver.arrays.device` (as those of :mod:`solver.arrays.images`).
+
+
+def normalised(u, c, f):
+    """Normalised image coordinate (``X / Z``) of pixel coordinate ``u``: principal point ``c``, focal length ``f``."""
+    return (u - c) / f
+
+
+def usable(image, depth, y, x, ym, yp, xm, xp, lo, hi):
+    """Pixel ``(y, x)`` can be a reference point: depth within ``[lo, hi]`` and a non-zero gradient.
+
+    ``ym, yp, xm, xp``: its neighbours (:func:`solver.arrays.images.neighbours`); the gradient is
+    non-zero when either pair differs. The tests are joined by ``&`` and ``|`` (no branches).
+    """
+    z = depth[y, x]
+    return (z >= lo) & (z <= hi) & ((image[y, xp] != image[y, xm]) | (image[yp, x] != image[ym, x]))
+
+
+_normalised = njit(cache=True, inline="always")(normalised)
+_usable = njit(cache=True, inline="always")(usable)
+
 
 def backproject(depth: np.ndarray, intrinsics, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """3-D points (N, 3) of pixels ``(rows, cols)`` with their depth, in the camera frame."""
     fx, fy, cx, cy = intrinsics
     z = depth[rows, cols]
-    return np.column_stack([(cols - cx) / fx * z, (rows - cy) / fy * z, z])
+    return np.column_stack([normalised(cols, cx, fx) * z, normalised(rows, cy, fy) * z, z])
 
 
 @njit(parallel=True, cache=True)
 def _usable_mask(image, depth, lo, hi, mask):
-    """Usable-pixel mask and its count per row.
-
-    ``mask[y, x]``: depth inside [lo, hi] and a non-zero central-difference gradient (one-sided at
-    the borders).
-    """
+    """Usable-pixel mask (:func:`usable`) and its count per row."""
     h, w = image.shape
     counts = np.zeros(h, dtype=np.int64)
     for y in prange(h):
-        up, down, mid = image[max(y - 1, 0)], image[min(y + 1, h - 1)], image[y]
-        z, m = depth[y], mask[y]
-        for x in (0, w - 1):
-            m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[min(x + 1, w - 1)] != mid[max(x - 1, 0)]) | (down[x] != up[x]))
-        for x in range(1, w - 1):  # no clamps, no branches (vectorisable)
-            m[x] = (z[x] >= lo) & (z[x] <= hi) & ((mid[x + 1] != mid[x - 1]) | (down[x] != up[x]))
+        ym, yp = _neighbours(y, h)
+        m = mask[y]
+        for x in (0, w - 1):  # the border columns' neighbours are clamped, so the interior's need no clamps
+            xm, xp = _neighbours(x, w)
+            m[x] = _usable(image, depth, y, x, ym, yp, xm, xp, lo, hi)
+        for x in range(1, w - 1):  # (vectorisable)
+            m[x] = _usable(image, depth, y, x, ym, yp, x - 1, x + 1, lo, hi)
         c = 0
         for x in range(w):
             c += m[x]
@@ -42,11 +63,11 @@ def _fill_points(image, depth, mask, K, starts, points, intensities):
     fx, fy, cx, cy = K[0], K[1], K[2], K[3]
     ux = np.empty(w)
     for x in range(w):
-        ux[x] = (x - cx) / fx
+        ux[x] = _normalised(x, cx, fx)
     for y in prange(h):
         i = starts[y]
         m, z, src = mask[y], depth[y], image[y]
-        vy = (y - cy) / fy
+        vy = _normalised(y, cy, fy)
         for x in range(w):
             if m[x]:
                 points[i, 0] = ux[x] * z[x]

@@ -1,10 +1,12 @@
 """Device-resident preparation for ``target="cuda"``: gray images, pyramids, gradients and points on the GPU.
 
-The kernels mirror the host code in :mod:`solver.images` and :mod:`solver.backprojection` operation
-for operation (the luma, 2x2 block mean and depth-edge rule are the very per-pixel functions of
-:mod:`solver.images`, compiled as device functions; central differences, row-major point order), so
-the device path selects the same points as the CPU path. Inputs may be NumPy
-arrays (copied once) or any ``__cuda_array_interface__`` array (used without a copy).
+The kernels compute every pixel with the per-pixel functions of :mod:`solver.arrays.images` and
+:mod:`solver.arrays.backprojection` (luma, 2x2 block means and the depth-edge rule, missing depth,
+the gradient stack, the usable-pixel test, back-projection), compiled as device functions, and
+keep the host's row-major point order: the device path selects the same points and computes the
+same values as the CPU path. Inputs may be NumPy arrays (copied once) or any
+``__cuda_array_interface__`` array (used without a copy). :class:`DeviceArrays` is the
+preparation of one problem (the interface :class:`solver.arrays.target.Arrays`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 import numpy as np
 
 from jacgen.cuda_support import is_device_array, require_cuda
-from solver.arrays import images
+from solver.arrays import backprojection, images
 
 cuda = require_cuda()  # imported on the target="cuda" path only; CudaUnavailableError if CUDA cannot run
 
@@ -24,6 +26,11 @@ THREADS_1D = 128
 _pixel_luma = cuda.jit(device=True, inline=True)(images.pixel_luma)
 _block_mean = cuda.jit(device=True, inline=True)(images.block_mean)
 _depth_block_mean = cuda.jit(device=True, inline=True)(images.depth_block_mean)
+_finite_depth = cuda.jit(device=True, inline=True)(images.finite_depth)
+_neighbours = cuda.jit(device=True, inline=True)(images.neighbours)
+_stack_pixel = cuda.jit(device=True, inline=True)(images.stack_pixel)
+_normalised = cuda.jit(device=True, inline=True)(backprojection.normalised)
+_usable = cuda.jit(device=True, inline=True)(backprojection.usable)
 
 
 def as_device(a):
@@ -63,11 +70,10 @@ def _luma_kernel(rgb, scale, out, n_bad):
 
 
 @cuda.jit
-def _depth_kernel(src, scale, out):
+def _depth_kernel(src, out):
     y, x = cuda.grid(2)
     if y < out.shape[0] and x < out.shape[1]:
-        z = scale * src[y, x]
-        out[y, x] = z if math.isfinite(z) else 0.0
+        out[y, x] = _finite_depth(1.0 * src[y, x])  # (as float64, whatever the input's type)
 
 
 @cuda.jit
@@ -82,22 +88,16 @@ def _stack_kernel(img, out):
     y, x = cuda.grid(2)
     h, w = img.shape
     if y < h and x < w:
-        ym, yp = max(y - 1, 0), min(y + 1, h - 1)
-        xm, xp = max(x - 1, 0), min(x + 1, w - 1)
-        out[y, x, 0] = img[y, x]
-        out[y, x, 1] = (img[y, xp] - img[y, xm]) / (xp - xm)
-        out[y, x, 2] = (img[yp, x] - img[ym, x]) / (yp - ym)
+        ym, yp = _neighbours(y, h)
+        xm, xp = _neighbours(x, w)
+        _stack_pixel(img, out, y, x, ym, yp, xm, xp)
 
 
 @cuda.jit(device=True, inline=True)
-def _usable(image, depth, y, x, lo, hi):
-    h, w = image.shape
-    z = depth[y, x]
-    if not (z >= lo and z <= hi):
-        return False
-    gx = image[y, min(x + 1, w - 1)] - image[y, max(x - 1, 0)]
-    gy = image[min(y + 1, h - 1), x] - image[max(y - 1, 0), x]
-    return gx != 0.0 or gy != 0.0
+def _usable_at(image, depth, y, x, lo, hi):
+    ym, yp = _neighbours(y, image.shape[0])
+    xm, xp = _neighbours(x, image.shape[1])
+    return _usable(image, depth, y, x, ym, yp, xm, xp, lo, hi)
 
 
 @cuda.jit
@@ -106,7 +106,7 @@ def _count_rows_kernel(image, depth, lo, hi, counts):
     if y < image.shape[0]:
         c = 0
         for x in range(image.shape[1]):
-            if _usable(image, depth, y, x, lo, hi):
+            if _usable_at(image, depth, y, x, lo, hi):
                 c += 1
         counts[y] = c
 
@@ -118,10 +118,10 @@ def _fill_points_kernel(image, depth, lo, hi, K, starts, points, intensities):
         fx, fy, cx, cy = K[0], K[1], K[2], K[3]
         i = starts[y]
         for x in range(image.shape[1]):
-            if _usable(image, depth, y, x, lo, hi):
+            if _usable_at(image, depth, y, x, lo, hi):
                 z = depth[y, x]
-                points[i, 0] = (x - cx) / fx * z
-                points[i, 1] = (y - cy) / fy * z
+                points[i, 0] = _normalised(x, cx, fx) * z
+                points[i, 1] = _normalised(y, cy, fy) * z
                 points[i, 2] = z
                 intensities[i] = image[y, x]
                 i += 1
@@ -138,12 +138,7 @@ def gray(image, name: str):
     """(H, W) float64 device image from a gray or RGB(A) host or device array; validates like ``to_gray``."""
     img = as_device(image)
     shape, dtype = tuple(img.shape), np.dtype(img.dtype)
-    if len(shape) not in (2, 3) or (len(shape) == 3 and shape[2] not in (3, 4)):
-        raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {shape}")
-    if dtype == np.bool_ or not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
-        raise ValueError(f"{name} must be numeric, got {dtype}")
-    if shape[0] < 8 or shape[1] < 8:
-        raise ValueError(f"{name} is too small ({shape}); need at least 8x8 pixels")
+    images.check_image(name, shape, dtype)
     out = cuda.device_array(shape[:2], dtype=np.float64)
     n_bad = cuda.to_device(np.zeros(1, dtype=np.int64))
     scale = 1.0 / 255.0 if dtype == np.uint8 else 1.0
@@ -161,17 +156,17 @@ def depth_metres(depth):
     if len(d.shape) != 2:
         raise ValueError(f"ref_depth must be (H, W), got shape {tuple(d.shape)}")
     out = cuda.device_array(tuple(d.shape), dtype=np.float64)
-    _depth_kernel[_grid_2d(*d.shape)](d, 1.0, out)
+    _depth_kernel[_grid_2d(*d.shape)](d, out)
     return out
 
 
 def pyramid(img, levels: int) -> list:
-    """Device pyramid by 2x2 block means (as :func:`solver.images.pyramid`)."""
+    """Device pyramid by 2x2 block means (as :func:`solver.arrays.images.pyramid`)."""
     return _pyramid(img, levels, False)
 
 
 def depth_pyramid(depth, levels: int) -> list:
-    """Device depth pyramid (as :func:`solver.images.depth_pyramid`)."""
+    """Device depth pyramid (as :func:`solver.arrays.images.depth_pyramid`)."""
     return _pyramid(depth, levels, True)
 
 
@@ -186,21 +181,19 @@ def _pyramid(img, levels: int, depth: bool) -> list:
 
 
 def stack_with_gradients(img, dtype):
-    """(H, W, 3) device stack of intensity and central-difference gradients."""
-    h, w = img.shape
-    src = img
-    if np.dtype(img.dtype) != np.dtype(dtype):
-        src = cuda.device_array((h, w), dtype=dtype)
-        _gray_kernel[_grid_2d(h, w)](img, 1.0, src, cuda.to_device(np.zeros(1, dtype=np.int64)))
-    out = cuda.device_array((h, w, 3), dtype=dtype)
-    _stack_kernel[_grid_2d(h, w)](src, out)
+    """(H, W, 3) device stack of intensity and gradients (as :func:`solver.arrays.images.stack_with_gradients`).
+
+    Computed from the float64 image and stored in ``dtype``, as on the host.
+    """
+    out = cuda.device_array((*img.shape, 3), dtype=dtype)
+    _stack_kernel[_grid_2d(*img.shape)](img, out)
     return out
 
 
 def all_points(image, depth, intrinsics, depth_range, dtype):
     """Device points (N, 3) and intensities (N,) of every usable pixel, row-major.
 
-    As :func:`solver.backprojection.all_points`; only the per-row counts (H integers) visit the host,
+    As :func:`solver.arrays.backprojection.all_points`; only the per-row counts (H integers) visit the host,
     for the prefix sum that places each row.
     """
     lo, hi = (float(v) for v in depth_range)
@@ -228,3 +221,72 @@ def strided_sample(values, step: int) -> np.ndarray:
     out = cuda.device_array(m, dtype=values.dtype)
     _gather_kernel[_grid_1d(m)](values, step, out)
     return out.copy_to_host()
+
+
+class DeviceArrays:
+    """Device arrays of one problem (``target="cuda"``); the interface of :class:`solver.arrays.target.Arrays`."""
+
+    name = "cuda"
+    """The target's name, as jacgen's generated modules are keyed."""
+
+    def gray(self, image, name: str):
+        """:func:`gray`."""
+        return gray(image, name)
+
+    def depth(self, depth, shape: tuple[int, int]):
+        """:func:`depth_metres`, of the reference image's ``shape``."""
+        d = depth_metres(depth)
+        images.check_shape("ref_depth", d.shape, shape)
+        return d
+
+    def pyramid(self, img, levels: int) -> list:
+        """:func:`pyramid`."""
+        return pyramid(img, levels)
+
+    def depth_pyramid(self, depth, levels: int) -> list:
+        """:func:`depth_pyramid`."""
+        return depth_pyramid(depth, levels)
+
+    def level_points(self, image, depth, intrinsics, depth_range, max_points, dtype) -> tuple:
+        """:func:`all_points`; with ``max_points``, the host's spread-out top-gradient selection, uploaded."""
+        if max_points is None:
+            return all_points(image, depth, intrinsics, depth_range, dtype)
+        host = backprojection.reference_points(
+            image.copy_to_host(), depth.copy_to_host(), intrinsics, depth_range, max_points, dtype
+        )
+        return tuple(as_device(a) for a in host)
+
+    def gradient_stack(self, img, dtype):
+        """:func:`stack_with_gradients`."""
+        return stack_with_gradients(img, dtype)
+
+    def residual_sample(self, module, params, constants, points, iref, stack, step: int) -> np.ndarray:
+        """Residuals of all points on the device; every ``step``-th comes to the host."""
+        out = cuda.device_array(points.shape[0], dtype=points.dtype)
+        module.residuals(params, constants, points, iref, stack, out)
+        return strided_sample(out, step)
+
+    def join(self, points: list, irefs: list, stacks: list, offsets: np.ndarray) -> tuple:
+        """The pairs' device arrays joined on the device (device-to-device copies)."""
+        n = int(offsets[-1])
+        joined_points = cuda.device_array((max(n, 1), 3), dtype=points[0].dtype)
+        joined_iref = cuda.device_array(max(n, 1), dtype=irefs[0].dtype)
+        joined_stacks = cuda.device_array((len(stacks), *stacks[0].shape), dtype=stacks[0].dtype)
+        for b, (p, i, s) in enumerate(zip(points, irefs, stacks, strict=True)):
+            a, z = int(offsets[b]), int(offsets[b + 1])
+            if z > a:
+                joined_points[a:z].copy_to_device(p)
+                joined_iref[a:z].copy_to_device(i)
+            joined_stacks[b].copy_to_device(s)
+        return joined_points[:n], joined_iref[:n], joined_stacks
+
+    def upload(self, a):
+        """:func:`as_device`."""
+        return as_device(a)
+
+    def choose(self, cpu, cuda):
+        """``cuda()``."""
+        return cuda()
+
+    def release(self) -> None:
+        """Nothing: device arrays are freed with their last reference."""

@@ -16,16 +16,11 @@ from numba import njit, prange
 def to_gray(image, name: str, empty=np.empty) -> np.ndarray:
     """(H, W) float64 intensities from gray or RGB(A), uint8 scaled to [0, 1]; validates.
 
-    ``empty(shape, dtype)`` allocates the result (``np.empty`` or :meth:`solver.scratch.Scratch.empty`);
+    ``empty(shape, dtype)`` allocates the result (``np.empty`` or :meth:`solver.arrays.scratch.Scratch.empty`);
     a float64 gray image is used as it is, without a copy.
     """
     img = as_array(image, name)
-    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
-        raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {img.shape}")
-    if not is_real_numeric(img.dtype):
-        raise ValueError(f"{name} must be numeric, got {img.dtype}")
-    if img.shape[0] < 8 or img.shape[1] < 8:
-        raise ValueError(f"{name} is too small ({img.shape}); need at least 8x8 pixels")
+    check_image(name, img.shape, img.dtype)
     scale = 1.0 / 255.0 if img.dtype == np.uint8 else 1.0
     if img.ndim == 2 and img.dtype == np.float64:
         gray = np.ascontiguousarray(img)
@@ -41,6 +36,16 @@ def to_gray(image, name: str, empty=np.empty) -> np.ndarray:
     if n_bad:
         raise ValueError(f"{name} contains {n_bad} NaN/inf pixels")
     return gray
+
+
+def check_image(name: str, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    """``ValueError`` naming ``name`` unless the image is (H, W) gray or (H, W, 3|4) colour, numeric, 8x8 or more."""
+    if len(shape) not in (2, 3) or (len(shape) == 3 and shape[2] not in (3, 4)):
+        raise ValueError(f"{name} must be (H, W) gray or (H, W, 3|4) colour, got shape {shape}")
+    if not is_real_numeric(dtype):
+        raise ValueError(f"{name} must be numeric, got {dtype}")
+    if shape[0] < 8 or shape[1] < 8:
+        raise ValueError(f"{name} is too small ({shape}); need at least 8x8 pixels")
 
 
 def as_array(value, name: str) -> np.ndarray:
@@ -61,9 +66,14 @@ def to_depth(depth, shape: tuple[int, ...], name: str = "ref_depth") -> np.ndarr
     d = as_array(depth, name)
     if not is_real_numeric(d.dtype):
         raise ValueError(f"{name} must be a real-valued numeric array, got {d.dtype}")
-    if d.shape != tuple(shape):
-        raise ValueError(f"{name} shape {d.shape} differs from ref_image shape {tuple(shape)}")
+    check_shape(name, d.shape, shape)
     return np.asarray(d, dtype=np.float64)
+
+
+def check_shape(name: str, shape: tuple[int, ...], ref_shape: tuple[int, ...]) -> None:
+    """``ValueError`` unless ``name``'s ``shape`` is the reference image's ``ref_shape``."""
+    if tuple(shape) != tuple(ref_shape):
+        raise ValueError(f"{name} shape {tuple(shape)} differs from ref_image shape {tuple(ref_shape)}")
 
 
 LUMA = (0.299, 0.587, 0.114)
@@ -71,7 +81,7 @@ LUMA = (0.299, 0.587, 0.114)
 
 
 # Per-pixel formulas in plain Python, compiled by ``njit`` for the host kernels here and as CUDA device
-# functions by :mod:`solver.device`: both targets compute every pixel with the same code.
+# functions by :mod:`solver.arrays.device`: both targets compute every pixel with the same code.
 
 
 def pixel_luma(rgb, y, x):
@@ -101,9 +111,33 @@ def depth_block_mean(depth, y, x):
     return 0.0 if count and hi - lo > 0.1 * mean else mean
 
 
+def finite_depth(z):
+    """``z``, or 0 (missing) where it is NaN or inf."""
+    return z if math.isfinite(z) else 0.0
+
+
+def neighbours(i, n):
+    """``(i - 1, i + 1)`` clamped to ``0 .. n - 1``: the samples of a central difference, one-sided at a border."""
+    return max(i - 1, 0), min(i + 1, n - 1)
+
+
+def stack_pixel(img, out, y, x, ym, yp, xm, xp):
+    """``out[y, x] = (I, dI/du, dI/dv)`` of ``img`` at ``(y, x)``, from the neighbours ``ym, yp`` and ``xm, xp``.
+
+    The neighbours are those of :func:`neighbours`: a difference across two pixels is halved
+    (central), one of adjacent pixels (at a border) is not.
+    """
+    out[y, x, 0] = img[y, x]
+    out[y, x, 1] = (img[y, xp] - img[y, xm]) * (0.5 if xp - xm == 2 else 1.0)
+    out[y, x, 2] = (img[yp, x] - img[ym, x]) * (0.5 if yp - ym == 2 else 1.0)
+
+
 _pixel_luma = njit(cache=True, inline="always")(pixel_luma)
 _block_mean = njit(cache=True, inline="always")(block_mean)
 _depth_block_mean = njit(cache=True, inline="always")(depth_block_mean)
+_finite_depth = njit(cache=True, inline="always")(finite_depth)
+_neighbours = njit(cache=True, inline="always")(neighbours)
+_stack_pixel = njit(cache=True, inline="always")(stack_pixel)
 
 
 @njit(parallel=True, cache=True)
@@ -134,8 +168,7 @@ def finite_or_zero(depth: np.ndarray, empty=np.empty) -> np.ndarray:
 def _finite_or_zero(src, out):
     for y in prange(src.shape[0]):
         for x in range(src.shape[1]):
-            z = src[y, x]
-            out[y, x] = z if np.isfinite(z) else 0.0
+            out[y, x] = _finite_depth(src[y, x])
 
 
 def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
@@ -145,17 +178,8 @@ def intrinsics_at_level(intrinsics, level: int) -> np.ndarray:
     return np.array([fx / s, fy / s, (cx + 0.5) / s - 0.5, (cy + 0.5) / s - 0.5])
 
 
-def downsample(img: np.ndarray, empty=np.empty) -> np.ndarray:
-    """2x2 block mean (odd trailing row/column dropped), :func:`block_mean`."""
-    return _halve(img, False, empty)
-
-
-def downsample_depth(depth: np.ndarray, empty=np.empty) -> np.ndarray:
-    """2x2 mean of the valid (> 0) depths; 0 where a block has none or spans a depth edge (:func:`depth_block_mean`)."""
-    return _halve(depth, True, empty)
-
-
 def _halve(img: np.ndarray, depth: bool, empty) -> np.ndarray:
+    """The next level: 2x2 means (:func:`depth_block_mean` for depth), odd trailing row and column dropped."""
     out = empty((img.shape[0] // 2, img.shape[1] // 2), np.float64)
     _halve_kernel(np.asarray(img, dtype=np.float64), depth, out)
     return out
@@ -170,23 +194,15 @@ def _halve_kernel(img, depth, out):
 
 @njit(parallel=True, cache=True)
 def _stack_with_gradients(img, out):
-    """``out[..., 0] = img``, ``out[..., 1:]`` its gradients, computed in ``img``'s precision."""
+    """``out[..., 0] = img``, ``out[..., 1:]`` its gradients (:func:`stack_pixel`), in ``img``'s arithmetic."""
     h, w = img.shape
-    half, one = img.dtype.type(0.5), img.dtype.type(1.0)
     for y in prange(h):
-        ym, yp = max(y - 1, 0), min(y + 1, h - 1)
-        up, down, mid, dst = img[ym], img[yp], img[y], out[y]
-        sy = half if yp - ym == 2 else one
-        # border columns take one-sided differences, so the interior loop has no clamps (vectorisable)
-        for x in (0, w - 1):
-            xm, xp = max(x - 1, 0), min(x + 1, w - 1)
-            dst[x, 0] = mid[x]
-            dst[x, 1] = (mid[xp] - mid[xm]) / (xp - xm)
-            dst[x, 2] = (down[x] - up[x]) * sy
-        for x in range(1, w - 1):
-            dst[x, 0] = mid[x]
-            dst[x, 1] = (mid[x + 1] - mid[x - 1]) * half
-            dst[x, 2] = (down[x] - up[x]) * sy
+        ym, yp = _neighbours(y, h)
+        for x in (0, w - 1):  # the border columns' neighbours are clamped, so the interior's need no clamps
+            xm, xp = _neighbours(x, w)
+            _stack_pixel(img, out, y, x, ym, yp, xm, xp)
+        for x in range(1, w - 1):  # (vectorisable)
+            _stack_pixel(img, out, y, x, ym, yp, x - 1, x + 1)
 
 
 def stack_with_gradients(img: np.ndarray, dtype, empty=np.empty) -> np.ndarray:
@@ -202,7 +218,7 @@ def pyramid(img: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
 
 
 def depth_pyramid(depth: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
-    """Depth pyramid with :func:`downsample_depth`."""
+    """Depth pyramid by the 2x2 means of valid depths (:func:`depth_block_mean`)."""
     return _pyramid(depth, levels, True, empty)
 
 

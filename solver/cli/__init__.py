@@ -1,20 +1,34 @@
 """Command line: ``python -m solver demo | align REF TGT ... | torus | evaluate GT EST | odometry DIR ...``.
 
-One module per command, each with a ``run``; this module builds the parser and dispatches.
+One module per command, each with a ``run(args)``; this module builds the parser and dispatches
+(a command's module is imported only when it runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+from importlib import import_module
 from pathlib import Path
 
 from jacgen import DEFAULT_MODEL, models
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point."""
-    parser = argparse.ArgumentParser(prog="python -m solver", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def intrinsics(text: str) -> tuple[float, float, float, float]:
+    """``--intrinsics fx,fy,cx,cy``: four finite numbers, ``fx`` and ``fy`` > 0 (an argparse ``type``)."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or not all(map(math.isfinite, values)) or min(values[:2]) <= 0:
+        raise argparse.ArgumentTypeError(f"expected fx,fy,cx,cy (four finite numbers, fx and fy > 0), got {text!r}")
+    return values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m solver`` parser: one subcommand per module of :mod:`solver.cli`."""
+    p = argparse.ArgumentParser(prog="python -m solver", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="align a synthetic scene with exact ground truth (no download)")
     d.add_argument("--model", default=DEFAULT_MODEL, choices=models())
     d.add_argument("--noise", type=float, default=0.0, help="intensity noise sigma (images in [0, 1])")
@@ -22,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("ref_rgb")
     a.add_argument("ref_depth")
     a.add_argument("tgt_rgb")
-    a.add_argument("--intrinsics", required=True, help="fx,fy,cx,cy")
+    a.add_argument("--intrinsics", type=intrinsics, required=True, help="fx,fy,cx,cy")
     a.add_argument("--depth-scale", type=float, default=5000.0, help="depth units per metre (TUM: 5000)")
     a.add_argument("--model", default=DEFAULT_MODEL, choices=models())
     a.add_argument("--brightness", action="store_true", help="also estimate gain and bias")
@@ -45,27 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     o.add_argument("--plot", type=Path, help="PNG against the ground truth (a folder for several; needs .[plot])")
     o.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster for several sequences)")
     o.add_argument("--chunk-size", type=int, help="cut sequences into chunks of this many frames (Dask tasks)")
-    o.add_argument("--intrinsics", help="fx,fy,cx,cy (default: the TUM camera the folder name tells)")
-    args = parser.parse_args(argv)
-    if args.command == "odometry":
-        from solver.cli.odometry import run as run_odometry
+    o.add_argument("--intrinsics", type=intrinsics, help="fx,fy,cx,cy (default: the TUM camera the folder name tells)")
+    return p
 
-        K = None if args.intrinsics is None else tuple(float(v) for v in args.intrinsics.split(","))
-        return run_odometry(args.folders, args.out, args.plot, args.scheduler, args.chunk_size, K)
-    if args.command == "evaluate":
-        from solver.cli.evaluate import run
 
-        return run(
-            args.gt, args.est, plot=args.plot, align=args.align, max_dt=args.max_dt, interpolate=args.interpolate
-        )
-    if args.command == "torus":
-        from solver.cli.torus import run
-
-        return run(args.rx, args.rz, args.axis, args.offset, args.out)
-    if args.command == "demo":
-        from solver.cli.demo import run
-
-        return run(args)
-    from solver.cli.align import run
-
-    return run(args)
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: parse ``argv`` and run the command's module; its exit status."""
+    args = build_parser().parse_args(argv)
+    return import_module(f"solver.cli.{args.command}").run(args)

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-from solver.cli.report import summary, tum_line
+from solver.cli.report import summary
 from solver.photometric.align import align
 from solver.sequences.io import read_depth, read_image
+from solver.sequences.tum import tum_line
 
 
-def run(args) -> int:
-    """Align two frames from disk and print the TUM pose line and a summary."""
-    try:
-        K = [float(v) for v in args.intrinsics.split(",")]
-    except ValueError:
-        print(f"--intrinsics must be fx,fy,cx,cy, got {args.intrinsics!r}", file=sys.stderr)
-        return 2
+def run(args: argparse.Namespace) -> int:
+    """Align two frames from disk; print the pose line ``tx ty tz qx qy qz qw`` (6 decimals) and a summary."""
     ref, tgt = read_image(args.ref_rgb), read_image(args.tgt_rgb)
     depth = read_depth(args.ref_depth, args.depth_scale)
-    result = align(ref, depth, tgt, K, model=args.model, brightness=args.brightness)
-    print(tum_line(result.pose))
+    result = align(ref, depth, tgt, args.intrinsics, model=args.model, brightness=args.brightness)
+    print(tum_line(result.pose, decimals=6))
     print(summary(result), file=sys.stderr)
     return 0 if result.success else 1

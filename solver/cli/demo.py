@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 
-from solver.cli.report import summary, tum_line
+from solver.cli.report import summary
 from solver.core import lie
 from solver.photometric.align import align
+from solver.sequences.tum import tum_line
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     """Render a synthetic scene with known motion, align it, print estimate vs truth."""
     from solver.synthetic import make_scene
 
@@ -21,8 +24,8 @@ def run(args) -> int:
     result = align(scene.ref_image, scene.ref_depth, scene.tgt_image, scene.intrinsics, model=args.model)
     t_err, r_err = lie.pose_error(result.pose, scene.pose)
     np.set_printoptions(precision=6, suppress=True)
-    print(f"true T_tgt_from_ref (tx ty tz qx qy qz qw):      {tum_line(scene.pose)}")
-    print(f"estimated T_tgt_from_ref (tx ty tz qx qy qz qw): {tum_line(result.pose)}")
+    print(f"true T_tgt_from_ref (tx ty tz qx qy qz qw):      {tum_line(scene.pose, decimals=6)}")
+    print(f"estimated T_tgt_from_ref (tx ty tz qx qy qz qw): {tum_line(result.pose, decimals=6)}")
     print(f"error: {t_err * 1e3:.4f} mm, {r_err:.5f} deg")
     print(summary(result))
     print(f"(first call, including kernel compilation or cache load: {first:.2f} s)")

@@ -2,62 +2,56 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
-from typing import Literal
 
-from solver.sequences.metrics import RPEResult, ate, report, rpe
-from solver.sequences.tum import read_trajectory
+from solver.cli.report import evaluation
+from solver.sequences.metrics import ATEResult, ate
+from solver.sequences.tum import Trajectory, read_trajectory
 
 
-def run(
-    gt_path: str | Path,
-    est_path: str | Path,
-    *,
-    plot: str | Path | None = None,
-    align: Literal["rigid", "similarity", "none"] = "rigid",
-    max_dt: float = 0.02,
-    interpolate: bool = False,
-) -> int:
-    """``python -m solver evaluate``: print ATE and RPE (1 frame, 1 s) of two TUM trajectory files.
+def run(args: argparse.Namespace) -> int:
+    """Print ATE and RPE (1 frame, 1 s) of the TUM trajectory file ``args.est`` against ``args.gt``.
 
-    ``gt_path`` may be a sequence folder (its ``groundtruth.txt``). Writes the plot when asked and
-    matplotlib is there (else says how to install it). Exit status 0, or 2 for unusable input.
+    ``args.gt`` may be a sequence folder (its ``groundtruth.txt``); ``args.align``, ``args.max_dt``
+    and ``args.interpolate`` as :func:`solver.sequences.metrics.ate` takes them. Writes
+    ``args.plot`` when given and matplotlib is there (else says how to install it). Exit status 0,
+    or 2 for unusable input.
     """
-    gt_path = Path(gt_path)
-    if gt_path.is_dir():
-        gt_path = gt_path / "groundtruth.txt"
+    gt_path = args.gt / "groundtruth.txt" if args.gt.is_dir() else args.gt
     try:
-        gt, est = read_trajectory(gt_path), read_trajectory(est_path)
-        result = ate(gt, est, align=align, max_dt=max_dt, interpolate=interpolate)
+        gt, est = read_trajectory(gt_path), read_trajectory(args.est)
+        result = ate(gt, est, align=args.align, max_dt=args.max_dt, interpolate=args.interpolate)
     except (OSError, ValueError) as error:
         print(f"evaluate: {error}", file=sys.stderr)
         return 2
-    rpes: dict[str, RPEResult | str] = {}
-    for label, delta, unit in (("1 frame", 1, "frames"), ("1 s", 1.0, "seconds")):
-        try:
-            rpes[label] = rpe(gt, est, delta=delta, unit=unit, max_dt=max_dt, interpolate=interpolate)
-        except ValueError as error:
-            rpes[label] = str(error)
-    matching = "interpolated" if interpolate else "nearest sample"
-    print(f"ground truth: {gt_path} ({len(gt.timestamps)} poses); estimate: {est_path} ({len(est.timestamps)} poses)")
+    matching = "interpolated" if args.interpolate else "nearest sample"
+    print(f"ground truth: {gt_path} ({len(gt.timestamps)} poses); estimate: {args.est} ({len(est.timestamps)} poses)")
     print(
-        f"associated poses: {result.trans.n} of {len(est.timestamps)} (ground truth {matching}, |dt| < {max_dt} s);"
-        f" alignment: {align}" + (f", scale {result.scale:.4f}" if align == "similarity" else "")
+        f"associated poses: {result.trans.n} of {len(est.timestamps)} (ground truth {matching},"
+        f" |dt| < {args.max_dt} s); alignment: {args.align}"
+        + (f", scale {result.scale:.4f}" if args.align == "similarity" else "")
     )
-    print(report(result, rpes))
-    if plot is not None:
-        try:
-            from solver.sequences.plot import plot_evaluation
+    print(evaluation(gt, est, result, max_dt=args.max_dt, interpolate=args.interpolate))
+    if args.plot is None:
+        return 0
+    return _plot(args.plot, gt, result, title=f"{Path(args.est).name} vs {gt_path.name}")
 
-            plot_evaluation(plot, gt, result, title=f"{Path(est_path).name} vs {gt_path.name}")
-        except ImportError as error:
-            if not (error.name or "").startswith("matplotlib"):
-                raise
-            print("evaluate: no plot written: matplotlib is not installed (pip install -e .[plot])", file=sys.stderr)
-        except OSError as error:
-            print(f"evaluate: cannot write the plot: {error}", file=sys.stderr)
-            return 2
-        else:
-            print(f"plot: {plot}")
+
+def _plot(path: Path, gt: Trajectory, result: ATEResult, title: str) -> int:
+    """Write the evaluation plot; 0, also when matplotlib is missing (said on stderr), 2 when it cannot be written."""
+    try:
+        from solver.sequences.plot import plot_evaluation
+
+        plot_evaluation(path, gt, result, title=title)
+    except ImportError as error:
+        if not (error.name or "").startswith("matplotlib"):
+            raise
+        print("evaluate: no plot written: matplotlib is not installed (pip install -e .[plot])", file=sys.stderr)
+    except OSError as error:
+        print(f"evaluate: cannot write the plot: {error}", file=sys.stderr)
+        return 2
+    else:
+        print(f"plot: {path}")
     return 0

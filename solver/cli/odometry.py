@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from solver.sequences.metrics import ate, report, rpe
-from solver.sequences.tum import read_sequence, write_trajectory
+from tqdm import tqdm
+
+from solver.cli.report import evaluation
+from solver.sequences.metrics import ate
+from solver.sequences.tum import Sequence, read_sequence, write_trajectory
 from solver.sequences.visual_odometry import OdometryResult, odometry
 
 
-class ProgressBar:
-    """``[#####.....] done/total label`` on one terminal line (only when stderr is a terminal)."""
+@contextmanager
+def progress_bar(total: int, unit: str) -> Iterator[Callable[..., None]]:
+    """A tqdm bar on stderr, shown only when stderr is a terminal, as a ``progress(done, total=None)`` callable.
 
-    def __init__(self, total: int, label: str, stream=sys.stderr, width: int = 30):
-        self.total, self.label, self.stream, self.width = total, label, stream, width
-        self.active = total > 1 and stream.isatty()
-        self.start = time.perf_counter()
+    Each call counts one step (:func:`solver.odometry` calls it once per frame, with chunk-local
+    indices; :func:`solver.distributed.odometry_many` once per finished task); a ``total`` given
+    in the call replaces the bar's.
+    """
+    with tqdm(total=total, unit=unit, disable=None, file=sys.stderr) as bar:
 
-    def __call__(self, done: int, total: int | None = None) -> None:
-        """Show ``done`` of ``total`` (default: the total given at construction)."""
-        if not self.active:
-            return
-        total = total or self.total
-        filled = self.width * done // max(total, 1)
-        rate = done / max(time.perf_counter() - self.start, 1e-9)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {self.label} {rate:.1f}/s")
-        self.stream.flush()
-        if done >= total:
-            self.stream.write("\n")
+        def progress(done: int, total: int | None = None) -> None:
+            if total is not None:
+                bar.total = total
+            bar.update(1)
+
+        yield progress
 
 
-def _summary(name: str, seq, res: OdometryResult, seconds: float | None) -> str:
+def _summary(name: str, seq: Sequence, res: OdometryResult, seconds: float | None) -> str:
+    """Frames, keyframes, failures and time, then the error table against the ground truth if there is one."""
     lines = [
         f"{name}: {len(res)} frames, {len(res.keyframes)} keyframes, {len(res.failures)} failed"
         + (f" (frames {res.failures})" if res.failures else "")
@@ -40,10 +44,7 @@ def _summary(name: str, seq, res: OdometryResult, seconds: float | None) -> str:
     ]
     if seq.groundtruth is not None:
         est = (res.timestamps, res.poses)
-        per_second = rpe(seq.groundtruth, est, delta=1.0, unit="seconds", interpolate=True) if len(res) > 30 else None
-        rows = {"1 frame": rpe(seq.groundtruth, est, delta=1, interpolate=True)}
-        rows["1 s"] = per_second if per_second is not None else "sequence shorter than 1 s"
-        lines.append(report(ate(seq.groundtruth, est, interpolate=True), rows))
+        lines.append(evaluation(seq.groundtruth, est, ate(seq.groundtruth, est, interpolate=True), interpolate=True))
     return "\n".join(lines)
 
 
@@ -57,50 +58,57 @@ def _outputs(path: Path | None, folders: list[Path], suffix: str) -> list[Path |
     return [path / f"{f.resolve().name}{suffix}" for f in folders]
 
 
-def run(
-    folders: list[Path],
-    out: Path | None,
-    plot: Path | None,
-    scheduler: str | None,
-    chunk_size: int | None,
-    intrinsics: tuple[float, float, float, float] | None = None,
-) -> int:
-    """Run the odometry (Dask for several sequences or a scheduler address), write, print, evaluate."""
-    sequences = [read_sequence(f, intrinsics=intrinsics) for f in folders]
+def _estimate(args: argparse.Namespace, sequences: list[Sequence]) -> tuple[list[OdometryResult], list[float | None]]:
+    """The trajectories (on Dask for several sequences or a scheduler address) and the serial run's seconds."""
+    start = time.perf_counter()
+    if len(sequences) > 1 or args.scheduler is not None:
+        from solver.distributed import odometry_many
+
+        with progress_bar(len(sequences), "task") as progress:
+            results = odometry_many(
+                args.folders,
+                intrinsics=args.intrinsics,
+                scheduler=args.scheduler,
+                chunk_size=args.chunk_size,
+                progress=progress,
+            )
+        print(f"{len(sequences)} sequences on Dask in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        return results, [None] * len(sequences)
+    seq = sequences[0]
+    with progress_bar(len(seq) - 1, "frame") as progress:
+        result = odometry(seq, seq.intrinsics, chunk_size=args.chunk_size, progress=progress)
+    return [result], [time.perf_counter() - start]
+
+
+def _plot(png: Path, seq: Sequence, res: OdometryResult) -> None:
+    """The trajectory against the ground truth (said on stderr when matplotlib is missing)."""
+    try:
+        from solver.sequences.plot import plot_evaluation
+    except ImportError:
+        print('plots need matplotlib: pip install -e ".[plot]"', file=sys.stderr)
+        return
+    plot_evaluation(png, seq.groundtruth, ate(seq.groundtruth, (res.timestamps, res.poses), interpolate=True))
+    print(f"wrote {png}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the odometry of ``args.folders``, write ``args.out`` and ``args.plot``, print the evaluation.
+
+    Exit status 2 when a sequence's camera is unknown (no ``--intrinsics``), 1 when a frame failed, else 0.
+    """
+    sequences = [read_sequence(f, intrinsics=args.intrinsics) for f in args.folders]
     for seq in sequences:
         print(seq.describe(), file=sys.stderr)
         if seq.intrinsics is None:
             print(f"{seq.folder}: unknown camera (no freiburgN in its name): give --intrinsics", file=sys.stderr)
             return 2
-    start = time.perf_counter()
-    if len(folders) > 1 or scheduler is not None:
-        from solver.distributed import odometry_many
-
-        bar = ProgressBar(len(folders), "tasks")
-        results = odometry_many(
-            folders, intrinsics=intrinsics, scheduler=scheduler, chunk_size=chunk_size, progress=bar
-        )
-        print(f"{len(folders)} sequences on Dask in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        seconds = [None] * len(folders)
-    else:
-        bar = ProgressBar(len(sequences[0]) - 1, "frames")
-        results = [odometry(sequences[0], sequences[0].intrinsics, chunk_size=chunk_size, progress=bar)]
-        seconds = [time.perf_counter() - start]
-    status = 0
-    outs, plots = _outputs(out, folders, ".txt"), _outputs(plot, folders, ".png")
-    for folder, seq, res, sec, path, png in zip(folders, sequences, results, seconds, outs, plots, strict=True):
+    results, seconds = _estimate(args, sequences)
+    outs, plots = _outputs(args.out, args.folders, ".txt"), _outputs(args.plot, args.folders, ".png")
+    for folder, seq, res, sec, path, png in zip(args.folders, sequences, results, seconds, outs, plots, strict=True):
         print(_summary(folder.resolve().name, seq, res, sec))
         if path is not None:
             write_trajectory(path, res.timestamps, res.poses)
             print(f"wrote {path}")
         if png is not None and seq.groundtruth is not None:
-            try:
-                from solver.sequences.plot import plot_evaluation
-            except ImportError:
-                print('plots need matplotlib: pip install -e ".[plot]"', file=sys.stderr)
-            else:
-                aligned = ate(seq.groundtruth, (res.timestamps, res.poses), interpolate=True)
-                plot_evaluation(png, seq.groundtruth, aligned)
-                print(f"wrote {png}")
-        status = max(status, 1 if res.failures else 0)
-    return status
+            _plot(png, seq, res)
+    return 1 if any(res.failures for res in results) else 0

@@ -1,10 +1,8 @@
-"""What every command prints of a result: the TUM pose line and the per-level summary."""
+"""What the commands print of a result: the per-level summary of an alignment, the table of trajectory errors."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from solver.core import lie
+from solver.sequences.metrics import ATEResult, ErrorStats, RPEResult, rpe
 
 
 def summary(result) -> str:
@@ -20,7 +18,33 @@ def summary(result) -> str:
     return "\n".join(lines)
 
 
-def tum_line(T: np.ndarray) -> str:
-    """``tx ty tz qx qy qz qw`` of a 4x4 pose."""
-    q = lie.quaternion_from_matrix(T[:3, :3])
-    return " ".join(f"{v:.6f}" for v in (*T[:3, 3], *q))
+def _row(label: str, stats: ErrorStats, factor: float) -> str:
+    values = (stats.rmse, stats.mean, stats.median, stats.max)
+    return f"{label:<24}" + "".join(f"{v * factor:>10.3f}" for v in values) + f"{stats.n:>7d}"
+
+
+def error_table(ate_result: ATEResult, rpe_results: dict[str, RPEResult | str]) -> str:
+    """The evaluation table: ATE in cm, then each RPE (label -> result, or the reason it is missing)."""
+    lines = [f"{'':<24}{'rmse':>10}{'mean':>10}{'median':>10}{'max':>10}{'n':>7}"]
+    lines.append(_row("ATE trans [cm]", ate_result.trans, 100.0))
+    for label, res in rpe_results.items():
+        if isinstance(res, str):
+            lines.append(f"{'RPE ' + label:<24}  n/a: {res}")
+            continue
+        lines.append(_row(f"RPE {label} trans [cm]", res.trans, 100.0))
+        lines.append(_row(f"RPE {label} rot [deg]", res.rot, 1.0))
+    return "\n".join(lines)
+
+
+def evaluation(gt, est, ate_result: ATEResult, *, max_dt: float = 0.02, interpolate: bool = False) -> str:
+    """:func:`error_table` of ``ate_result`` and the RPE of ``est`` against ``gt`` over 1 frame and 1 s.
+
+    An RPE that cannot be computed (no pair that far apart with ground truth) is a row saying why.
+    """
+    rpes: dict[str, RPEResult | str] = {}
+    for label, delta, unit in (("1 frame", 1, "frames"), ("1 s", 1.0, "seconds")):
+        try:
+            rpes[label] = rpe(gt, est, delta=delta, unit=unit, max_dt=max_dt, interpolate=interpolate)
+        except ValueError as error:
+            rpes[label] = str(error)
+    return error_table(ate_result, rpes)

@@ -8,14 +8,16 @@ residual side by side.
 
 from __future__ import annotations
 
+import argparse
 import math
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from solver.pointset.points import fov_intrinsics, grid_torus, render_points
+from solver.pointset.render import render_points
 from solver.pointset.render_fit import fit_render
+from solver.pointset.scenes import fov_intrinsics, grid_torus
 
 SHAPE = (128, 128)
 SIGMA = 2.5
@@ -48,8 +50,13 @@ def picture(target, start, result, path: Path) -> None:
     sheet.save(path)
 
 
-def run(rx: float, rz: float, axis: str, offset: float, out: Path | None) -> int:
-    """Render the scene, fit it, print the answer; exit status 0 when the observable angles are within 0.05 deg."""
+def run(args: argparse.Namespace) -> int:
+    """Render the scene, fit it, print the answer; exit status 0 when the observable angles are within 0.05 deg.
+
+    ``args.rx``, ``args.rz``: the true angles (degrees); ``args.axis``: the torus axis; ``args.offset``:
+    degrees off at the start on both; ``args.out``: the picture (None: none).
+    """
+    rx, rz, axis, offset, out = args.rx, args.rz, args.axis, args.offset, args.out
     K = fov_intrinsics(SHAPE, 90.0)
     points = grid_torus(axis=axis)
     true = np.array([math.radians(rx), 0.0, math.radians(rz), 0.0, 0.0, 2.0])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -34,16 +34,31 @@ def check_number(name: str, value, positive: bool = False) -> float:
     return v
 
 
-def check_iterations(max_iters, levels: int, default: int) -> list[int]:
-    """Iteration limit per level, coarse to fine, from ``None``, one ``int >= 0`` or one per level."""
-    if max_iters is None:
-        return [default] * levels
-    if np.ndim(max_iters) == 0:
-        return [check_int("max_iters", max_iters, 0)] * levels
-    values = [check_int("max_iters", v, 0) for v in max_iters]
-    if len(values) != levels:
-        raise ValueError(f"max_iters has {len(values)} entries for {levels} levels")
-    return values
+def check_per_level(name: str, value, check: Callable):
+    """``None``, one value for every level, or a tuple of values per level (coarse to fine), each ``check(name, v)``."""
+    if value is None:
+        return None
+    if np.ndim(value) == 0:
+        return check(name, value)
+    return tuple(check(name, v) for v in value)
+
+
+def check_bool(name: str, value) -> bool:
+    """``value`` as a bool: ``True`` or ``False`` (NumPy's too), nothing else."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+METHODS = ("lm", "gn")
+"""Levenberg-Marquardt, or undamped Gauss-Newton."""
+
+
+def check_method(method) -> str:
+    """``"lm"`` or ``"gn"``."""
+    if method not in METHODS:
+        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
+    return method
 
 
 def check_intrinsics(intrinsics) -> np.ndarray:

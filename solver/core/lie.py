@@ -1,4 +1,4 @@
-"""Rotations and rigid motions in NumPy: exp/log maps, inverses, errors and quaternions.
+"""Rotations and rigid motions in NumPy: exp/log maps, inverses and errors.
 
 The numerics of SO(3) / SE(3) (Rodrigues' formula, the left Jacobian, the logarithms) are those of
 :mod:`jacgen.runtime`, the generated modules' own; a model's parameterisation is its generated
@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numba import njit
 
-from jacgen.runtime import exp_parts, rotation_vector, twist
+from jacgen.runtime.rotations import exp_parts, rotation_vector, twist
 
 
 @njit(cache=True)
@@ -75,24 +75,3 @@ def pose_error(T_est: np.ndarray, T_true: np.ndarray) -> tuple[float, float]:
     E = np.linalg.inv(T_true) @ T_est
     angle = math.degrees(float(np.linalg.norm(so3_log(E[:3, :3]))))
     return float(np.linalg.norm(E[:3, 3])), angle
-
-
-def quaternion_from_matrix(R: np.ndarray) -> np.ndarray:
-    """Unit quaternion ``(qx, qy, qz, qw)`` of a rotation matrix (TUM order, ``qw >= 0``)."""
-    w = so3_log(R)
-    t = float(np.linalg.norm(w))
-    axis = w / t if t > 0 else np.zeros(3)
-    q = np.concatenate([axis * math.sin(t / 2.0), [math.cos(t / 2.0)]])
-    return q if q[3] >= 0 else -q
-
-
-def matrix_from_quaternion(q) -> np.ndarray:
-    """Rotation matrix of ``(qx, qy, qz, qw)``."""
-    x, y, z, w = np.asarray(q, float) / np.linalg.norm(q)
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )

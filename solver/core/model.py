@@ -10,6 +10,7 @@ the aligner needs and answers the aligner's questions from it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -17,8 +18,6 @@ import numpy as np
 from numba import njit
 
 from jacgen.handles import GeneratedModel, resolve
-
-TARGETS = ("cpu", "cuda")
 
 INTRINSICS = ("fx", "fy", "cx", "cy")
 """Constants the aligner fills from its ``intrinsics`` argument (scaled on every pyramid level); a
@@ -35,7 +34,8 @@ POINT_DIMENSION = 3
 """The aligner's points are back-projected pixels ``(X, Y, Z)``."""
 
 ACCUMULATOR_KERNELS = {False: "normal_equations", True: "normal_equations_brightness"}
-"""``DESCRIPTION["accumulators"]`` key of the layout of each kernel, by ``brightness``."""
+"""The fused kernel of each ``brightness``: its name, that of its layout in ``DESCRIPTION["accumulators"]``,
+and with ``_batch`` appended that of its batched variant."""
 
 DESCRIPTION_KEYS = (
     "params",
@@ -64,12 +64,19 @@ MODULE_FUNCTIONS = (
 LAYOUT_KEYS = ("H", "g", "cost", "n_used", "n_behind", "n_outside", "size")
 
 
+def loss_index(losses: tuple[str, ...], loss) -> int:
+    """Index of ``loss`` in an align module's ``losses`` (the kernels' loss id); ``ValueError`` listing them."""
+    if not isinstance(loss, str) or loss not in losses:
+        raise ValueError(f"loss must be one of {losses}, got {loss!r}")
+    return losses.index(loss)
+
+
 def _invalid(name: str, why: str) -> ValueError:
     return ValueError(f"model {name!r} cannot be aligned with: {why}")
 
 
 def _check_layout(name: str, key: str, layout, n: int) -> None:
-    """A layout as :func:`jacgen.runtime.accumulator_layout` gives it for ``n`` solved parameters."""
+    """A layout as :func:`jacgen.runtime.layouts.accumulator_layout` gives it for ``n`` solved parameters."""
     if not isinstance(layout, dict) or any(not isinstance(layout.get(k), int) for k in LAYOUT_KEYS):
         raise _invalid(name, f'DESCRIPTION["accumulators"][{key!r}] must map {LAYOUT_KEYS} to offsets')
     if layout["g"] - layout["H"] != n * (n + 1) // 2 or layout["cost"] - layout["g"] != n:
@@ -155,10 +162,8 @@ class AlignModel:
         return f"AlignModel({self.name!r}, {'compositional' if self.compositional else 'additive'}, {self.params})"
 
     def module(self, target: str = "cpu") -> ModuleType:
-        """The align module for ``target`` (the CUDA one is imported on first use)."""
-        if target not in TARGETS:
-            raise ValueError(f"unknown target {target!r}; expected one of {TARGETS}")
-        return self.cpu if target == "cpu" else self.handle.align_module(target)
+        """The align module for ``target`` (imported on first use); ``ValueError`` for an unknown target."""
+        return self.handle.align_module(target)
 
     def names(self, brightness: bool = False) -> tuple[str, ...]:
         """Names of the solved parameters: the warp's, then the brightness pair."""
@@ -166,9 +171,7 @@ class AlignModel:
 
     def loss_id(self, loss: str) -> int:
         """The kernels' id of ``loss``; ``ValueError`` listing the model's losses."""
-        if not isinstance(loss, str) or loss not in self.losses:
-            raise ValueError(f"loss must be one of {self.losses}, got {loss!r}")
-        return self.losses.index(loss)
+        return loss_index(self.losses, loss)
 
     def loss_scale_factor(self, loss: str) -> float:
         """Default robust scale of ``loss`` in units of the residuals' robust sigma."""
@@ -296,15 +299,48 @@ def _unpack(acc, h0, g0, H, g):
         g[i] = acc[g0 + i]
 
 
-def _loss_id(module: ModuleType, loss: str) -> int:
-    losses = module.DESCRIPTION["losses"]
-    if loss not in losses:
-        raise ValueError(f"loss must be one of {tuple(losses)}, got {loss!r}")
-    return losses.index(loss)
+@dataclass(frozen=True)
+class FusedKernels:
+    """An align module's fused kernels for one loss and brightness setting, looked up once (per problem).
 
+    Attributes
+    ----------
+    single, batch : callable
+        The single-pair and the batched normal-equation kernels.
+    loss_id : int
+        The kernels' id of the loss.
+    layout : dict
+        Offsets of ``H``, ``g``, the cost and the counts in the kernels' accumulator vector.
+    """
 
-def _layout(module: ModuleType, brightness: bool) -> dict:
-    return module.DESCRIPTION["accumulators"][ACCUMULATOR_KERNELS[bool(brightness)]]
+    single: Callable
+    batch: Callable
+    loss_id: int
+    layout: dict
+
+    @classmethod
+    def of(cls, module: ModuleType, loss: str, brightness: bool) -> FusedKernels:
+        """The kernels of ``module`` for ``loss`` (``ValueError`` listing its losses) and ``brightness``."""
+        name = ACCUMULATOR_KERNELS[bool(brightness)]
+        d = module.DESCRIPTION
+        loss_id = loss_index(tuple(d["losses"]), loss)
+        return cls(getattr(module, name), getattr(module, name + "_batch"), loss_id, d["accumulators"][name])
+
+    def normal_equations(self, params, constants, points, iref, tgt, loss_scale: float) -> NormalEquations:
+        """Run the fused kernel once; ``params``: the warp's (and with brightness the gain / bias pair)."""
+        acc = self.single(params, constants, points, iref, tgt, self.loss_id, float(loss_scale))
+        return unpack(np.asarray(acc), self.layout)
+
+    def normal_equations_batch(
+        self, params, constants, arrays: tuple, offsets, active, loss_scales
+    ) -> list[NormalEquations | None]:
+        """One launch for many pairs: :class:`NormalEquations` of each active pair (``None`` for the others).
+
+        ``params`` / ``constants`` one row per pair; ``arrays``: the pairs' points and intensities
+        concatenated (pair ``b`` at ``offsets[b]:offsets[b + 1]``) and their target stacks.
+        """
+        acc = self.batch(params, constants, *arrays, offsets, active, self.loss_id, loss_scales)
+        return [unpack(row, self.layout) if a else None for row, a in zip(np.asarray(acc), active, strict=True)]
 
 
 def normal_equations(
@@ -318,11 +354,8 @@ def normal_equations(
     loss_scale: float,
     brightness: bool,
 ) -> NormalEquations:
-    """Run the fused kernel once; ``params``: the warp's (and with brightness the gain / bias pair)."""
-    loss_id = _loss_id(module, loss)
-    kernel = module.normal_equations_brightness if brightness else module.normal_equations
-    acc = kernel(params, constants, points, iref, tgt, loss_id, float(loss_scale))
-    return unpack(np.asarray(acc), _layout(module, brightness))
+    """One call of ``module``'s fused kernel (:meth:`FusedKernels.normal_equations`, the loss looked up here)."""
+    return FusedKernels.of(module, loss, brightness).normal_equations(params, constants, points, iref, tgt, loss_scale)
 
 
 def residuals(module: ModuleType, params: np.ndarray, constants: np.ndarray, points, iref, tgt) -> np.ndarray:
@@ -333,17 +366,3 @@ def residuals(module: ModuleType, params: np.ndarray, constants: np.ndarray, poi
     resid = np.empty(points.shape[0], dtype=points.dtype)
     module.residuals(params, constants, points, iref, tgt, resid)
     return resid
-
-
-def normal_equations_batch(
-    module: ModuleType, params, constants, arrays: tuple, offsets, active, loss: str, loss_scales, brightness: bool
-) -> list[NormalEquations | None]:
-    """One launch for many pairs: :class:`NormalEquations` of each active pair (``None`` for the others).
-
-    ``params`` / ``constants`` one row per pair; ``arrays``: the pairs' points and intensities
-    concatenated (pair ``b`` at ``offsets[b]:offsets[b + 1]``) and their target stacks.
-    """
-    kernel = module.normal_equations_brightness_batch if brightness else module.normal_equations_batch
-    acc = kernel(params, constants, *arrays, offsets, active, _loss_id(module, loss), loss_scales)
-    layout = _layout(module, brightness)
-    return [unpack(row, layout) if a else None for row, a in zip(np.asarray(acc), active, strict=True)]

@@ -3,31 +3,28 @@
 Shared by :func:`solver.align` (one pair) and :func:`solver.align_batch` (many pairs in lockstep);
 :class:`ModelProblem` (the model's side: kernel inputs, update rule, robust scale, result) and the
 coarse-to-fine driver :func:`coarse_to_fine` also serve :func:`solver.align_points`. What depends on
-the model comes from its generated module's description (:class:`solver.kernels.AlignModel`).
+the model comes from its generated module's description (:class:`solver.core.model.AlignModel`).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
-from jacgen.cuda_support import require_cuda
-from solver.core.checks import check_number
 from solver.core.lm import LMOptions
-from solver.core.model import AlignModel, NormalEquations, residuals
-from solver.result import AlignResult, LevelReport, Status
+from solver.core.model import AlignModel, FusedKernels, NormalEquations
+from solver.result import AlignResult, LevelReport, Status, add_summary
 
-FTOL_COARSE = 1e-4
-"""Default relative cost tolerance of every level but the finest."""
-FTOL_FINEST = 5e-4
-"""Default at full resolution, which starts within a fraction of a pixel of its optimum and whose
-IRLS steps then shrink only linearly on real images (ratio 0.6-0.9 per iteration on the TUM pairs):
-iterating it down to 1e-4 cost a third more time per pair; the 133 pairs' median errors per gap
-moved by at most 0.012 cm / 0.021 deg at gaps 1-2 (better on desk, worse on rpy) and by 0.11 cm /
-0.06 deg on rpy gap 4 (1.55 / 1.15 -> 1.66 / 1.21)."""
+if TYPE_CHECKING:
+    from solver.arrays.target import Arrays
+
+MIN_LEVEL_SIDE = 8
+"""Pixels on the shorter side of the coarsest pyramid level, at least (see :func:`usable_levels`)."""
 MAD_SAMPLES = 4096
 """The robust scale (``factor * sigma``, ``factor`` the loss's ``DESCRIPTION["loss_scale_factors"]`` entry,
 ``sigma = 1.4826 * MAD`` of the residuals at the level's start) is estimated from at most about this
@@ -45,7 +42,8 @@ class State:
 
     pose: np.ndarray
     params: np.ndarray
-    ab: np.ndarray
+    brightness: np.ndarray
+    """The gain / bias pair ``(a, b)`` (zeros, and kept so, without brightness estimation)."""
 
 
 @dataclass
@@ -58,6 +56,59 @@ class LevelData:
     points: np.ndarray
     iref: np.ndarray
     tgt_stack: np.ndarray
+
+    @property
+    def n_points(self) -> int:
+        """Reference points of the level."""
+        return int(self.points.shape[0])
+
+
+@dataclass
+class LevelRun:
+    """One level as the coarse-to-fine driver runs it: where the LM starts and what it calls.
+
+    A problem's :meth:`ModelProblem.prepare` builds it; :func:`solver.core.driver.coarse_to_fine`
+    runs :func:`solver.core.lm.run_lm` with it and reports it.
+    """
+
+    level: int
+    shape: tuple[int, int]
+    n_points: int
+    start: object
+    """State the LM starts from (also what a failed level hands on to the next one)."""
+    evaluate: Callable[[object], NormalEquations]
+    update: Callable[[object, np.ndarray], object]
+    free: np.ndarray
+    norm: Callable[[object], float]
+    options: LMOptions
+    loss_scale: float
+    callback: Callable | None = None
+    """``callback(state, ne)`` after every accepted step."""
+    time_evaluation: float = 0.0
+    """Seconds of evaluations made while preparing the level (counted as the level's evaluation time)."""
+    unsolvable: Status | None = None
+    """Set when nothing can be solved on the level: the driver reports it with this status, no LM."""
+    start_cost: float = float("nan")
+    """Mean cost at ``start``, for the report of an unsolvable level."""
+
+
+@dataclass
+class DriverOutcome:
+    """What :func:`solver.core.driver.coarse_to_fine` hands to a problem's ``finish`` after the last level."""
+
+    state: object
+    """The estimate: that of the finest level that did not fail."""
+    last: NormalEquations | None
+    """Its normal equations (None when every level failed)."""
+    reports: list[LevelReport]
+    status: Status
+    """The last level's status."""
+    initial_cost: float
+    """Mean cost at the start of the level that gave ``state``."""
+    start: float
+    """``time.perf_counter()`` at the call's start."""
+    preparation: float
+    """Seconds of preparation so far (input checks, level data, robust scales)."""
 
 
 def mad_step(n: int) -> int:
@@ -74,19 +125,13 @@ def _mad_scale(r: np.ndarray) -> float:
     return 1.4826 * np.median(np.abs(r - np.median(r)))
 
 
-def per_level_ftol(ftol, levels: int) -> list[float]:
-    """Cost tolerance of each level, coarse to fine (see :data:`FTOL_COARSE`, :data:`FTOL_FINEST`)."""
-    if ftol is None:
-        values = [FTOL_COARSE] * (levels - 1) + [FTOL_FINEST]
-    elif np.ndim(ftol) == 0:
-        values = [check_number("ftol", ftol)] * levels
-    else:
-        values = [check_number("ftol", v) for v in ftol]
-        if len(values) != levels:
-            raise ValueError(f"ftol has {len(values)} entries for {levels} levels")
-    if not all(np.isfinite(v) and v >= 0 for v in values):
-        raise ValueError(f"ftol must be finite and >= 0, got {ftol!r}")
-    return values
+def usable_levels(shape: tuple[int, ...], levels: int) -> int:
+    """``levels`` (>= 1), or fewer: as many as keep the coarsest level :data:`MIN_LEVEL_SIDE` pixels or more a side.
+
+    Each level halves the previous one (odd trailing rows and columns dropped); an image smaller
+    than that gets the one level it has.
+    """
+    return max(1, min(levels, (int(min(shape)) // MIN_LEVEL_SIDE).bit_length()))
 
 
 def parameter_covariance(ne, free: np.ndarray, n_params: int) -> np.ndarray:
@@ -107,8 +152,8 @@ def parameter_covariance(ne, free: np.ndarray, n_params: int) -> np.ndarray:
 class ModelProblem:
     """The model's side of an alignment problem, shared by :class:`Problem` and the point-set problem.
 
-    Subclasses validate their inputs, call :meth:`set_model`, set :attr:`initial` and :attr:`levels`,
-    and provide :meth:`level_data` (and :meth:`release` when they hold scratch arrays); the driver
+    Subclasses validate their inputs, call :meth:`set_model` (with their arrays, which :meth:`release`
+    gives back), set :attr:`initial` and :attr:`levels`, and provide :meth:`level_data`; the driver
     :func:`coarse_to_fine` needs nothing else.
     """
 
@@ -128,17 +173,23 @@ class ModelProblem:
         iters: list[int],
         ftols: list[float],
         options: LMOptions,
-        target: str,
+        arrays: Arrays,
         dtype: np.dtype,
     ) -> None:
-        """Record the model, the loss and the per-level LM settings (inputs already validated)."""
+        """Record the model, the loss and the per-level LM settings (inputs already validated).
+
+        ``arrays``: the problem's arrays on its target (:func:`solver.arrays.target.arrays_for`); the
+        fused kernels, the loss id and the accumulator layout are looked up here, once.
+        """
         self.spec, self.model, self.extra = spec, model, extra
         self.loss, self.loss_scale, self.brightness = loss, loss_scale, brightness
         self.free, self.iters, self.ftols, self.options = free, iters, ftols, options
-        self.target, self.dtype = target, np.dtype(dtype)
+        self.arrays, self.dtype = arrays, np.dtype(dtype)
         self.compositional = spec.compositional
         self.n_params = len(spec.params)
-        self.module = spec.module(target)
+        self.module = spec.module(arrays.name)
+        self.kernels = FusedKernels.of(self.module, loss, brightness)
+        self.loss_scale_factor = spec.loss_scale_factor(loss)
 
     def level_data(self, level: int) -> LevelData:
         """Arrays of ``level`` (0 = full resolution)."""
@@ -146,6 +197,40 @@ class ModelProblem:
 
     def release(self) -> None:
         """Give scratch arrays back; the level data must no longer be used."""
+        self.arrays.release()
+
+    failed = FAILED_LEVEL
+    """Statuses of a level that keeps the estimate it started from for the finer levels."""
+
+    def prepare(self, level: int, state: State, callback: Callable | None = None) -> LevelRun:
+        """Level data, robust scale and the fused-kernel evaluation of ``level`` from ``state``.
+
+        ``callback(level, pose, cost)`` (the user's) is called after every accepted step.
+        """
+        data = self.level_data(level)
+        scale = self.robust_scale(data, state)
+        arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
+
+        def evaluate(s: State) -> NormalEquations:
+            p, c = self.kernel_inputs(s, data.intrinsics)
+            return self.kernels.normal_equations(p, c, *arrays, scale)
+
+        step = None
+        if callback is not None:
+
+            def step(s: State, ne: NormalEquations) -> None:
+                callback(level, s.pose.copy(), ne.mean_cost)
+
+        options = self.level_options(level)
+        return LevelRun(
+            level, data.shape, data.n_points, state, evaluate, self.update, self.free, self.norm, options, scale, step
+        )
+
+    def finish(self, outcome: DriverOutcome) -> AlignResult:
+        """The result of the driver's ``outcome``, with its summary."""
+        t_result = time.perf_counter()
+        result = self.result(outcome.state, outcome.last, outcome.reports, outcome.status, outcome.start)
+        return add_summary(result, outcome.initial_cost, outcome.preparation + time.perf_counter() - t_result)
 
     def max_iters(self, level: int) -> int:
         """Iteration limit of ``level``."""
@@ -157,8 +242,8 @@ class ModelProblem:
 
     def kernel_inputs(self, s: State, Kl: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(params, constants)`` of the fused kernels at state ``s`` (``Kl``: the level's intrinsics)."""
-        ab = s.ab if self.brightness else np.zeros(0)
-        return self.spec.kernel_inputs(Kl, self.extra, s.pose, s.params, ab)
+        pair = s.brightness if self.brightness else np.zeros(0)
+        return self.spec.kernel_inputs(Kl, self.extra, s.pose, s.params, pair)
 
     def robust_scale(self, data: LevelData, s: State) -> float:
         """``loss_scale`` if given, else the loss's factor times the MAD of the residuals at ``s``."""
@@ -167,31 +252,24 @@ class ModelProblem:
         p, c = self.kernel_inputs(s, data.intrinsics)
         if not self.brightness:  # the residual kernel always takes the brightness pair
             p = np.concatenate([p, np.zeros(len(self.spec.brightness_params))])
-        if self.target == "cuda":
-            cuda = require_cuda()
-            resid = cuda.device_array(data.points.shape[0], dtype=self.dtype)
-            self.module.residuals(p, c, data.points, data.iref, data.tgt_stack, resid)
-            r = self._device.strided_sample(resid, mad_step(resid.shape[0]))
-        else:  # residuals of the sampled points only
-            step = mad_step(data.points.shape[0])
-            points, iref = (np.ascontiguousarray(a[::step]) for a in (data.points, data.iref))
-            r = residuals(self.module, p, c, points, iref, data.tgt_stack)
+        step = mad_step(data.n_points)
+        r = self.arrays.residual_sample(self.module, p, c, data.points, data.iref, data.tgt_stack, step)
         sigma = _mad_scale(r)
-        return self.spec.loss_scale_factor(self.loss) * sigma if sigma > 0 else 1e-3
+        return self.loss_scale_factor * sigma if sigma > 0 else 1e-3
 
     def update(self, s: State, delta: np.ndarray) -> State:
         """Apply a full-length step: ``T <- pose(delta) T`` (compositional models) or ``params += delta``."""
         n = self.n_params
-        ab = s.ab + delta[n:] if self.brightness else s.ab
+        pair = s.brightness + delta[n:] if self.brightness else s.brightness
         if self.compositional:
             pose = self.spec.pose(delta[:n]) @ s.pose
-            return State(pose, self.spec.params_from_pose(pose), ab)
+            return State(pose, self.spec.params_from_pose(pose), pair)
         params = s.params + delta[:n]
-        return State(self.spec.pose(params), params, ab)
+        return State(self.spec.pose(params), params, pair)
 
     def norm(self, s: State) -> float:
         """Size of the estimate, for the relative step test."""
-        return float(np.linalg.norm(np.concatenate([s.params, s.ab if self.brightness else []])))
+        return float(np.linalg.norm(np.concatenate([s.params, s.brightness if self.brightness else []])))
 
     def result(
         self, state: State, last: NormalEquations | None, reports: list[LevelReport], status: Status, start: float
@@ -215,5 +293,5 @@ class ModelProblem:
             levels=reports,
             nit=sum(r.iterations for r in reports),
             wall_time=time.perf_counter() - start,
-            brightness=state.ab.copy() if self.brightness else None,
+            brightness=state.brightness.copy() if self.brightness else None,
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from jacgen.handles import DEFAULT_LOSS, DEFAULT_MODEL, GeneratedModel
+from jacgen.handles import GeneratedModel
 from solver.core.driver import coarse_to_fine
-from solver.photometric.problem import PROBLEM_OPTIONS, Problem
+from solver.options import AlignOptions
+from solver.photometric.problem import Problem
 from solver.result import AlignResult
 
 
@@ -18,22 +19,22 @@ def align(
     intrinsics,
     *,
     init=None,
-    model: str | GeneratedModel = DEFAULT_MODEL,
-    method: str = "lm",
-    loss: str = DEFAULT_LOSS,
-    loss_scale: float | None = None,
-    levels: int = 4,
-    max_iters: int | Sequence[int] | None = None,
-    fixed: Sequence[str] = (),
-    brightness: bool = False,
-    max_points: int | None = None,
-    depth_range: tuple[float, float] = (0.1, 10.0),
-    dtype: str = "float32",
-    target: str = "cpu",
+    model: str | GeneratedModel = AlignOptions.model,
+    method: str = AlignOptions.method,
+    loss: str = AlignOptions.loss,
+    loss_scale: float | None = AlignOptions.loss_scale,
+    levels: int = AlignOptions.levels,
+    max_iters: int | Sequence[int] | None = AlignOptions.max_iters,
+    fixed: Sequence[str] = AlignOptions.fixed,
+    brightness: bool = AlignOptions.brightness,
+    max_points: int | None = AlignOptions.max_points,
+    depth_range: tuple[float, float] = AlignOptions.depth_range,
+    dtype: str = AlignOptions.dtype,
+    target: str = AlignOptions.target,
     callback: Callable | None = None,
-    xtol: float = 1e-6,
-    ftol: float | Sequence[float] | None = None,
-    constants=None,
+    xtol: float = AlignOptions.xtol,
+    ftol: float | Sequence[float] | None = AlignOptions.ftol,
+    constants=AlignOptions.constants,
 ) -> AlignResult:
     """Estimate the camera motion ``T_tgt_from_ref`` between an RGB-D reference and a target image.
 
@@ -60,7 +61,7 @@ def align(
         acceptance test (a step that raises the cost is never applied).
     loss : str
         Robust loss, one of the model's (``DESCRIPTION["losses"]``: l2, huber, tukey, cauchy),
-        applied as IRLS weights in both ``H`` and ``g``; default :data:`jacgen.DEFAULT_LOSS`.
+        applied as IRLS weights in both ``H`` and ``g``; default :data:`solver.options.DEFAULT_LOSS`.
     loss_scale : float, optional
         Robust scale in intensity units; default ``factor * 1.4826 * MAD`` of the residuals at the
         start of each level (factor 1.345 huber, 4.685 tukey, 2.385 cauchy).
@@ -89,7 +90,7 @@ def align(
         Relative step-size tolerance (default 1e-6).
     ftol : float or sequence, optional
         Relative cost-decrease tolerance, one for all levels or one per level (coarse to fine).
-        Default 1e-4, and 5e-4 at the finest level (see ``solver.problem.FTOL_FINEST``). A level
+        Default 1e-4, and 5e-4 at the finest level (see ``solver.options.FTOL_FINEST``). A level
         stops when the Gauss-Newton model or an accepted step gains less than ``ftol`` of the
         cost, or a rejected step moves it by less than ``10 * ftol``.
     constants : dict or sequence, optional
@@ -117,6 +118,22 @@ def align(
         a result with ``success`` False and the reason in ``status``.
     """
     start = time.perf_counter()
-    options = {name: value for name, value in locals().items() if name in PROBLEM_OPTIONS}
-    problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, **options)
+    options = AlignOptions(
+        model=model,
+        method=method,
+        loss=loss,
+        loss_scale=loss_scale,
+        levels=levels,
+        max_iters=max_iters,
+        fixed=fixed,
+        brightness=brightness,
+        max_points=max_points,
+        depth_range=depth_range,
+        dtype=dtype,
+        target=target,
+        xtol=xtol,
+        ftol=ftol,
+        constants=constants,
+    )
+    problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, init, options.validated())
     return coarse_to_fine(problem, start, callback)

@@ -11,11 +11,10 @@ import time
 
 import numpy as np
 
-from jacgen.cuda_support import require_cuda
 from solver.core.driver import level_report
 from solver.core.lm import lm_iterations
-from solver.core.model import normal_equations_batch
 from solver.core.problem import FAILED_LEVEL, LevelData
+from solver.options import AlignOptions
 from solver.photometric.problem import Problem
 from solver.result import AlignResult, LevelReport, Status, add_summary
 
@@ -27,7 +26,7 @@ def align_batch(
     intrinsics,
     *,
     init=None,
-    target: str = "cpu",
+    target: str = AlignOptions.target,
     **align_options,
 ) -> list[AlignResult]:
     """Align ``B`` pairs of the same image size at once; returns ``B`` results.
@@ -44,7 +43,8 @@ def align_batch(
         CPU: one ``prange`` over tiles of all running pairs' points per round. CUDA: one launch
         per round, blocks over tiles ``(pair, points)``, one reduction per pair.
     **align_options
-        Any keyword of :func:`solver.align` except ``callback`` (same defaults).
+        Any keyword of :func:`solver.align` except ``callback`` (same defaults; an unknown one raises
+        ``TypeError``), checked once for the whole batch.
 
     Returns
     -------
@@ -65,9 +65,8 @@ def align_batch(
         raise ValueError(f"need B >= 1 pairs with as many depths and targets, got {n}, {len(depths)}, {len(tgts)}")
     Ks = _per_pair(intrinsics, n, (4,), "intrinsics")
     inits = [None] * n if init is None else _per_pair(init, n, (4, 4), "init")
-    problems = [
-        Problem(refs[b], depths[b], tgts[b], Ks[b], init=inits[b], target=target, **align_options) for b in range(n)
-    ]
+    options = AlignOptions(target=target, **align_options).validated()
+    problems = [Problem(refs[b], depths[b], tgts[b], Ks[b], inits[b], options) for b in range(n)]
     preparation = time.perf_counter() - start  # the whole batch's; split evenly among the pairs
     try:
         shapes = {p.ref_pyr[0].shape for p in problems}
@@ -125,15 +124,10 @@ def _solve_level(
     t_join = time.perf_counter()
     first = problems[0]
     n = len(problems)
-    offsets = np.r_[0, np.cumsum([d.points.shape[0] for d in datas])].astype(np.int64)
-    if first.target == "cuda":
-        arrays = _device_concatenate(datas, offsets)
-    else:
-        arrays = (
-            np.concatenate([d.points for d in datas]),
-            np.concatenate([d.iref for d in datas]),
-            np.stack([d.tgt_stack for d in datas]),
-        )
+    offsets = np.r_[0, np.cumsum([d.n_points for d in datas])].astype(np.int64)
+    arrays = first.arrays.join(
+        [d.points for d in datas], [d.iref for d in datas], [d.tgt_stack for d in datas], offsets
+    )
     joining = time.perf_counter() - t_join
     runs = []
     for p, s in zip(problems, states, strict=True):
@@ -147,9 +141,7 @@ def _solve_level(
         inputs = [p.kernel_inputs(r, d.intrinsics) for p, r, d in zip(problems, requests, datas, strict=True)]
         params = np.stack([i[0] for i in inputs])
         constants = np.stack([i[1] for i in inputs])
-        nes = normal_equations_batch(
-            first.module, params, constants, arrays, offsets, active.copy(), first.loss, scales, first.brightness
-        )
+        nes = first.kernels.normal_equations_batch(params, constants, arrays, offsets, active.copy(), scales)
         evaluation[active] += (time.perf_counter() - t) / np.count_nonzero(active)  # an even split of the launch
         for b in np.flatnonzero(active):
             try:
@@ -159,20 +151,3 @@ def _solve_level(
                 outcomes[b].time_evaluation = float(evaluation[b])
                 active[b] = False
     return outcomes, joining
-
-
-def _device_concatenate(datas: list[LevelData], offsets: np.ndarray) -> tuple:
-    """The pairs' device points, intensities and stacks joined on the device (device-to-device copies)."""
-    cuda = require_cuda()
-    first = datas[0]
-    n = int(offsets[-1])
-    points = cuda.device_array((max(n, 1), 3), dtype=first.points.dtype)
-    iref = cuda.device_array(max(n, 1), dtype=first.iref.dtype)
-    stack = cuda.device_array((len(datas), *first.tgt_stack.shape), dtype=first.tgt_stack.dtype)
-    for b, d in enumerate(datas):
-        a, z = int(offsets[b]), int(offsets[b + 1])
-        if z > a:
-            points[a:z].copy_to_device(d.points)
-            iref[a:z].copy_to_device(d.iref)
-        stack[b].copy_to_device(d.tgt_stack)
-    return points[:n], iref[:n], stack

@@ -3,7 +3,7 @@
 A direction ``v`` of the parameters is unobservable when moving along it changes the image far less
 than it moves the image content: the curvature ``v^T H v`` of the cost is compared with a reference
 ``v^T G v``, the curvature the same motion of the points would give if every point were an isolated
-splat (:func:`solver.splat.motion_reference`). Spinning a symmetric torus about its own axis moves
+splat (:func:`solver.pointset.splat.motion_reference`). Spinning a symmetric torus about its own axis moves
 every point by pixels, but each point lands where a neighbour was: ``v^T H v`` is many orders of
 magnitude below ``v^T G v``. Directions with a ratio below ``tol`` (the generalised eigenvalues of
 ``H v = lambda G v``) are unobservable; a parameter that takes part in one by more than

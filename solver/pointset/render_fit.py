@@ -1,7 +1,7 @@
 """Render and compare: the pose of a known point set from its Gaussian-splat image.
 
 The residual of pixel ``x`` is ``render(points moved by p)(x) - image(x)`` over the whole image
-(:mod:`solver.splat`), so overlapping and saturated splats are modelled instead of assumed away
+(:mod:`solver.pointset.splat`), so overlapping and saturated splats are modelled instead of assumed away
 (:func:`solver.align_points` samples the image at the projected points and asks for a value, which
 is flat where splats overlap and biased where they blur together). Each pixel's Jacobian row is the
 splat's derivative chained with the generated warp Jacobian of the points.
@@ -28,15 +28,18 @@ import numpy as np
 import scipy.ndimage
 
 import jacgen
-from jacgen.handles import POINTSET_MODEL, GeneratedModel
+from jacgen.handles import GeneratedModel
 from solver.arrays import images
 from solver.core import lie
-from solver.core.checks import check_int, check_intrinsics, check_number, free_mask
-from solver.core.lm import LMOptions, run_lm
-from solver.core.model import NormalEquations, align_model
+from solver.core.checks import check_intrinsics, check_number
+from solver.core.driver import coarse_to_fine
+from solver.core.lm import LMOptions
+from solver.core.model import NormalEquations
+from solver.core.problem import DriverOutcome, LevelRun, usable_levels
+from solver.options import POINTSET_MIN_POINTS, RenderFitOptions, ValidRenderFitOptions
 from solver.pointset import observability, splat
-from solver.pointset.points import check_point_set
-from solver.result import AlignResult, LevelReport, Status, add_summary
+from solver.pointset.inputs import check_point_set
+from solver.result import AlignResult, Status, add_summary
 
 
 def _reduced(ne: NormalEquations, B: np.ndarray, free: np.ndarray) -> NormalEquations:
@@ -70,41 +73,33 @@ def _carried_null(obs: observability.Observability, before: np.ndarray, now: np.
     return kept[:, keep] / np.linalg.norm(kept[:, keep], axis=0)
 
 
-def _check_inputs(points, image, intrinsics, sigma, init, intensities, model):
-    spec = align_model(model)  # ValueError for an unknown name, listing the models
-    pts, p0, amp = check_point_set(points, init, intensities, nonnegative=True, n_params=len(spec.params))
-    img = images.to_gray(image, "image")
-    K = check_intrinsics(intrinsics)
-    return spec, pts, img, K, check_number("sigma", sigma, positive=True), p0, amp
-
-
 def fit_render(
     points,
     image,
     intrinsics,
     *,
     sigma: float,
-    model: str | GeneratedModel = POINTSET_MODEL,
+    model: str | GeneratedModel = RenderFitOptions.model,
     init=None,
-    fixed: Sequence[str] = (),
+    fixed: Sequence[str] = RenderFitOptions.fixed,
     intensities=1.0,
-    clip: bool = True,
-    fit_sigma: bool = False,
-    brightness: bool = False,
-    levels: int = 3,
-    max_iters: int = 50,
-    method: str = "lm",
-    xtol: float = 1e-10,
-    ftol: float = 1e-12,
-    observability_tol: float = 1e-4,
-    target: str = "cpu",
+    clip: bool = RenderFitOptions.clip,
+    fit_sigma: bool = RenderFitOptions.fit_sigma,
+    brightness: bool = RenderFitOptions.brightness,
+    levels: int = RenderFitOptions.levels,
+    max_iters: int = RenderFitOptions.max_iters,
+    method: str = RenderFitOptions.method,
+    xtol: float = RenderFitOptions.xtol,
+    ftol: float = RenderFitOptions.ftol,
+    observability_tol: float = RenderFitOptions.observability_tol,
+    target: str = RenderFitOptions.target,
     callback: Callable | None = None,
 ) -> AlignResult:
     """Find the pose of ``points`` whose rendered Gaussian splats best match ``image``.
 
     Minimises ``sum_x (gain * clip(S_p(x)) + offset - image(x))^2 / 2`` over the pixels ``x``,
     ``S_p`` the sum of the splats of the points moved by the model's parameters ``p``
-    (:mod:`solver.splat`; the renderer of :func:`solver.render_points`).
+    (:mod:`solver.pointset.splat`; the renderer of :func:`solver.render_points`).
 
     Parameters
     ----------
@@ -114,7 +109,7 @@ def fit_render(
         Splat standard deviation in pixels (the start value with ``fit_sigma``).
     model : str or jacgen.GeneratedModel
         Warp model: a built-in name (:func:`jacgen.models`; default
-        :data:`jacgen.handles.POINTSET_MODEL`) or a :func:`jacgen.build_model` handle; its
+        :data:`solver.options.POINTSET_MODEL`) or a :func:`jacgen.build_model` handle; its
         parameters are updated additively.
     init : (6,) array, optional
         Initial parameters (zeros by default).
@@ -138,7 +133,7 @@ def fit_render(
         A direction whose cost curvature is below this fraction of what the same motion of isolated
         splats would give is unobservable (:mod:`solver.observability`).
     target : {"cpu", "cuda"}
-        Where the fused per-pixel kernel runs (:mod:`solver.splat`, :mod:`solver.splat_cuda`); the
+        Where the fused per-pixel kernel runs (:mod:`solver.pointset.splat`, :mod:`solver.pointset.splat_cuda`); the
         warp Jacobian of the points and the small solves stay on the host.
     callback : callable, optional
         ``callback(params, ne)`` after each accepted step (``params`` the full vector of ``param_names``,
@@ -153,148 +148,178 @@ def fit_render(
         ``brightness = (gain, offset)``; ``n_valid`` counts pixels.
     """
     start = time.perf_counter()
-    spec, pts, img, K, sigma, p0, amp = _check_inputs(points, image, intrinsics, sigma, init, intensities, model)
-    all_names = spec.params + splat.EXTRA_NAMES  # the fit's parameters, in the order of result.covariance
-    n = len(spec.params)  # warp parameters; then sigma, gain, offset
-    levels = check_int("levels", levels, 1)
-    if target not in ("cpu", "cuda"):
-        raise ValueError(f"target must be 'cpu' or 'cuda', got {target!r}")
-    kernel, upload = splat.splat_normal_equations, None
-    if target == "cuda":
-        from jacgen.cuda_support import require_cuda
-        from solver.pointset import splat_cuda
-
-        kernel, upload = splat_cuda.splat_normal_equations, require_cuda().to_device
-    options = LMOptions(
-        method=method, max_iters=check_int("max_iters", max_iters, 0), xtol=xtol, ftol=ftol, min_points=6
+    options = RenderFitOptions(
+        model=model,
+        fixed=fixed,
+        clip=clip,
+        fit_sigma=fit_sigma,
+        brightness=brightness,
+        levels=levels,
+        max_iters=max_iters,
+        method=method,
+        xtol=xtol,
+        ftol=ftol,
+        observability_tol=observability_tol,
+        target=target,
     )
-    if method not in ("lm", "gn"):
-        raise ValueError(f"method must be 'lm' or 'gn', got {method!r}")
-    model_free = free_mask(spec.params, fixed)
-    state = np.concatenate([p0, [sigma, 1.0, 0.0]])
-    levels = min(levels, int(math.log2(min(img.shape) / 8)) + 1)
-    reports: list[LevelReport] = []
-    status, ne, obs, free, prev_free, total = Status.TOO_FEW_POINTS, None, None, None, None, 0
-    preparation = time.perf_counter() - start  # input checks; below: level images, observability, covariance
-    for level in reversed(range(levels)):
-        t0 = time.perf_counter()
-        finest = level == 0
-        observed, K_l = _level_image(img, sigma, level), images.intrinsics_at_level(K, level)
-        kernel_image = observed if upload is None else upload(np.ascontiguousarray(observed))  # once per level
-        clip_l = clip and finest
-        state = state.copy()
-        if finest or prev_free is None:  # coarser levels pass their gain and offset on to the next coarse one
-            state[n:] = (sigma, 1.0, 0.0)
-        free = np.concatenate([model_free, [fit_sigma and finest, brightness or not finest, brightness or not finest]])
+    problem = RenderProblem(points, image, intrinsics, sigma, init, intensities, options.validated())
+    return coarse_to_fine(problem, start, callback)
 
-        def evaluate(s: np.ndarray, image=kernel_image, clip_l=clip_l, K_l=K_l) -> tuple[NormalEquations, np.ndarray]:
-            """Normal equations at ``s`` and the reference curvature of the observability test."""
-            uv, duv, valid = jacgen.warp_jacobian(model, s[:n], pts, K_l)
+
+def _splat_cuda_kernel() -> Callable:
+    """The CUDA splat normal-equation kernel (imported on the CUDA path only)."""
+    from solver.pointset import splat_cuda
+
+    return splat_cuda.splat_normal_equations
+
+
+class RenderProblem:
+    """The inputs of :func:`fit_render`, validated, and its levels for the coarse-to-fine driver.
+
+    The state is the full parameter vector (the model's, then ``sigma``, ``gain``, ``offset``). Each
+    level analyses what its image can tell at its start and solves the observable directions only;
+    the finest level's analysis and covariance make the result.
+    """
+
+    failed = (Status.TOO_FEW_POINTS, Status.DIVERGED)
+    """A singular level keeps its (unmoved) estimate like any other; these hand on the level's start."""
+
+    def __init__(self, points, image, intrinsics, sigma, init, intensities, options: ValidRenderFitOptions) -> None:
+        spec = self.spec = options.spec
+        pts, p0, amp = check_point_set(points, init, intensities, nonnegative=True, n_params=len(spec.params))
+        self.points, self.amplitude = pts, amp
+        self.image = images.to_gray(image, "image")
+        self.K = check_intrinsics(intrinsics)
+        self.sigma = check_number("sigma", sigma, positive=True)
+        self.model = options.model
+        self.param_names = spec.params + splat.EXTRA_NAMES  # the order of result.covariance
+        self.n = len(spec.params)  # warp parameters; then sigma, gain, offset
+        self.arrays = options.arrays()
+        self.kernel = self.arrays.choose(cpu=lambda: splat.splat_normal_equations, cuda=_splat_cuda_kernel)
+        self.options = LMOptions(
+            method=options.method,
+            max_iters=options.max_iters,
+            xtol=options.xtol,
+            ftol=options.ftol,
+            min_points=POINTSET_MIN_POINTS,
+        )
+        self.model_free = options.free
+        self.clip, self.fit_sigma, self.brightness = options.clip, options.fit_sigma, options.brightness
+        self.observability_tol = options.observability_tol
+        self.initial = np.concatenate([p0, [self.sigma, 1.0, 0.0]])
+        self.levels = usable_levels(self.image.shape, options.levels)
+        self.obs: observability.Observability | None = None  # the latest level's analysis
+        self.free: np.ndarray | None = None  # the latest level's solved parameters (full-vector mask)
+        self.evaluate: Callable | None = None  # the latest level's full evaluation
+
+    def _level_evaluation(self, level: int) -> tuple[Callable[[np.ndarray], tuple[NormalEquations, np.ndarray]], tuple]:
+        """The evaluation of ``level`` and its image shape.
+
+        The evaluation gives the normal equations and the observability test's reference curvature at a state.
+        """
+        n, finest = self.n, level == 0
+        observed = _level_image(self.image, self.sigma, level)
+        image = self.arrays.upload(observed)  # once per level
+        K_l, clip = images.intrinsics_at_level(self.K, level), self.clip and finest
+
+        def evaluate(s: np.ndarray) -> tuple[NormalEquations, np.ndarray]:
+            uv, duv, valid = jacgen.warp_jacobian(self.model, s[:n], self.points, K_l)
             duv = np.where(valid[:, None, None], duv, 0.0)
-            ne = kernel(uv, duv, valid, amp, image, s[n], s[n + 1], s[n + 2], clip_l)
-            return ne, splat.motion_reference(duv, valid, amp, s[n + 1], ne.H)
+            ne = self.kernel(uv, duv, valid, self.amplitude, image, s[n], s[n + 1], s[n + 2], clip)
+            return ne, splat.motion_reference(duv, valid, self.amplitude, s[n + 1], ne.H)
 
+        return evaluate, observed.shape
+
+    def prepare(self, level: int, state: np.ndarray, callback: Callable | None = None) -> LevelRun:
+        """Level ``level`` from ``state``: its image, its first evaluation and what it can tell."""
+        n, finest = self.n, level == 0
+        evaluate, shape = self._level_evaluation(level)
+        state = state.copy()
+        if finest or self.free is None:  # coarser levels pass their gain and offset on to the next coarse one
+            state[n:] = (self.sigma, 1.0, 0.0)
+        wide = self.brightness or not finest
+        free = np.concatenate([self.model_free, [self.fit_sigma and finest, wide, wide]])
         t_first = time.perf_counter()
-        preparation += t_first - t0
         ne0, G0 = evaluate(state)  # the level's first evaluation: the analysis's and the LM's
         first_evaluation = time.perf_counter() - t_first
-        t_analysis = time.perf_counter()
-        names = tuple(np.array(all_names)[free])
-        known = None if obs is None else _carried_null(obs, prev_free, free)
-        obs = observability.analyse(ne0.H[np.ix_(free, free)], G0[np.ix_(free, free)], names, observability_tol, known)
-        prev_free = free
+        names = tuple(np.array(self.param_names)[free])
+        known = None if self.obs is None else _carried_null(self.obs, self.free, free)
+        obs = observability.analyse(
+            ne0.H[np.ix_(free, free)], G0[np.ix_(free, free)], names, self.observability_tol, known
+        )
+        self.obs, self.free, self.evaluate = obs, free, evaluate
         B = obs.basis
 
-        def reduced_evaluate(s: np.ndarray, B=B, free=free, evaluate=evaluate, start=(state, ne0)) -> NormalEquations:
+        def reduced_evaluate(s: np.ndarray) -> NormalEquations:
             """The LM's normal equations; its first request is the state just evaluated for the analysis."""
-            return _reduced(start[1] if s is start[0] else evaluate(s)[0], B, free)
+            return _reduced(ne0 if s is state else evaluate(s)[0], B, free)
 
-        def update(s: np.ndarray, d: np.ndarray, B=B, free=free) -> np.ndarray:
+        def update(s: np.ndarray, d: np.ndarray) -> np.ndarray:
             out = s.copy()
             out[free] += B @ d
             out[n] = max(out[n], 0.05 * s[n])  # a splat width stays positive
             return out
 
-        preparation += time.perf_counter() - t_analysis
-        if B.shape[1] == 0:  # nothing observable (no point in view, say): nothing to solve here
-            reports.append(
-                LevelReport(
-                    level,
-                    observed.shape,
-                    pts.shape[0],
-                    0,
-                    Status.SINGULAR,
-                    [ne0.mean_cost],
-                    1.0,
-                    time.perf_counter() - t0,
-                    nfev=1,
-                    time_evaluation=first_evaluation,
-                )
-            )
-            status = Status.SINGULAR
-            continue
-        outcome = run_lm(
+        def norm(s: np.ndarray) -> float:
+            return float(np.linalg.norm(s[free]))
+
+        return LevelRun(
+            level,
+            shape,
+            self.points.shape[0],
             state,
             reduced_evaluate,
             update,
             np.ones(B.shape[1], dtype=bool),
-            lambda s, free=free: float(np.linalg.norm(s[free])),
-            options,
+            norm,
+            self.options,
+            1.0,  # l2 loss: no robust scale
             callback,
+            time_evaluation=first_evaluation,
+            unsolvable=Status.SINGULAR if B.shape[1] == 0 else None,  # nothing observable (no point in view, say)
+            start_cost=ne0.mean_cost,
         )
-        total += outcome.iterations
-        reports.append(
-            LevelReport(
-                level,
-                observed.shape,
-                pts.shape[0],
-                outcome.iterations,
-                outcome.status,
-                outcome.cost_history,
-                1.0,  # l2 loss: no robust scale
-                time.perf_counter() - t0,
-                outcome.lambda_history,
-                nfev=outcome.nfev,  # its first evaluation is ne0 (made above, timed as first_evaluation)
-                n_accepted=outcome.n_accepted,
-                n_rejected=outcome.n_rejected,
-                time_evaluation=outcome.time_evaluation + first_evaluation,
-                time_solve=outcome.time_solve,
-            )
+
+    def finish(self, outcome: DriverOutcome) -> AlignResult:
+        """The result at the final state: a last evaluation, the finest analysis and the covariance."""
+        state, status, n = outcome.state, outcome.status, self.n
+        t_final = time.perf_counter()
+        ne, G = self.evaluate(state)
+        final_evaluation = time.perf_counter() - t_final
+        t_covariance = time.perf_counter()
+        free = self.free
+        names = tuple(np.array(self.param_names)[free])
+        Hf = ne.H[np.ix_(free, free)]
+        obs = observability.analyse(Hf, G[np.ix_(free, free)], names, self.observability_tol, self.obs.null)
+        cov = np.zeros((len(self.param_names), len(self.param_names)))
+        cov[np.ix_(free, free)] = observability.covariance(Hf, ne.cost, ne.n_used, obs)
+        message = status.reason
+        if obs.names:
+            message += "; the image does not determine " + ", ".join(obs.names) + " (variance inf)"
+        result = AlignResult(
+            pose=lie.pose_from_params(self.model, state[:n]),
+            params=state[:n].copy(),
+            success=bool(status.converged),
+            status=status,
+            message=message,
+            cost=ne.mean_cost,
+            n_valid=ne.n_used,
+            n_behind=ne.n_behind,
+            n_outside=ne.n_outside,
+            covariance=cov,
+            levels=outcome.reports,
+            nit=sum(r.iterations for r in outcome.reports),
+            wall_time=time.perf_counter() - outcome.start,
+            brightness=state[n + 1 :].copy() if self.brightness else None,
+            unobservable=obs.names,
+            param_names=self.param_names,
+            sigma=float(state[n]),
         )
-        status = outcome.status
-        if status in (Status.TOO_FEW_POINTS, Status.DIVERGED):
-            continue
-        state = outcome.state
-    t_final = time.perf_counter()
-    ne, G = evaluate(state)
-    final_evaluation = time.perf_counter() - t_final
-    t_covariance = time.perf_counter()
-    Hf = ne.H[np.ix_(free, free)]
-    obs = observability.analyse(Hf, G[np.ix_(free, free)], names, observability_tol, obs.null)
-    cov = np.zeros((len(all_names), len(all_names)))
-    cov[np.ix_(free, free)] = observability.covariance(Hf, ne.cost, ne.n_used, obs)
-    message = status.reason
-    if obs.names:
-        message += "; the image does not determine " + ", ".join(obs.names) + " (variance inf)"
-    preparation += time.perf_counter() - t_covariance
-    result = AlignResult(
-        pose=lie.pose_from_params(model, state[:n]),
-        params=state[:n].copy(),
-        success=bool(status.converged),
-        status=status,
-        message=message,
-        cost=ne.mean_cost,
-        n_valid=ne.n_used,
-        n_behind=ne.n_behind,
-        n_outside=ne.n_outside,
-        covariance=cov,
-        levels=reports,
-        nit=total,
-        wall_time=time.perf_counter() - start,
-        brightness=state[n + 1 :].copy() if brightness else None,
-        unobservable=obs.names,
-        param_names=all_names,
-        sigma=float(state[n]),
-    )
-    # the finest level's start: the same image and, after a failed level, the same state as ``cost``
-    return add_summary(result, reports[-1].cost_history[0], preparation, nfev=1, time_evaluation=final_evaluation)
+        preparation = outcome.preparation + time.perf_counter() - t_covariance
+        # the finest level's start: the same image and, after a failed level, the same state as ``cost``
+        initial_cost = outcome.reports[-1].cost_history[0]
+        return add_summary(result, initial_cost, preparation, nfev=1, time_evaluation=final_evaluation)
+
+    def release(self) -> None:
+        """Give the arrays' scratch memory back."""
+        self.arrays.release()

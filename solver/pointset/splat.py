@@ -103,7 +103,7 @@ def pixel_row(x, y, uv, duv, amplitude, indices, first, last, observed, sigma, g
     """Pixel ``(x, y)``: its Jacobian row into ``row`` (warp params, sigma, gain, offset); returns its residual.
 
     ``indices[first:last]`` are the points whose splat may reach the pixel, ``observed`` its value.
-    Plain Python: compiled for the CPU here and as a CUDA device function in :mod:`solver.splat_cuda`,
+    Plain Python: compiled for the CPU here and as a CUDA device function in :mod:`solver.pointset.splat_cuda`,
     so both targets evaluate the same formulas.
     """
     n_pose = duv.shape[2]
@@ -194,7 +194,8 @@ def bin_points(uv, valid, sigma: float, shape: tuple[int, int]) -> tuple[np.ndar
     return offsets, indices, outside
 
 
-def _symmetric(acc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def symmetric(acc: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(H, g)`` of ``n`` unknowns from the packed accumulators (upper triangle of ``H``, then ``g``)."""
     H = np.zeros((n, n))
     H[np.triu_indices(n)] = acc[: n * (n + 1) // 2]
     H = H + np.triu(H, 1).T
@@ -231,7 +232,7 @@ def splat_normal_equations(
     partial = np.empty((offsets.size - 1, n * (n + 1) // 2 + n + 2))
     _normal_equations(uv, duv, amplitude, image, sigma, gain, offset, clip, TILE, offsets, indices, partial)
     acc = partial.sum(axis=0)
-    H, g = _symmetric(acc, n)
+    H, g = symmetric(acc, n)
     return NormalEquations(H, g, float(acc[-2]), int(acc[-1]), int((~valid).sum()), int(outside))
 
 

@@ -1,6 +1,6 @@
-"""The fused normal equations of render-and-compare (:mod:`solver.splat`) for ``target="cuda"``.
+"""The fused normal equations of render-and-compare (:mod:`solver.pointset.splat`) for ``target="cuda"``.
 
-The host bins the points into tiles as the CPU path does (:func:`solver.splat.bin_points`). On
+The host bins the points into tiles as the CPU path does (:func:`solver.pointset.splat.bin_points`). On
 the device one block of ``TILE * TILE`` threads handles one tile, one thread per pixel: the thread
 forms its pixel's Jacobian row from the tile's points with the CPU kernel's formulas (float64),
 the block sums the ``n (n + 1) / 2 + n + 2`` accumulators through shared memory (a group of
@@ -22,7 +22,7 @@ import numpy as np
 from numba import float64
 
 from solver.core.model import NormalEquations
-from solver.pointset.splat import TILE, _symmetric, bin_points
+from solver.pointset.splat import TILE, bin_points, symmetric
 from solver.pointset.splat import pixel_row as _pixel_row_py
 
 cuda: ModuleType | None = None
@@ -138,7 +138,7 @@ def _device_image(image):
 def splat_normal_equations(
     uv, duv, valid, amplitude, image, sigma: float, gain: float, offset: float, clip: bool
 ) -> NormalEquations:
-    """:func:`solver.splat.splat_normal_equations` on the GPU: same arguments, same result.
+    """:func:`solver.pointset.splat.splat_normal_equations` on the GPU: same arguments, same result.
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def splat_normal_equations(
         (``__cuda_array_interface__`` or a Numba device array, 2-D float64), used without a copy;
         pass one to keep the image on the device across calls.
     sigma, gain, offset, clip
-        The renderer (:mod:`solver.splat`).
+        The renderer (:mod:`solver.pointset.splat`).
 
     Returns
     -------
@@ -179,5 +179,5 @@ def splat_normal_equations(
         out = gpu.device_array(size, dtype=np.float64)
         sum_rows[-(-size // SUM_COLUMNS), (SUM_COLUMNS, SUM_LANES)](partial, out)
         acc = out.copy_to_host()
-    H, g = _symmetric(acc, n)
+    H, g = symmetric(acc, n)
     return NormalEquations(H, g, float(acc[-2]), int(acc[-1]), int((~valid).sum()), int(outside))

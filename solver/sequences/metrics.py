@@ -1,10 +1,10 @@
 """Trajectory accuracy as the TUM RGB-D benchmark defines it: absolute trajectory error and relative pose error.
 
 Trajectories are ``(timestamps (N,), poses (N, 4, 4))`` pairs of ``T_world_from_cam``, e.g. from
-:func:`solver.tum.read_trajectory`. The estimate is matched to the ground truth by timestamp: the
+:func:`solver.sequences.tum.read_trajectory`. The estimate is matched to the ground truth by timestamp: the
 nearest ground-truth sample within ``max_dt`` (``ate``: one-to-one, as ``associate.py``; ``rpe``:
 nearest, as ``evaluate_rpe.py``), or with ``interpolate=True`` the ground truth interpolated at the
-estimate's timestamps (:func:`solver.tum.interpolate_poses`).
+estimate's timestamps (:func:`solver.sequences.tum.interpolate_poses`).
 """
 
 from __future__ import annotations
@@ -312,21 +312,3 @@ def rpe(
         delta=float(delta),
         unit=unit,
     )
-
-
-def _row(label: str, stats: ErrorStats, factor: float) -> str:
-    values = (stats.rmse, stats.mean, stats.median, stats.max)
-    return f"{label:<24}" + "".join(f"{v * factor:>10.3f}" for v in values) + f"{stats.n:>7d}"
-
-
-def report(ate_result: ATEResult, rpe_results: dict[str, RPEResult | str]) -> str:
-    """The evaluation table: ATE in cm, then each RPE (label -> result, or the reason it is missing)."""
-    lines = [f"{'':<24}{'rmse':>10}{'mean':>10}{'median':>10}{'max':>10}{'n':>7}"]
-    lines.append(_row("ATE trans [cm]", ate_result.trans, 100.0))
-    for label, res in rpe_results.items():
-        if isinstance(res, str):
-            lines.append(f"{'RPE ' + label:<24}  n/a: {res}")
-            continue
-        lines.append(_row(f"RPE {label} trans [cm]", res.trans, 100.0))
-        lines.append(_row(f"RPE {label} rot [deg]", res.rot, 1.0))
-    return "\n".join(lines)

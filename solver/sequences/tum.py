@@ -16,7 +16,6 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from solver.arrays.images import to_gray
-from solver.core import lie
 from solver.sequences.io import read_depth, read_image
 
 #: Colour-camera intrinsics ``(fx, fy, cx, cy)`` TUM publishes per sensor (images not undistorted).
@@ -224,37 +223,53 @@ def read_sequence(
     )
 
 
+def pose_from_tum(values) -> np.ndarray:
+    """4x4 poses of ``tx ty tz qx qy qz qw`` values, shape (7,) or (N, 7); quaternions are normalised."""
+    values = np.asarray(values, dtype=np.float64)
+    poses = np.zeros((*values.shape[:-1], 4, 4))
+    poses[..., :3, :3] = Rotation.from_quat(values[..., 3:]).as_matrix()
+    poses[..., :3, 3] = values[..., :3]
+    poses[..., 3, 3] = 1.0
+    return poses
+
+
+def tum_line(pose: np.ndarray, timestamp: float | None = None, *, decimals: int = 9) -> str:
+    """``[timestamp] tx ty tz qx qy qz qw`` of a 4x4 pose (timestamp to the microsecond, ``qw >= 0``).
+
+    ``decimals`` digits after the point for the pose values: 9 (the default) lets a trajectory file
+    round-trip to 1e-9.
+    """
+    q = Rotation.from_matrix(pose[:3, :3]).as_quat(canonical=True)
+    line = " ".join(f"{v:.{decimals}f}" for v in (*pose[:3, 3], *q))
+    return line if timestamp is None else f"{timestamp:.6f} {line}"
+
+
 def read_trajectory(path: str | Path) -> Trajectory:
     """A TUM trajectory file (``timestamp tx ty tz qx qy qz qw`` lines) as poses sorted by time.
 
     Quaternions are normalised; ``ValueError`` names the line of a malformed entry.
     """
     stamps, rest = read_file_list(path)
-    poses = np.empty((len(stamps), 4, 4))
+    values = np.empty((len(stamps), 7))
     for k, fields in enumerate(rest):
         try:
-            values = [float(v) for v in fields.split()]
+            row = [float(v) for v in fields.split()]
         except ValueError:
-            values = []
-        if len(values) != 7 or not np.all(np.isfinite(values)) or not np.any(values[3:]):
+            row = []
+        if len(row) != 7 or not np.all(np.isfinite(row)) or not np.any(row[3:]):
             raise ValueError(f"{path}: entry {k + 1} ({stamps[k]}) is not 'timestamp tx ty tz qx qy qz qw'")
-        poses[k] = np.eye(4)
-        poses[k, :3, :3] = lie.matrix_from_quaternion(values[3:])
-        poses[k, :3, 3] = values[:3]
+        values[k] = row
     order = np.argsort(stamps, kind="stable")
-    return Trajectory(stamps[order], poses[order])
+    return Trajectory(stamps[order], pose_from_tum(values[order]))
 
 
 def write_trajectory(path: str | Path, timestamps, poses) -> None:
-    """Write ``timestamp tx ty tz qx qy qz qw`` lines (timestamps to the microsecond, ``qw >= 0``)."""
+    """Write a ``# timestamp tx ty tz qx qy qz qw`` header and a :func:`tum_line` per pose."""
     timestamps = np.asarray(timestamps, dtype=np.float64)
     poses = np.asarray(poses, dtype=np.float64)
     if poses.shape != (len(timestamps), 4, 4):
         raise ValueError(f"poses must be ({len(timestamps)}, 4, 4) for {len(timestamps)} timestamps, got {poses.shape}")
-    lines = ["# timestamp tx ty tz qx qy qz qw"]
-    for t, T in zip(timestamps, poses, strict=True):
-        q = lie.quaternion_from_matrix(T[:3, :3])
-        lines.append(f"{t:.6f} " + " ".join(f"{v:.9f}" for v in (*T[:3, 3], *q)))
+    lines = ["# timestamp tx ty tz qx qy qz qw", *(tum_line(T, t) for t, T in zip(timestamps, poses, strict=True))]
     Path(path).write_text("\n".join(lines) + "\n")
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from jacgen.handles import ODOMETRY_LOSS
 from solver.core import lie
+from solver.options import ODOMETRY_LOSS
 from solver.photometric.align import align
 from solver.result import AlignResult
 
@@ -192,7 +192,7 @@ def odometry(
     Parameters
     ----------
     frames : sequence
-        ``frames[k]`` (or ``frames.frame(k)``, as a :class:`solver.tum.Sequence` has) is
+        ``frames[k]`` (or ``frames.frame(k)``, as a :class:`solver.sequences.tum.Sequence` has) is
         ``(image, depth_m)``: gray or colour image, depth in metres (0 = missing); frames are read
         one at a time.
     intrinsics : (fx, fy, cx, cy)
@@ -227,19 +227,28 @@ def odometry(
     bounds = chunk_bounds(n, chunk_size)
     chunks = [
         odometry_chunk(
-            _Slice(frames, first, last), intrinsics, keyframe_policy=keyframe_policy, progress=progress, **align_options
+            FrameRange(frames, first, last),
+            intrinsics,
+            keyframe_policy=keyframe_policy,
+            progress=progress,
+            **align_options,
         )
         for first, last in bounds
     ]
     return stitch(timestamps, chunks, bounds)
 
 
-class _Slice:
-    """Frames ``first .. last`` of ``frames`` without reading them."""
+class FrameRange:
+    """Frames ``first .. last`` (inclusive) of ``frames`` as a sequence of their own, read on access.
+
+    ``frames[k]`` or, for a :class:`solver.sequences.tum.Sequence`, ``frames.frame(k)`` gives
+    ``(image, depth_m)``; nothing is read until an item is asked for. What :func:`odometry_chunk`
+    runs on, here and in :func:`solver.distributed.odometry_many`.
+    """
 
     def __init__(self, frames: Sequence, first: int, last: int):
         self.first, self.n = first, last - first + 1
-        self.read = frames.frame if hasattr(frames, "frame") else frames.__getitem__  # a solver.tum.Sequence
+        self.read = frames.frame if hasattr(frames, "frame") else frames.__getitem__
 
     def __len__(self) -> int:
         return self.n
