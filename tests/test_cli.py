@@ -58,3 +58,36 @@ def test_bad_intrinsics_message():
 
 def test_intrinsics_argument():
     assert intrinsics(" 500, 501,320 ,240") == (500.0, 501.0, 320.0, 240.0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("odometry", "no/such/folder"),
+        ("align", "no_ref.png", "no_depth.png", "no_tgt.png", "--intrinsics", "500,500,320,240"),
+        ("evaluate", "no_gt.txt", "no_est.txt"),
+    ],
+)
+def test_bad_paths_end_in_one_line(args):
+    proc = run(*args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert "Traceback" not in proc.stderr and len(lines) == 1, proc.stderr
+    assert "no" in lines[0] and args[0] in lines[0], lines
+
+
+def test_debug_flag_shows_the_traceback():
+    proc = run("--debug", "odometry", "no/such/folder")
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+
+
+def test_unreadable_image_names_its_file(tmp_path):
+    from solver.sequences.io import UnreadableImageError, read_image
+
+    path = tmp_path / "broken.png"
+    Image.fromarray(np.zeros((32, 32), dtype=np.uint8) + 7).save(path)
+    path.write_bytes(path.read_bytes()[:60])  # truncated
+    with pytest.raises(UnreadableImageError, match="broken.png"):
+        read_image(path)
+    proc = run("align", str(path), str(path), str(path), "--intrinsics", "500,500,320,240")
+    assert proc.returncode == 2 and "broken.png" in proc.stderr and "Traceback" not in proc.stderr

@@ -110,3 +110,42 @@ def test_cli_writes_a_tum_trajectory(tmp_path, capsys):
     assert "ATE trans [cm]" in capsys.readouterr().out
     t_err, r_err = _errors(traj.poses, seq.poses)
     assert t_err < 2e-3 and r_err < 0.05, (t_err, r_err)  # 8-bit, 1/5000 m quantised files
+
+
+def test_unreadable_frame_is_reported_and_bridged(tmp_path, capsys):
+    from solver.__main__ import main
+    from solver.sequences.io import UnreadableImageError
+    from solver.sequences.tum import read_trajectory
+
+    seq = make_sequence(6, shape=(120, 160))
+    folder = tmp_path / "synthetic"
+    write_tum_sequence(seq, folder)
+    frames = read_sequence(folder)
+    broken = frames.rgb[3]
+    broken.write_bytes(broken.read_bytes()[:200])  # a truncated PNG
+    with pytest.raises(UnreadableImageError, match=broken.name):
+        frames.frame(3)
+    res = odometry(frames, seq.intrinsics)
+    assert list(res.unreadable) == [3] and broken.name in res.unreadable[3]
+    assert 3 in res.failures and res.results[3] is None and len(res) == 6
+    clean = odometry(seq, seq.intrinsics)
+    for k in (1, 2, 4, 5):  # the other frames keep poses close to the run without the broken frame
+        t_err, _ = lie.pose_error(res.poses[k], clean.poses[k])
+        assert t_err < 0.01, (k, t_err)
+    out = tmp_path / "traj.txt"
+    K = ",".join(map(str, seq.intrinsics))
+    assert main(["odometry", str(folder), "--out", str(out), "--intrinsics", K]) == 1  # a frame failed
+    assert read_trajectory(out).poses.shape == (6, 4, 4)
+    assert broken.name in capsys.readouterr().out
+
+
+def test_unreadable_first_frame_starts_at_the_next(tmp_path):
+    seq = make_sequence(4, shape=(120, 160))
+    folder = tmp_path / "synthetic"
+    write_tum_sequence(seq, folder)
+    frames = read_sequence(folder)
+    frames.depth[0].write_bytes(b"not a png")
+    res = odometry(frames, seq.intrinsics)
+    assert list(res.unreadable) == [0] and res.keyframes[0] == 1 and 0 in res.failures
+    np.testing.assert_array_equal(res.poses[1], np.eye(4))
+    assert np.isfinite(res.poses).all()

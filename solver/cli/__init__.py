@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def intrinsics(text: str) -> tuple[float, float, float, float]:
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m solver`` parser: one subcommand per module of :mod:`solver.cli`."""
     p = argparse.ArgumentParser(prog="python -m solver", description=__doc__.splitlines()[0])
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error instead of one line")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="align a synthetic scene with exact ground truth (no download)")
     d.add_argument("--model", default=DEFAULT_MODEL, choices=models())
@@ -64,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: parse ``argv`` and run the command's module; its exit status."""
+    """Entry point: parse ``argv`` and run the command's module; its exit status.
+
+    Bad input (a missing or unreadable file, a value the solver rejects, CUDA that cannot run) ends
+    in one line on stderr naming it and exit status 2; ``--debug`` shows the traceback instead.
+    """
     args = build_parser().parse_args(argv)
-    return import_module(f"solver.cli.{args.command}").run(args)
+    try:
+        return import_module(f"solver.cli.{args.command}").run(args)
+    except (OSError, ValueError, ImportError) as error:  # ImportError: CudaUnavailableError, a missing extra
+        if args.debug:
+            raise
+        print(f"python -m solver {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's message on one line (an ``OSError`` with its file name: ``[Errno 2] No such file ...: 'x'``)."""
+    text = str(error) or type(error).__name__
+    return " ".join(text.split())

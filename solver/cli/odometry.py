@@ -42,6 +42,7 @@ def _summary(name: str, seq: Sequence, res: OdometryResult, seconds: float | Non
         + (f" (frames {res.failures})" if res.failures else "")
         + ("" if seconds is None else f", {seconds:.1f} s")
     ]
+    lines += [f"  frame {k} skipped, bridged like a failed alignment: {why}" for k, why in res.unreadable.items()]
     if seq.groundtruth is not None:
         est = (res.timestamps, res.poses)
         lines.append(evaluation(seq.groundtruth, est, ate(seq.groundtruth, est, interpolate=True), interpolate=True))

@@ -8,12 +8,25 @@ import numpy as np
 from PIL import Image
 
 
+class UnreadableImageError(OSError):
+    """An image file that exists but cannot be decoded (truncated, corrupt, not an image); names the file."""
+
+
 def read_image(path: str | Path) -> np.ndarray:
-    """An image file as a NumPy array (uint8 or uint16, gray or RGB)."""
-    with Image.open(path) as im:
-        if im.mode in ("P", "LA", "RGBA", "CMYK", "YCbCr"):
-            im = im.convert("RGB")
-        return np.asarray(im)
+    """An image file as a NumPy array (uint8 or uint16, gray or RGB).
+
+    ``FileNotFoundError`` (naming it) when there is no such file, :class:`UnreadableImageError`
+    naming it when it cannot be decoded.
+    """
+    try:
+        with Image.open(path) as im:
+            if im.mode in ("P", "LA", "RGBA", "CMYK", "YCbCr"):
+                im = im.convert("RGB")
+            return np.asarray(im)  # decodes: a truncated file fails here
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise
+    except (OSError, SyntaxError, ValueError) as error:  # PIL's decoders raise all three
+        raise UnreadableImageError(f"{path}: cannot read the image ({error})") from error
 
 
 def read_depth(path: str | Path, depth_scale: float = 5000.0) -> np.ndarray:

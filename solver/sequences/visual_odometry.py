@@ -74,7 +74,11 @@ class OdometryResult:
     results : list of AlignResult or None
         Each frame's alignment to its keyframe (``None`` for keyframes that start a chunk).
     failures : list of int
-        Frames whose alignment failed; their pose is the constant-velocity prediction.
+        Frames whose alignment failed, or whose files could not be read; their pose is the
+        constant-velocity prediction.
+    unreadable : dict of int to str
+        Frames whose files could not be read (a truncated PNG, say), with the reason naming the file;
+        they are among ``failures`` and have no result.
     """
 
     timestamps: np.ndarray
@@ -82,6 +86,7 @@ class OdometryResult:
     keyframes: list[int]
     results: list[AlignResult | None]
     failures: list[int] = field(default_factory=list)
+    unreadable: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.poses)
@@ -103,25 +108,43 @@ def odometry_chunk(
     keyframe_policy: KeyframePolicy = KeyframePolicy(),
     progress: Callable[[int], None] | None = None,
     **align_options,
-) -> tuple[np.ndarray, list[int], list[AlignResult | None], list[int]]:
+) -> tuple[np.ndarray, list[int], list[AlignResult | None], list[int], dict[int, str]]:
     """Odometry of one chunk: poses relative to its first frame (which is a keyframe).
 
-    ``frames[k]`` is ``(image, depth_m)``. Returns ``(poses (n, 4, 4), keyframes, results, failures)``
-    with chunk-local frame indices.
+    ``frames[k]`` is ``(image, depth_m)``. Returns ``(poses (n, 4, 4), keyframes, results, failures,
+    unreadable)`` with chunk-local frame indices. A frame whose files cannot be read (``OSError``) is
+    bridged like a failed alignment and listed in ``unreadable`` with the reason; the first readable
+    frame is the first keyframe (the frames before it keep the chunk's origin).
     """
     align_options = {**ALIGN_DEFAULTS, **align_options}
     n = len(frames)
-    poses = np.empty((n, 4, 4))
-    poses[0] = np.eye(4)
-    keyframes, results, failures = [0], [None], []
-    key_image, key_depth = frames[0]
+    poses = np.tile(np.eye(4), (n, 1, 1))
+    results: list[AlignResult | None] = [None]
+    unreadable: dict[int, str] = {}
+    first, key = _first_readable(frames, unreadable)
+    failures = list(unreadable)
+    results += [None] * first
+    if key is None:  # nothing readable: every frame bridged at the origin
+        return poses, [], results[:n], failures, unreadable
+    keyframes = [first]
+    key_image, key_depth = key
     key_points = int(np.count_nonzero(np.isfinite(key_depth) & (key_depth > 0)))
     key_pose = np.eye(4)
     T_prev_from_key = np.eye(4)
     velocity = np.eye(4)  # T_k-1_from_k-2
-    for k in range(1, n):
-        image, depth = frames[k]
+    for k in range(first + 1, n):
         predicted = velocity @ T_prev_from_key
+        try:
+            image, depth = frames[k]
+        except OSError as error:
+            unreadable[k] = str(error)
+            failures.append(k)
+            results.append(None)
+            poses[k] = key_pose @ lie.se3_inverse(predicted)
+            T_prev_from_key = predicted  # bridged at constant velocity
+            if progress is not None:
+                progress(k)
+            continue
         result = align(key_image, key_depth, image, intrinsics, init=predicted, **align_options)
         if not _plausible(result, key_points, keyframe_policy):
             retry = align(key_image, key_depth, image, intrinsics, init=T_prev_from_key, **align_options)
@@ -145,7 +168,17 @@ def odometry_chunk(
             T_prev_from_key = T_k_from_key
         if progress is not None:
             progress(k)
-    return poses, keyframes, results, failures
+    return poses, keyframes, results, failures, unreadable
+
+
+def _first_readable(frames: Sequence, unreadable: dict[int, str]) -> tuple[int, tuple | None]:
+    """The index and the ``(image, depth)`` of the first frame that reads; the others before it in ``unreadable``."""
+    for k in range(len(frames)):
+        try:
+            return k, frames[k]
+        except OSError as error:
+            unreadable[k] = str(error)
+    return len(frames), None
 
 
 def chunk_bounds(n: int, chunk_size: int | None) -> list[tuple[int, int]]:
@@ -165,16 +198,18 @@ def stitch(timestamps: np.ndarray, chunks: list, bounds: list[tuple[int, int]]) 
     keyframes: list[int] = []
     results: list[AlignResult | None] = [None] * n
     failures: list[int] = []
+    unreadable: dict[int, str] = {}
     base = np.eye(4)
-    for (first, last), (local, keys, res, fails) in zip(bounds, chunks, strict=True):
+    for (first, last), (local, keys, res, fails, bad) in zip(bounds, chunks, strict=True):
         poses[first : last + 1] = base @ local
         keyframes += [first + k for k in keys if not keyframes or first + k != keyframes[-1]]
         for k, r in enumerate(res):
             if r is not None:
                 results[first + k] = r
-        failures += [first + k for k in fails]
+        failures += [first + k for k in fails if not failures or first + k != failures[-1]]
+        unreadable.update({first + k: why for k, why in bad.items()})
         base = poses[last]
-    return OdometryResult(np.asarray(timestamps, dtype=np.float64), poses, keyframes, results, failures)
+    return OdometryResult(np.asarray(timestamps, dtype=np.float64), poses, keyframes, results, failures, unreadable)
 
 
 def odometry(
