@@ -493,7 +493,7 @@ def environment(threads: int) -> dict:
             gpu = gpu.decode() if isinstance(gpu, bytes) else str(gpu)
     except Exception:  # no driver / no numba-cuda: no GPU as far as the benchmarks are concerned
         gpu = None
-    status = _git("status", "--porcelain")
+    status = _git("status", "--porcelain", "--", ".", ":(exclude)benchmarks/results")  # the reports of this run
     return {
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],

@@ -106,7 +106,13 @@ def _peer(name: str, lib: str | None):
 
 
 ENTRIES = (
-    ("generated fused kernel (solver.core.model.normal_equations)", _ours, True, True, "one pass, float64 accumulators"),
+    (
+        "generated fused kernel (solver.core.model.normal_equations)",
+        _ours,
+        True,
+        True,
+        "one pass, float64 accumulators",
+    ),
     (
         "generated warp_jacobian + NumPy sampling and products",
         _peer("make_ours_unfused", None),
