@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:ff8aabf3f9f4bfc09ba9af2f646e518b   runtime: sha256:39f894200e0b0dd5
+# content hash: sha256:ff8aabf3f9f4bfc09ba9af2f646e518b   runtime: sha256:5fc38899b4e97042
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            127         49       23         26

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:babe9ad8c5ea49d50fb3728335d99d4e   runtime: sha256:39f894200e0b0dd5
+# content hash: sha256:babe9ad8c5ea49d50fb3728335d99d4e   runtime: sha256:5fc38899b4e97042
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:5b519d36084e52f61ec5c856186c7b32   runtime: sha256:39f894200e0b0dd5
+# content hash: sha256:5b519d36084e52f61ec5c856186c7b32   runtime: sha256:5fc38899b4e97042
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            286         58       33         25

@@ -26,9 +26,10 @@ TYPED = "T"
 
 RULE = "# " + "-" * 98
 
-INLINED_OUTSIDE_RUNTIME = ("special.py", "lanes.py", "streaming.py", "backends/cuda_runtime.py")
+INLINED_OUTSIDE_RUNTIME = ("lanes.py", "streaming.py", "backends/cuda_runtime.py")
 """Hand-written modules besides the :mod:`jacgen.runtime` package whose code generated kernels
-inline (relative to ``jacgen/``): the series coefficients, lane vectors, streaming stores, CUDA twins."""
+inline (relative to ``jacgen/``): lane vectors, streaming stores, CUDA twins (the series coefficients
+are in :mod:`jacgen.runtime.sinc`)."""
 
 
 def runtime_sources() -> tuple[str, ...]:

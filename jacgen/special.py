@@ -14,19 +14,15 @@ with :math:`\phi_0 = \cos t`, :math:`\phi_1 = \sin t / t`, :math:`\phi_2 = (1 - 
 
 so Sympy can differentiate any expression built from them as often as it likes without ever
 producing ``sqrt(s)`` or a division by ``s``. Generated code evaluates :math:`\phi_n` with a
-Taylor series for ``s <= SERIES_THRESHOLD`` and the recurrence above it.
+Taylor series for ``s <= SERIES_THRESHOLD`` and the recurrence above it (the constants and the
+series coefficients live in :mod:`jacgen.runtime.sinc`, which needs no Sympy at run time).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
 import sympy as sp
-
-SERIES_THRESHOLD = 4.0
-"""Below this ``s = t**2`` the series is used (at ``s = 4`` term 16 is below 1e-20 of the sum)."""
-SERIES_TERMS = 16
 
 
 class Phi(sp.Function):
@@ -63,9 +59,3 @@ class Phi(sp.Function):
         for k in range(n % 2, n - 1, 2):
             value = (sp.Rational(1, math.factorial(k)) - value) / s
         return value.evalf(prec)
-
-
-@functools.cache
-def phi_series_coefficients(n: int, terms: int = SERIES_TERMS) -> tuple[float, ...]:
-    """Coefficients ``c_k = (-1)**k / (2k + n)!`` of the Taylor series of ``phi_n`` in ``s``."""
-    return tuple((-1) ** k / math.factorial(2 * k + n) for k in range(terms))

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from numba import njit
 
-from ..special import SERIES_TERMS, SERIES_THRESHOLD, phi_series_coefficients
+SERIES_THRESHOLD = 4.0
+"""Below this ``s = t**2`` the series is used (at ``s = 4`` term 16 is below 1e-20 of the sum)."""
+SERIES_TERMS = 16
+
+
+@functools.cache
+def phi_series_coefficients(n: int, terms: int = SERIES_TERMS) -> tuple[float, ...]:
+    """Coefficients ``c_k = (-1)**k / (2k + n)!`` of the Taylor series of ``phi_n`` in ``s``.
+
+    Plain Python (no Sympy): the kernels' constants, also read by :mod:`jacgen.special`.
+    """
+    return tuple((-1) ** k / math.factorial(2 * k + n) for k in range(terms))
+
 
 PHI_MAX_ORDER = 7
 """Highest ``phi_n`` order the runtime evaluates (derivatives of the SE(3) exponential use up to 5)."""
