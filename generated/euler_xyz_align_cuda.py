@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:782e5fa2c8baffb6a7522cab82b16e86   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:7a059d944651f39ba556ed0bf7a5bc2b   runtime: sha256:5fc38899b4e97042
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -373,7 +373,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             acc_g_t2 = acc_g_t2 + wj4 * r64
             acc_g_t3 = acc_g_t3 + wj5 * r64
             acc_cost = acc_cost + rho
-            acc_used = acc_used + 1.0 if ok else 0.0
+            acc_used = acc_used + (1.0 if ok else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2
         shared[2, tid] = acc_H_r1_r3
@@ -793,7 +793,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             acc_g_a = acc_g_a + wj6 * r64
             acc_g_b = acc_g_b + wj7 * r64
             acc_cost = acc_cost + rho
-            acc_used = acc_used + 1.0 if ok else 0.0
+            acc_used = acc_used + (1.0 if ok else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2
         shared[2, tid] = acc_H_r1_r3

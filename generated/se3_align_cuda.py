@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:1ae3b288b9116290a54901015f25ff4d   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:f3c400cd074f367283b81272b2dbf672   runtime: sha256:5fc38899b4e97042
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -303,7 +303,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             acc_g_t2 = acc_g_t2 + wj4 * r64
             acc_g_t3 = acc_g_t3 + wj5 * r64
             acc_cost = acc_cost + rho
-            acc_used = acc_used + 1.0 if ok else 0.0
+            acc_used = acc_used + (1.0 if ok else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2
         shared[2, tid] = acc_H_r1_r3
@@ -618,7 +618,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             acc_g_a = acc_g_a + wj6 * r64
             acc_g_b = acc_g_b + wj7 * r64
             acc_cost = acc_cost + rho
-            acc_used = acc_used + 1.0 if ok else 0.0
+            acc_used = acc_used + (1.0 if ok else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2
         shared[2, tid] = acc_H_r1_r3

@@ -77,7 +77,7 @@ def weighted_sums(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
     lines.append(f"{ind}wt, rho = {'robust_lanes' if lanes else 'robust'}(r64, loss_id, scale)")
     lines.append(f"{ind}wt = {zero.format('wt')}")
     lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(pir.n_params)]
-    count = "lane_select(ok, 1.0, 0.0)" if lanes else "1.0 if ok else 0.0"
+    count = "lane_select(ok, 1.0, 0.0)" if lanes else "(1.0 if ok else 0.0)"  # parenthesised: a term of a sum
     terms = accumulator_terms(pir.n_params, "j{}_64", "r64", count)
     names = accumulator_names(pir)
     return lines + [f"{ind}{name} = {name} + {term}" for name, term in zip(names, terms, strict=False)]

@@ -172,3 +172,12 @@ def test_runtime_hash_covers_every_module_the_kernels_use():
         if name not in NOT_INLINED:
             pending |= _jacgen_imports(JACGEN_DIR / name) - used
     assert used - NOT_INLINED <= sources, sorted(used - NOT_INLINED - sources)
+
+
+def test_accumulators_add_a_term_never_a_conditional():
+    """``acc = acc + x if ok else 0.0`` parses as ``(acc + x) if ok else 0.0``: it would reset the sum."""
+    for path in GENERATED_DIR.glob("*_align_*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                if node.targets[0].id.startswith("acc_"):
+                    assert not isinstance(node.value, ast.IfExp), f"{path.name}:{node.lineno}"
