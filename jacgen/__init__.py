@@ -12,7 +12,10 @@ __version__ = "0.1.0"
 
 from .aligned_memory import empty_aligned  # noqa: E402
 from .api import build_model, models, warp, warp_jacobian, warp_jacobian_at_zero  # noqa: E402
+from .compile_notice import install as _install_compile_notice  # noqa: E402
 from .handles import DEFAULT_MODEL, GeneratedModel, load_model  # noqa: E402
+
+_install_compile_notice()  # one line on stderr when a first run compiles kernels
 
 
 def __getattr__(name: str):
