@@ -3,8 +3,9 @@
 Numba compiles a kernel on its first call and caches it on disk, so a new machine (or a new
 revision of the kernels) waits, silently, tens of seconds on its first run. A listener on Numba's
 ``"numba:compile"`` event (sent for real compiles only, never for loads from the cache) starts a
-timer at the start of an outermost compile of one of this project's functions; if that compile is
-still running after :data:`DELAY_S`, the notice is printed, once per process.
+timer at the start of each outermost compile of one of this project's functions; once the
+process has spent :data:`DELAY_S` compiling them (one long compile, or several short ones: a
+kernel's launcher and its helpers compile one after the other), the notice is printed, once.
 ``JACGEN_QUIET=1`` silences it.
 """
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 from numba.core import event
 
 DELAY_S = 1.0
-"""Seconds a compile runs before the notice is shown."""
+"""Seconds of compiling before the notice is shown."""
 
 NOTICE = "jacgen: compiling kernels for this machine, first run only (cached on disk afterwards) ..."
 
@@ -34,29 +36,32 @@ def _ours(ev: event.Event) -> bool:
 
 
 class CompileNotice(event.Listener):
-    """Shows :data:`NOTICE` on ``stream`` once, when an outermost compile outlasts ``delay`` seconds."""
+    """Shows :data:`NOTICE` on ``stream`` once, when compiling our functions has taken ``delay`` seconds."""
 
     def __init__(self, delay: float = DELAY_S, stream=None) -> None:
         self.delay, self.stream = delay, stream
         self.depth, self.timer, self.shown = 0, None, False
+        self.spent, self.started = 0.0, 0.0
         self.lock = threading.Lock()
 
     def on_start(self, ev: event.Event) -> None:
-        """A compile starts: time the outermost one of ours."""
+        """A compile starts: time the outermost one of ours, against what is left of ``delay``."""
         with self.lock:
             self.depth += 1
             if self.depth == 1 and not self.shown and _ours(ev):
-                self.timer = threading.Timer(self.delay, self.show)
+                self.started = time.perf_counter()
+                self.timer = threading.Timer(max(self.delay - self.spent, 0.0), self.show)
                 self.timer.daemon = True
                 self.timer.start()
 
     def on_end(self, ev: event.Event) -> None:
-        """A compile ends: the outermost one stops the timer."""
+        """A compile ends: the outermost one stops the timer and adds its time."""
         with self.lock:
             self.depth -= 1
             if self.depth == 0 and self.timer is not None:
                 self.timer.cancel()
                 self.timer = None
+                self.spent += time.perf_counter() - self.started
 
     def show(self) -> None:
         """Print the notice (once)."""

@@ -6,6 +6,7 @@ Sympy derives the kernels; loading and running them must not import it (it costs
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -66,3 +67,37 @@ def test_a_first_run_says_it_compiles_and_a_cached_one_does_not(tmp_path):
         timeout=900,
     )
     assert quiet.returncode == 0 and NOTICE not in quiet.stderr
+
+
+def test_kernel_cache_falls_back_to_a_user_directory_when_the_package_is_read_only(tmp_path):
+    """Installed in a system site-packages, the package folder cannot take Numba's ``__pycache__``:
+    the kernels are then cached in the user's cache directory (Numba's user-wide locator) and a
+    second process loads them from there instead of compiling again."""
+    site = tmp_path / "site"
+    for package in ("jacgen", "generated"):
+        shutil.copytree(ROOT / package, site / package, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in [site / "jacgen", site / "generated", *[p for p in (site / "jacgen").rglob("*") if p.is_dir()]]:
+        (folder / "__pycache__").write_text("a file where the in-tree cache folder would go\\n")
+    code = textwrap.dedent(
+        f"""
+        import numpy as np
+        import jacgen
+        assert jacgen.__file__.startswith({str(site)!r}), jacgen.__file__
+        points, K = np.array([[0.1, -0.2, 2.0]]), (500.0, 500.0, 80.0, 60.0)
+        uv, J, valid = jacgen.warp_jacobian("rodrigues", np.zeros(6), points, K)
+        assert valid.all() and np.isfinite(J).all()
+        from jacgen import compile_notice
+        print(compile_notice._installed.spent)  # seconds spent compiling the project's functions
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "JACGEN_QUIET")}
+    env.update(PYTHONPATH=str(site), XDG_CACHE_HOME=str(tmp_path / "user-cache"), PYTHONDONTWRITEBYTECODE="1")
+    runs = [
+        subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+        for _ in range(2)
+    ]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr[-3000:] + runs[1].stderr[-3000:]
+    assert list((tmp_path / "user-cache").rglob("*.nbi")), "no kernel cached in the user's cache directory"
+    spent = [float(r.stdout.split()[-1]) for r in runs]
+    assert spent[0] > 0 and spent[1] == 0.0, spent  # compiled once, then loaded: no compile at all
+    assert NOTICE in runs[0].stderr and NOTICE not in runs[1].stderr
