@@ -1,9 +1,11 @@
-"""One alignment problem: validated inputs, pyramids, per-level data and the parameter update rules.
+"""The problem protocol of the coarse-to-fine driver, and the model's side shared by its problems.
 
-Shared by :func:`solver.align` (one pair) and :func:`solver.align_batch` (many pairs in lockstep);
-:class:`ModelProblem` (the model's side: kernel inputs, update rule, robust scale, result) and the
-coarse-to-fine driver :func:`coarse_to_fine` also serve :func:`solver.align_points`. What depends on
-the model comes from its generated module's description (:class:`solver.core.model.AlignModel`).
+:class:`ModelProblem` (kernel inputs, update rule, robust scale, result) serves the photometric
+problem of :func:`solver.align` / :func:`solver.align_batch` and the point-set problem of
+:func:`solver.align_points`; :class:`LevelRun` and :class:`DriverOutcome` are what
+:func:`solver.core.driver.coarse_to_fine` exchanges with any problem (:func:`solver.fit_render`'s
+too). What depends on the model comes from its generated module's description
+(:class:`solver.core.model.AlignModel`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import numpy as np
 
 from solver.core.driver import level_report
 from solver.core.lm import lm_iterations
-from solver.core.problem import FAILED_LEVEL, LevelData
+from solver.core.problem import LevelData
 from solver.options import AlignOptions
 from solver.photometric.problem import Problem
 from solver.result import AlignResult, LevelReport, Status, add_summary
@@ -89,7 +89,7 @@ def align_batch(
             for b, outcome in enumerate(outcomes):
                 reports[b].append(level_report(datas[b], outcome, scales[b], wall))
                 statuses[b] = outcome.status
-                if outcome.status not in FAILED_LEVEL:
+                if outcome.status not in problems[b].failed:
                     states[b], lasts[b] = outcome.state, outcome.ne
                     initial_costs[b] = outcome.cost_history[0]
         t_result = time.perf_counter()
