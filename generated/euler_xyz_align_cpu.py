@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:4ebfaee39ee402e0986b0aa31476c601   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:c93e9037c424bb29bddd70605b571da5   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -51,6 +51,7 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 32, "normal_equations_brightness": 34, "residuals": 19},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",

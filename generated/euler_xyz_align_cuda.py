@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:7a059d944651f39ba556ed0bf7a5bc2b   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:18a6d1e2626462afa1a24b7c605159a0   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -21,7 +21,16 @@ import math
 import numpy as np
 from numba import float64, njit
 
-from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
+from jacgen.backends.cuda_runtime import (
+    THREADS_PER_BLOCK,
+    cuda,
+    fused_batch,
+    fused_pair,
+    launch_points,
+    launch_sample,
+    pose_params_device,
+    robust,
+)
 from jacgen.runtime.poses import invert_pose
 
 DESCRIPTION = {
@@ -49,12 +58,21 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 32, "normal_equations_brightness": 34, "residuals": 19},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",
         "normal_equations_brightness",
         "normal_equations_brightness_batch",
         "residuals",
+        "residual_sample",
+    ),
+    "device_functions": (
+        "pose_device",
+        "_hoist_normal_equations_device",
+        "_hoist_normal_equations_brightness_device",
+        "_hoist_residuals_device",
+        "params_from_pose_device",
     ),
 }
 
@@ -200,8 +218,8 @@ def _hoist_normal_equations(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -209,6 +227,8 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         h0 = T(h[pair, 0])  # math.cos(r1)
@@ -391,7 +411,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_t1
         shared[1, tid] = acc_H_r2_t2
@@ -410,7 +430,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_t2
         shared[1, tid] = acc_H_t1_t3
@@ -429,7 +449,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t1
         shared[1, tid] = acc_g_t2
@@ -447,14 +467,15 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 7:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations"]``).
 
-    With ``out`` (a zeroed device array of 31) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    31) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations(params, constants)
     return fused_pair(_normal_equations, h, 31, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -578,8 +599,8 @@ def _hoist_normal_equations_brightness(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations_brightness(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -587,6 +608,8 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         h0 = T(h[pair, 0])  # math.cos(r1)
@@ -811,7 +834,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_r2
         shared[1, tid] = acc_H_r2_r3
@@ -830,7 +853,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r3_t1
         shared[1, tid] = acc_H_r3_t2
@@ -849,7 +872,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_a
         shared[1, tid] = acc_H_t1_b
@@ -868,7 +891,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t3_b
         shared[1, tid] = acc_H_a_a
@@ -887,7 +910,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
+            out[tile, 32 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t2
         shared[1, tid] = acc_g_t3
@@ -906,14 +929,15 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
+            out[tile, 40 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations_brightness"]``).
 
-    With ``out`` (a zeroed device array of 48) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    48) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations_brightness(params, constants)
     return fused_pair(_normal_equations_brightness, h, 48, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -1027,3 +1051,367 @@ def _residuals(h, points, iref, tgt, resid):
 def residuals(params, constants, points, iref, tgt, resid, stream=0):
     """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
     launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residual_sample(h, points, iref, tgt, starts, steps, counts, out):
+    """Residual of point ``starts[b] + k * steps[b]`` into ``out[b, k]`` for ``k < counts[b]``."""
+    T = points.dtype.type
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    _start = cuda.blockIdx.x * THREADS_PER_BLOCK + cuda.threadIdx.x
+    for pair in range(cuda.blockIdx.y, out.shape[0], cuda.gridDim.y):
+        img = tgt[pair]
+        h3 = T(h[pair, 0])  # math.sin(r2)
+        h4 = T(h[pair, 1])  # math.cos(r1)
+        h8 = T(h[pair, 2])  # math.cos(r2)
+        h9 = T(h[pair, 3])  # -h3 * h4 * math.cos(r3) + math.sin(r1) * math.sin(r3)
+        h10 = T(h[pair, 4])  # h3 * h4 * math.sin(r3) + math.sin(r1) * math.cos(r3)
+        h11 = T(h[pair, 5])  # h8 * math.cos(r3)
+        h12 = T(h[pair, 6])  # -h8 * math.sin(r3)
+        h13 = T(h[pair, 7])  # h3 * math.sin(r1) * math.cos(r3) + h4 * math.sin(r3)
+        h14 = T(h[pair, 8])  # -h3 * math.sin(r1) * math.sin(r3) + h4 * math.cos(r3)
+        h15 = T(h[pair, 9])  # -math.sin(r1)
+        t1 = T(h[pair, 10])
+        t2 = T(h[pair, 11])
+        t3 = T(h[pair, 12])
+        fx = T(h[pair, 13])
+        fy = T(h[pair, 14])
+        cx = T(h[pair, 15])
+        cy = T(h[pair, 16])
+        q0 = T(h[pair, 17])  # -math.exp(a)
+        q1 = T(h[pair, 18])  # -b
+        _count = min(counts[pair], out.shape[1])
+        for _k in range(_start, _count, cuda.gridDim.x * THREADS_PER_BLOCK):
+            i = starts[pair] + _k * steps[pair]
+            out[pair, _k] = math.nan
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = Z * h8
+            p1 = X * h9 + Y * h10 + h4 * p0 + t3
+            p2 = T(1.0) / p1
+            u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
+            v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                continue
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                continue
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            out[pair, _k] = res
+
+
+def residual_sample(h, points, iref, tgt, starts, steps, counts, out, stream=0):
+    """Residuals of a strided sample of every pair's points into ``out`` (device arrays; nothing copied).
+
+    ``h`` (B, n) rows of ``_hoist_residuals`` (with ``(a, b)``), ``points`` / ``iref`` all pairs'
+    concatenated, ``tgt`` (B, H, W, 3), ``starts`` / ``steps`` / ``counts`` (B,) int64, ``out``
+    (B, M) float64: ``out[b, k]`` is the residual of point ``starts[b] + k * steps[b]`` for
+    ``k < counts[b]`` (NaN where rejected); the rest of ``out`` is left as it is.
+    """
+    launch_sample(_residual_sample, (h, points, iref, tgt, starts, steps, counts, out), stream)
+
+
+@cuda.jit(device=True, inline=True)
+def pose_device(params, out):
+    """``pose(params)[:3, :4]`` row-major into ``out[0:12]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    x0 = math.cos(r2)
+    x1 = math.cos(r3)
+    x2 = math.sin(r3)
+    x3 = math.sin(r2)
+    x4 = math.cos(r1)
+    x5 = x2 * x4
+    x6 = math.sin(r1)
+    x7 = x1 * x6
+    x8 = x2 * x6
+    out[0] = x0 * x1
+    out[1] = -x0 * x2
+    out[2] = x3
+    out[3] = t1
+    out[4] = x3 * x7 + x5
+    out[5] = x1 * x4 - x3 * x8
+    out[6] = -x0 * x6
+    out[7] = t2
+    out[8] = -x1 * x3 * x4 + x8
+    out[9] = x3 * x5 + x7
+    out[10] = x0 * x4
+    out[11] = t3
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_device(params, constants, out):
+    """``_hoist_normal_equations(params, constants)`` into ``out[0:32]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.cos(r1)
+    h1 = math.cos(r3)
+    h2 = math.sin(r2)
+    h3 = math.sin(r1)
+    h4 = math.sin(r3)
+    h5 = h3 * h4
+    h6 = h0 * h1 - h2 * h5
+    h7 = (0.5) * h6
+    h8 = math.cos(r2)
+    h9 = h4 * h8
+    h10 = (0.5) * h2
+    h11 = h10 * h8
+    h12 = h1 * h8
+    h13 = h0 * h4
+    h14 = h1 * h3
+    h15 = h13 + h14 * h2
+    h16 = (0.5) * h15
+    h17 = h11 * h3 - h12 * h16 + h7 * h9
+    h18 = h13 * h2 + h14
+    h19 = -h18
+    h20 = (0.5) * h9
+    h21 = -h0 * h1 * h2 + h5
+    h22 = -h21
+    h23 = -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+    h24 = (0.5) * (h8 * h8)
+    h25 = (0.5) * h18
+    h26 = (0.5) * h22
+    h27 = (h0 * h0) * h24 + (0.5) * (h15 * h15) - h19 * h25 - h21 * h26 + h24 * (h3 * h3) + (0.5) * (h6 * h6)
+    h28 = h0 * h24
+    h29 = (0.5) * (h2 * h2)
+    h30 = h1 * h1
+    h31 = h4 * h4
+    h32 = h2 * h4
+    h33 = h1 * h10
+    h34 = h0 * h29 - h21 * h33 + h25 * h32 + h28 * h30 + h28 * h31 + h28
+    h35 = h24 * h3
+    h36 = h15 * h33 + h29 * h3 + h30 * h35 + h31 * h35 - h32 * h7 + h35
+    h37 = -h0 * h1 * h16 * h8 + (0.5) * h0 * h4 * h6 * h8 - 0.5 * h14 * h21 * h8 + (0.5) * h18 * h3 * h4 * h8
+    h38 = -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+    h39 = -h15
+    h40 = h12 * h6 + h16 * h9 - h20 * h39
+    h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+    h42 = -h23
+    h43 = -h27
+    h44 = -h36
+    h45 = -h37
+    h46 = -h40
+    h47 = -h41
+    h48 = -h9
+    h49 = -h3
+    out[0] = h0
+    out[1] = h2
+    out[2] = h6
+    out[3] = h8
+    out[4] = h12
+    out[5] = h15
+    out[6] = h17
+    out[7] = h18
+    out[8] = h21
+    out[9] = h23
+    out[10] = h27
+    out[11] = h34
+    out[12] = h36
+    out[13] = h37
+    out[14] = h38
+    out[15] = h40
+    out[16] = h41
+    out[17] = h42
+    out[18] = h43
+    out[19] = h44
+    out[20] = h45
+    out[21] = h46
+    out[22] = h47
+    out[23] = h48
+    out[24] = h49
+    out[25] = t1
+    out[26] = t2
+    out[27] = t3
+    out[28] = fx
+    out[29] = fy
+    out[30] = cx
+    out[31] = cy
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_brightness_device(params, constants, out):
+    """``_hoist_normal_equations_brightness(params, constants)`` into ``out[0:34]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.cos(r1)
+    h1 = math.cos(r3)
+    h2 = math.sin(r2)
+    h3 = math.sin(r1)
+    h4 = math.sin(r3)
+    h5 = h3 * h4
+    h6 = h0 * h1 - h2 * h5
+    h7 = (0.5) * h6
+    h8 = math.cos(r2)
+    h9 = h4 * h8
+    h10 = (0.5) * h2
+    h11 = h10 * h8
+    h12 = h1 * h8
+    h13 = h0 * h4
+    h14 = h1 * h3
+    h15 = h13 + h14 * h2
+    h16 = (0.5) * h15
+    h17 = h11 * h3 - h12 * h16 + h7 * h9
+    h18 = h13 * h2 + h14
+    h19 = -h18
+    h20 = (0.5) * h9
+    h21 = -h0 * h1 * h2 + h5
+    h22 = -h21
+    h23 = -h0 * h11 + (0.5) * h1 * h22 * h8 - h19 * h20
+    h24 = (0.5) * (h8 * h8)
+    h25 = (0.5) * h18
+    h26 = (0.5) * h22
+    h27 = (h0 * h0) * h24 + (0.5) * (h15 * h15) - h19 * h25 - h21 * h26 + h24 * (h3 * h3) + (0.5) * (h6 * h6)
+    h28 = h0 * h24
+    h29 = (0.5) * (h2 * h2)
+    h30 = h1 * h1
+    h31 = h4 * h4
+    h32 = h2 * h4
+    h33 = h1 * h10
+    h34 = h0 * h29 - h21 * h33 + h25 * h32 + h28 * h30 + h28 * h31 + h28
+    h35 = h24 * h3
+    h36 = h15 * h33 + h29 * h3 + h30 * h35 + h31 * h35 - h32 * h7 + h35
+    h37 = -h0 * h1 * h16 * h8 + (0.5) * h0 * h4 * h6 * h8 - 0.5 * h14 * h21 * h8 + (0.5) * h18 * h3 * h4 * h8
+    h38 = -h12 * h18 - h20 * h21 + (0.5) * h22 * h4 * h8
+    h39 = -h15
+    h40 = h12 * h6 + h16 * h9 - h20 * h39
+    h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
+    h42 = -h23
+    h43 = -h27
+    h44 = -h36
+    h45 = -h37
+    h46 = -h40
+    h47 = -h41
+    h48 = -h9
+    h49 = -h3
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = h0
+    out[1] = h2
+    out[2] = h6
+    out[3] = h8
+    out[4] = h12
+    out[5] = h15
+    out[6] = h17
+    out[7] = h18
+    out[8] = h21
+    out[9] = h23
+    out[10] = h27
+    out[11] = h34
+    out[12] = h36
+    out[13] = h37
+    out[14] = h38
+    out[15] = h40
+    out[16] = h41
+    out[17] = h42
+    out[18] = h43
+    out[19] = h44
+    out[20] = h45
+    out[21] = h46
+    out[22] = h47
+    out[23] = h48
+    out[24] = h49
+    out[25] = t1
+    out[26] = t2
+    out[27] = t3
+    out[28] = fx
+    out[29] = fy
+    out[30] = cx
+    out[31] = cy
+    out[32] = q0
+    out[33] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_residuals_device(params, constants, out):
+    """``_hoist_residuals(params, constants)`` into ``out[0:19]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = math.sin(r1)
+    h1 = math.sin(r3)
+    h2 = h0 * h1
+    h3 = math.sin(r2)
+    h4 = math.cos(r1)
+    h5 = math.cos(r3)
+    h6 = h0 * h5
+    h7 = h1 * h4
+    h8 = math.cos(r2)
+    h9 = h2 - h3 * h4 * h5
+    h10 = h3 * h7 + h6
+    h11 = h5 * h8
+    h12 = -h1 * h8
+    h13 = h3 * h6 + h7
+    h14 = -h2 * h3 + h4 * h5
+    h15 = -h0
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = h3
+    out[1] = h4
+    out[2] = h8
+    out[3] = h9
+    out[4] = h10
+    out[5] = h11
+    out[6] = h12
+    out[7] = h13
+    out[8] = h14
+    out[9] = h15
+    out[10] = t1
+    out[11] = t2
+    out[12] = t3
+    out[13] = fx
+    out[14] = fy
+    out[15] = cx
+    out[16] = cy
+    out[17] = q0
+    out[18] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def params_from_pose_device(T, out):
+    """Parameters (euler_xyz+translation) of the pose ``T`` (3 x 4 ``[R t]`` row-major) into ``out``."""
+    pose_params_device(2, T, out)

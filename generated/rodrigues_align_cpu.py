@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:babe9ad8c5ea49d50fb3728335d99d4e   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:cfcf4a465af4b96d2269f33fd9f1fb48   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -52,6 +52,7 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 31, "normal_equations_brightness": 33, "residuals": 18},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",

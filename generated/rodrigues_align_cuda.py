@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:bf0e402c069ec19aeee19d1ee296040a   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:690d99df42bc34f03600e95aa53097e6   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -21,7 +21,17 @@ import math
 import numpy as np
 from numba import float64, njit
 
-from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
+from jacgen.backends.cuda_runtime import (
+    THREADS_PER_BLOCK,
+    cuda,
+    fused_batch,
+    fused_pair,
+    launch_points,
+    launch_sample,
+    phi_device,
+    pose_params_device,
+    robust,
+)
 from jacgen.runtime.poses import invert_pose
 from jacgen.runtime.sinc import phi
 
@@ -50,12 +60,21 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 31, "normal_equations_brightness": 33, "residuals": 18},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",
         "normal_equations_brightness",
         "normal_equations_brightness_batch",
         "residuals",
+        "residual_sample",
+    ),
+    "device_functions": (
+        "pose_device",
+        "_hoist_normal_equations_device",
+        "_hoist_normal_equations_brightness_device",
+        "_hoist_residuals_device",
+        "params_from_pose_device",
     ),
 }
 
@@ -267,8 +286,8 @@ def _hoist_normal_equations(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -276,6 +295,8 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         h8 = T(h[pair, 0])
@@ -456,7 +477,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_t1
         shared[1, tid] = acc_H_r2_t2
@@ -475,7 +496,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_t2
         shared[1, tid] = acc_H_t1_t3
@@ -494,7 +515,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t1
         shared[1, tid] = acc_g_t2
@@ -512,14 +533,15 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 7:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations"]``).
 
-    With ``out`` (a zeroed device array of 31) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    31) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations(params, constants)
     return fused_pair(_normal_equations, h, 31, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -703,8 +725,8 @@ def _hoist_normal_equations_brightness(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations_brightness(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -712,6 +734,8 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         h8 = T(h[pair, 0])
@@ -934,7 +958,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_r2
         shared[1, tid] = acc_H_r2_r3
@@ -953,7 +977,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r3_t1
         shared[1, tid] = acc_H_r3_t2
@@ -972,7 +996,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_a
         shared[1, tid] = acc_H_t1_b
@@ -991,7 +1015,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t3_b
         shared[1, tid] = acc_H_a_a
@@ -1010,7 +1034,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
+            out[tile, 32 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t2
         shared[1, tid] = acc_g_t3
@@ -1029,14 +1053,15 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
+            out[tile, 40 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations_brightness"]``).
 
-    With ``out`` (a zeroed device array of 48) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    48) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations_brightness(params, constants)
     return fused_pair(_normal_equations_brightness, h, 48, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -1156,3 +1181,498 @@ def _residuals(h, points, iref, tgt, resid):
 def residuals(params, constants, points, iref, tgt, resid, stream=0):
     """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
     launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residual_sample(h, points, iref, tgt, starts, steps, counts, out):
+    """Residual of point ``starts[b] + k * steps[b]`` into ``out[b, k]`` for ``k < counts[b]``."""
+    T = points.dtype.type
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    _start = cuda.blockIdx.x * THREADS_PER_BLOCK + cuda.threadIdx.x
+    for pair in range(cuda.blockIdx.y, out.shape[0], cuda.gridDim.y):
+        img = tgt[pair]
+        h12 = T(h[pair, 0])
+        h13 = T(h[pair, 1])
+        h14 = T(h[pair, 2])
+        h18 = T(h[pair, 3])
+        h19 = T(h[pair, 4])
+        h20 = T(h[pair, 5])
+        h21 = T(h[pair, 6])
+        h22 = T(h[pair, 7])
+        h23 = T(h[pair, 8])
+        t1 = T(h[pair, 9])
+        t2 = T(h[pair, 10])
+        t3 = T(h[pair, 11])
+        fx = T(h[pair, 12])
+        fy = T(h[pair, 13])
+        cx = T(h[pair, 14])
+        cy = T(h[pair, 15])
+        q0 = T(h[pair, 16])  # -math.exp(a)
+        q1 = T(h[pair, 17])  # -b
+        _count = min(counts[pair], out.shape[1])
+        for _k in range(_start, _count, cuda.gridDim.x * THREADS_PER_BLOCK):
+            i = starts[pair] + _k * steps[pair]
+            out[pair, _k] = math.nan
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h12 + Y * h13 + Z * h14 + t3
+            p1 = T(1.0) / p0
+            u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+            v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+            if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                continue
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                continue
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            out[pair, _k] = res
+
+
+def residual_sample(h, points, iref, tgt, starts, steps, counts, out, stream=0):
+    """Residuals of a strided sample of every pair's points into ``out`` (device arrays; nothing copied).
+
+    ``h`` (B, n) rows of ``_hoist_residuals`` (with ``(a, b)``), ``points`` / ``iref`` all pairs'
+    concatenated, ``tgt`` (B, H, W, 3), ``starts`` / ``steps`` / ``counts`` (B,) int64, ``out``
+    (B, M) float64: ``out[b, k]`` is the residual of point ``starts[b] + k * steps[b]`` for
+    ``k < counts[b]`` (NaN where rejected); the rest of ``out`` is left as it is.
+    """
+    launch_sample(_residual_sample, (h, points, iref, tgt, starts, steps, counts, out), stream)
+
+
+@cuda.jit(device=True, inline=True)
+def pose_device(params, out):
+    """``pose(params)[:3, :4]`` row-major into ``out[0:12]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    x0 = r2 * r2
+    x1 = r1 * r1
+    x2 = r3 * r3
+    x3 = x0 + x1 + x2
+    x4 = phi_device(2, x3)
+    x5 = x0 * x4
+    x6 = x2 * x4 - 1.0
+    x7 = phi_device(1, x3)
+    x8 = r3 * x7
+    x9 = r1 * x4
+    x10 = r2 * x9
+    x11 = r2 * x7
+    x12 = r3 * x9
+    x13 = x1 * x4
+    x14 = r1 * x7
+    out[0] = -x5 - x6
+    out[1] = x10 - x8
+    out[2] = x11 + x12
+    out[3] = t1
+    out[4] = x10 + x8
+    out[5] = -x13 - x6
+    out[6] = r2 * r3 * x4 - x14
+    out[7] = t2
+    out[8] = -x11 + x12
+    out[9] = r2 * r3 * x4 + x14
+    out[10] = -x13 - x5 + 1.0
+    out[11] = t3
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_device(params, constants, out):
+    """``_hoist_normal_equations(params, constants)`` into ``out[0:31]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r1 * r1
+    h1 = r2 * r2
+    h2 = r3 * r3
+    h3 = h0 + h1 + h2
+    h4 = phi_device(1, h3)
+    h5 = h4 * r1
+    h6 = phi_device(2, h3)
+    h7 = h6 * r2
+    h8 = h5 + h7 * r3
+    h9 = (0.5) * phi_device(3, h3)
+    h10 = -h6 + 2.0 * h9
+    h11 = h10 * r1
+    h12 = h11 * r3
+    h13 = -h12
+    h14 = -h9 + phi_device(4, h3)
+    h15 = 2.0 * h14
+    h16 = h0 * h15
+    h17 = h16 * r2
+    h18 = h17 + h7
+    h19 = (0.5) * h13 + (0.5) * h18
+    h20 = h4 * r2
+    h21 = h6 * r3
+    h22 = h21 * r1
+    h23 = -h20 + h22
+    h24 = h15 * r1
+    h25 = h1 * h24
+    h26 = h2 * h24
+    h27 = -0.5 * h25 - 0.5 * h26
+    h28 = h0 * h6
+    h29 = h1 * h6 - 1.0
+    h30 = -h28 - h29
+    h31 = h11 * r2
+    h32 = h16 * r3
+    h33 = h21 + h32
+    h34 = (0.5) * h31 + (0.5) * h33
+    h35 = h6 * r1
+    h36 = h15 * (r1 * r1 * r1) + 2.0 * h35
+    h37 = -h25 - h36
+    h38 = h20 + h22
+    h39 = (0.5) * h38
+    h40 = r2 * r3
+    h41 = h24 * h40
+    h42 = h0 * h10 + h4
+    h43 = h41 + h42
+    h44 = h4 * r3
+    h45 = h7 * r1
+    h46 = -h44 + h45
+    h47 = (0.5) * h46
+    h48 = -h31
+    h49 = h33 + h48
+    h50 = h2 * h6
+    h51 = -h29 - h50
+    h52 = (0.5) * h51
+    h53 = h19 * h8 + h23 * h27 + h30 * h34 - h37 * h39 - h43 * h47 - h49 * h52
+    h54 = h44 + h45
+    h55 = -h5 + h6 * r2 * r3
+    h56 = -h28 - h50 + 1.0
+    h57 = -2.0 * h14 * r1 * r2 * r3
+    h58 = -h42 - h57
+    h59 = -h26 - h36
+    h60 = h12 + h18
+    h61 = -h19 * h56 - h27 * h54 - h34 * h55 + (0.5) * h38 * h58 + (0.5) * h46 * h59 + (0.5) * h51 * h60
+    h62 = (0.5) * h54
+    h63 = (0.5) * h55
+    h64 = (0.5) * h56
+    h65 = (0.5) * h8
+    h66 = (0.5) * h23
+    h67 = (0.5) * h30
+    h68 = h37 * h63 + h43 * h64 + h49 * h62 - h58 * h67 - h59 * h65 - h60 * h66
+    h69 = h10 * h40
+    h70 = -h69
+    h71 = h25 + h35
+    h72 = h70 + h71
+    h73 = h15 * h2 * r2
+    h74 = h15 * (r2 * r2 * r2) + 2.0 * h7
+    h75 = -h73 - h74
+    h76 = h1 * h10 + h4
+    h77 = h41 + h76
+    h78 = -h17 - h74
+    h79 = h1 * h15 * r3
+    h80 = h21 + h79
+    h81 = h31 + h80
+    h82 = -h57 - h76
+    h83 = -h39 * h78 - h47 * h81 - h52 * h82 + h65 * h72 + h66 * h75 + h67 * h77
+    h84 = h48 + h80
+    h85 = -h17 - h73
+    h86 = h69 + h71
+    h87 = (0.5) * h38 * h84 + (0.5) * h46 * h85 + (0.5) * h51 * h86 - h62 * h75 - h63 * h77 - h64 * h72
+    h88 = h62 * h82 + h63 * h78 + h64 * h81 - h65 * h85 - h66 * h86 - h67 * h84
+    h89 = h10 * h2 + h4
+    h90 = -h57 - h89
+    h91 = h15 * (r3 * r3 * r3) + 2.0 * h21
+    h92 = -h79 - h91
+    h93 = h26 + h35
+    h94 = h69 + h93
+    h95 = -h32 - h79
+    h96 = h7 + h73
+    h97 = h12 + h96
+    h98 = h70 + h93
+    h99 = -h39 * h95 - h47 * h97 - h52 * h98 + h65 * h90 + h66 * h92 + h67 * h94
+    h100 = h13 + h96
+    h101 = -h32 - h91
+    h102 = h41 + h89
+    h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
+    h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
+    h105 = -h61
+    h106 = -h68
+    h107 = -h87
+    h108 = -h88
+    h109 = -h103
+    h110 = -h104
+    out[0] = h8
+    out[1] = h23
+    out[2] = h30
+    out[3] = h38
+    out[4] = h46
+    out[5] = h51
+    out[6] = h53
+    out[7] = h54
+    out[8] = h55
+    out[9] = h56
+    out[10] = h61
+    out[11] = h68
+    out[12] = h83
+    out[13] = h87
+    out[14] = h88
+    out[15] = h99
+    out[16] = h103
+    out[17] = h104
+    out[18] = h105
+    out[19] = h106
+    out[20] = h107
+    out[21] = h108
+    out[22] = h109
+    out[23] = h110
+    out[24] = t1
+    out[25] = t2
+    out[26] = t3
+    out[27] = fx
+    out[28] = fy
+    out[29] = cx
+    out[30] = cy
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_brightness_device(params, constants, out):
+    """``_hoist_normal_equations_brightness(params, constants)`` into ``out[0:33]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r1 * r1
+    h1 = r2 * r2
+    h2 = r3 * r3
+    h3 = h0 + h1 + h2
+    h4 = phi_device(1, h3)
+    h5 = h4 * r1
+    h6 = phi_device(2, h3)
+    h7 = h6 * r2
+    h8 = h5 + h7 * r3
+    h9 = (0.5) * phi_device(3, h3)
+    h10 = -h6 + 2.0 * h9
+    h11 = h10 * r1
+    h12 = h11 * r3
+    h13 = -h12
+    h14 = -h9 + phi_device(4, h3)
+    h15 = 2.0 * h14
+    h16 = h0 * h15
+    h17 = h16 * r2
+    h18 = h17 + h7
+    h19 = (0.5) * h13 + (0.5) * h18
+    h20 = h4 * r2
+    h21 = h6 * r3
+    h22 = h21 * r1
+    h23 = -h20 + h22
+    h24 = h15 * r1
+    h25 = h1 * h24
+    h26 = h2 * h24
+    h27 = -0.5 * h25 - 0.5 * h26
+    h28 = h0 * h6
+    h29 = h1 * h6 - 1.0
+    h30 = -h28 - h29
+    h31 = h11 * r2
+    h32 = h16 * r3
+    h33 = h21 + h32
+    h34 = (0.5) * h31 + (0.5) * h33
+    h35 = h6 * r1
+    h36 = h15 * (r1 * r1 * r1) + 2.0 * h35
+    h37 = -h25 - h36
+    h38 = h20 + h22
+    h39 = (0.5) * h38
+    h40 = r2 * r3
+    h41 = h24 * h40
+    h42 = h0 * h10 + h4
+    h43 = h41 + h42
+    h44 = h4 * r3
+    h45 = h7 * r1
+    h46 = -h44 + h45
+    h47 = (0.5) * h46
+    h48 = -h31
+    h49 = h33 + h48
+    h50 = h2 * h6
+    h51 = -h29 - h50
+    h52 = (0.5) * h51
+    h53 = h19 * h8 + h23 * h27 + h30 * h34 - h37 * h39 - h43 * h47 - h49 * h52
+    h54 = h44 + h45
+    h55 = -h5 + h6 * r2 * r3
+    h56 = -h28 - h50 + 1.0
+    h57 = -2.0 * h14 * r1 * r2 * r3
+    h58 = -h42 - h57
+    h59 = -h26 - h36
+    h60 = h12 + h18
+    h61 = -h19 * h56 - h27 * h54 - h34 * h55 + (0.5) * h38 * h58 + (0.5) * h46 * h59 + (0.5) * h51 * h60
+    h62 = (0.5) * h54
+    h63 = (0.5) * h55
+    h64 = (0.5) * h56
+    h65 = (0.5) * h8
+    h66 = (0.5) * h23
+    h67 = (0.5) * h30
+    h68 = h37 * h63 + h43 * h64 + h49 * h62 - h58 * h67 - h59 * h65 - h60 * h66
+    h69 = h10 * h40
+    h70 = -h69
+    h71 = h25 + h35
+    h72 = h70 + h71
+    h73 = h15 * h2 * r2
+    h74 = h15 * (r2 * r2 * r2) + 2.0 * h7
+    h75 = -h73 - h74
+    h76 = h1 * h10 + h4
+    h77 = h41 + h76
+    h78 = -h17 - h74
+    h79 = h1 * h15 * r3
+    h80 = h21 + h79
+    h81 = h31 + h80
+    h82 = -h57 - h76
+    h83 = -h39 * h78 - h47 * h81 - h52 * h82 + h65 * h72 + h66 * h75 + h67 * h77
+    h84 = h48 + h80
+    h85 = -h17 - h73
+    h86 = h69 + h71
+    h87 = (0.5) * h38 * h84 + (0.5) * h46 * h85 + (0.5) * h51 * h86 - h62 * h75 - h63 * h77 - h64 * h72
+    h88 = h62 * h82 + h63 * h78 + h64 * h81 - h65 * h85 - h66 * h86 - h67 * h84
+    h89 = h10 * h2 + h4
+    h90 = -h57 - h89
+    h91 = h15 * (r3 * r3 * r3) + 2.0 * h21
+    h92 = -h79 - h91
+    h93 = h26 + h35
+    h94 = h69 + h93
+    h95 = -h32 - h79
+    h96 = h7 + h73
+    h97 = h12 + h96
+    h98 = h70 + h93
+    h99 = -h39 * h95 - h47 * h97 - h52 * h98 + h65 * h90 + h66 * h92 + h67 * h94
+    h100 = h13 + h96
+    h101 = -h32 - h91
+    h102 = h41 + h89
+    h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
+    h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
+    h105 = -h61
+    h106 = -h68
+    h107 = -h87
+    h108 = -h88
+    h109 = -h103
+    h110 = -h104
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = h8
+    out[1] = h23
+    out[2] = h30
+    out[3] = h38
+    out[4] = h46
+    out[5] = h51
+    out[6] = h53
+    out[7] = h54
+    out[8] = h55
+    out[9] = h56
+    out[10] = h61
+    out[11] = h68
+    out[12] = h83
+    out[13] = h87
+    out[14] = h88
+    out[15] = h99
+    out[16] = h103
+    out[17] = h104
+    out[18] = h105
+    out[19] = h106
+    out[20] = h107
+    out[21] = h108
+    out[22] = h109
+    out[23] = h110
+    out[24] = t1
+    out[25] = t2
+    out[26] = t3
+    out[27] = fx
+    out[28] = fy
+    out[29] = cx
+    out[30] = cy
+    out[31] = q0
+    out[32] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_residuals_device(params, constants, out):
+    """``_hoist_residuals(params, constants)`` into ``out[0:18]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    h0 = r1 * r1
+    h1 = r2 * r2
+    h2 = r3 * r3
+    h3 = h0 + h1 + h2
+    h4 = phi_device(1, h3)
+    h5 = h4 * r2
+    h6 = phi_device(2, h3)
+    h7 = h6 * r3
+    h8 = h7 * r1
+    h9 = h4 * r1
+    h10 = h0 * h6
+    h11 = h1 * h6 - 1.0
+    h12 = -h5 + h8
+    h13 = h7 * r2 + h9
+    h14 = -h10 - h11
+    h15 = h2 * h6
+    h16 = h4 * r3
+    h17 = h6 * r1 * r2
+    h18 = -h11 - h15
+    h19 = -h16 + h17
+    h20 = h5 + h8
+    h21 = h16 + h17
+    h22 = -h10 - h15 + 1.0
+    h23 = h6 * r2 * r3 - h9
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = h12
+    out[1] = h13
+    out[2] = h14
+    out[3] = h18
+    out[4] = h19
+    out[5] = h20
+    out[6] = h21
+    out[7] = h22
+    out[8] = h23
+    out[9] = t1
+    out[10] = t2
+    out[11] = t3
+    out[12] = fx
+    out[13] = fy
+    out[14] = cx
+    out[15] = cy
+    out[16] = q0
+    out[17] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def params_from_pose_device(T, out):
+    """Parameters (rotation_vector+translation) of the pose ``T`` (3 x 4 ``[R t]`` row-major) into ``out``."""
+    pose_params_device(1, T, out)

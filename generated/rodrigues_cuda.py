@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:5b519d36084e52f61ec5c856186c7b32   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:285a565f10914b8754c8e8d6d4f9a6a4   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            286         58       33         25
@@ -14,9 +14,9 @@
 import math
 
 import numpy as np
-from numba import njit
+from numba import float64, njit
 
-from jacgen.backends.cuda_runtime import cuda, launch_points
+from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, launch_points
 from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
@@ -76,6 +76,9 @@ def _hoist_warp(params, constants):
 def _warp(h, points, uv, valid):
     """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
+    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, 2), dtype=float64)
+    _tid = cuda.threadIdx.x
+    _n = points.shape[0]
     h12 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
     h13 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     h14 = T(h[2])
@@ -92,22 +95,30 @@ def _warp(h, points, uv, valid):
     fy = T(h[13])
     cx = T(h[14])
     cy = T(h[15])
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = X * h12 + Y * h13 + Z * h14 + t3
-        p1 = T(1.0) / p0
-        o0 = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-        o1 = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
-        if (p0 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
+    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):
+        i = _first + _tid
+        if i < _n:
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h12 + Y * h13 + Z * h14 + t3
+            p1 = T(1.0) / p0
+            o0 = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
+            o1 = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+            if (p0 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
+                valid[i] = True
+                _s_uv[_tid, 0] = o0
+                _s_uv[_tid, 1] = o1
+            else:
+                valid[i] = False
+                _s_uv[_tid, 0] = math.nan
+                _s_uv[_tid, 1] = math.nan
+        cuda.syncthreads()
+        _count = min(THREADS_PER_BLOCK, _n - _first)
+        for _j in range(_tid, _count * 2, THREADS_PER_BLOCK):
+            _q = _j // 2
+            uv[_first + _q, _j - _q * 2] = T(_s_uv[_q, _j - _q * 2])
+        cuda.syncthreads()
 
 
 def warp(params, points, constants, uv, valid, stream=0):
@@ -281,6 +292,10 @@ def _hoist_warp_jacobian(params, constants):
 def _warp_jacobian(h, points, uv, jac, valid):
     """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
+    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, 2), dtype=float64)
+    _s_jac = cuda.shared.array((THREADS_PER_BLOCK, 12), dtype=float64)
+    _tid = cuda.threadIdx.x
+    _n = points.shape[0]
     h8 = T(h[0])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     h23 = T(h[1])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
     h30 = T(h[2])
@@ -312,53 +327,66 @@ def _warp_jacobian(h, points, uv, jac, valid):
     fy = T(h[28])
     cx = T(h[29])
     cy = T(h[30])
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h51 + Y * h46 + Z * h38
-        rx1 = X * h54 + Y * h56 + Z * h55
-        rx2 = X * h23 + Y * h8 + Z * h30
-        p0 = rx0 + t1
-        p1 = rx2 + t3
-        p2 = T(1.0) / p1
-        p3 = fx * p2
-        p4 = rx1 + t2
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = fx * p0 * p6
-        p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = p7 * rx1
-        p11 = fy * p4 * p6
-        p12 = -p11 * rx1 - p5 * rx2
-        p13 = p5 * rx0
-        p14 = p11 * rx0
-        o0 = cx + p0 * p3
-        o1 = cy + p4 * p5
-        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-            jac[i, 0, 0] = h105 * p9 + h106 * p10 + h53 * p8
-            jac[i, 0, 1] = h107 * p9 + h108 * p10 + h83 * p8
-            jac[i, 0, 2] = h109 * p9 + h110 * p10 + h99 * p8
-            jac[i, 0, 3] = p3
-            jac[i, 0, 4] = T(0.0)
-            jac[i, 0, 5] = -p7
-            jac[i, 1, 0] = h53 * p14 + h61 * p13 + h68 * p12
-            jac[i, 1, 1] = h83 * p14 + h87 * p13 + h88 * p12
-            jac[i, 1, 2] = h103 * p13 + h104 * p12 + h99 * p14
-            jac[i, 1, 3] = T(0.0)
-            jac[i, 1, 4] = p5
-            jac[i, 1, 5] = -p11
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-            for r in range(2):
-                for c in range(6):
-                    jac[i, r, c] = math.nan
+    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):
+        i = _first + _tid
+        if i < _n:
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            rx0 = X * h51 + Y * h46 + Z * h38
+            rx1 = X * h54 + Y * h56 + Z * h55
+            rx2 = X * h23 + Y * h8 + Z * h30
+            p0 = rx0 + t1
+            p1 = rx2 + t3
+            p2 = T(1.0) / p1
+            p3 = fx * p2
+            p4 = rx1 + t2
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = fx * p0 * p6
+            p8 = p3 * rx2 + p7 * rx0
+            p9 = p3 * rx1
+            p10 = p7 * rx1
+            p11 = fy * p4 * p6
+            p12 = -p11 * rx1 - p5 * rx2
+            p13 = p5 * rx0
+            p14 = p11 * rx0
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
+                valid[i] = True
+                _s_uv[_tid, 0] = o0
+                _s_uv[_tid, 1] = o1
+                _s_jac[_tid, 0] = h105 * p9 + h106 * p10 + h53 * p8
+                _s_jac[_tid, 1] = h107 * p9 + h108 * p10 + h83 * p8
+                _s_jac[_tid, 2] = h109 * p9 + h110 * p10 + h99 * p8
+                _s_jac[_tid, 3] = p3
+                _s_jac[_tid, 4] = T(0.0)
+                _s_jac[_tid, 5] = -p7
+                _s_jac[_tid, 6] = h53 * p14 + h61 * p13 + h68 * p12
+                _s_jac[_tid, 7] = h83 * p14 + h87 * p13 + h88 * p12
+                _s_jac[_tid, 8] = h103 * p13 + h104 * p12 + h99 * p14
+                _s_jac[_tid, 9] = T(0.0)
+                _s_jac[_tid, 10] = p5
+                _s_jac[_tid, 11] = -p11
+            else:
+                valid[i] = False
+                _s_uv[_tid, 0] = math.nan
+                _s_uv[_tid, 1] = math.nan
+                for r in range(2):
+                    for c in range(6):
+                        _s_jac[_tid, r * 6 + c] = math.nan
+        cuda.syncthreads()
+        _count = min(THREADS_PER_BLOCK, _n - _first)
+        for _j in range(_tid, _count * 2, THREADS_PER_BLOCK):
+            _q = _j // 2
+            uv[_first + _q, _j - _q * 2] = T(_s_uv[_q, _j - _q * 2])
+        for _j in range(_tid, _count * 12, THREADS_PER_BLOCK):
+            _q = _j // 12
+            _e = _j - _q * 12
+            _r = _e // 6
+            jac[_first + _q, _r, _e - _r * 6] = T(_s_jac[_q, _e])
+        cuda.syncthreads()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid, stream=0):

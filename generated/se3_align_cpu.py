@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:4325df4f5992b527c538fa52fff1a418   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:aa37b0721e10aaa96bf1e2d077c23536   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -69,6 +69,7 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 16, "normal_equations_brightness": 18, "residuals": 18},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",

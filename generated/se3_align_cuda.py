@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:f3c400cd074f367283b81272b2dbf672   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:7d5844ad16e9bf3778a2fc386e249d19   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -21,7 +21,17 @@ import math
 import numpy as np
 from numba import float64, njit
 
-from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, fused_batch, fused_pair, launch_points, robust
+from jacgen.backends.cuda_runtime import (
+    THREADS_PER_BLOCK,
+    cuda,
+    fused_batch,
+    fused_pair,
+    launch_points,
+    launch_sample,
+    phi_device,
+    pose_params_device,
+    robust,
+)
 from jacgen.runtime.poses import invert_pose
 from jacgen.runtime.sinc import phi
 
@@ -67,12 +77,21 @@ DESCRIPTION = {
             "size": 48,
         },
     },
+    "hoisted_sizes": {"normal_equations": 16, "normal_equations_brightness": 18, "residuals": 18},
     "kernels": (
         "normal_equations",
         "normal_equations_batch",
         "normal_equations_brightness",
         "normal_equations_brightness_batch",
         "residuals",
+        "residual_sample",
+    ),
+    "device_functions": (
+        "pose_device",
+        "_hoist_normal_equations_device",
+        "_hoist_normal_equations_brightness_device",
+        "_hoist_residuals_device",
+        "params_from_pose_device",
     ),
 }
 
@@ -154,8 +173,8 @@ def _hoist_normal_equations(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -163,6 +182,8 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         fx = T(h[pair, 0])
@@ -321,7 +342,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_t1
         shared[1, tid] = acc_H_r2_t2
@@ -340,7 +361,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_t2
         shared[1, tid] = acc_H_t1_t3
@@ -359,7 +380,7 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t1
         shared[1, tid] = acc_g_t2
@@ -377,14 +398,15 @@ def _normal_equations(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
             cuda.syncthreads()
             step //= 2
         if tid < 7:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations"]``).
 
-    With ``out`` (a zeroed device array of 31) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    31) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations(params, constants)
     return fused_pair(_normal_equations, h, 31, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -427,8 +449,8 @@ def _hoist_normal_equations_brightness(params, constants):
 
 
 @cuda.jit(cache=True, fastmath=True)
-def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scale, out):
-    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""
+def _normal_equations_brightness(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):
+    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""
     shared = cuda.shared.array((8, THREADS_PER_BLOCK), dtype=float64)
     tid = cuda.threadIdx.x
     T = points.dtype.type
@@ -436,6 +458,8 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
     width = tgt.shape[2]
     for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):
         pair = tiles[tile, 0]
+        if running[pair] == 0:
+            continue
         img = tgt[pair]
         scale = loss_scale[pair]
         fx = T(h[pair, 0])
@@ -636,7 +660,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 0 + tid), shared[tid, 0])
+            out[tile, 0 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r2_r2
         shared[1, tid] = acc_H_r2_r3
@@ -655,7 +679,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 8 + tid), shared[tid, 0])
+            out[tile, 8 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_r3_t1
         shared[1, tid] = acc_H_r3_t2
@@ -674,7 +698,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 16 + tid), shared[tid, 0])
+            out[tile, 16 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t1_a
         shared[1, tid] = acc_H_t1_b
@@ -693,7 +717,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 24 + tid), shared[tid, 0])
+            out[tile, 24 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_H_t3_b
         shared[1, tid] = acc_H_a_a
@@ -712,7 +736,7 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 32 + tid), shared[tid, 0])
+            out[tile, 32 + tid] = shared[tid, 0]
         cuda.syncthreads()
         shared[0, tid] = acc_g_t2
         shared[1, tid] = acc_g_t3
@@ -731,14 +755,15 @@ def _normal_equations_brightness(h, points, iref, tgt, tiles, loss_id, loss_scal
             cuda.syncthreads()
             step //= 2
         if tid < 8:
-            cuda.atomic.add(out, (pair, 40 + tid), shared[tid, 0])
+            out[tile, 40 + tid] = shared[tid, 0]
         cuda.syncthreads()
 
 
 def normal_equations_brightness(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["normal_equations_brightness"]``).
 
-    With ``out`` (a zeroed device array of 48) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    48) they are added into ``out``, which is returned.
     """
     h = _hoist_normal_equations_brightness(params, constants)
     return fused_pair(_normal_equations_brightness, h, 48, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -840,3 +865,249 @@ def _residuals(h, points, iref, tgt, resid):
 def residuals(params, constants, points, iref, tgt, resid, stream=0):
     """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
     launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)
+
+
+@cuda.jit(cache=True, fastmath=True)
+def _residual_sample(h, points, iref, tgt, starts, steps, counts, out):
+    """Residual of point ``starts[b] + k * steps[b]`` into ``out[b, k]`` for ``k < counts[b]``."""
+    T = points.dtype.type
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    _start = cuda.blockIdx.x * THREADS_PER_BLOCK + cuda.threadIdx.x
+    for pair in range(cuda.blockIdx.y, out.shape[0], cuda.gridDim.y):
+        img = tgt[pair]
+        fx = T(h[pair, 0])
+        fy = T(h[pair, 1])
+        cx = T(h[pair, 2])
+        cy = T(h[pair, 3])
+        m00 = T(h[pair, 4])
+        m01 = T(h[pair, 5])
+        m02 = T(h[pair, 6])
+        m03 = T(h[pair, 7])
+        m10 = T(h[pair, 8])
+        m11 = T(h[pair, 9])
+        m12 = T(h[pair, 10])
+        m13 = T(h[pair, 11])
+        m20 = T(h[pair, 12])
+        m21 = T(h[pair, 13])
+        m22 = T(h[pair, 14])
+        m23 = T(h[pair, 15])
+        q0 = T(h[pair, 16])  # -math.exp(a)
+        q1 = T(h[pair, 17])  # -b
+        _count = min(counts[pair], out.shape[1])
+        for _k in range(_start, _count, cuda.gridDim.x * THREADS_PER_BLOCK):
+            i = starts[pair] + _k * steps[pair]
+            out[pair, _k] = math.nan
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * m20 + Y * m21 + Z * m22 + m23
+            p1 = T(1.0) / p0
+            u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
+            v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+            if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+                continue
+            if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+                continue
+            uc = min(max(u, T(0.0)), T(width - 1))
+            vc = min(max(v, T(0.0)), T(height - 1))
+            x0 = min(int(uc), width - 2)
+            y0 = min(int(vc), height - 2)
+            ax = uc - T(x0)
+            ay = vc - T(y0)
+            w00 = (T(1.0) - ax) * (T(1.0) - ay)
+            w01 = ax * (T(1.0) - ay)
+            w10 = (T(1.0) - ax) * ay
+            w11 = ax * ay
+            I_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+            I_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+            I_ref = iref[i]
+            res = I_ref * q0 + I_t + q1
+            out[pair, _k] = res
+
+
+def residual_sample(h, points, iref, tgt, starts, steps, counts, out, stream=0):
+    """Residuals of a strided sample of every pair's points into ``out`` (device arrays; nothing copied).
+
+    ``h`` (B, n) rows of ``_hoist_residuals`` (with ``(a, b)``), ``points`` / ``iref`` all pairs'
+    concatenated, ``tgt`` (B, H, W, 3), ``starts`` / ``steps`` / ``counts`` (B,) int64, ``out``
+    (B, M) float64: ``out[b, k]`` is the residual of point ``starts[b] + k * steps[b]`` for
+    ``k < counts[b]`` (NaN where rejected); the rest of ``out`` is left as it is.
+    """
+    launch_sample(_residual_sample, (h, points, iref, tgt, starts, steps, counts, out), stream)
+
+
+@cuda.jit(device=True, inline=True)
+def pose_device(params, out):
+    """``pose(params)[:3, :4]`` row-major into ``out[0:12]`` (device, float64)."""
+    r1 = params[0]
+    r2 = params[1]
+    r3 = params[2]
+    t1 = params[3]
+    t2 = params[4]
+    t3 = params[5]
+    x0 = r2 * r2
+    x1 = r1 * r1
+    x2 = r3 * r3
+    x3 = x0 + x1 + x2
+    x4 = phi_device(2, x3)
+    x5 = x0 * x4
+    x6 = x2 * x4 - 1.0
+    x7 = phi_device(1, x3)
+    x8 = r3 * x7
+    x9 = r2 * x4
+    x10 = r1 * x9
+    x11 = r2 * x7
+    x12 = r3 * x4
+    x13 = r1 * x12
+    x14 = x1 * x4
+    x15 = r1 * x7
+    x16 = phi_device(3, x3)
+    x17 = x0 * x16
+    x18 = x16 * x2 - 1.0
+    x19 = r1 * x16
+    x20 = r2 * x19
+    x21 = r3 * x19
+    x22 = x1 * x16
+    x23 = r1 * x4
+    out[0] = -x5 - x6
+    out[1] = x10 - x8
+    out[2] = x11 + x13
+    out[3] = t1 * (-x17 - x18) + t2 * (-x12 + x20) + t3 * (x21 + x9)
+    out[4] = x10 + x8
+    out[5] = -x14 - x6
+    out[6] = r2 * r3 * x4 - x15
+    out[7] = t1 * (x12 + x20) + t2 * (-x18 - x22) + t3 * (r2 * r3 * x16 - x23)
+    out[8] = -x11 + x13
+    out[9] = r2 * x12 + x15
+    out[10] = -x14 - x5 + 1.0
+    out[11] = t1 * (x21 - x9) + t2 * (r2 * r3 * x16 + x23) + t3 * (-x17 - x22 + 1.0)
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_device(params, constants, out):
+    """``_hoist_normal_equations(params, constants)`` into ``out[0:16]`` (device, float64)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_normal_equations_brightness_device(params, constants, out):
+    """``_hoist_normal_equations_brightness(params, constants)`` into ``out[0:18]`` (device, float64)."""
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+    out[16] = q0
+    out[17] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def _hoist_residuals_device(params, constants, out):
+    """``_hoist_residuals(params, constants)`` into ``out[0:18]`` (device, float64)."""
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    q0 = -math.exp(a)
+    q1 = -b
+    out[0] = fx
+    out[1] = fy
+    out[2] = cx
+    out[3] = cy
+    out[4] = m00
+    out[5] = m01
+    out[6] = m02
+    out[7] = m03
+    out[8] = m10
+    out[9] = m11
+    out[10] = m12
+    out[11] = m13
+    out[12] = m20
+    out[13] = m21
+    out[14] = m22
+    out[15] = m23
+    out[16] = q0
+    out[17] = q1
+
+
+@cuda.jit(device=True, inline=True)
+def params_from_pose_device(T, out):
+    """Parameters (twist) of the pose ``T`` (3 x 4 ``[R t]`` row-major) into ``out``."""
+    pose_params_device(0, T, out)

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:bc7fa8b619605957bad53fd0a5e78921   runtime: sha256:5fc38899b4e97042
+# content hash: sha256:b6fd1da2108cd0a31b4106d1d9b491dd   runtime: sha256:5b9904dfa95ca614
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            561         98       73         25
@@ -15,9 +15,9 @@
 import math
 
 import numpy as np
-from numba import njit
+from numba import float64, njit
 
-from jacgen.backends.cuda_runtime import cuda, launch_points
+from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK, cuda, launch_points
 from jacgen.runtime.sinc import phi
 
 DESCRIPTION = {
@@ -92,6 +92,9 @@ def _hoist_warp(params, constants):
 def _warp(h, points, uv, valid):
     """Outputs of ``warp`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
+    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, 2), dtype=float64)
+    _tid = cuda.threadIdx.x
+    _n = points.shape[0]
     h18 = T(h[0])  # r1 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3) - r2 * phi(1, r1 * r1 + r2 * r2 + r3 * r3)
     h19 = T(h[1])  # r1 * phi(1, r1 * r1 + r2 * r2 + r3 * r3) + r2 * r3 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     h20 = T(h[2])
@@ -108,22 +111,30 @@ def _warp(h, points, uv, valid):
     fy = T(h[13])
     cx = T(h[14])
     cy = T(h[15])
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = X * h18 + Y * h19 + Z * h20 + h21
-        p1 = T(1.0) / p0
-        o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
-        o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
-        if (p0 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
+    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):
+        i = _first + _tid
+        if i < _n:
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = X * h18 + Y * h19 + Z * h20 + h21
+            p1 = T(1.0) / p0
+            o0 = cx + fx * p1 * (X * h28 + Y * h29 + Z * h30 + h31)
+            o1 = cy + fy * p1 * (X * h32 + Y * h33 + Z * h34 + h35)
+            if (p0 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
+                valid[i] = True
+                _s_uv[_tid, 0] = o0
+                _s_uv[_tid, 1] = o1
+            else:
+                valid[i] = False
+                _s_uv[_tid, 0] = math.nan
+                _s_uv[_tid, 1] = math.nan
+        cuda.syncthreads()
+        _count = min(THREADS_PER_BLOCK, _n - _first)
+        for _j in range(_tid, _count * 2, THREADS_PER_BLOCK):
+            _q = _j // 2
+            uv[_first + _q, _j - _q * 2] = T(_s_uv[_q, _j - _q * 2])
+        cuda.syncthreads()
 
 
 def warp(params, points, constants, uv, valid, stream=0):
@@ -386,6 +397,10 @@ def _hoist_warp_jacobian(params, constants):
 def _warp_jacobian(h, points, uv, jac, valid):
     """Outputs of ``warp_jacobian`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
+    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, 2), dtype=float64)
+    _s_jac = cuda.shared.array((THREADS_PER_BLOCK, 12), dtype=float64)
+    _tid = cuda.threadIdx.x
+    _n = points.shape[0]
     h16 = T(h[0])  # r1 * r3 * phi(3, r1 * r1 + r2 * r2 + r3 * r3) + r2 * phi(2, r1 * r1 + r2 * r2 + r3 * r3)
     h17 = T(h[1])
     h23 = T(h[2])
@@ -435,56 +450,69 @@ def _warp_jacobian(h, points, uv, jac, valid):
     fy = T(h[46])
     cx = T(h[47])
     cy = T(h[48])
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        rx0 = X * h75 + Y * h70 + Z * h61
-        rx1 = X * h90 + Y * h92 + Z * h91
-        rx2 = X * h45 + Y * h30 + Z * h53
-        p0 = h17 + rx0
-        p1 = h23 + rx2
-        p2 = T(1.0) / p1
-        p3 = fx * p2
-        p4 = h27 + rx1
-        p5 = fy * p2
-        p6 = p2 * p2
-        p7 = p6 * rx0
-        p8 = fx * p0
-        p9 = p3 * rx2 + p7 * p8
-        p10 = p3 * rx1
-        p11 = p6 * p8
-        p12 = p11 * rx1
-        p13 = fy * p4
-        p14 = p13 * p6
-        p15 = -p14 * rx1 - p5 * rx2
-        p16 = p5 * rx0
-        p17 = p13 * p7
-        o0 = cx + p0 * p3
-        o1 = cy + p4 * p5
-        if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-            jac[i, 0, 0] = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
-            jac[i, 0, 1] = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
-            jac[i, 0, 2] = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
-            jac[i, 0, 3] = h173 * p11 + h174 * p2
-            jac[i, 0, 4] = h175 * p11 + h176 * p2
-            jac[i, 0, 5] = h16 * p3 + h177 * p11
-            jac[i, 1, 0] = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
-            jac[i, 1, 1] = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
-            jac[i, 1, 2] = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
-            jac[i, 1, 3] = h173 * p14 + h24 * p5
-            jac[i, 1, 4] = h175 * p14 + h181 * p2
-            jac[i, 1, 5] = h177 * p14 + h26 * p5
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-            for r in range(2):
-                for c in range(6):
-                    jac[i, r, c] = math.nan
+    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):
+        i = _first + _tid
+        if i < _n:
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            rx0 = X * h75 + Y * h70 + Z * h61
+            rx1 = X * h90 + Y * h92 + Z * h91
+            rx2 = X * h45 + Y * h30 + Z * h53
+            p0 = h17 + rx0
+            p1 = h23 + rx2
+            p2 = T(1.0) / p1
+            p3 = fx * p2
+            p4 = h27 + rx1
+            p5 = fy * p2
+            p6 = p2 * p2
+            p7 = p6 * rx0
+            p8 = fx * p0
+            p9 = p3 * rx2 + p7 * p8
+            p10 = p3 * rx1
+            p11 = p6 * p8
+            p12 = p11 * rx1
+            p13 = fy * p4
+            p14 = p13 * p6
+            p15 = -p14 * rx1 - p5 * rx2
+            p16 = p5 * rx0
+            p17 = p13 * p7
+            o0 = cx + p0 * p3
+            o1 = cy + p4 * p5
+            if (p1 > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
+                valid[i] = True
+                _s_uv[_tid, 0] = o0
+                _s_uv[_tid, 1] = o1
+                _s_jac[_tid, 0] = h161 * p11 + h162 * p12 + h163 * p10 + h164 * p2 + h77 * p9
+                _s_jac[_tid, 1] = h126 * p9 + h165 * p10 + h166 * p11 + h167 * p12 + h168 * p2
+                _s_jac[_tid, 2] = h151 * p9 + h169 * p10 + h170 * p11 + h171 * p12 + h172 * p2
+                _s_jac[_tid, 3] = h173 * p11 + h174 * p2
+                _s_jac[_tid, 4] = h175 * p11 + h176 * p2
+                _s_jac[_tid, 5] = h16 * p3 + h177 * p11
+                _s_jac[_tid, 6] = h110 * p15 + h161 * p14 + h178 * p5 + h77 * p17 + h97 * p16
+                _s_jac[_tid, 7] = h126 * p17 + h134 * p16 + h139 * p15 + h166 * p14 + h179 * p5
+                _s_jac[_tid, 8] = h151 * p17 + h157 * p16 + h160 * p15 + h170 * p14 + h180 * p5
+                _s_jac[_tid, 9] = h173 * p14 + h24 * p5
+                _s_jac[_tid, 10] = h175 * p14 + h181 * p2
+                _s_jac[_tid, 11] = h177 * p14 + h26 * p5
+            else:
+                valid[i] = False
+                _s_uv[_tid, 0] = math.nan
+                _s_uv[_tid, 1] = math.nan
+                for r in range(2):
+                    for c in range(6):
+                        _s_jac[_tid, r * 6 + c] = math.nan
+        cuda.syncthreads()
+        _count = min(THREADS_PER_BLOCK, _n - _first)
+        for _j in range(_tid, _count * 2, THREADS_PER_BLOCK):
+            _q = _j // 2
+            uv[_first + _q, _j - _q * 2] = T(_s_uv[_q, _j - _q * 2])
+        for _j in range(_tid, _count * 12, THREADS_PER_BLOCK):
+            _q = _j // 12
+            _e = _j - _q * 12
+            _r = _e // 6
+            jac[_first + _q, _r, _e - _r * 6] = T(_s_jac[_q, _e])
+        cuda.syncthreads()
 
 
 def warp_jacobian(params, points, constants, uv, jac, valid, stream=0):
@@ -508,48 +536,65 @@ def _hoist_warp_jacobian_at_zero(params, constants):
 def _warp_jacobian_at_zero(h, points, uv, jac, valid):
     """Outputs of ``warp_jacobian_at_zero`` for every point (float type of ``points``); NaN where invalid."""
     T = points.dtype.type
+    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, 2), dtype=float64)
+    _s_jac = cuda.shared.array((THREADS_PER_BLOCK, 12), dtype=float64)
+    _tid = cuda.threadIdx.x
+    _n = points.shape[0]
     h0 = T(h[0])  # -fy
     fx = T(h[1])
     fy = T(h[2])
     cx = T(h[3])
     cy = T(h[4])
-    for i in range(cuda.grid(1), points.shape[0], cuda.gridsize(1)):
-        X = points[i, 0]
-        Y = points[i, 1]
-        Z = points[i, 2]
-        p0 = T(1.0) / Z
-        p1 = fx * p0
-        p2 = fy * p0
-        p3 = p0 * p0
-        p4 = fx * p3
-        p5 = X * p4
-        p6 = fy * p3
-        p7 = Y * p6
-        o0 = X * p1 + cx
-        o1 = Y * p2 + cy
-        if (Z > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
-            valid[i] = True
-            uv[i, 0] = o0
-            uv[i, 1] = o1
-            jac[i, 0, 0] = -Y * p5
-            jac[i, 0, 1] = (X * X) * p4 + fx
-            jac[i, 0, 2] = -Y * p1
-            jac[i, 0, 3] = p1
-            jac[i, 0, 4] = T(0.0)
-            jac[i, 0, 5] = -p5
-            jac[i, 1, 0] = -(Y * Y) * p6 + h0
-            jac[i, 1, 1] = X * p7
-            jac[i, 1, 2] = X * p2
-            jac[i, 1, 3] = T(0.0)
-            jac[i, 1, 4] = p2
-            jac[i, 1, 5] = -p7
-        else:
-            valid[i] = False
-            uv[i, 0] = math.nan
-            uv[i, 1] = math.nan
-            for r in range(2):
-                for c in range(6):
-                    jac[i, r, c] = math.nan
+    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):
+        i = _first + _tid
+        if i < _n:
+            X = points[i, 0]
+            Y = points[i, 1]
+            Z = points[i, 2]
+            p0 = T(1.0) / Z
+            p1 = fx * p0
+            p2 = fy * p0
+            p3 = p0 * p0
+            p4 = fx * p3
+            p5 = X * p4
+            p6 = fy * p3
+            p7 = Y * p6
+            o0 = X * p1 + cx
+            o1 = Y * p2 + cy
+            if (Z > T(0.0)) and math.isfinite(o0) and math.isfinite(o1):
+                valid[i] = True
+                _s_uv[_tid, 0] = o0
+                _s_uv[_tid, 1] = o1
+                _s_jac[_tid, 0] = -Y * p5
+                _s_jac[_tid, 1] = (X * X) * p4 + fx
+                _s_jac[_tid, 2] = -Y * p1
+                _s_jac[_tid, 3] = p1
+                _s_jac[_tid, 4] = T(0.0)
+                _s_jac[_tid, 5] = -p5
+                _s_jac[_tid, 6] = -(Y * Y) * p6 + h0
+                _s_jac[_tid, 7] = X * p7
+                _s_jac[_tid, 8] = X * p2
+                _s_jac[_tid, 9] = T(0.0)
+                _s_jac[_tid, 10] = p2
+                _s_jac[_tid, 11] = -p7
+            else:
+                valid[i] = False
+                _s_uv[_tid, 0] = math.nan
+                _s_uv[_tid, 1] = math.nan
+                for r in range(2):
+                    for c in range(6):
+                        _s_jac[_tid, r * 6 + c] = math.nan
+        cuda.syncthreads()
+        _count = min(THREADS_PER_BLOCK, _n - _first)
+        for _j in range(_tid, _count * 2, THREADS_PER_BLOCK):
+            _q = _j // 2
+            uv[_first + _q, _j - _q * 2] = T(_s_uv[_q, _j - _q * 2])
+        for _j in range(_tid, _count * 12, THREADS_PER_BLOCK):
+            _q = _j // 12
+            _e = _j - _q * 12
+            _r = _e // 6
+            jac[_first + _q, _r, _e - _r * 6] = T(_s_jac[_q, _e])
+        cuda.syncthreads()
 
 
 def warp_jacobian_at_zero(points, constants, uv, jac, valid, stream=0):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cuda_support import is_device_array
+from .cuda_support import as_device_array, interface_shape_dtype, is_device_array
 from .handles import GeneratedModel, builtin_names, load_model, resolve
 from .runners import RUNNERS
 
@@ -40,7 +40,7 @@ def _check_points(points, n_coords: int, runner):
     if is_device_array(points):
         if not runner.accepts_device_arrays:
             raise ValueError(f"device arrays are not accepted with target={runner.name!r} (use target='cuda')")
-        shape, dtype = tuple(points.shape), np.dtype(points.dtype)
+        shape, dtype = interface_shape_dtype(points)
     else:
         try:
             points = np.asarray(points)
@@ -53,9 +53,9 @@ def _check_points(points, n_coords: int, runner):
         raise ValueError(f"points must have shape (N, {n_coords}), got {shape}")
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"points must be float32 or float64, got {dtype}")
-    if not is_device_array(points):
-        points = np.ascontiguousarray(points, dtype=dtype)
-    return points, dtype
+    if is_device_array(points):
+        return as_device_array(points), dtype
+    return np.ascontiguousarray(points, dtype=dtype), dtype
 
 
 def _check_vector(name: str, values, length: int, names: tuple[str, ...]) -> np.ndarray:

@@ -110,21 +110,42 @@ def commented(line: str, comment: str) -> str:
     return text if comment and len(text) <= LINE_LIMIT else line
 
 
+def _hoist_lines(hoisted, packed: list[sp.Symbol], inputs: dict, pr) -> list[str]:
+    """Statements of a hoist: the inputs it reads, then every hoisted term (printed by ``pr``)."""
+    needed: set[sp.Symbol] = set(packed)
+    for _, e in hoisted:
+        needed |= e.free_symbols
+    lines = [f"    {s} = {source}" for s, source in inputs.items() if s in needed]
+    for symbol, e in hoisted:
+        lines += assign_lines(str(symbol), e, pr, "    ")
+    return lines
+
+
+def hoisted_size(packed: list[sp.Symbol]) -> int:
+    """Length of a hoist's vector (one zero when a kernel reads nothing)."""
+    return max(len(packed), 1)
+
+
 def hoist_function(name: str, model: WarpModel, hoisted, packed: list[sp.Symbol], inputs: dict) -> str:
     """``_hoist_<name>(params, constants)``: the float64 values a kernel unpacks, in ``packed`` order.
 
     ``inputs`` maps parameter / constant symbols to the expressions reading them (``params[0]``).
     """
-    needed: set[sp.Symbol] = set(packed)
-    for _, e in hoisted:
-        needed |= e.free_symbols
     lines = ["@njit(cache=True)", f"def _hoist_{name}(params, constants):"]
     lines.append(f'    """What ``_{name}`` reads: its parameter-only values (float64, once per call)."""')
-    lines += [f"    {s} = {source}" for s, source in inputs.items() if s in needed]
-    for symbol, e in hoisted:
-        lines += assign_lines(str(symbol), e, print_expr, "    ")
+    lines += _hoist_lines(hoisted, packed, inputs, print_expr)
     lines.append("    return np.array([" + ", ".join(map(str, packed or [sp.Float(0.0)])) + "])")
     return "\n".join(_wrap_return(lines)) + "\n"
+
+
+def hoist_device_function(name: str, hoisted, packed: list[sp.Symbol], inputs: dict, decorator: str) -> str:
+    """``_hoist_<name>_device(params, constants, out)``: :func:`hoist_function`'s values into ``out`` (device)."""
+    lines = [decorator, f"def _hoist_{name}_device(params, constants, out):"]
+    size = hoisted_size(packed)
+    lines.append(f'    """``_hoist_{name}(params, constants)`` into ``out[0:{size}]`` (device, float64)."""')
+    lines += _hoist_lines(hoisted, packed, inputs, lambda e: print_expr(e, phi="phi_device"))
+    lines += [f"    out[{k}] = {s}" for k, s in enumerate(packed)] if packed else ["    out[0] = 0.0"]
+    return "\n".join(lines) + "\n"
 
 
 def _wrap_return(lines: list[str]) -> list[str]:
@@ -152,24 +173,46 @@ def unpack_lines(packed: list[sp.Symbol], source: str, ind: str, typed: str | No
     return [commented(f"{ind}{s} = {wrap(source.format(k))}", comments.get(s, "")) for k, s in enumerate(packed)]
 
 
-def pose_function(model: WarpModel) -> str:
-    """``pose(params)``: the 4 x 4 rigid motion ``[R t; 0 1]`` of a model with a ``motion``."""
+def _pose_lines(model: WarpModel, pr) -> tuple[list[str], list[str]]:
+    """Statements computing a model's pose entries, and the 12 entries (``R`` row-major, then ``t``)."""
     motion = model.motion
     entries = list(motion.rotation) + list(motion.translation)
     taken = model.symbol_names()
     prefix = next(p for p in ("x", "xx", "xxx") if not any(n.startswith(p) for n in taken))
     replacements, reduced = sp.cse(entries, symbols=sp.numbered_symbols(prefix, real=True), order="none")
+    used = set().union(*(sp.sympify(e).free_symbols for e in entries))
+    lines = [f"    {p} = params[{k}]" for k, p in enumerate(model.params) if p in used]
+    for symbol, e in replacements:
+        lines += assign_lines(str(symbol), e, pr, "    ")
+    return lines, [pr(e) for e in reduced]
+
+
+def _pose_position(k: int) -> tuple[int, int]:
+    """Row and column in ``[R t]`` of pose entry ``k`` (``R`` row-major, then ``t``)."""
+    return (k // 3, k % 3) if k < 9 else (k - 9, 3)
+
+
+def pose_function(model: WarpModel) -> str:
+    """``pose(params)``: the 4 x 4 rigid motion ``[R t; 0 1]`` of a model with a ``motion``."""
     lines = ["@njit(cache=True)", "def pose(params):"]
     lines.append('    """The 4 x 4 rigid motion ``[R t; 0 1]`` of the parameters (float64)."""')
-    used = set().union(*(sp.sympify(e).free_symbols for e in entries))
-    lines += [f"    {p} = params[{k}]" for k, p in enumerate(model.params) if p in used]
-    for symbol, e in replacements:
-        lines += assign_lines(str(symbol), e, print_expr, "    ")
-    lines.append("    out = np.eye(4)")
-    for k, e in enumerate(reduced):
-        row, col = (k // 3, k % 3) if k < 9 else (k - 9, 3)
-        lines.append(f"    out[{row}, {col}] = {print_expr(e)}")
+    body, entries = _pose_lines(model, print_expr)
+    lines += [*body, "    out = np.eye(4)"]
+    for k, e in enumerate(entries):
+        row, col = _pose_position(k)
+        lines.append(f"    out[{row}, {col}] = {e}")
     lines.append("    return out")
+    return "\n".join(lines) + "\n"
+
+
+def pose_device_function(model: WarpModel, decorator: str) -> str:
+    """``pose_device(params, out)``: the 3 x 4 rows ``[R t]`` of ``pose(params)`` into ``out[0:12]`` (device)."""
+    lines = [decorator, "def pose_device(params, out):"]
+    lines.append('    """``pose(params)[:3, :4]`` row-major into ``out[0:12]`` (device, float64)."""')
+    body, entries = _pose_lines(model, lambda e: print_expr(e, phi="phi_device"))
+    lines += body
+    positions = [_pose_position(k) for k in range(len(entries))]
+    lines += [f"    out[{4 * row + col}] = {e}" for (row, col), e in sorted(zip(positions, entries, strict=True))]
     return "\n".join(lines) + "\n"
 
 
@@ -269,8 +312,21 @@ def output_lines(ir: KernelIR, ind: str, finite: str) -> tuple[list[str], list[s
     return lines, outs, checks
 
 
-def warp_point_lines(ir: KernelIR, ind: str) -> list[str]:
-    """Scalar statements of point ``i``: outputs into ``uv``/``jac`` and ``valid``, NaN where invalid."""
+def _store_uv(k: int) -> str:
+    return f"uv[i, {k}]"
+
+
+def _store_jac(r, c) -> str:
+    return f"jac[i, {r}, {c}]"
+
+
+def warp_point_lines(ir: KernelIR, ind: str, store_uv=_store_uv, store_jac=_store_jac) -> list[str]:
+    """Scalar statements of point ``i``: outputs into ``uv``/``jac`` and ``valid``, NaN where invalid.
+
+    ``store_uv(k)`` / ``store_jac(r, c)`` name where output ``k`` / Jacobian entry ``(r, c)`` is
+    stored (``r, c`` are ints, or the names ``"r"``, ``"c"`` of loop variables); by default the
+    point's row of ``uv`` / ``jac``.
+    """
     m = ir.model
     pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
     lines = [f"{ind}{x} = points[i, {k}]" for k, x in enumerate(m.point)]
@@ -278,18 +334,18 @@ def warp_point_lines(ir: KernelIR, ind: str) -> list[str]:
     lines += body
     lines.append(f"{ind}if {' and '.join(checks)}:")
     lines.append(f"{ind}    valid[i] = True")
-    lines += [f"{ind}    uv[i, {k}] = {o}" for k, o in enumerate(outs)]
+    lines += [f"{ind}    {store_uv(k)} = {o}" for k, o in enumerate(outs)]
     if ir.jacobian is not None:
         for r, row in enumerate(ir.jacobian):
             for c, e in enumerate(row):
-                lines.append(f"{ind}    jac[i, {r}, {c}] = {pr(e)}")
+                lines.append(f"{ind}    {store_jac(r, c)} = {pr(e)}")
     lines.append(f"{ind}else:")
     lines.append(f"{ind}    valid[i] = False")
-    lines += [f"{ind}    uv[i, {k}] = math.nan" for k in range(len(outs))]
+    lines += [f"{ind}    {store_uv(k)} = math.nan" for k in range(len(outs))]
     if ir.jacobian is not None:
         lines.append(f"{ind}    for r in range({len(ir.outputs)}):")
         lines.append(f"{ind}        for c in range({len(m.params)}):")
-        lines.append(f"{ind}            jac[i, r, c] = math.nan")
+        lines.append(f"{ind}            {store_jac('r', 'c')} = math.nan")
     return lines
 
 
@@ -353,11 +409,14 @@ __all__ = [
     "TYPED",
     "assemble",
     "commented",
+    "hoist_device_function",
     "hoist_function",
     "hoisted_comments",
+    "hoisted_size",
     "kernel_irs",
     "module_filename",
     "packed_symbols",
+    "pose_device_function",
     "pose_function",
     "render_module",
     "runtime_hash",

@@ -42,6 +42,64 @@ def is_device_array(a) -> bool:
     return hasattr(a, "__cuda_array_interface__") or hasattr(a, "copy_to_host")
 
 
+def interface_shape_dtype(a: object) -> tuple[tuple[int, ...], np.dtype]:
+    """Shape and dtype of a device array, read from its ``__cuda_array_interface__`` (``shape``, ``typestr``).
+
+    Libraries' own ``dtype`` attributes need not be NumPy's (PyTorch's is ``torch.float64``); objects
+    without the interface (simulator device arrays) give their ``shape`` and ``dtype``.
+    """
+    interface = getattr(a, "__cuda_array_interface__", None)
+    if interface is None:
+        return tuple(a.shape), np.dtype(a.dtype)
+    return tuple(int(n) for n in interface["shape"]), np.dtype(interface["typestr"])
+
+
+def _host_view(interface: dict) -> np.ndarray:
+    """A NumPy view of the memory an interface describes (simulator: device memory is host memory)."""
+    import ctypes
+
+    shape = tuple(int(n) for n in interface["shape"])
+    dtype = np.dtype(interface["typestr"])
+    pointer = int(interface["data"][0])
+    strides = interface.get("strides")
+    strides = tuple(int(s) for s in strides) if strides is not None else None
+    if pointer == 0 or 0 in shape:
+        return np.empty(shape, dtype=dtype)
+    steps = strides if strides is not None else np.empty(shape, dtype=dtype).strides
+    low = sum(min(0, (n - 1) * s) for n, s in zip(shape, steps, strict=True))
+    high = sum(max(0, (n - 1) * s) for n, s in zip(shape, steps, strict=True)) + dtype.itemsize
+    buffer = (ctypes.c_char * (high - low)).from_address(pointer + low)
+    return np.ndarray(shape, dtype=dtype, buffer=buffer, offset=-low, strides=strides)
+
+
+def as_device_array(obj: object) -> object:
+    """A Numba device array viewing ``obj``'s device memory, without a copy.
+
+    Numba device arrays (simulator ones included) are returned as they are; any other object with a
+    ``__cuda_array_interface__`` (CuPy, PyTorch) is wrapped: by ``cuda.as_cuda_array`` on a GPU,
+    and under the simulator (which has no ``as_cuda_array``) as a simulator device array over a
+    NumPy view of the interface's data pointer (``typestr``, ``shape`` and ``strides`` honoured).
+
+    Raises
+    ------
+    CudaUnavailableError
+        As :func:`require_cuda`.
+    TypeError
+        ``obj`` is neither a Numba device array nor has a ``__cuda_array_interface__``.
+    """
+    cuda = require_cuda()
+    if hasattr(obj, "copy_to_host"):
+        return obj
+    interface = getattr(obj, "__cuda_array_interface__", None)
+    if interface is None:
+        raise TypeError(f"not a device array: {type(obj).__name__} has no __cuda_array_interface__")
+    if not _simulated():
+        return cuda.as_cuda_array(obj)
+    from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
+
+    return FakeCUDAArray(_host_view(interface))
+
+
 def _versions() -> str:
     from importlib import metadata
 

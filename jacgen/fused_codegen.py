@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from .codegen import TYPED, assemble, hoist_function, packed_symbols, pose_function, unpack_lines
+from .codegen import TYPED, assemble, hoist_function, hoisted_size, packed_symbols, pose_function, unpack_lines
 from .model import WarpModel
 from .parameterisation import recognise
 from .photometric import BRIGHTNESS, PhotometricIR, derive_photometric
@@ -135,8 +135,8 @@ def packed_fused(pir: PhotometricIR, warp_ir) -> list[sp.Symbol]:
     return packed_symbols(warp_ir) + [s for s, _ in pir.extra_hoisted]
 
 
-def fused_hoist(pir: PhotometricIR, name: str, warp_ir) -> str:
-    """``_hoist_<name>``: the warp's parameter-only terms and the brightness terms ``exp(a)``, ``b``."""
+def fused_hoist_parts(pir: PhotometricIR, warp_ir) -> tuple[list, list[sp.Symbol], dict]:
+    """What a fused hoist computes: the hoisted terms, the packed values and the inputs it reads."""
     m = pir.model
     inputs = {p: f"params[{k}]" for k, p in enumerate(m.params)}
     if pir.brightness:
@@ -144,7 +144,23 @@ def fused_hoist(pir: PhotometricIR, name: str, warp_ir) -> str:
         inputs.update({a: f"params[{len(m.params)}]", b: f"params[{len(m.params) + 1}]"})
     inputs.update({c: f"constants[{k}]" for k, c in enumerate(m.constants)})
     hoisted = list(warp_ir.hoisted) + list(pir.extra_hoisted)
-    return hoist_function(name, m, hoisted, packed_fused(pir, warp_ir), inputs)
+    return hoisted, packed_fused(pir, warp_ir), inputs
+
+
+def fused_hoist(pir: PhotometricIR, name: str, warp_ir) -> str:
+    """``_hoist_<name>``: the warp's parameter-only terms and the brightness terms ``exp(a)``, ``b``."""
+    hoisted, packed, inputs = fused_hoist_parts(pir, warp_ir)
+    return hoist_function(name, pir.model, hoisted, packed, inputs)
+
+
+def hoist_kinds(pirs) -> dict[str, tuple[PhotometricIR, object]]:
+    """Each hoist of an align module by name: its program and the warp IR it hoists for."""
+    base, brightness = pirs
+    return {
+        base.kind: (base, base.warp),
+        brightness.kind: (brightness, brightness.warp),
+        "residuals": (brightness, brightness.warp_only),
+    }
 
 
 def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
@@ -186,7 +202,10 @@ def align_description(model: WarpModel, backend: Backend, pirs) -> dict:
         "losses": LOSSES,
         "loss_scale_factors": LOSS_SCALE_FACTORS,
         "accumulators": {pir.kind: accumulator_layout(len(solved_names(pir))) for pir in pirs},
-        "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch")) + ("residuals",),
+        "hoisted_sizes": {k: hoisted_size(packed_fused(p, w)) for k, (p, w) in hoist_kinds(pirs).items()},
+        "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch"))
+        + ("residuals", *backend.extra_align_kernels),
+        **({"device_functions": names} if (names := backend.device_function_names(model)) else {}),
     }
 
 
@@ -218,6 +237,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
     parts.append(fused_hoist(brightness, "residuals", brightness.warp_only))
     parts.append(residual_kernel(brightness, backend))
     parts.append(backend.residual_launcher())
+    parts += backend.align_extras(model, pirs)
     ops.append(("_residuals", brightness.warp_only.ops))
     kind = "forward compositional, T <- pose(delta) T" if pirs[0].compositional else "forward additive"
     title = (
@@ -231,6 +251,9 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
 __all__ = [
     "accumulator_names",
     "can_align",
+    "fused_hoist_parts",
+    "hoist_kinds",
+    "packed_fused",
     "photometric_irs",
     "render_align_module",
     "scalar_point_lines",

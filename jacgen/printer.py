@@ -20,12 +20,15 @@ class NumbaPrinter(PythonCodePrinter):
         a float32 kernel stays in float32 (a bare ``2.0`` is a float64 in Numba and would promote
         the whole expression).
 
-    ``Phi(n, s)`` prints as ``phi(n, s)``: :func:`jacgen.runtime.sinc.phi` (or its CUDA device twin).
+    phi
+        Name ``Phi(n, s)`` prints as: ``phi(n, s)`` (:func:`jacgen.runtime.sinc.phi`) by default, or
+        that of a device twin (``phi_device`` in CUDA device functions).
     """
 
-    def __init__(self, typed: bool | str = False):
+    def __init__(self, typed: bool | str = False, phi: str = "phi"):
         super().__init__({"fully_qualified_modules": True, "standard": "python3"})
         self.typed = typed
+        self.phi = phi
 
     def _literal(self, value: str) -> str:
         if not self.typed:
@@ -55,7 +58,7 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_Phi(self, expr: Phi):
         n, s = expr.args
-        return f"phi({int(n)}, {self._print(s)})"
+        return f"{self.phi}({int(n)}, {self._print(s)})"
 
     def parenthesize(self, item, level, strict=False):
         """Bracket ``x**n`` (printed ``x*...*x``) as an operand of ``*`` or ``/`` (or of a negative product)."""
@@ -84,12 +87,13 @@ class NumbaPrinter(PythonCodePrinter):
 _BINARY = re.compile(r"(?<![*eE])\s*(?<!\*)([*/])(?!\*)\s*")
 
 
-def print_expr(expr: sp.Expr, typed: bool | str = False) -> str:
+def print_expr(expr: sp.Expr, typed: bool | str = False, phi: str = "phi") -> str:
     """Return ``expr`` as Numba-compatible Python source, spaced as the formatter spaces it.
 
-    ``typed`` may be the name of a dtype constructor (e.g. ``"T"``) that wraps every literal.
+    ``typed`` may be the name of a dtype constructor (e.g. ``"T"``) that wraps every literal;
+    ``phi`` is the name ``Phi(n, s)`` prints as (see :class:`NumbaPrinter`).
     """
-    text = NumbaPrinter(typed=typed).doprint(expr)
+    text = NumbaPrinter(typed=typed, phi=phi).doprint(expr)
     return _BINARY.sub(r" \1 ", text)
 
 

@@ -49,3 +49,21 @@ def test_non_contiguous_points_are_accepted():
     uv, J, valid = jacgen.warp_jacobian("euler_xyz", P, pts, K)
     uv2, J2, valid2 = jacgen.warp_jacobian("euler_xyz", P, np.ascontiguousarray(pts), K)
     np.testing.assert_array_equal(uv, uv2)
+
+
+class _ForeignDeviceArray:
+    """A device array of another library: only the CUDA array interface and a non-NumPy dtype."""
+
+    __cuda_array_interface__ = {"shape": (5, 3), "typestr": "<f4", "data": (0, False), "strides": None, "version": 3}
+    dtype = "torch.float32"
+
+
+def test_device_array_shape_and_dtype_come_from_the_cuda_array_interface():
+    from jacgen.cuda_support import interface_shape_dtype
+
+    assert interface_shape_dtype(_ForeignDeviceArray()) == ((5, 3), np.dtype(np.float32))
+
+
+def test_foreign_device_array_with_cpu_target_is_rejected_by_name():
+    with pytest.raises(ValueError, match="device arrays are not accepted with target='cpu'"):
+        jacgen.warp("rodrigues", P, _ForeignDeviceArray(), K)

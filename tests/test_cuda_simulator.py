@@ -43,3 +43,19 @@ def test_splat_normal_equations_and_fit_render_match_cpu_under_simulator(backgro
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count("ok splat clip=") == 2 * 2
     assert "ok fit_render cuda" in proc.stdout
+
+
+@pytest.mark.background_check("device_functions")
+def test_device_functions_sample_partials_and_foreign_arrays_under_simulator(background_result):
+    """Generated device functions, the batched residual sample, per-tile partial sums and foreign arrays."""
+    proc = background_result
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for name, count in (
+        ("device pose", 3 * 4),
+        ("device params_from_pose", 3 * 4),
+        ("device hoist", 3 * 4 * 3),
+        ("residual_sample", 4 * 3),
+        ("tile partials", 1),
+        ("foreign array", 2 * 2 + 1),
+    ):
+        assert proc.stdout.count(f"ok {name}") == count, name

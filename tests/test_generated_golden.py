@@ -181,3 +181,51 @@ def test_accumulators_add_a_term_never_a_conditional():
             if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
                 if node.targets[0].id.startswith("acc_"):
                     assert not isinstance(node.value, ast.IfExp), f"{path.name}:{node.lineno}"
+
+
+FUSED_ARGS = ["h", "points", "iref", "tgt", "tiles", "running", "loss_id", "loss_scale", "out"]
+
+
+def test_cuda_align_modules_write_tile_partials_and_define_their_device_functions():
+    """CUDA fused kernels store one row of partial sums per tile (no float atomics, so a GPU run's sums
+    do not depend on block order) and skip stopped pairs; every CUDA align module defines the batched
+    residual sample and the device functions its description lists, each hoist filling its size."""
+    for path in sorted(GENERATED_DIR.glob("*_align_cuda.py")):
+        text = path.read_text()
+        tree = ast.parse(text)
+        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assigned = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets}
+        d = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DESCRIPTION")
+        description = ast.literal_eval(d.value)
+        assert "cuda.atomic" not in text, path.name
+        for kind in ("normal_equations", "normal_equations_brightness"):
+            kernel = functions[f"_{kind}"]
+            assert [a.arg for a in kernel.args.args] == FUSED_ARGS, (path.name, kind)
+            source = ast.get_source_segment(text, kernel)
+            assert "if running[pair] == 0:" in source and "out[tile, " in source, (path.name, kind)
+        assert {"residuals", "residual_sample"} <= set(description["kernels"]), path.name
+        for name in description["kernels"]:
+            assert name in functions, (path.name, name)
+        args = [a.arg for a in functions["residual_sample"].args.args]
+        assert args == ["h", "points", "iref", "tgt", "starts", "steps", "counts", "out", "stream"], path.name
+        for name in description["device_functions"]:
+            assert name in functions or (name == "params_from_pose_device" and name in assigned), (path.name, name)
+        assert ("params_from_pose_device" in functions) == (description["parameterisation"] is not None), path.name
+        for kind, size in description["hoisted_sizes"].items():
+            source = ast.get_source_segment(text, functions[f"_hoist_{kind}_device"])
+            stores = sorted(int(k) for k in re.findall(r"^    out\[(\d+)\] = ", source, re.MULTILINE))
+            assert stores == list(range(size)), (path.name, kind)
+
+
+def test_cuda_warp_kernels_stage_their_stores_in_shared_memory():
+    """Per-point CUDA warp kernels write their outputs to shared rows and copy them out block-contiguously."""
+    for path in sorted(GENERATED_DIR.glob("*_cuda.py")):
+        if "_align_" in path.name:
+            continue
+        tree = ast.parse(path.read_text())
+        kernels = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("_warp")]
+        assert kernels, path.name
+        for kernel in kernels:
+            source = ast.unparse(kernel)
+            assert "cuda.shared.array" in source and "cuda.syncthreads()" in source, (path.name, kernel.name)
+            assert not re.search(r"\b(uv|jac)\[i,", source), (path.name, kernel.name)

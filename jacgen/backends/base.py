@@ -20,6 +20,18 @@ SHARED_HELPERS = (
 """Helper modules of every target: ``phi`` (hoists, ``pose``, CPU kernels) and the pose inverse."""
 
 
+IMPORT_LIMIT = 120
+"""Longest import line the formatter keeps on one line (the configured line length)."""
+
+
+def _import_line(module: str, names: list[str]) -> str:
+    """``from module import names`` on one line, or one name per line where that is too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= IMPORT_LIMIT:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
 @dataclass(frozen=True)
 class Backend:
     """Target configuration; subclasses add the emitters.
@@ -39,6 +51,9 @@ class Backend:
         Decorator of a helper called from kernels.
     loop_indent
         Indentation of the body of :meth:`point_loop`.
+    extra_align_kernels
+        Launchers an align module has besides the fused ones and ``residuals`` (listed in its
+        ``DESCRIPTION["kernels"]``), emitted by :meth:`align_extras`.
     """
 
     name: str
@@ -47,6 +62,7 @@ class Backend:
     kernel_decorator: str
     device_decorator: str
     loop_indent: str = "        "
+    extra_align_kernels: tuple[str, ...] = ()
 
     def point_loop(self, count: str) -> list[str]:
         """Lines opening the loop over points ``i < count`` of a kernel."""
@@ -70,10 +86,10 @@ class Backend:
         third_party = [m for m in sorted(chosen) if not m.startswith("jacgen")]
         first_party = [m for m in sorted(chosen) if m.startswith("jacgen")]
         lines = ["import math", "", "import numpy as np"]
-        lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in third_party]
+        lines += [_import_line(m, sorted(chosen[m], key=order)) for m in third_party]
         if first_party:
             lines.append("")
-            lines += [f"from {m} import {', '.join(sorted(chosen[m], key=order))}" for m in first_party]
+            lines += [_import_line(m, sorted(chosen[m], key=order)) for m in first_party]
         return "\n".join(lines)
 
     # emitters: implemented by each target
@@ -86,7 +102,11 @@ class Backend:
         raise NotImplementedError
 
     def fused_kernel(self, pir, packed) -> str:
-        """``_<kind>(h, points, iref, tgt, tiles, loss_id, loss_scale, out)``: sums per tile of points."""
+        """``_<kind>(...)``: sums per tile of points.
+
+        CUDA: ``_<kind>(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out)``, one row of
+        ``out`` per tile.
+        """
         raise NotImplementedError
 
     def fused_launchers(self, pir) -> str:
@@ -96,3 +116,14 @@ class Backend:
     def residual_launcher(self) -> str:
         """``residuals(params, constants, points, iref, tgt, resid)``."""
         raise NotImplementedError
+
+    def align_extras(self, model, pirs) -> list[str]:
+        """Parts of an align module beyond the fused and residual kernels (none by default).
+
+        ``pirs``: the fused programs without and with brightness (:func:`jacgen.fused_codegen.photometric_irs`).
+        """
+        return []
+
+    def device_function_names(self, model) -> tuple[str, ...]:
+        """Device functions :meth:`align_extras` emits (``DESCRIPTION["device_functions"]`` where any)."""
+        return ()

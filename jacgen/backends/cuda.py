@@ -1,23 +1,56 @@
 """Numba CUDA backend: ``@cuda.jit``, threads over points, block reductions; hoisting on the host.
 
-A fused kernel's blocks stride over tiles ``(pair, first, end)``; a block's threads stride over
-the tile's points and keep float64 sums in registers, which the block adds through shared
-memory (a tree, :data:`~jacgen.backends.cuda_runtime.REDUCE_WIDTH` sums at a time) before one
-atomic add per sum into the pair's row. Rejected points are skipped (threads branch freely).
+A fused kernel's blocks stride over tiles ``(pair, first, end)``, skipping those of pairs no
+longer ``running``; a block's threads stride over the tile's points and keep float64 sums in
+registers, which the block adds through shared memory (a tree, :data:`REDUCE_WIDTH` sums at a
+time) and writes as the tile's row of partial sums (plain stores, no atomics: whoever adds the rows
+in tile order gets the same bits every run). Rejected points are skipped (threads branch freely).
+Per-point warp kernels stage their outputs in shared memory, so that a block's global stores are
+one contiguous chunk. An align module also has device functions (``pose_device``, the
+``_hoist_*_device`` hoists, ``params_from_pose_device``) for kernels that step poses on the device,
+and a batched residual sample (``residual_sample``).
 """
 
 from __future__ import annotations
 
-from ..codegen import TYPED, unpack_lines, warp_kernel
-from ..fused_codegen import accumulator_names, scalar_point_lines
+import sympy as sp
+
+from ..codegen import (
+    TYPED,
+    WARP_SIGNATURES,
+    hoist_device_function,
+    pose_device_function,
+    unpack_lines,
+    warp_kernel,
+    warp_point_lines,
+)
+from ..fused_codegen import accumulator_names, fused_hoist_parts, hoist_kinds, packed_fused, scalar_point_lines
+from ..parameterisation import recognise
 from ..photometric import PhotometricIR
 from ..printer import LINE_LIMIT
+from ..runtime.pose_params import PARAMETERISATION_IDS
 from .base import SHARED_HELPERS, Backend
 
 REDUCE_WIDTH = 8
 """Sums a block reduces at once (``8 x THREADS_PER_BLOCK`` doubles of shared memory)."""
 
-CUDA_RUNTIME_NAMES = ("THREADS_PER_BLOCK", "cuda", "fused_batch", "fused_pair", "launch_points", "robust")
+THREADS = 256
+""":data:`jacgen.backends.cuda_runtime.THREADS_PER_BLOCK` (not imported: that loads ``numba.cuda``)."""
+
+STAGE_BYTES = 40 * 1024
+"""Most shared memory a warp kernel stages its outputs in (float64); larger outputs are stored directly."""
+
+CUDA_RUNTIME_NAMES = (
+    "THREADS_PER_BLOCK",
+    "cuda",
+    "fused_batch",
+    "fused_pair",
+    "launch_points",
+    "launch_sample",
+    "phi_device",
+    "pose_params_device",
+    "robust",
+)
 """What generated CUDA code uses from :mod:`jacgen.backends.cuda_runtime` (listed here, not
 imported: importing it loads ``numba.cuda``, which code generation must not need)."""
 
@@ -32,7 +65,8 @@ FUSED_LAUNCHERS = '''
 def {kind}(params, constants, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Accumulator vector of one pair (layout: ``DESCRIPTION["accumulators"]["{kind}"]``).
 
-    With ``out`` (a zeroed device array of {size}) the sums stay on the device.
+    The tiles' partial sums are added on the host in tile order; with ``out`` (a device array of
+    {size}) they are added into ``out``, which is returned.
     """
     h = _hoist_{kind}(params, constants)
     return fused_pair(_{kind}, h, {size}, points, iref, tgt, loss_id, loss_scale, out, stream)
@@ -54,9 +88,28 @@ def residuals(params, constants, points, iref, tgt, resid, stream=0):
     launch_points(_residuals, _hoist_residuals(params, constants), (points, iref, tgt, resid), stream)
 '''
 
+SAMPLE_LAUNCHER = '''
+def residual_sample(h, points, iref, tgt, starts, steps, counts, out, stream=0):
+    """Residuals of a strided sample of every pair's points into ``out`` (device arrays; nothing copied).
+
+    ``h`` (B, n) rows of ``_hoist_residuals`` (with ``(a, b)``), ``points`` / ``iref`` all pairs'
+    concatenated, ``tgt`` (B, H, W, 3), ``starts`` / ``steps`` / ``counts`` (B,) int64, ``out``
+    (B, M) float64: ``out[b, k]`` is the residual of point ``starts[b] + k * steps[b]`` for
+    ``k < counts[b]`` (NaN where rejected); the rest of ``out`` is left as it is.
+    """
+    launch_sample(_residual_sample, (h, points, iref, tgt, starts, steps, counts, out), stream)
+'''
+
+PARAMS_FROM_POSE_DEVICE = '''
+{decorator}
+def params_from_pose_device(T, out):
+    """Parameters ({name}) of the pose ``T`` (3 x 4 ``[R t]`` row-major) into ``out``."""
+    pose_params_device({kind}, T, out)
+'''
+
 
 def block_sum_lines(values: list[str], ind: str) -> list[str]:
-    """Add ``values`` over the block's threads (shared-memory tree), then atomically into ``out[pair]``."""
+    """Add ``values`` over the block's threads (shared-memory tree) into the tile's row ``out[tile]``."""
     lines: list[str] = []
     for start in range(0, len(values), REDUCE_WIDTH):
         group = values[start : start + REDUCE_WIDTH]
@@ -71,7 +124,7 @@ def block_sum_lines(values: list[str], ind: str) -> list[str]:
             f"{ind}    cuda.syncthreads()",
             f"{ind}    step //= 2",
             f"{ind}if tid < {len(group)}:",
-            f"{ind}    cuda.atomic.add(out, (pair, {start} + tid), shared[tid, 0])",
+            f"{ind}    out[tile, {start} + tid] = shared[tid, 0]",
             f"{ind}cuda.syncthreads()",
         ]
     return lines
@@ -84,7 +137,7 @@ class CUDABackend(Backend):
         return [f"    for i in range(cuda.grid(1), {count}, cuda.gridsize(1)):"]
 
     def warp_kernels(self, ir, packed) -> list[str]:  # noqa: D102
-        return [warp_kernel(ir, packed, self)]
+        return [staged_warp_kernel(ir, packed, self)]
 
     def warp_launcher(self, kind: str, signature: str, arrays: str, hoist_args: str) -> str:  # noqa: D102
         text = WARP_LAUNCHER.format(kind=kind, signature=signature, arrays=arrays, hoist_args=hoist_args)
@@ -94,8 +147,8 @@ class CUDABackend(Backend):
         names = accumulator_names(pir)
         lines = [
             self.kernel_decorator,
-            f"def _{pir.kind}(h, points, iref, tgt, tiles, loss_id, loss_scale, out):",
-            '    """Normal equations of the tiles ``(pair, first, end)`` of points, added into ``out[pair]``."""',
+            f"def _{pir.kind}(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):",
+            '    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""',
             f"    shared = cuda.shared.array(({REDUCE_WIDTH}, THREADS_PER_BLOCK), dtype=float64)",
             "    tid = cuda.threadIdx.x",
             f"    {TYPED} = points.dtype.type",
@@ -103,6 +156,8 @@ class CUDABackend(Backend):
             "    width = tgt.shape[2]",
             "    for tile in range(cuda.blockIdx.x, tiles.shape[0], cuda.gridDim.x):",
             "        pair = tiles[tile, 0]",
+            "        if running[pair] == 0:",
+            "            continue",
             "        img = tgt[pair]",
             "        scale = loss_scale[pair]",
         ]
@@ -125,6 +180,112 @@ class CUDABackend(Backend):
     def residual_launcher(self) -> str:  # noqa: D102
         return RESIDUAL_LAUNCHER.strip("\n") + "\n"
 
+    def align_extras(self, model, pirs) -> list[str]:  # noqa: D102
+        brightness = pirs[1]
+        parts = [residual_sample_kernel(brightness, self), SAMPLE_LAUNCHER.strip("\n") + "\n"]
+        parts.append(pose_device_function(model, self.device_decorator))
+        for kind, (pir, warp_ir) in hoist_kinds(pirs).items():
+            hoisted, packed, inputs = fused_hoist_parts(pir, warp_ir)
+            parts.append(hoist_device_function(kind, hoisted, packed, inputs, self.device_decorator))
+        name = recognise(model)
+        if name is None:
+            parts.append("params_from_pose_device = None\n")
+        else:
+            text = PARAMS_FROM_POSE_DEVICE.format(
+                decorator=self.device_decorator, name=name, kind=PARAMETERISATION_IDS[name]
+            )
+            parts.append(text.strip("\n") + "\n")
+        return parts
+
+    def device_function_names(self, model) -> tuple[str, ...]:  # noqa: D102
+        hoists = tuple(
+            f"_hoist_{kind}_device" for kind in ("normal_equations", "normal_equations_brightness", "residuals")
+        )
+        return ("pose_device", *hoists, "params_from_pose_device")
+
+
+def residual_sample_kernel(pir: PhotometricIR, backend: Backend) -> str:
+    """``_residual_sample(h, points, iref, tgt, starts, steps, counts, out)``: pairs on the grid's second axis."""
+    packed = packed_fused(pir, pir.warp_only)
+    lines = [
+        backend.kernel_decorator,
+        "def _residual_sample(h, points, iref, tgt, starts, steps, counts, out):",
+        '    """Residual of point ``starts[b] + k * steps[b]`` into ``out[b, k]`` for ``k < counts[b]``."""',
+        f"    {TYPED} = points.dtype.type",
+        "    height = tgt.shape[1]",
+        "    width = tgt.shape[2]",
+        "    _start = cuda.blockIdx.x * THREADS_PER_BLOCK + cuda.threadIdx.x",
+        "    for pair in range(cuda.blockIdx.y, out.shape[0], cuda.gridDim.y):",
+        "        img = tgt[pair]",
+    ]
+    ind = "        "
+    lines += unpack_lines(packed, "h[pair, {}]", ind, TYPED, [*pir.warp_only.hoisted, *pir.extra_hoisted])
+    lines += [
+        f"{ind}_count = min(counts[pair], out.shape[1])",
+        f"{ind}for _k in range(_start, _count, cuda.gridDim.x * THREADS_PER_BLOCK):",
+        f"{ind}    i = starts[pair] + _k * steps[pair]",
+        f"{ind}    out[pair, _k] = math.nan",
+    ]
+    lines += scalar_point_lines(pir, ind + "    ", accumulate=False)
+    lines.append(f"{ind}    out[pair, _k] = res")
+    return "\n".join(lines) + "\n"
+
+
+def _flat(r, c, n_params: int) -> str:
+    """Column of Jacobian entry ``(r, c)`` in a row of staged entries (ints, or loop-variable names)."""
+    if isinstance(r, int):
+        return str(r * n_params + c)
+    return f"{r} * {n_params} + {c}"
+
+
+def staged_warp_kernel(ir, packed: list[sp.Symbol], backend: Backend) -> str:
+    """``_<kind>(h, points, <outputs>)`` with coalesced stores: outputs staged in shared memory.
+
+    A block takes ``THREADS_PER_BLOCK`` consecutive points at a time (one per thread), writes their
+    outputs into shared rows, then copies them out as one contiguous chunk per array (thread ``j``
+    stores element ``j``). Outputs over :data:`STAGE_BYTES` are stored directly.
+    """
+    n_out, n_params = len(ir.outputs), len(ir.model.params)
+    width = n_out * n_params if ir.jacobian is not None else 0
+    if 8 * THREADS * (n_out + width) > STAGE_BYTES:
+        return warp_kernel(ir, packed, backend)
+    arrays = WARP_SIGNATURES[ir.kind][1]
+    lines = [backend.kernel_decorator, f"def _{ir.kind}(h, points, {arrays}):"]
+    lines.append(f'    """Outputs of ``{ir.kind}`` for every point (float type of ``points``); NaN where invalid."""')
+    lines += [
+        f"    {TYPED} = points.dtype.type",
+        f"    _s_uv = cuda.shared.array((THREADS_PER_BLOCK, {n_out}), dtype=float64)",
+        *([f"    _s_jac = cuda.shared.array((THREADS_PER_BLOCK, {width}), dtype=float64)"] if width else []),
+        "    _tid = cuda.threadIdx.x",
+        "    _n = points.shape[0]",
+    ]
+    lines += unpack_lines(packed, "h[{}]", "    ", TYPED, ir.hoisted)
+    lines += [
+        "    for _first in range(cuda.blockIdx.x * THREADS_PER_BLOCK, _n, cuda.gridDim.x * THREADS_PER_BLOCK):",
+        "        i = _first + _tid",
+        "        if i < _n:",
+    ]
+    lines += warp_point_lines(
+        ir, "            ", lambda k: f"_s_uv[_tid, {k}]", lambda r, c: f"_s_jac[_tid, {_flat(r, c, n_params)}]"
+    )
+    lines += [
+        "        cuda.syncthreads()",
+        "        _count = min(THREADS_PER_BLOCK, _n - _first)",
+        f"        for _j in range(_tid, _count * {n_out}, THREADS_PER_BLOCK):",
+        f"            _q = _j // {n_out}",
+        f"            uv[_first + _q, _j - _q * {n_out}] = {TYPED}(_s_uv[_q, _j - _q * {n_out}])",
+    ]
+    if width:
+        lines += [
+            f"        for _j in range(_tid, _count * {width}, THREADS_PER_BLOCK):",
+            f"            _q = _j // {width}",
+            f"            _e = _j - _q * {width}",
+            f"            _r = _e // {n_params}",
+            f"            jac[_first + _q, _r, _e - _r * {n_params}] = {TYPED}(_s_jac[_q, _e])",
+        ]
+    lines.append("        cuda.syncthreads()")
+    return "\n".join(lines) + "\n"
+
 
 CUDA_BACKEND = CUDABackend(
     name="cuda",
@@ -136,4 +297,5 @@ CUDA_BACKEND = CUDABackend(
     module_constants=(),
     kernel_decorator="@cuda.jit(cache=True, fastmath=True)",
     device_decorator="@cuda.jit(device=True, inline=True)",
+    extra_align_kernels=("residual_sample",),
 )

@@ -1,9 +1,12 @@
 """What every generated CUDA module shares: device twins of :mod:`jacgen.runtime` and the launches.
 
-The robust loss is compiled from the same plain-Python body as the CPU one
-(:func:`jacgen.runtime.losses.robust_body`), so both targets evaluate the same formulas; host-side
-helpers (``phi`` in the hoists, the pose inverse) come from :mod:`jacgen.runtime.sinc` and
-:mod:`jacgen.runtime.poses` themselves.
+The robust loss, ``phi_n`` and the closed-form pose inverses are compiled from the same plain-Python
+bodies as the CPU ones (:func:`jacgen.runtime.losses.robust_body`, :func:`jacgen.runtime.sinc.phi_body`,
+:func:`jacgen.runtime.pose_params.pose_params_body`), so both targets evaluate the same formulas;
+host-side helpers (``phi`` in the hoists, the pose inverse) come from :mod:`jacgen.runtime.sinc` and
+:mod:`jacgen.runtime.poses` themselves. Fused kernels write one row of partial sums per tile; the
+host launchers here add them per pair in tile order (:func:`jacgen.runtime.tiles.sum_tiles`), so the
+sums do not depend on the order in which blocks run.
 Importing this module loads ``numba.cuda``; generated CUDA modules are only imported on the
 ``target="cuda"`` path, after :func:`jacgen.cuda_support.require_cuda`.
 """
@@ -14,7 +17,9 @@ import numpy as np
 
 from ..cuda_support import require_cuda
 from ..runtime.losses import robust_body
-from ..runtime.tiles import batch_tiles, hoist_rows
+from ..runtime.pose_params import pose_params_body
+from ..runtime.sinc import phi_body
+from ..runtime.tiles import batch_tiles, hoist_rows, sum_tiles
 
 cuda = require_cuda()
 
@@ -27,7 +32,14 @@ MAX_BLOCKS = 4096
 BATCH_TILE = 16 * THREADS_PER_BLOCK
 """Points per tile when many pairs share a launch."""
 
+MAX_GRID_Y = 65535
+"""Most blocks along a grid's second axis (pairs beyond it are strided over)."""
+
 robust = cuda.jit(device=True, inline=True)(robust_body)
+phi_device = cuda.jit(device=True, inline=True)(phi_body)
+"""``phi_n`` on the device (device functions: hoists and ``pose`` computed in a kernel)."""
+pose_params_device = cuda.jit(device=True, inline=True)(pose_params_body)
+""":func:`jacgen.runtime.pose_params.pose_params_body` on the device: ``pose_params_device(kind, T, out)``."""
 
 
 def grid(n: int) -> int:
@@ -41,49 +53,76 @@ def launch_points(kernel, hoisted, arrays, stream=0) -> None:
     kernel[grid(arrays[0].shape[0]), THREADS_PER_BLOCK, stream](h, *arrays)
 
 
+def launch_sample(kernel, arrays, stream=0) -> None:
+    """Run a per-pair sample kernel: pairs on the grid's second axis, ``out``'s columns on the first.
+
+    ``arrays`` end with ``out`` (B, M); nothing is allocated or copied.
+    """
+    pairs, width = arrays[-1].shape
+    if pairs and width:
+        blocks = (grid(width), min(pairs, MAX_GRID_Y))
+        kernel[blocks, THREADS_PER_BLOCK, stream](*arrays)
+
+
+def _run_tiles(kernel, h, size, points, iref, tgt, tiles, running, loss_id, loss_scale, stream) -> np.ndarray:
+    """Launch a fused kernel on ``tiles`` (host rows): the ``(n_tiles, size)`` partial sums on the host."""
+    partial = cuda.device_array((tiles.shape[0], size), dtype=np.float64, stream=stream)
+    dh, dtiles, drunning, dscale = (
+        cuda.to_device(np.ascontiguousarray(a), stream=stream) for a in (h, tiles, running, loss_scale)
+    )
+    blocks = min(tiles.shape[0], MAX_BLOCKS)
+    kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, drunning, loss_id, dscale, partial)
+    return partial.copy_to_host(stream=stream)
+
+
 def fused_pair(kernel, hoisted, size, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
     """Run a fused kernel on one pair, a tile of :data:`THREADS_PER_BLOCK` points per block.
 
-    Returns the accumulator vector on the host, or adds into ``out`` (a zeroed device array of
-    ``size``) and returns it, for callers that keep the sums on the device.
+    Returns the accumulator vector on the host (the tiles' partial sums added in tile order), or
+    adds it into ``out`` (a device array of ``size``) and returns ``out``.
     """
     n = points.shape[0]
     first = np.arange(0, max(n, 1), THREADS_PER_BLOCK, dtype=np.int64)
     tiles = np.column_stack([np.zeros_like(first), first, np.minimum(first + THREADS_PER_BLOCK, n)])
-    acc = cuda.to_device(np.zeros((1, size)), stream=stream) if out is None else out.reshape(1, size)
-    h, dtiles, scale = (
-        cuda.to_device(a, stream=stream) for a in (hoisted[None, :], tiles, np.array([float(loss_scale)]))
-    )
-    blocks = min(tiles.shape[0], MAX_BLOCKS)
-    kernel[blocks, THREADS_PER_BLOCK, stream](
-        h, points, iref, tgt.reshape((1, *tgt.shape)), dtiles, loss_id, scale, acc
-    )
-    return acc.copy_to_host(stream=stream)[0] if out is None else out
+    running = np.ones(1, dtype=np.int32)
+    scale = np.array([float(loss_scale)])
+    args = (points, iref, tgt.reshape((1, *tgt.shape)), tiles, running, loss_id, scale, stream)
+    acc = sum_tiles(_run_tiles(kernel, hoisted[None, :], size, *args), tiles, 1)[0]
+    if out is None:
+        return acc
+    out.copy_to_device(out.copy_to_host(stream=stream) + acc.reshape(out.shape), stream=stream)
+    return out
 
 
 def fused_batch(
     kernel, hoist, size, params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0
 ):
-    """Run a fused kernel on B pairs in one launch: ``(B, size)`` accumulators on the host."""
+    """Run a fused kernel on B pairs in one launch: ``(B, size)`` accumulators on the host.
+
+    The tiles' partial sums are added per pair in tile order (zero rows where not ``active``).
+    """
     h = hoist_rows(hoist, params, constants, active)
     tiles = batch_tiles(offsets, active, BATCH_TILE)
-    out = cuda.to_device(np.zeros((h.shape[0], size)), stream=stream)
-    if tiles.shape[0]:
-        scale = np.ascontiguousarray(loss_scale, dtype=np.float64)
-        dh, dtiles, dscale = (cuda.to_device(a, stream=stream) for a in (h, tiles, scale))
-        blocks = min(tiles.shape[0], MAX_BLOCKS)
-        kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, loss_id, dscale, out)
-    return out.copy_to_host(stream=stream)
+    if not tiles.shape[0]:
+        return np.zeros((h.shape[0], size))
+    running = np.asarray(active, dtype=np.int32)
+    scale = np.asarray(loss_scale, dtype=np.float64)
+    partial = _run_tiles(kernel, h, size, points, iref, tgt, tiles, running, loss_id, scale, stream)
+    return sum_tiles(partial, tiles, h.shape[0])
 
 
 __all__ = [
     "BATCH_TILE",
     "MAX_BLOCKS",
+    "MAX_GRID_Y",
     "THREADS_PER_BLOCK",
     "cuda",
     "fused_batch",
     "fused_pair",
     "grid",
     "launch_points",
+    "launch_sample",
+    "phi_device",
+    "pose_params_device",
     "robust",
 ]

@@ -7,6 +7,7 @@
 - :mod:`~jacgen.runtime.launches`: the host-side launches of the fused CPU kernels.
 - :mod:`~jacgen.runtime.rotations`: rotation conversions (Rodrigues, SE(3) exponential and logarithm, Euler angles).
 - :mod:`~jacgen.runtime.poses`: parameters of a pose (closed-form inverses of the known parameterisations).
+- :mod:`~jacgen.runtime.pose_params`: the same inverses in scalar code, compiled for the host and the device.
 
 Every module here is in the runtime hash of the generated files' banners
 (:func:`jacgen.codegen.runtime_sources`). Nothing here loads ``numba.cuda``: the CUDA counterparts

@@ -34,9 +34,15 @@ _usable = cuda.jit(device=True, inline=True)(backprojection.usable)
 
 
 def as_device(a):
-    """A Numba device view of ``a``: no copy for device arrays, one host-to-device copy otherwise."""
+    """A Numba device view of ``a``: no copy for device arrays, one host-to-device copy otherwise.
+
+    Device arrays of any library (``__cuda_array_interface__``) go through
+    :func:`jacgen.cuda_support.as_device_array`, on a GPU and under the simulator alike.
+    """
+    from jacgen.cuda_support import as_device_array
+
     if is_device_array(a):
-        return a if hasattr(a, "copy_to_host") else cuda.as_cuda_array(a)
+        return as_device_array(a)
     return cuda.to_device(np.ascontiguousarray(a))
 
 
