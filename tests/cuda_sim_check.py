@@ -290,6 +290,216 @@ def splat_checks():
     compare("fit_render cuda", (a.params, np.array([a.cost])), (b.params, np.array([b.cost])), 1e-9)
 
 
+def _rotation(angle, rng):
+    from scipy.spatial.transform import Rotation
+
+    axis = rng.normal(size=3)
+    T = np.eye(4)
+    T[:3, :3] = Rotation.from_rotvec(angle * axis / np.linalg.norm(axis)).as_matrix()
+    T[:3, 3] = rng.normal(0.0, 0.5, 3)
+    return T
+
+
+def _device_kernels(mod):
+    """Tiny kernels calling the module's device functions (one thread)."""
+    pose_device, from_pose = mod.pose_device, mod.params_from_pose_device
+
+    @cuda.jit
+    def pose_kernel(params, out):
+        pose_device(params, out)
+
+    @cuda.jit
+    def from_pose_kernel(T, out):
+        from_pose(T, out)
+
+    hoists = {}
+    for kind in ("normal_equations", "normal_equations_brightness", "residuals"):
+        hoist = getattr(mod, f"_hoist_{kind}_device")
+
+        @cuda.jit
+        def hoist_kernel(params, constants, out, hoist=hoist):
+            hoist(params, constants, out)
+
+        hoists[kind] = hoist_kernel
+    return pose_kernel, from_pose_kernel, hoists
+
+
+def device_function_checks():
+    """Generated device functions (pose, hoists, pose inverse) against their host counterparts."""
+    from solver.core.model import align_module
+
+    rng = np.random.default_rng(6)
+    Ks = np.array([60.0, 62.0, 24.5, 19.5])
+    for model in ("se3", "rodrigues", "euler_xyz"):
+        mod = align_module(model, "cuda")
+        sizes = mod.DESCRIPTION["hoisted_sizes"]
+        pose_kernel, from_pose_kernel, hoists = _device_kernels(mod)
+        for angle in (0.0, 1e-6, 0.5, 3.1):
+            T = _rotation(angle, rng)
+            params = mod.params_from_pose(T)
+            tag = f"{model} angle={angle:g}"
+            out = np.full(12, np.nan)
+            pose_kernel[1, 1](params, out)
+            compare(f"device pose {tag}", (mod.pose(params)[:3].ravel(),), (out,), 1e-14)
+            out = np.full(6, np.nan)
+            from_pose_kernel[1, 1](np.ascontiguousarray(T[:3].ravel()), out)
+            compare(f"device params_from_pose {tag}", (params,), (out,), 1e-12)
+            constants = np.concatenate([Ks, T[:3].ravel()]) if mod.DESCRIPTION["update"] == "compositional" else Ks
+            p = np.zeros(6) if mod.DESCRIPTION["update"] == "compositional" else params
+            for kind, kernel in hoists.items():
+                pk = p if kind == "normal_equations" else np.concatenate([p, [0.1, -0.02]])
+                out = np.full(sizes[kind] + 1, -7.0)
+                kernel[1, 1](pk, constants, out)
+                host = getattr(mod, f"_hoist_{kind}")(pk, constants)
+                assert host.size == sizes[kind] and out[-1] == -7.0, (kind, host.size, sizes[kind])
+                compare(f"device hoist {kind} {tag}", (host,), (out[:-1],), 1e-14)
+    models_without_inverse = [
+        m for m in ("se3", "rodrigues", "euler_xyz") if align_module(m, "cuda").DESCRIPTION["parameterisation"] is None
+    ]
+    assert not models_without_inverse, models_without_inverse
+    residual_sample_checks()
+    tile_partial_checks()
+    foreign_array_checks()
+
+
+def residual_sample_checks():
+    """``residual_sample`` (pairs on a grid axis, device arrays only) against ``residuals`` pair by pair."""
+    from solver.arrays import images
+    from solver.core import lie
+    from solver.core.model import align_module
+
+    rng = np.random.default_rng(7)
+    shape, Ks = (30, 40), np.array([40.0, 41.0, 19.5, 14.5])
+    y, x = np.mgrid[0 : shape[0], 0 : shape[1]]
+    sizes = (90, 0, 140)
+    pts = [np.column_stack([rng.uniform(-0.6, 0.6, (n, 2)), rng.uniform(1.0, 3.0, n)]) for n in sizes]
+    pts[0][0] = (0.0, 0.0, -1.0)  # behind the camera; others fall outside the image
+    irs = [rng.uniform(0.2, 0.8, n) for n in sizes]
+    imgs = [0.5 + 0.3 * np.sin((0.2 + 0.05 * b) * x) * np.cos(0.25 * y) for b in range(3)]
+    offsets = np.r_[0, np.cumsum(sizes)]
+    starts = offsets[:-1] + np.array([1, 0, 3])
+    steps = np.array([2, 1, 3])
+    counts = np.array([40, 0, 45])
+    width = 50
+    for model, dtype in (
+        ("se3", np.float64),
+        ("rodrigues", np.float64),
+        ("euler_xyz", np.float64),
+        ("se3", np.float32),
+    ):
+        mod = align_module(model, "cuda")
+        stacks = np.stack([images.stack_with_gradients(img, dtype) for img in imgs])
+        points, iref = np.concatenate(pts).astype(dtype), np.concatenate(irs).astype(dtype)
+        rows, params, consts = [], [], []
+        for _ in range(3):
+            T = lie.se3_exp(rng.normal(0.0, 0.05, 6))
+            if mod.DESCRIPTION["update"] == "compositional":
+                p, c = np.zeros(6), np.concatenate([Ks, T[:3, :4].ravel()])
+            else:
+                p, c = lie.params_from_pose(model, T), Ks
+            params.append(np.concatenate([p, rng.normal(0.0, 0.1, 2)]))
+            consts.append(c)
+            rows.append(mod._hoist_residuals(params[-1], c))
+        h = cuda.to_device(np.stack(rows))
+        dev = [cuda.to_device(a) for a in (points, iref, stacks, starts, steps, counts)]
+        out = cuda.to_device(np.full((3, width), -7.0))
+        mod.residual_sample(h, *dev, out)
+        got = out.copy_to_host()
+        tag = f"residual_sample {model} {np.dtype(dtype).name}"
+        for b in range(3):
+            sl = slice(offsets[b], offsets[b + 1])
+            resid = np.full(sizes[b], -1.0, dtype=dtype)
+            if sizes[b]:
+                mod.residuals(params[b], consts[b], points[sl], iref[sl], stacks[b], resid)
+            local = starts[b] - offsets[b] + steps[b] * np.arange(counts[b])
+            want = resid[local].astype(np.float64)
+            np.testing.assert_array_equal(got[b, : counts[b]], want, err_msg=f"{tag} pair {b}")
+            assert np.all(got[b, counts[b] :] == -7.0), f"{tag} pair {b}: entries past the count written"
+            print("ok", tag, "pair", b)
+        sampled = got[np.arange(width)[None, :] < counts[:, None]]
+        assert np.isnan(sampled).any() and np.isfinite(sampled).any(), tag  # rejected and accepted points
+
+
+def tile_partial_checks():
+    """A fused kernel writes every tile's full row of sums (plain stores) and nothing for stopped pairs."""
+    from jacgen.runtime.tiles import batch_tiles, sum_tiles
+    from solver.arrays import images
+    from solver.core.model import align_module
+
+    rng = np.random.default_rng(8)
+    shape, Ks = (30, 40), np.array([40.0, 41.0, 19.5, 14.5])
+    y, x = np.mgrid[0 : shape[0], 0 : shape[1]]
+    sizes = (70, 50, 90)
+    points = np.column_stack([rng.uniform(-0.5, 0.5, (sum(sizes), 2)), rng.uniform(1.0, 3.0, sum(sizes))])
+    iref = rng.uniform(0.2, 0.8, sum(sizes))
+    stack = np.stack([images.stack_with_gradients(0.5 + 0.3 * np.sin(0.2 * x) * np.cos(0.25 * y), np.float64)] * 3)
+    mod = align_module("rodrigues", "cuda")
+    size = mod.DESCRIPTION["accumulators"]["normal_equations"]["size"]
+    params = rng.normal(0.0, 0.03, (3, 6))
+    h = np.stack([mod._hoist_normal_equations(p, Ks) for p in params])
+    offsets = np.r_[0, np.cumsum(sizes)]
+    tiles = batch_tiles(offsets, np.ones(3, bool), 32)
+    running = np.array([1, 0, 1], dtype=np.int32)
+    out = np.full((tiles.shape[0] + 2, size), -7.0)
+    dout = cuda.to_device(out)
+    mod._normal_equations[3, 256](h, points, iref, stack, tiles, running, 0, np.full(3, 0.05), dout)
+    partial = dout.copy_to_host()
+    stopped = tiles[:, 0] == 1
+    assert np.all(partial[: tiles.shape[0]][stopped] == -7.0), "a stopped pair's tiles were written"
+    assert np.all(partial[tiles.shape[0] :] == -7.0), "rows past the tiles were written"
+    assert np.all(partial[: tiles.shape[0]][~stopped] != -7.0), "a running pair's tile row is incomplete"
+    sums = sum_tiles(partial[: tiles.shape[0]][~stopped], tiles[~stopped], 3)
+    full = mod.normal_equations_batch(
+        params, np.tile(Ks, (3, 1)), points, iref, stack, offsets, running > 0, 0, np.full(3, 0.05)
+    )
+    compare("tile partials", (sums,), (full,), 1e-12)
+
+
+class _Foreign:
+    """An array from another library: only ``__cuda_array_interface__`` and a non-NumPy ``dtype``."""
+
+    __slots__ = ("__cuda_array_interface__", "dtype")
+
+    def __init__(self, device_array, rows=None):
+        host = device_array._ary  # the simulator's device memory is this host array
+        view = host if rows is None else host[rows]
+        self.__cuda_array_interface__ = {
+            "shape": view.shape,
+            "typestr": view.dtype.str,
+            "data": (view.__array_interface__["data"][0], False),
+            "strides": None if rows is None else view.strides,
+            "version": 3,
+        }
+        self.dtype = f"torch.{view.dtype.name}"
+
+
+def foreign_array_checks():
+    """Device arrays of any library through ``jacgen.as_device_array``, ``warp_jacobian`` and ``as_device``."""
+    from jacgen.cuda_support import as_device_array
+    from solver.arrays import device
+
+    rng = np.random.default_rng(9)
+    points = np.column_stack([rng.uniform(-1, 1, (80, 2)), rng.uniform(0.5, 10, 80)])
+    params = np.array([0.3, -0.2, 0.1, 0.05, -0.02, 0.1])
+    for dtype in (np.float64, np.float32):
+        pts = points.astype(dtype)
+        dev = cuda.to_device(pts)
+        for rows, host in ((None, pts), (slice(None, None, 2), pts[::2])):
+            foreign = _Foreign(dev, rows)
+            wrapped = as_device_array(foreign)
+            np.testing.assert_array_equal(wrapped.copy_to_host(), host)
+            numpy_input = jacgen.warp_jacobian("se3", params, host, K, target="cuda")
+            uv, J, valid = jacgen.warp_jacobian("se3", params, foreign, K, target="cuda")
+            assert hasattr(uv, "copy_to_host"), "device input must give device output"
+            tag = f"foreign array {np.dtype(dtype).name} {'strided' if rows else 'contiguous'}"
+            compare(tag, numpy_input, (uv.copy_to_host(), J.copy_to_host(), valid.copy_to_host()), 0.0)
+        viewed = device.as_device(_Foreign(dev))
+        viewed[0, 0] = 42.0  # a view, not a copy
+        assert dev.copy_to_host()[0, 0] == 42.0, "as_device copied a device array"
+        assert as_device_array(dev) is dev
+    print("ok foreign array as_device")
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "fused":
         fused_checks()
@@ -300,6 +510,16 @@ if __name__ == "__main__":
         device_prep_checks()
     elif len(sys.argv) > 1 and sys.argv[1] == "splat":
         splat_checks()
+    elif len(sys.argv) > 1 and sys.argv[1] == "device_functions":
+        device_function_checks()
+    elif len(sys.argv) > 1 and sys.argv[1] == "prep":
+        import device_batch_check
+
+        device_batch_check.main()
+    elif len(sys.argv) > 1 and sys.argv[1] == "pipeline":
+        import device_pipeline_check
+
+        device_pipeline_check.main()
     elif len(sys.argv) > 1:
         user_model_check(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:

@@ -1,0 +1,154 @@
+"""Batched device image preparation: gray, depth, pyramid halving and gradient stacks of all B pairs at once.
+
+Every function is one kernel launch over a (B, H, W) batch and takes preallocated device arrays
+(no allocation, no copy). The grid is 3-D: ``x`` over columns, ``y`` over rows, ``z`` over pairs,
+with blocks of :data:`THREADS` threads. Each pixel is computed by the per-pixel functions of
+:mod:`solver.arrays.images` (the host's code), so every pair gets the host's values bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from jacgen.cuda_support import require_cuda
+from solver.arrays import images
+
+cuda = require_cuda()
+
+THREADS = (32, 8, 1)
+"""Threads per block ``(columns, rows, pairs)``: a warp covers 32 consecutive pixels of one row."""
+
+_pixel_luma = cuda.jit(device=True, inline=True)(images.pixel_luma)
+_block_mean = cuda.jit(device=True, inline=True)(images.block_mean)
+_depth_block_mean = cuda.jit(device=True, inline=True)(images.depth_block_mean)
+_finite_depth = cuda.jit(device=True, inline=True)(images.finite_depth)
+_neighbours = cuda.jit(device=True, inline=True)(images.neighbours)
+_stack_pixel = cuda.jit(device=True, inline=True)(images.stack_pixel)
+
+
+def grid(shape: tuple[int, ...]) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Launch configuration ``(blocks, THREADS)`` covering the ``(B, h, w, ...)`` batch ``shape``."""
+    b, h, w = (int(v) for v in shape[:3])
+    tx, ty, _ = THREADS
+    return ((w + tx - 1) // tx, (h + ty - 1) // ty, max(b, 1)), THREADS
+
+
+def array_dtype(a) -> np.dtype:
+    """NumPy dtype of a device array: its ``dtype``, or the ``__cuda_array_interface__`` typestr."""
+    try:
+        return np.dtype(a.dtype)
+    except TypeError:  # e.g. torch.float64
+        return np.dtype(a.__cuda_array_interface__["typestr"])
+
+
+@cuda.jit
+def _gray_kernel(src, scale, out, n_bad):
+    x, y, b = cuda.grid(3)
+    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
+        v = scale * src[b, y, x]
+        out[b, y, x] = v
+        if not math.isfinite(v):
+            cuda.atomic.add(n_bad, 0, 1)
+
+
+@cuda.jit
+def _luma_kernel(rgb, scale, out, n_bad):
+    x, y, b = cuda.grid(3)
+    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
+        px = cuda.local.array((1, 1, 3), np.float64)  # the channels as float64, as the host's arithmetic has them
+        for c in range(3):
+            px[0, 0, c] = rgb[b, y, x, c]
+        v = scale * _pixel_luma(px, 0, 0)
+        out[b, y, x] = v
+        if not math.isfinite(v):
+            cuda.atomic.add(n_bad, 0, 1)
+
+
+def gray_batch(src, out, n_bad) -> None:
+    """Gray float64 images of all pairs, as :func:`solver.arrays.images.to_gray` computes them.
+
+    Parameters
+    ----------
+    src : device array
+        (B, H, W) gray or (B, H, W, C) colour (C >= 3, the first three channels RGB), any real dtype;
+        uint8 is scaled by 1/255, other types are used as they are.
+    out : device array
+        (B, H, W) float64, written.
+    n_bad : device array
+        (1,) int64, zeroed by the caller: incremented once per non-finite result.
+    """
+    scale = 1.0 / 255.0 if array_dtype(src) == np.uint8 else 1.0
+    kernel = _gray_kernel if len(src.shape) == 3 else _luma_kernel
+    kernel[grid(out.shape)](src, scale, out, n_bad)
+
+
+@cuda.jit
+def _depth_kernel(src, out):
+    x, y, b = cuda.grid(3)
+    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
+        out[b, y, x] = _finite_depth(1.0 * src[b, y, x])  # (as float64, whatever the input's type)
+
+
+def depth_batch(src, out) -> None:
+    """Depths in metres of all pairs, NaN and inf replaced by 0 (:func:`solver.arrays.images.finite_depth`).
+
+    Parameters
+    ----------
+    src : device array
+        (B, H, W) depths, any real dtype.
+    out : device array
+        (B, H, W) float64, written.
+    """
+    _depth_kernel[grid(out.shape)](src, out)
+
+
+@cuda.jit
+def _halve_kernel(src, depth, dst):
+    x, y, b = cuda.grid(3)
+    if b < dst.shape[0] and y < dst.shape[1] and x < dst.shape[2]:
+        img = src[b]
+        dst[b, y, x] = _depth_block_mean(img, y, x) if depth else _block_mean(img, y, x)
+
+
+def halve_batch(src, dst, depth: bool) -> None:
+    """The next pyramid level of all pairs (odd trailing row and column dropped).
+
+    Parameters
+    ----------
+    src : device array
+        (B, h, w) float64 level.
+    dst : device array
+        (B, h // 2, w // 2) float64, written: 2x2 block means (:func:`solver.arrays.images.block_mean`),
+        or for ``depth`` the means of valid depths (:func:`solver.arrays.images.depth_block_mean`).
+    depth : bool
+        Whether ``src`` holds depths.
+    """
+    _halve_kernel[grid(dst.shape)](src, bool(depth), dst)
+
+
+@cuda.jit
+def _stack_kernel(img, out):
+    x, y, b = cuda.grid(3)
+    _, h, w = img.shape
+    if b < img.shape[0] and y < h and x < w:
+        ym, yp = _neighbours(y, h)
+        xm, xp = _neighbours(x, w)
+        _stack_pixel(img[b], out[b], y, x, ym, yp, xm, xp)
+
+
+def stack_batch(img, out) -> None:
+    """Intensity and gradient stacks of all pairs (:func:`solver.arrays.images.stack_with_gradients`).
+
+    Parameters
+    ----------
+    img : device array
+        (B, h, w) float64 images.
+    out : device array
+        (B, h, w, 3) float32 or float64, written: computed in float64, stored in ``out``'s dtype.
+    """
+    _stack_kernel[grid(img.shape)](img, out)
+
+
+__all__ = ["THREADS", "array_dtype", "depth_batch", "gray_batch", "grid", "halve_batch", "stack_batch"]
