@@ -91,3 +91,67 @@ def test_unreadable_image_names_its_file(tmp_path):
         read_image(path)
     proc = run("align", str(path), str(path), str(path), "--intrinsics", "500,500,320,240")
     assert proc.returncode == 2 and "broken.png" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (("--delta", "0"), "--delta must be a whole number of frames > 0, got '0'"),
+        (("--delta", "-2"), "--delta must be a whole number of frames > 0, got '-2'"),
+        (("--delta", "-0.5", "--delta-unit", "s"), "--delta must be a number of seconds > 0, got '-0.5'"),
+        (("--delta", "1.5"), "--delta must be a whole number of frames > 0, got '1.5'"),
+        (("--delta", "x", "--delta-unit", "s"), "--delta must be a number of seconds > 0, got 'x'"),
+        (("--delta", "2", "--delta-unit", "m"), "--delta-unit must be f (frames) or s (seconds), got 'm'"),
+        (("--rpe-convention", "kitti"), "--rpe-convention must be 'evo' or 'tum', got 'kitti'"),
+    ],
+)
+def test_evaluate_rejects_bad_rpe_settings_in_one_line(flags, needle, capsys):
+    assert main(["evaluate", "gt.txt", "est.txt", *flags]) == 2  # checked before any file is read
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"python -m solver evaluate: error: {needle}"] and captured.out == ""
+
+
+def _tum_folder_and_estimate(folder):
+    """A fr1 folder (empty image files: the odometry is replaced) with 100 Hz ground truth off the 30 Hz frames."""
+    from solver.sequences.tum import write_trajectory
+
+    def motion(t):
+        return lie.se3_exp([0.3 * np.sin(t), 0.15 * np.sin(t), 0.0, 0.2 * t, 0.0, 0.1 * t])
+
+    start = 1305031102.175304
+    frames = start + np.arange(45) / 30.0  # 1.5 s: pairs 1 s apart exist
+    (folder / "rgb").mkdir(parents=True)
+    (folder / "depth").mkdir()
+    for t in frames:
+        (folder / "rgb" / f"{t:.6f}.png").touch()
+        (folder / "depth" / f"{t:.6f}.png").touch()
+    (folder / "rgb.txt").write_text("".join(f"{t:.6f} rgb/{t:.6f}.png\n" for t in frames))
+    (folder / "depth.txt").write_text("".join(f"{t + 0.004:.6f} depth/{t:.6f}.png\n" for t in frames))
+    mocap = start - 0.0037 + np.arange(160) / 100.0  # 100 Hz, 3.7 ms off the frames' clock
+    write_trajectory(folder / "groundtruth.txt", mocap, np.stack([motion(t - start) for t in mocap]))
+    rng = np.random.default_rng(3)
+    est = np.stack([motion(t - start) @ lie.se3_exp(rng.normal(scale=0.003, size=6)) for t in frames])
+    return frames, est
+
+
+def test_odometry_and_evaluate_print_the_same_figures(tmp_path, capsys, monkeypatch):
+    import solver.cli.odometry as odometry_cli
+    from solver.sequences.visual_odometry import OdometryResult
+
+    folder = tmp_path / "rgbd_dataset_freiburg1_fake"
+    frames, est = _tum_folder_and_estimate(folder)
+    monkeypatch.setattr(odometry_cli, "odometry", lambda *a, **k: OdometryResult(frames, est, [0], [None] * len(est)))
+    out = tmp_path / "traj.txt"
+    assert main(["odometry", str(folder), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert main(["evaluate", str(folder), str(out)]) == 0
+    evaluated = capsys.readouterr().out
+
+    def figures(text):
+        return [line for line in text.splitlines() if line.startswith(("associated", "ATE", "RPE"))]
+
+    assert len(figures(printed)) == 6 and figures(printed) == figures(evaluated)  # association line, ATE, 2 x 2 RPE
+    assert main(["evaluate", str(folder), str(out), "--interpolate"]) == 0  # and the choice shows in the figures
+    interpolated = capsys.readouterr().out
+    ate_row = [line for line in figures(interpolated) if line.startswith("ATE")]
+    assert ate_row != [line for line in figures(printed) if line.startswith("ATE")]

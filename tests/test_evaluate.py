@@ -1,6 +1,7 @@
 """Trajectory evaluation (solver.sequences.metrics): Umeyama alignment, ATE, RPE and ``python -m solver evaluate``."""
 
 import importlib.util
+import json
 import math
 import sys
 
@@ -148,44 +149,109 @@ def straight_line(n=10):
     return t, poses
 
 
-def test_rpe_analytic():
+@pytest.mark.parametrize("convention", ["evo", "tum"])
+def test_rpe_analytic(convention):
     t, gt = straight_line()
     est = gt.copy()
     est[5, :3, :3] = lie.so3_exp([0, 0, math.radians(2.0)])  # pose 5 turned 2 deg about its own centre
-    res = rpe((t, gt), (t, est))
+    res = rpe((t, gt), (t, est), convention=convention)
     np.testing.assert_array_equal(res.pairs, np.c_[np.arange(9), np.arange(1, 10)])
     expected_rot = np.zeros(9)
     expected_rot[[4, 5]] = 2.0
     np.testing.assert_allclose(res.rot_errors, expected_rot, atol=1e-9)
-    # evaluate_rpe.py: E = inv(inv(P_j) P_i) inv(Q_j) Q_i: the pair ending at the turned pose sees its
-    # baseline turned (chord of 2 deg over 0.1 m), the pair starting there does not
+    # evo: E = inv(inv(Q_i) Q_j) inv(P_i) P_j: the pair starting at the turned pose sees its baseline
+    # turned (chord of 2 deg over 0.1 m), the pair ending there does not. evaluate_rpe.py's
+    # E = inv(inv(P_j) P_i) inv(Q_j) Q_i: the other way round.
     expected_trans = np.zeros(9)
-    expected_trans[4] = 2 * 0.1 * math.sin(math.radians(1.0))
+    expected_trans[5 if convention == "evo" else 4] = 2 * 0.1 * math.sin(math.radians(1.0))
     np.testing.assert_allclose(res.trans_errors, expected_trans, atol=1e-12)
     assert res.rot.rmse == pytest.approx(math.sqrt(8 / 9))
     est[7:, 1, 3] += 0.01  # a 1 cm jump sideways between poses 6 and 7
-    res = rpe((t, gt), (t, est), delta=3)
+    res = rpe((t, gt), (t, est), delta=3, convention=convention)
     assert len(res.trans_errors) == 7  # pairs (0, 3) ... (6, 9): the pair ending on the last pose counts
-    np.testing.assert_allclose(res.trans_errors[[0, 1, 3]], 0, atol=1e-12)
-    np.testing.assert_allclose(res.trans_errors[[4, 5, 6]], 0.01, atol=1e-12)  # pairs spanning the jump
+    np.testing.assert_allclose(res.trans_errors[[0, 1]], 0, atol=1e-12)
+    np.testing.assert_allclose(res.trans_errors[[4, 6]], 0.01, atol=1e-12)  # pairs spanning the jump
+    # the pair (5, 8) from the turned pose: TUM sees the jump turned back, evo the 0.3 m baseline turned too
+    turned_baseline = est[5, :3, :3].T @ [0.3, 0.01, 0.0] - [0.3, 0.0, 0.0]
+    expected = np.linalg.norm(turned_baseline) if convention == "evo" else 0.01
+    assert res.trans_errors[5] == pytest.approx(expected, abs=1e-12)
 
 
-def test_rpe_seconds_and_matches_tum_loop():
+def drifting(n=12, drift=(0.001, -0.002, 0.0005), turn_deg=0.0):
+    """Ground truth moving 5 cm and turning 3 deg per frame; the estimate's every step also moved by ``drift``."""
+    step = lie.se3_exp([0.0, math.radians(3.0), 0.0, 0.05, 0.01, 0.0])  # twist (omega, v)
+    D = lie.se3_exp([0.0, 0.0, math.radians(turn_deg), *drift])
+    gt, est = [np.eye(4)], [np.eye(4)]
+    for _ in range(n - 1):
+        gt.append(gt[-1] @ step)
+        est.append(est[-1] @ step @ D)
+    return np.arange(n) / 30.0, np.stack(gt), np.stack(est), D
+
+
+def test_rpe_constant_drift_hand_computed():
+    t, gt, est, D = drifting()
+    one = rpe((t, gt), (t, est))
+    # inv(inv(Q_i) Q_j) inv(P_i) P_j = inv(step) step D = D: the drift exactly, on every pair
+    np.testing.assert_allclose(one.trans_errors, np.linalg.norm(D[:3, 3]), rtol=1e-12)
+    np.testing.assert_allclose(one.rot_errors, 0.0, atol=1e-9)
+    assert one.trans.std == pytest.approx(0, abs=1e-12) and one.trans.n == 11
+    # pure translation drift in a translating frame: over N frames, N times the drift
+    gt, est = np.tile(np.eye(4), (12, 1, 1)), np.tile(np.eye(4), (12, 1, 1))
+    gt[:, 0, 3] = 0.05 * np.arange(12)
+    est[:, :3, 3] = gt[:, :3, 3] + np.outer(np.arange(12), [0.001, -0.002, 0.0005])
+    for n_frames in (1, 2, 5):
+        res = rpe((t, gt), (t, est), delta=n_frames, unit="f")
+        np.testing.assert_allclose(res.trans_errors, n_frames * math.sqrt(0.001**2 + 0.002**2 + 0.0005**2), rtol=1e-12)
+        assert res.trans.n == 12 - n_frames and res.unit == "frames"
+        assert res.label == ("1 frame" if n_frames == 1 else f"{n_frames} frames")
+    # a rotating drift too: the 1-frame error is D (evo), angle 0.5 deg; TUM's has the same angle
+    t, gt, est, D = drifting(turn_deg=0.5)
+    evo_1, tum_1 = rpe((t, gt), (t, est)), rpe((t, gt), (t, est), convention="tum")
+    np.testing.assert_allclose(evo_1.trans_errors, np.linalg.norm(D[:3, 3]), rtol=1e-9)
+    np.testing.assert_allclose(evo_1.rot_errors, 0.5, rtol=1e-9)
+    np.testing.assert_allclose(tum_1.rot_errors, 0.5, rtol=1e-9)
+    assert not np.allclose(tum_1.trans_errors, evo_1.trans_errors, rtol=1e-3)  # conjugated by the step
+
+
+def test_rpe_seconds_on_timestamps_with_gaps():
+    t = np.array([0.0, 0.1, 0.2, 0.3, 0.8, 0.9, 1.0])  # 0.5 s without frames
+    gt = np.tile(np.eye(4), (7, 1, 1))
+    gt[:, 0, 3] = t  # 1 m/s along x
+    est = gt.copy()
+    est[:, 0, 3] *= 1.1  # 10 % too fast: error = 0.1 * the pair's time span
+    res = rpe((t, gt), (t, est), delta=0.3, unit="s", max_dt=0.01)
+    # pose nearest t_i + 0.3 (evaluate_rpe.py): 0.3, 0.3 (0.4 is nearer 0.3 than 0.8), 0.3 (0.5: 0.2 from
+    # 0.3, 0.3 from 0.8), 0.8 (0.6); 0.8 + 0.3 lies past the end, no pair
+    np.testing.assert_array_equal(res.pairs, [[0, 3], [1, 3], [2, 3], [3, 4]])
+    np.testing.assert_allclose(res.trans_errors, 0.1 * np.array([0.3, 0.2, 0.1, 0.5]), rtol=1e-9)
+    assert res.label == "0.3 s" and res.unit == "seconds"
+    frames = rpe((t, gt), (t, est), delta=3, unit="f", max_dt=0.01)  # frames ignore the gap
+    np.testing.assert_array_equal(frames.pairs, [[0, 3], [1, 4], [2, 5], [3, 6]])
+    for delta, unit in ((0, "f"), (-1, "s"), (1.5, "f"), (math.inf, "s"), (1, "m")):
+        with pytest.raises(ValueError, match="RPE delta"):
+            rpe((t, gt), (t, est), delta=delta, unit=unit)
+
+
+@pytest.mark.parametrize("convention", ["evo", "tum"])
+def test_rpe_seconds_and_matches_tum_loop(convention):
     t, gt = random_walk(n=50, seed=3)
     rng = np.random.default_rng(4)
     est = np.stack([T @ lie.se3_exp(rng.normal(scale=0.003, size=6)) for T in gt])
-    per_frame = rpe((t, gt), (t, est), delta=3)
-    per_time = rpe((t, gt), (t, est), delta=0.1, unit="seconds")
+    per_frame = rpe((t, gt), (t, est), delta=3, convention=convention)
+    per_time = rpe((t, gt), (t, est), delta=0.1, unit="seconds", convention=convention)
     np.testing.assert_array_equal(per_frame.pairs, per_time.pairs)
     np.testing.assert_allclose(per_frame.trans_errors, per_time.trans_errors)
+
+    def ominus(a, b):
+        return np.linalg.inv(a) @ b
+
     for (i, j), e_t, e_r in zip(per_frame.pairs, per_frame.trans_errors, per_frame.rot_errors, strict=True):
-
-        def ominus(a, b):
-            return np.linalg.inv(a) @ b
-
-        E = ominus(ominus(est[j], est[i]), ominus(gt[j], gt[i]))
+        if convention == "tum":  # evaluate_rpe.py
+            E = ominus(ominus(est[j], est[i]), ominus(gt[j], gt[i]))
+        else:  # evo's RPE.rpe_base
+            E = ominus(ominus(gt[i], gt[j]), ominus(est[i], est[j]))
         assert e_t == pytest.approx(np.linalg.norm(E[:3, 3]), abs=1e-12)
-        assert e_r == pytest.approx(np.degrees(np.linalg.norm(Rotation.from_matrix(E[:3, :3]).as_rotvec())), abs=1e-6)
+        assert e_r == pytest.approx(np.degrees(np.linalg.norm(Rotation.from_matrix(E[:3, :3]).as_rotvec())), abs=1e-9)
     with pytest.raises(ValueError, match="no pair"):
         rpe((t, gt), (t, est), delta=10.0, unit="seconds")
 
@@ -211,11 +277,55 @@ def test_cli_prints_table(trajectory_files, capsys):
     folder, expected = trajectory_files
     assert main(["evaluate", str(folder / "gt.txt"), str(folder / "est.txt")]) == 0
     out = capsys.readouterr().out
-    assert "associated poses: 40 of 40" in out
+    assert "associated poses: 40 of 40 (nearest ground-truth sample, |dt| < 0.02 s, no interpolation" in out
+    header = next(line for line in out.splitlines() if "rmse" in line).split()
+    assert header == ["rmse", "mean", "median", "std", "min", "max", "n"]
     row = next(line for line in out.splitlines() if line.startswith("ATE trans [cm]")).split()
-    assert float(row[3]) == pytest.approx(expected.trans.rmse * 100, abs=1e-3) and row[-1] == "40"
+    st = expected.trans
+    for text, value in zip(row[3:9], (st.rmse, st.mean, st.median, st.std, st.min, st.max), strict=True):
+        assert text == f"{value * 100:.4f}"  # cm with 4 decimals: micrometres
+    assert row[-1] == "40"
     for label in ("RPE 1 frame trans [cm]", "RPE 1 frame rot [deg]", "RPE 1 s trans [cm]", "RPE 1 s rot [deg]"):
         assert label in out
+
+
+def test_cli_delta_and_json(trajectory_files, capsys):
+    folder, expected = trajectory_files
+    gt, est = tum.read_trajectory(folder / "gt.txt"), tum.read_trajectory(folder / "est.txt")
+    args = ["evaluate", str(folder / "gt.txt"), str(folder / "est.txt")]
+    assert main([*args, "--delta", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "RPE 4 frames trans [cm]" in out and "RPE 1 s" not in out and "RPE 1 frame" not in out
+    four = rpe(gt, est, delta=4)
+    row = next(line for line in out.splitlines() if line.startswith("RPE 4 frames trans")).split()
+    assert row[5] == f"{four.trans.rmse * 100:.4f}" and row[-1] == str(four.trans.n) == "36"
+    assert main([*args, "--delta", "0.5", "--delta-unit", "s", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)  # the whole of stdout: one object
+    assert set(data) == {"gt", "est", "plot", "units", "settings", "counts", "ate", "rpe"}
+    assert data["units"] == {"trans": "m", "rot": "deg"} and data["plot"] is None
+    assert data["settings"] == {
+        "align": "rigid",
+        "max_dt": 0.02,
+        "interpolate": False,
+        "association": data["settings"]["association"],
+        "rpe_convention": "evo",
+    }
+    assert data["counts"] == {"gt_poses": 40, "est_poses": 40, "associated": 40}
+    stats = data["ate"]["trans_m"]
+    assert set(stats) == {"rmse", "mean", "median", "std", "min", "max", "n"}
+    assert stats["rmse"] == pytest.approx(expected.trans.rmse, rel=1e-6) and stats["n"] == 40  # metres, unrounded
+    assert stats["min"] == pytest.approx(expected.trans.min, rel=1e-6)
+    (half,) = data["rpe"]
+    direct = rpe(gt, est, delta=0.5, unit="seconds")
+    assert (half["label"], half["delta"], half["unit"], half["pairs"]) == ("0.5 s", 0.5, "seconds", len(direct.pairs))
+    assert half["trans_m"]["std"] == pytest.approx(direct.trans.std, rel=1e-12)
+    assert half["rot_deg"]["max"] == pytest.approx(direct.rot.max, rel=1e-12)
+    assert main([*args, "--delta", "5", "--json"]) == 0  # too far for this trajectory: the reason, valid JSON
+    data = json.loads(capsys.readouterr().out)
+    assert data["rpe"][0]["label"] == "5 frames" and "trans_m" in data["rpe"][0]
+    assert main([*args, "--delta", "3", "--delta-unit", "s", "--json"]) == 0  # 40 frames at 30 Hz: 1.3 s
+    (far,) = json.loads(capsys.readouterr().out)["rpe"]
+    assert far["label"] == "3 s" and far["error"].startswith("no pair")
 
 
 def test_cli_short_trajectory_and_bad_input(tmp_path, capsys):
@@ -223,7 +333,7 @@ def test_cli_short_trajectory_and_bad_input(tmp_path, capsys):
     tum.write_trajectory(tmp_path / "gt.txt", t, gt)
     assert main(["evaluate", str(tmp_path / "gt.txt"), str(tmp_path / "gt.txt"), "--align", "similarity"]) == 0
     out = capsys.readouterr().out
-    assert "RPE 1 s" in out and "n/a: no pair" in out and "scale 1.0000" in out
+    assert "RPE 1 s" in out and "n/a: no pair" in out and "scale 1.000000" in out
     assert main(["evaluate", str(tmp_path / "gt.txt"), str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
 

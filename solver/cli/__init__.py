@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--align", default="rigid", choices=("rigid", "similarity", "none"))
     e.add_argument("--max-dt", type=float, default=0.02, help="timestamp association threshold, seconds")
     e.add_argument("--interpolate", action="store_true", help="interpolate the ground truth at the estimate's times")
+    e.add_argument("--delta", metavar="N", help="RPE over N frames or seconds (default: 1 frame and 1 s)")
+    e.add_argument("--delta-unit", metavar="f|s", help="f: frames (default), s: seconds (the pose nearest t + N)")
+    e.add_argument(
+        "--rpe-convention", metavar="evo|tum", default="evo", help="RPE error inv(Qi^-1 Qj) Pi^-1 Pj (evo) or TUM's"
+    )
+    e.add_argument("--json", action="store_true", help="print one JSON object (metres, degrees) instead of the table")
     o = sub.add_parser("odometry", help="visual odometry of TUM sequence folders (several: on Dask)")
     o.add_argument("folders", type=Path, nargs="+", help="TUM RGB-D sequence folders")
     o.add_argument("--out", type=Path, help="trajectory file (a folder for several sequences)")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from solver.cli.report import evaluation
-from solver.sequences.metrics import ate
+from solver.cli.report import association, error_table
+from solver.sequences.metrics import Evaluation, evaluate
 from solver.sequences.tum import Sequence, read_sequence, write_trajectory
 from solver.sequences.visual_odometry import OdometryResult, odometry
 
@@ -35,7 +35,17 @@ def progress_bar(total: int, unit: str) -> Iterator[Callable[..., None]]:
         yield progress
 
 
-def _summary(name: str, seq: Sequence, res: OdometryResult, seconds: float | None) -> str:
+def _evaluation(seq: Sequence, res: OdometryResult) -> Evaluation | str | None:
+    """What ``python -m solver evaluate`` prints for the trajectory written (its defaults), or why not; None: no GT."""
+    if seq.groundtruth is None:
+        return None
+    try:
+        return evaluate(seq.groundtruth, (res.timestamps, res.poses))
+    except ValueError as error:
+        return str(error)
+
+
+def _summary(name: str, res: OdometryResult, seconds: float | None, ev: Evaluation | str | None) -> str:
     """Frames, keyframes, failures and time, then the error table against the ground truth if there is one."""
     lines = [
         f"{name}: {len(res)} frames, {len(res.keyframes)} keyframes, {len(res.failures)} failed"
@@ -43,9 +53,10 @@ def _summary(name: str, seq: Sequence, res: OdometryResult, seconds: float | Non
         + ("" if seconds is None else f", {seconds:.1f} s")
     ]
     lines += [f"  frame {k} skipped, bridged like a failed alignment: {why}" for k, why in res.unreadable.items()]
-    if seq.groundtruth is not None:
-        est = (res.timestamps, res.poses)
-        lines.append(evaluation(seq.groundtruth, est, ate(seq.groundtruth, est, interpolate=True), interpolate=True))
+    if isinstance(ev, str):
+        lines.append(f"no evaluation against the ground truth: {ev}")
+    elif ev is not None:
+        lines += [association(ev), error_table(ev)]
     return "\n".join(lines)
 
 
@@ -81,19 +92,22 @@ def _estimate(args: argparse.Namespace, sequences: list[Sequence]) -> tuple[list
     return [result], [time.perf_counter() - start]
 
 
-def _plot(png: Path, seq: Sequence, res: OdometryResult) -> None:
+def _plot(png: Path, seq: Sequence, ev: Evaluation) -> None:
     """The trajectory against the ground truth (said on stderr when matplotlib is missing)."""
     try:
         from solver.sequences.plot import plot_evaluation
     except ImportError:
         print('plots need matplotlib: pip install -e ".[plot]"', file=sys.stderr)
         return
-    plot_evaluation(png, seq.groundtruth, ate(seq.groundtruth, (res.timestamps, res.poses), interpolate=True))
+    plot_evaluation(png, seq.groundtruth, ev.ate)
     print(f"wrote {png}")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the odometry of ``args.folders``, write ``args.out`` and ``args.plot``, print the evaluation.
+
+    The evaluation is :func:`solver.sequences.metrics.evaluate` with its defaults, what ``python -m
+    solver evaluate FOLDER OUT`` prints for the file written.
 
     Exit status 2 when a sequence's camera is unknown (no ``--intrinsics``), 1 when a frame failed, else 0.
     """
@@ -106,10 +120,11 @@ def run(args: argparse.Namespace) -> int:
     results, seconds = _estimate(args, sequences)
     outs, plots = _outputs(args.out, args.folders, ".txt"), _outputs(args.plot, args.folders, ".png")
     for folder, seq, res, sec, path, png in zip(args.folders, sequences, results, seconds, outs, plots, strict=True):
-        print(_summary(folder.resolve().name, seq, res, sec))
+        ev = _evaluation(seq, res)
+        print(_summary(folder.resolve().name, res, sec, ev))
         if path is not None:
             write_trajectory(path, res.timestamps, res.poses)
             print(f"wrote {path}")
-        if png is not None and seq.groundtruth is not None:
-            _plot(png, seq, res)
+        if png is not None and isinstance(ev, Evaluation):
+            _plot(png, seq, ev)
     return 1 if any(res.failures for res in results) else 0

@@ -1,8 +1,19 @@
-"""What the commands print of a result: the per-level summary of an alignment, the table of trajectory errors."""
+"""What the commands print of a result: the per-level summary of an alignment, the table of trajectory errors.
+
+Trajectory errors are printed in cm with 4 decimals and degrees with 4 decimals (1 micrometre, 0.0001
+degree: the digits TUM's scripts and evo print in metres); :func:`evaluation_json` gives every figure
+unrounded, in metres and degrees.
+"""
 
 from __future__ import annotations
 
-from solver.sequences.metrics import ATEResult, ErrorStats, RPEResult, rpe
+import json
+from typing import Any
+
+from solver.sequences.metrics import ErrorStats, Evaluation
+
+_COLUMNS = ("rmse", "mean", "median", "std", "min", "max")
+_LABEL = 26
 
 
 def summary(result) -> str:
@@ -19,32 +30,33 @@ def summary(result) -> str:
 
 
 def _row(label: str, stats: ErrorStats, factor: float) -> str:
-    values = (stats.rmse, stats.mean, stats.median, stats.max)
-    return f"{label:<24}" + "".join(f"{v * factor:>10.3f}" for v in values) + f"{stats.n:>7d}"
+    values = (getattr(stats, name) * factor for name in _COLUMNS)
+    return f"{label:<{_LABEL}}" + "".join(f"{v:>10.4f}" for v in values) + f"{stats.n:>7d}"
 
 
-def error_table(ate_result: ATEResult, rpe_results: dict[str, RPEResult | str]) -> str:
-    """The evaluation table: ATE in cm, then each RPE (label -> result, or the reason it is missing)."""
-    lines = [f"{'':<24}{'rmse':>10}{'mean':>10}{'median':>10}{'max':>10}{'n':>7}"]
-    lines.append(_row("ATE trans [cm]", ate_result.trans, 100.0))
-    for label, res in rpe_results.items():
+def association(ev: Evaluation) -> str:
+    """``associated poses: M of N (...); alignment: ...``: what the table's figures were computed on."""
+    a = ev.ate
+    return (
+        f"associated poses: {a.trans.n} of {ev.n_est} ({ev.association}); alignment: {a.align}"
+        + (f", scale {a.scale:.6f}" if a.align == "similarity" else "")
+        + (f"; RPE convention: {ev.convention}" if ev.convention != "evo" else "")
+    )
+
+
+def error_table(ev: Evaluation) -> str:
+    """The evaluation table: ATE in cm, then each RPE in cm and degrees (or the reason it is missing)."""
+    lines = [f"{'':<{_LABEL}}" + "".join(f"{c:>10}" for c in _COLUMNS) + f"{'n':>7}"]
+    lines.append(_row("ATE trans [cm]", ev.ate.trans, 100.0))
+    for label, res in ev.rpe.items():
         if isinstance(res, str):
-            lines.append(f"{'RPE ' + label:<24}  n/a: {res}")
+            lines.append(f"{'RPE ' + label:<{_LABEL}}  n/a: {res}")
             continue
         lines.append(_row(f"RPE {label} trans [cm]", res.trans, 100.0))
         lines.append(_row(f"RPE {label} rot [deg]", res.rot, 1.0))
     return "\n".join(lines)
 
 
-def evaluation(gt, est, ate_result: ATEResult, *, max_dt: float = 0.02, interpolate: bool = False) -> str:
-    """:func:`error_table` of ``ate_result`` and the RPE of ``est`` against ``gt`` over 1 frame and 1 s.
-
-    An RPE that cannot be computed (no pair that far apart with ground truth) is a row saying why.
-    """
-    rpes: dict[str, RPEResult | str] = {}
-    for label, delta, unit in (("1 frame", 1, "frames"), ("1 s", 1.0, "seconds")):
-        try:
-            rpes[label] = rpe(gt, est, delta=delta, unit=unit, max_dt=max_dt, interpolate=interpolate)
-        except ValueError as error:
-            rpes[label] = str(error)
-    return error_table(ate_result, rpes)
+def evaluation_json(ev: Evaluation, **extra: Any) -> str:
+    """:meth:`Evaluation.to_dict` with ``extra`` entries (file names, say) in front, as one JSON object on one line."""
+    return json.dumps(extra | ev.to_dict(), allow_nan=False)

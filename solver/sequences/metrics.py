@@ -1,21 +1,37 @@
-"""Trajectory accuracy as the TUM RGB-D benchmark defines it: absolute trajectory error and relative pose error.
+"""Trajectory accuracy as the TUM RGB-D benchmark and evo define it: absolute trajectory error and relative pose error.
 
 Trajectories are ``(timestamps (N,), poses (N, 4, 4))`` pairs of ``T_world_from_cam``, e.g. from
 :func:`solver.sequences.tum.read_trajectory`. The estimate is matched to the ground truth by timestamp: the
 nearest ground-truth sample within ``max_dt`` (``ate``: one-to-one, as ``associate.py``; ``rpe``:
 nearest, as ``evaluate_rpe.py``), or with ``interpolate=True`` the ground truth interpolated at the
 estimate's timestamps (:func:`solver.sequences.tum.interpolate_poses`).
+
+:func:`evaluate` is what ``python -m solver evaluate`` and ``python -m solver odometry`` print: ATE and
+RPE with one association for both, by default that of TUM's ``associate.py`` and evo (nearest sample
+within :data:`MAX_DT`, no interpolation), so a trajectory file scores the same in both commands and in
+those tools.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 from solver.sequences.tum import Trajectory, associate, interpolate_poses
+
+#: Association threshold (seconds) of every evaluation by default: TUM ``associate.py``'s ``max_difference``.
+MAX_DT = 0.02
+#: The RPE that :func:`evaluate` reports unless told otherwise: over 1 frame and over 1 second.
+DEFAULT_RPE_DELTAS: tuple[tuple[float, str], ...] = ((1, "frames"), (1.0, "seconds"))
+#: Spellings of the RPE delta units (``evaluate_rpe.py --delta_unit f|s``, evo's ``--delta_unit f``).
+UNITS = {"f": "frames", "frames": "frames", "s": "seconds", "seconds": "seconds"}
+#: RPE error conventions: ``"evo"`` ``inv(inv(Q_i) Q_j) inv(P_i) P_j``, ``"tum"`` (``evaluate_rpe.py``)
+#: ``inv(inv(P_j) P_i) inv(Q_j) Q_i``. Same rotation angle; the translations differ when the relative
+#: rotations do (evo's is the difference of the relative translations, TUM's of their inverses').
+CONVENTIONS = ("evo", "tum")
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,15 @@ class ErrorStats:
             float(e.max()),
             int(e.size),
         )
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        """The figures by name (``rmse mean median std min max n``), ``None`` for NaN (JSON has no NaN)."""
+        out: dict[str, float | int | None] = {}
+        for name in ("rmse", "mean", "median", "std", "min", "max"):
+            value = getattr(self, name)
+            out[name] = None if math.isnan(value) else value
+        out["n"] = self.n
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,9 @@ class RPEResult:
         (K, 2) the estimate's timestamps of each pair.
     delta : float
     unit : str
+        ``"frames"`` or ``"seconds"``.
+    convention : str
+        ``"evo"`` or ``"tum"`` (:data:`CONVENTIONS`).
     """
 
     trans: ErrorStats
@@ -115,6 +143,12 @@ class RPEResult:
     timestamps: np.ndarray
     delta: float
     unit: str
+    convention: str = "evo"
+
+    @property
+    def label(self) -> str:
+        """``"1 frame"``, ``"5 frames"``, ``"1 s"``, ``"0.5 s"``."""
+        return rpe_label(self.delta, self.unit)
 
 
 def umeyama(src: np.ndarray, dst: np.ndarray, *, with_scale: bool = False) -> tuple[np.ndarray, np.ndarray, float]:
@@ -188,7 +222,7 @@ def ate(
     est,
     *,
     align: Literal["rigid", "similarity", "none"] = "rigid",
-    max_dt: float = 0.02,
+    max_dt: float = MAX_DT,
     interpolate: bool = False,
 ) -> ATEResult:
     """Absolute trajectory error (TUM ``evaluate_ate.py``; ``align="similarity"`` adds a scale).
@@ -251,14 +285,49 @@ def rpe_pairs(index: np.ndarray, delta: float) -> np.ndarray:
     return np.stack([i[keep], j[keep]], axis=1)
 
 
-def _relative_errors(gt_poses: np.ndarray, est_poses: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``E = inv(inv(P_j) P_i) inv(Q_j) Q_i`` per pair (``evaluate_rpe.py``): (|t(E)| m, angle(E) deg)."""
+def _rotation_angle(R: np.ndarray) -> np.ndarray:
+    """Angle in radians of each rotation in ``R`` (..., 3, 3), accurate for small angles (``atan2``, not ``arccos``)."""
+    skew = np.stack([R[..., 2, 1] - R[..., 1, 2], R[..., 0, 2] - R[..., 2, 0], R[..., 1, 0] - R[..., 0, 1]], axis=-1)
+    return np.arctan2(np.linalg.norm(skew, axis=-1), np.trace(R, axis1=-2, axis2=-1) - 1.0)
+
+
+def _relative_errors(
+    gt_poses: np.ndarray, est_poses: np.ndarray, pairs: np.ndarray, convention: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair ``(|t(E)|`` metres, ``angle(R(E))`` degrees); ``E`` as :data:`CONVENTIONS` says."""
     inv = np.linalg.inv
-    A = inv(est_poses[pairs[:, 1]]) @ est_poses[pairs[:, 0]]
-    B = inv(gt_poses[pairs[:, 1]]) @ gt_poses[pairs[:, 0]]
-    E = inv(A) @ B
-    cos = np.clip((np.trace(E[:, :3, :3], axis1=1, axis2=2) - 1.0) / 2.0, -1.0, 1.0)
-    return np.linalg.norm(E[:, :3, 3], axis=1), np.degrees(np.arccos(cos))
+    i, j = pairs[:, 0], pairs[:, 1]
+    P_rel = inv(est_poses[i]) @ est_poses[j]
+    Q_rel = inv(gt_poses[i]) @ gt_poses[j]
+    E = inv(Q_rel) @ P_rel if convention == "evo" else P_rel @ inv(Q_rel)
+    return np.linalg.norm(E[:, :3, 3], axis=1), np.degrees(_rotation_angle(E[:, :3, :3]))
+
+
+def rpe_setting(delta: float, unit: str) -> tuple[float, str]:
+    """Check an RPE ``(delta, unit)``: the unit's full name, and the delta (an ``int`` for frames).
+
+    Raises
+    ------
+    ValueError
+        An unknown unit, a delta that is not > 0 and finite, or a fractional number of frames.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"RPE delta unit must be 'f' (frames) or 's' (seconds), got {unit!r}")
+    unit = UNITS[unit]
+    if not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"RPE delta must be a number > 0, got {delta}")
+    if unit == "frames":
+        if delta != int(delta):
+            raise ValueError(f"RPE delta in frames must be a whole number, got {delta}")
+        return int(delta), unit
+    return float(delta), unit
+
+
+def rpe_label(delta: float, unit: str) -> str:
+    """``"1 frame"``, ``"5 frames"``, ``"1 s"``, ``"0.5 s"``."""
+    if UNITS.get(unit, unit) == "frames":
+        return f"{int(delta)} frame" + ("" if int(delta) == 1 else "s")
+    return f"{delta:g} s"
 
 
 def rpe(
@@ -266,26 +335,32 @@ def rpe(
     est,
     *,
     delta: float = 1,
-    unit: Literal["frames", "seconds"] = "frames",
-    max_dt: float = 0.02,
+    unit: Literal["frames", "seconds", "f", "s"] = "frames",
+    max_dt: float = MAX_DT,
     interpolate: bool = False,
+    convention: Literal["evo", "tum"] = "evo",
 ) -> RPEResult:
-    """Relative pose error over pairs ``delta`` frames or seconds apart (TUM ``evaluate_rpe.py --fixed_delta``).
+    """Relative pose error over pairs ``delta`` frames or seconds apart (evo ``evo_rpe``, TUM ``evaluate_rpe.py``).
 
-    For each pair ``(i, j)`` of estimated poses (:func:`rpe_pairs`) whose timestamps both have a
-    ground-truth sample within ``max_dt`` (nearest; the script's default threshold is twice the
-    ground-truth spacing, 0.02 s at 100 Hz), the error is ``E = inv(inv(P_j) P_i) @ inv(Q_j) Q_i``
-    (``P`` estimate, ``Q`` ground truth): ``|t(E)|`` in metres and the angle of ``R(E)`` in degrees.
+    Pairs ``(i, j)`` of estimated poses (:func:`rpe_pairs`): ``j = i + delta`` in frames (evo's
+    ``--delta N --delta_unit f --all_pairs``, ``evaluate_rpe.py --fixed_delta --delta_unit f``), or the
+    pose whose timestamp is nearest ``t_i + delta`` seconds (``evaluate_rpe.py --delta_unit s``; evo has
+    no seconds). Frames count the estimate's poses, as ``evaluate_rpe.py`` does (evo counts those with
+    ground truth: the same pairs when every pose has some). Pairs count where both poses have a
+    ground-truth sample within ``max_dt`` (nearest; the script's default
+    threshold is twice the ground-truth spacing, 0.02 s at 100 Hz). With ``P`` the estimate and ``Q``
+    the ground truth, the error is ``E = inv(inv(Q_i) Q_j) @ inv(P_i) P_j`` (``convention="evo"``) or
+    ``inv(inv(P_j) P_i) @ inv(Q_j) Q_i`` (``"tum"``): ``|t(E)|`` in metres and the angle of ``R(E)``
+    in degrees.
 
     Raises
     ------
     ValueError
-        Bad input, or no pair with ground truth at both ends.
+        Bad input (:func:`rpe_setting`), an unknown convention, or no pair with ground truth at both ends.
     """
-    if unit not in ("frames", "seconds"):
-        raise ValueError(f"unit must be 'frames' or 'seconds', got {unit!r}")
-    if not delta > 0:
-        raise ValueError(f"delta must be > 0, got {delta}")
+    delta, unit = rpe_setting(delta, unit)
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be 'evo' or 'tum', got {convention!r}")
     gt, est = _as_trajectory(gt, "gt"), _as_trajectory(est, "est")
     idx, gt_poses = _gt_for(gt, est.timestamps, max_dt, interpolate, one_to_one=False)
     full = np.full((len(est.timestamps), 4, 4), np.nan)
@@ -296,12 +371,12 @@ def rpe(
     has_gt[idx] = True
     pairs = pairs[has_gt[pairs[:, 0]] & has_gt[pairs[:, 1]]]
     if len(pairs) == 0:
-        span = est.timestamps[-1] - est.timestamps[0] if len(est.timestamps) else 0.0
+        span = est.timestamps[-1] - est.timestamps[0]
         raise ValueError(
             f"no pair of estimated poses {delta} {unit} apart with ground truth at both ends"
             f" ({len(est.timestamps)} poses over {span:.3f} s, {len(idx)} with ground truth)"
         )
-    t_err, r_err = _relative_errors(full, est.poses, pairs)
+    t_err, r_err = _relative_errors(full, est.poses, pairs, convention)
     return RPEResult(
         trans=ErrorStats.of(t_err),
         rot=ErrorStats.of(r_err),
@@ -311,4 +386,104 @@ def rpe(
         timestamps=est.timestamps[pairs],
         delta=float(delta),
         unit=unit,
+        convention=convention,
     )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """ATE and RPE of one estimate against ground truth, with one association for all (:func:`evaluate`).
+
+    Attributes
+    ----------
+    ate : ATEResult
+    rpe : dict of str to RPEResult or str
+        Per :func:`rpe_label` (``"1 frame"``, ``"1 s"``), the result or why there is none.
+    n_gt, n_est : int
+        Poses in the ground truth and in the estimate.
+    max_dt : float
+    interpolate : bool
+    convention : str
+    """
+
+    ate: ATEResult
+    rpe: dict[str, RPEResult | str]
+    n_gt: int
+    n_est: int
+    max_dt: float
+    interpolate: bool
+    convention: str
+
+    @property
+    def association(self) -> str:
+        """The association in words."""
+        if self.interpolate:
+            return f"ground truth interpolated at the estimate's timestamps (nearest sample |dt| <= {self.max_dt} s)"
+        return f"nearest ground-truth sample, |dt| < {self.max_dt} s, no interpolation (TUM associate.py, evo)"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure (metres, degrees), the counts and the settings, as plain JSON-ready values."""
+        a = self.ate
+        rpes: list[dict[str, Any]] = []
+        for label, r in self.rpe.items():
+            if isinstance(r, str):
+                rpes.append({"label": label, "error": r})
+                continue
+            delta = int(r.delta) if r.unit == "frames" else r.delta
+            rpes.append(
+                {"label": label, "delta": delta, "unit": r.unit, "pairs": len(r.pairs)}
+                | {"trans_m": r.trans.to_dict(), "rot_deg": r.rot.to_dict()}
+            )
+        return {
+            "units": {"trans": "m", "rot": "deg"},
+            "settings": {
+                "align": a.align,
+                "max_dt": self.max_dt,
+                "interpolate": self.interpolate,
+                "association": self.association,
+                "rpe_convention": self.convention,
+            },
+            "counts": {"gt_poses": self.n_gt, "est_poses": self.n_est, "associated": a.trans.n},
+            "ate": {
+                "trans_m": a.trans.to_dict(),
+                "alignment": {"rotation": a.rotation.tolist(), "translation": a.translation.tolist(), "scale": a.scale},
+            },
+            "rpe": rpes,
+        }
+
+
+def evaluate(
+    gt,
+    est,
+    *,
+    align: Literal["rigid", "similarity", "none"] = "rigid",
+    max_dt: float = MAX_DT,
+    interpolate: bool = False,
+    deltas=DEFAULT_RPE_DELTAS,
+    convention: Literal["evo", "tum"] = "evo",
+) -> Evaluation:
+    """ATE (:func:`ate`) and the RPE over each ``(delta, unit)`` of ``deltas`` (:func:`rpe`), associated alike.
+
+    The defaults are the association of TUM's ``associate.py`` and evo (nearest sample within 0.02 s,
+    no interpolation). An RPE that cannot be computed (no pair that far apart with ground truth at
+    both ends) is the reason, as a string, in :attr:`Evaluation.rpe`.
+
+    Raises
+    ------
+    ValueError
+        Bad input, a bad ``(delta, unit)`` or convention, or too few associated poses for the ATE.
+    """
+    settings = [rpe_setting(d, u) for d, u in deltas]
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be 'evo' or 'tum', got {convention!r}")
+    gt, est = _as_trajectory(gt, "gt"), _as_trajectory(est, "est")
+    ate_result = ate(gt, est, align=align, max_dt=max_dt, interpolate=interpolate)
+    rpes: dict[str, RPEResult | str] = {}
+    for delta, unit in settings:
+        try:
+            rpes[rpe_label(delta, unit)] = rpe(
+                gt, est, delta=delta, unit=unit, max_dt=max_dt, interpolate=interpolate, convention=convention
+            )
+        except ValueError as error:
+            rpes[rpe_label(delta, unit)] = str(error)
+    return Evaluation(ate_result, rpes, len(gt.timestamps), len(est.timestamps), max_dt, interpolate, convention)
