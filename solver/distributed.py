@@ -8,6 +8,14 @@ depend neither on the thread count nor on where they were compiled, README: Same
 
 Dask is an optional extra (``pip install -e ".[distributed]"``): this module imports it only when
 called. Without a scheduler address a :class:`distributed.LocalCluster` is started for the call.
+
+A worker lost under a task (killed, out of memory, its machine gone) costs no result: the
+scheduler gives its tasks to the other workers (a ``LocalCluster``'s nanny also starts a new
+worker) and the returned trajectories are complete and bit-equal to the serial run, since a task
+is a pure function of its chunk (tests/test_distributed_faults.py kills a worker under a task). A
+task is given up (``KilledWorker``) once more than ``distributed.scheduler.allowed-failures``
+workers died under it (Dask's default 3; set it in the Dask config of the scheduler). ``submit(retries=...)``
+is not used: it repeats tasks that raise, and a chunk that raises would raise again.
 """
 
 from __future__ import annotations
