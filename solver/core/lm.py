@@ -59,23 +59,22 @@ def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
     return d
 
 
-@njit(cache=True)
-def _cholesky_solve_damped(H, g, lam, out):
-    """Solve ``(H + lam diag(H)) out = -g`` in place; False if the matrix is not positive definite.
+def cholesky_solve_body(H, g, lam, n, L, out) -> bool:
+    """Solve ``(H + lam diag(H)) out = -g`` for the leading ``n`` x ``n`` block; False if not positive definite.
 
-    The systems are 1x1 to 8x8: a plain Cholesky is far cheaper here than a LAPACK call through NumPy.
+    Plain Python on scalars and preallocated arrays (``L``: n x n scratch, lower triangle written),
+    compiled for the host (:func:`_cholesky_solve_damped`) and as a CUDA device function by the
+    device LM (:mod:`solver.device_batch.lm_device`): both targets run the same operations in the same order.
     """
-    n = g.size
-    L = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1):
             acc = H[i, j] + (lam * H[i, i] if i == j else 0.0)
             for k in range(j):
                 acc -= L[i, k] * L[j, k]
             if i == j:
-                if not (acc > 0.0) or not np.isfinite(acc):
+                if not (acc > 0.0) or not math.isfinite(acc):
                     return False
-                L[i, i] = np.sqrt(acc)
+                L[i, i] = math.sqrt(acc)
             else:
                 L[i, j] = acc / L[j, j]
     for i in range(n):  # L y = -g
@@ -89,9 +88,22 @@ def _cholesky_solve_damped(H, g, lam, out):
             acc -= L[k, i] * out[k]
         out[i] = acc / L[i, i]
     for i in range(n):
-        if not np.isfinite(out[i]):
+        if not math.isfinite(out[i]):
             return False
     return True
+
+
+_cholesky_body = njit(cache=True, inline="always")(cholesky_solve_body)
+
+
+@njit(cache=True)
+def _cholesky_solve_damped(H, g, lam, out):
+    """Solve ``(H + lam diag(H)) out = -g`` in place; False if the matrix is not positive definite.
+
+    The systems are 1x1 to 8x8: a plain Cholesky is far cheaper here than a LAPACK call through NumPy.
+    """
+    n = g.size
+    return _cholesky_body(H, g, lam, n, np.zeros((n, n)), out)
 
 
 def _gauss_newton_gain(H: np.ndarray, g: np.ndarray) -> float:

@@ -11,6 +11,8 @@ import time
 
 import numpy as np
 
+from jacgen.cuda_support import interface_shape_dtype, is_device_array
+from solver.core.checks import check_intrinsics, check_pose
 from solver.core.driver import level_report
 from solver.core.lm import lm_iterations
 from solver.core.problem import LevelData
@@ -40,8 +42,13 @@ def align_batch(
     init : None, ndarray (4, 4) or (B, 4, 4)
         Initial ``T_tgt_from_ref``: identity, shared, or one per pair.
     target : {"cpu", "cuda"}
-        CPU: one ``prange`` over tiles of all running pairs' points per round. CUDA: one launch
-        per round, blocks over tiles ``(pair, points)``, one reduction per pair.
+        CPU: one ``prange`` over tiles of all running pairs' points per round, each pair's LM on the
+        host. CUDA: the device-resident pipeline (:mod:`solver.device_batch`): one workspace per
+        batch shape, batched preparation, every pair's LM on the device, two launches and one
+        8-byte read-back per round whatever B is; the inputs may also be ``(B, H, W[, C])`` device
+        arrays (any ``__cuda_array_interface__`` object), used without a copy. With
+        ``method="gn"``, ``max_points`` or a model without the device functions, CUDA evaluates
+        the normal equations and the host runs each pair's LM.
     **align_options
         Any keyword of :func:`solver.align` except ``callback`` (same defaults; an unknown one raises
         ``TypeError``), checked once for the whole batch.
@@ -56,16 +63,20 @@ def align_batch(
     start = time.perf_counter()
     if "callback" in align_options:
         raise ValueError("align_batch does not take a callback; run solver.align per pair to observe iterations")
-    try:
-        refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
-    except TypeError:
-        raise ValueError("ref_images, ref_depths and tgt_images must be sequences of B arrays") from None
-    n = len(refs)
-    if n == 0 or len(depths) != n or len(tgts) != n:
-        raise ValueError(f"need B >= 1 pairs with as many depths and targets, got {n}, {len(depths)}, {len(tgts)}")
+    n = _count(ref_images, "ref_images")
+    if n == 0 or _count(ref_depths, "ref_depths") != n or _count(tgt_images, "tgt_images") != n:
+        raise ValueError(
+            f"need B >= 1 pairs with as many depths and targets, got {n}, {_count(ref_depths, 'ref_depths')}, "
+            f"{_count(tgt_images, 'tgt_images')}"
+        )
     Ks = _per_pair(intrinsics, n, (4,), "intrinsics")
     inits = [None] * n if init is None else _per_pair(init, n, (4, 4), "init")
     options = AlignOptions(target=target, **align_options).validated()
+    device = options.arrays().choose(cpu=lambda: None, cuda=lambda: _device_pipeline(options))
+    if device is not None:
+        Ks, inits = [check_intrinsics(k) for k in Ks], [check_pose(T) for T in inits]
+        return device(ref_images, ref_depths, tgt_images, Ks, inits, options, start)
+    refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
     problems = [Problem(refs[b], depths[b], tgts[b], Ks[b], inits[b], options) for b in range(n)]
     preparation = time.perf_counter() - start  # the whole batch's; split evenly among the pairs
     try:
@@ -99,6 +110,24 @@ def align_batch(
     finally:  # scratch arrays back to the pool
         for p in problems:
             p.release()
+
+
+def _count(images, name: str) -> int:
+    """How many pairs a sequence of arrays, or an array with a leading B axis (host or device), holds."""
+    shape = interface_shape_dtype(images)[0] if is_device_array(images) else getattr(images, "shape", None)
+    if shape is not None:
+        return int(shape[0]) if len(shape) else 0
+    try:
+        return len(images)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence of B arrays or an array with a leading B axis") from None
+
+
+def _device_pipeline(options):
+    """The device-resident pipeline when it runs these options, else None (the lockstep host LM below)."""
+    from solver.device_batch.pipeline import align_batch_device, device_supported
+
+    return align_batch_device if device_supported(options) else None
 
 
 def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarray]:

@@ -1,0 +1,356 @@
+"""``align_batch(target="cuda")`` resident on the device: one workspace, batched preparation, the LM on the device.
+
+Per call: the images of each kind are uploaded once for the whole batch (or used as they are
+when given as ``(B, H, W[, C])`` device arrays), converted, reduced to pyramids and turned into
+gradient stacks by one launch per step for all pairs. Per level: the usable pixels are counted,
+laid out and back-projected (one launch each, one small read-back of the pairs' point offsets),
+every pair's LM starts from its estimate, and the robust scales come from each pair's residual
+sample by an exact selection on the device. Per round: the fused normal equations (per-tile
+partial sums) and the LM step of every running pair (see :mod:`solver.device_batch.lm_kernels`),
+then one 8-byte read-back of the number of pairs still running. The results are built once after
+the last level.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from jacgen.backends.cuda_runtime import BATCH_TILE, MAX_BLOCKS, THREADS_PER_BLOCK
+from jacgen.cuda_support import interface_shape_dtype, is_device_array, require_cuda
+from solver.arrays import images
+from solver.arrays.device import as_device
+from solver.core.lm import LMOptions
+from solver.core.model import unpack
+from solver.core.problem import FAILED_LEVEL, ModelProblem, State
+from solver.device_batch import images as batch_images
+from solver.device_batch import mad, points
+from solver.device_batch.lm_kernels import (
+    ACCEPTED,
+    FREE,
+    ITER,
+    NFEV,
+    PAIR_THREADS,
+    POSE,
+    REJECTED,
+    STATUS,
+    STEP_THREADS,
+    kind,
+    lm_kernels,
+    supports,
+)
+from solver.device_batch.workspace import BatchShape, Workspace, workspace
+from solver.options import ValidAlignOptions
+from solver.result import AlignResult, LevelReport, Status, add_summary
+
+cuda = require_cuda()
+
+
+def device_supported(options: ValidAlignOptions) -> bool:
+    """Whether :func:`align_batch_device` runs these options (else the batch keeps the host LM).
+
+    The device LM runs the Levenberg-Marquardt method on every level's points (no ``max_points``
+    selection), for models whose align module has the device functions (see
+    :func:`solver.device_batch.lm_kernels.supports`).
+    """
+    if options.method != "lm" or options.max_points is not None:
+        return False
+    return supports(options.spec.module("cuda"), options.brightness)
+
+
+class _Pipeline(ModelProblem):
+    """The model's side of the batch (its :meth:`result` builds each pair's result)."""
+
+    def __init__(self, options: ValidAlignOptions, schedule) -> None:
+        self.set_model(
+            options.spec,
+            model=options.model,
+            loss=options.loss,
+            loss_scale=options.loss_scale,
+            brightness=options.brightness,
+            extra=options.extra,
+            free=options.free,
+            iters=schedule.max_iters,
+            ftols=schedule.ftols,
+            options=LMOptions(method=options.method, xtol=options.xtol),
+            arrays=options.arrays(),
+            dtype=options.dtype,
+        )
+        self.levels = schedule.levels
+        self.lm = lm_kernels(self.module, options.brightness)
+        self.depth_range = tuple(float(v) for v in options.depth_range)
+
+
+def align_batch_device(refs, depths, tgts, Ks, inits, options: ValidAlignOptions, start: float) -> list[AlignResult]:
+    """The results of ``B`` pairs aligned on the device (inputs as :func:`solver.align_batch` takes them).
+
+    ``Ks``: (B, 4) checked intrinsics; ``inits``: (B, 4, 4) checked poses; ``start``: the call's
+    ``time.perf_counter()``.
+    """
+    ref, tgt, depth = _inputs(refs, "ref_image"), _inputs(tgts, "tgt_image"), _inputs(depths, "ref_depth")
+    if len(ref.shape) < 3:
+        raise ValueError(f"ref_images must hold (H, W[, C]) images, got shape {ref.shape}")
+    B, H, W = ref.shape[:3]
+    _check_shapes(ref, tgt, depth, len(Ks))
+    schedule = options.schedule((H, W))
+    problem = _Pipeline(options, schedule)
+    key = BatchShape(
+        B,
+        H,
+        W,
+        schedule.levels,
+        np.dtype(options.dtype),
+        problem.lm,
+        max(schedule.max_iters),
+        ref.spec,
+        tgt.spec,
+        depth.spec,
+        BATCH_TILE,
+    )
+    ws = workspace(key)
+    _prepare(ws, ref, tgt, depth)
+    _upload_state(ws, problem, Ks, inits)
+    preparation = time.perf_counter() - start
+    levels = []
+    for level in reversed(range(schedule.levels)):
+        levels.append(_run_level(ws, problem, level))
+    t_result = time.perf_counter()
+    results = _results(ws, problem, levels, start)
+    preparation += time.perf_counter() - t_result
+    return [add_summary(r, initial, preparation / B) for r, initial in results]
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One kind of image of the whole batch, as given."""
+
+    data: object
+    """A host ``(B, ...)`` array, a device ``(B, ...)`` array, or a list of B per-pair device arrays."""
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    @property
+    def spec(self) -> tuple | None:
+        """The workspace buffer this input is copied into (None: used on the device as it is)."""
+        return None if is_device_array(self.data) else (self.shape[1:], self.dtype)
+
+
+def _inputs(images_in, name: str) -> _Input:
+    """The batch's images of one kind: a ``(B, ...)`` device array as it is, host images stacked."""
+    if is_device_array(images_in):
+        shape, dtype = interface_shape_dtype(images_in)
+        return _Input(as_device(images_in), shape, dtype)
+    items = images_in if isinstance(images_in, np.ndarray) else list(images_in)
+    on_device = not isinstance(items, np.ndarray) and any(is_device_array(a) for a in items)
+    if on_device:  # per-pair device arrays: gathered on the device (one copy each)
+        items = [as_device(a) for a in items]
+        kinds = {interface_shape_dtype(a) for a in items}
+    else:
+        items = items if isinstance(items, np.ndarray) else [np.asarray(a) for a in items]
+        kinds = {(tuple(a.shape), a.dtype) for a in items}
+    if len(kinds) > 1:
+        raise ValueError(
+            f"all pairs must have the same image shape and dtype, got {sorted(map(str, kinds))} for {name}"
+        )
+    (shape, dtype), n = kinds.pop(), len(items)
+    if on_device:
+        return _Input(items, (n, *shape), np.dtype(dtype))
+    host = np.ascontiguousarray(items if isinstance(items, np.ndarray) else np.stack(items))
+    return _Input(host, tuple(host.shape), host.dtype)
+
+
+def _check_shapes(ref: _Input, tgt: _Input, depth: _Input, n: int) -> None:
+    for name, a in (("ref_image", ref), ("tgt_image", tgt)):
+        images.check_image(name, a.shape[1:], a.dtype)
+    if depth.shape != ref.shape[:3] or tgt.shape[:3] != ref.shape[:3]:
+        raise ValueError(f"tgt_image and ref_depth must match ref_image's (H, W) for all {n} pairs")
+    if ref.shape[0] != n or tgt.shape[0] != n or depth.shape[0] != n:
+        raise ValueError(f"need {n} images of each kind, got {ref.shape[0]}, {tgt.shape[0]}, {depth.shape[0]}")
+
+
+def _device_input(ws: Workspace, name: str, given: _Input):
+    """The input on the device: uploaded into (or gathered in) the workspace's buffer, or the caller's array."""
+    a = given.data
+    if isinstance(a, np.ndarray):
+        ws.inputs[name].copy_to_device(a)
+        return ws.inputs[name]
+    if isinstance(a, list):
+        for b, item in enumerate(a):
+            ws.inputs[name][b].copy_to_device(item)
+        return ws.inputs[name]
+    return a
+
+
+def _prepare(ws: Workspace, ref, tgt, depth) -> None:
+    """Gray images, depth, pyramids and gradient stacks of all pairs (one launch per step)."""
+    ws.n_bad.copy_to_device(ws.zeros_bad)
+    batch_images.gray_batch(_device_input(ws, "ref", ref), ws.ref_pyr[0], ws.bad_counters[0])
+    batch_images.gray_batch(_device_input(ws, "tgt", tgt), ws.tgt_pyr[0], ws.bad_counters[1])
+    batch_images.depth_batch(_device_input(ws, "depth", depth), ws.depth_pyr[0])
+    ws.n_bad.copy_to_host(ws.host_bad)
+    for name, bad in zip(("ref_image", "tgt_image"), ws.host_bad, strict=True):
+        if bad:
+            raise ValueError(f"{name} contains {int(bad)} NaN/inf pixels (over the batch)")
+    for k in range(1, len(ws.sizes)):
+        batch_images.halve_batch(ws.ref_pyr[k - 1], ws.ref_pyr[k], False)
+        batch_images.halve_batch(ws.tgt_pyr[k - 1], ws.tgt_pyr[k], False)
+        batch_images.halve_batch(ws.depth_pyr[k - 1], ws.depth_pyr[k], True)
+    for k in range(len(ws.sizes)):
+        batch_images.stack_batch(ws.tgt_pyr[k], ws.stacks[k])
+
+
+def _upload_state(ws: Workspace, problem: _Pipeline, Ks: np.ndarray, inits: np.ndarray) -> None:
+    """Initial estimates, per-level constants and intrinsics, and the levels' LM settings (one copy each)."""
+    spec, shape, L = problem.spec, problem.lm.shape, problem.levels
+    rows = np.zeros((3, len(Ks), shape.width))
+    for b, T in enumerate(inits):
+        rows[0, b, :POSE] = T[:3, :4].ravel()
+        rows[0, b, POSE : POSE + shape.params] = spec.params_from_pose(T)
+    ws.rows.copy_to_device(rows)
+    intrinsics = np.array([[images.intrinsics_at_level(K, level) for K in Ks] for level in range(L)])
+    consts = np.array([[spec.constants_vector(k, problem.extra) for k in per_level] for per_level in intrinsics])
+    ws.intrinsics.copy_to_device(intrinsics)
+    ws.consts.copy_to_device(consts.reshape(ws.consts.shape))
+    free = np.flatnonzero(problem.free)
+    settings = np.zeros(ws.settings.shape)
+    for level in range(L):
+        lo = problem.level_options(level)
+        settings[level, :FREE] = (
+            lo.ftol,
+            lo.xtol,
+            lo.lambda_init,
+            lo.lambda_max,
+            lo.floor_factor,
+            lo.min_points,
+            lo.max_iters,
+            free.size,
+        )
+        settings[level, FREE : FREE + free.size] = free
+    ws.settings.copy_to_device(settings)
+
+
+def _grid(n: int, threads: int) -> int:
+    return max(1, (n + threads - 1) // threads)
+
+
+def _run_level(ws: Workspace, problem: _Pipeline, level: int) -> dict:
+    """One level for every pair: points, level start, robust scales, then the rounds until no pair runs."""
+    t_level = time.perf_counter()
+    B, lm = ws.shape.pairs, problem.lm
+    lo, hi = problem.depth_range
+    ref, depth = ws.ref_pyr[level], ws.depth_pyr[level]
+    points.count_rows_batch(ref, depth, lo, hi, ws.counts[level])
+    points.layout_batch(
+        ws.counts[level], ws.shape.tile, ws.row_starts[level], ws.offsets, ws.tile_offsets, ws.tiles, ws.sample
+    )
+    ws.offsets.copy_to_host(ws.host_offsets)  # the level's one read-back: it sizes the grids
+    n_points = np.diff(ws.host_offsets)
+    n_tiles = int(np.sum((n_points + ws.shape.tile - 1) // ws.shape.tile))
+    points.fill_batch(ref, depth, lo, hi, ws.intrinsics[level], ws.row_starts[level], ws.points, ws.iref)
+    scale = ws.scales[level]
+    count, count_next = ws.counters
+    fixed = float(problem.loss_scale) if problem.loss_scale is not None else 0.0
+    lm.level_start[_grid(B, PAIR_THREADS), PAIR_THREADS](
+        ws.rows, ws.lmi, ws.lmf, ws.running, ws.h, ws.hres, ws.consts[level], scale, fixed, count
+    )
+    stack = ws.stacks[level]
+    if problem.loss_scale is None:
+        starts, steps, counts = ws.sample_columns
+        problem.module.residual_sample(ws.hres, ws.points, ws.iref, stack, starts, steps, counts, ws.samples)
+        mad.mad_batch(ws.samples, counts, ws.sigma)
+        lm.scale[_grid(B, PAIR_THREADS), PAIR_THREADS](ws.sigma, problem.loss_scale_factor, scale)
+    fused = getattr(problem.module, "_" + kind(problem.brightness))  # the fused kernel itself, not its launcher
+    tiles = ws.tiles[:n_tiles]
+    blocks = min(max(n_tiles, 1), MAX_BLOCKS)
+    rounds: list[tuple[float, int]] = []
+    running = B
+    t_rounds = time.perf_counter()
+    while running:
+        t = time.perf_counter()
+        if n_tiles:
+            fused[blocks, THREADS_PER_BLOCK](
+                ws.h, ws.points, ws.iref, stack, tiles, ws.running, problem.kernels.loss_id, scale, ws.partials
+            )
+        lm.step[B, STEP_THREADS](
+            ws.partials,
+            ws.tile_offsets,
+            ws.rows,
+            ws.cur,
+            ws.last,
+            ws.steps,
+            ws.lmi,
+            ws.lmf,
+            ws.rec_int,
+            ws.rec_cost,
+            ws.rec_lam,
+            ws.h,
+            ws.consts[level],
+            ws.running,
+            ws.settings,
+            level,
+            count,
+            count_next,
+        )
+        count.copy_to_host(ws.host_count)  # the round's one read-back: the pairs still running
+        rounds.append((time.perf_counter() - t, running))
+        running = int(ws.host_count[0])
+        count, count_next = count_next, count
+    wall = time.perf_counter() - t_level
+    shape = ws.sizes[level]
+    return {
+        "level": level,
+        "shape": shape,
+        "n_points": n_points,
+        "rounds": rounds,
+        "wall": wall,
+        "preparation": t_rounds - t_level,
+    }
+
+
+def _results(ws: Workspace, problem: _Pipeline, levels: list[dict], start: float) -> list[tuple[AlignResult, float]]:
+    """Every pair's result and initial cost, from the records read back once."""
+    rows, last = ws.rows.copy_to_host(), ws.last.copy_to_host()
+    rec_int, rec_cost, rec_lam = ws.rec_int.copy_to_host(), ws.rec_cost.copy_to_host(), ws.rec_lam.copy_to_host()
+    scales = ws.scales.copy_to_host()
+    shape, spec = problem.lm.shape, problem.spec
+    out = []
+    for b in range(ws.shape.pairs):
+        reports, ne, initial = [], None, float("nan")
+        for run in levels:
+            level = run["level"]
+            counters = rec_int[b, level]
+            status, accepted = Status(int(counters[STATUS])), int(counters[ACCEPTED])
+            nfev = int(counters[NFEV])
+            evaluation = sum(t / n for t, n in run["rounds"][:nfev])
+            reports.append(
+                LevelReport(
+                    level=level,
+                    shape=run["shape"],
+                    n_points=int(run["n_points"][b]),
+                    iterations=int(counters[ITER]),
+                    status=status,
+                    cost_history=[float(c) for c in rec_cost[b, level, : accepted + 1]],
+                    loss_scale=float(scales[level, b]),
+                    wall_time=run["wall"],
+                    lambda_history=[float(v) for v in rec_lam[b, level, :accepted]],
+                    nfev=nfev,
+                    n_accepted=accepted,
+                    n_rejected=int(counters[REJECTED]),
+                    time_evaluation=evaluation,
+                    time_solve=0.0,
+                )
+            )
+            if status not in FAILED_LEVEL:
+                ne, initial = unpack(last[b], problem.kernels.layout), float(rec_cost[b, level, 0])
+        row = rows[0, b]
+        pose = np.eye(4)
+        pose[:3, :4] = row[:POSE].reshape(3, 4)
+        params = spec.params_from_pose(pose) if problem.compositional else row[POSE : POSE + shape.params].copy()
+        state = State(pose, params, row[shape.ab : shape.ab + 2].copy())
+        out.append((problem.result(state, ne, reports, reports[-1].status, start), initial))
+    return out
+
+
+__all__ = ["align_batch_device", "device_supported"]
