@@ -3,12 +3,15 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:aa37b0721e10aaa96bf1e2d077c23536   runtime: sha256:5b9904dfa95ca614
+# content hash: sha256:e670bc611ec85808dda36601aa9fb791   runtime: sha256:de7eb0421b4fae89
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
 #   _normal_equations_brightness                     212         43        0         43
 #   _residuals                                        36         25        0         25
+#   _normal_equations_depth                          231         44        0         44
+#   _normal_equations_depth_brightness               231         44        0         44
+#   _residuals_depth                                  42         25        0         25
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` model for the Numba CPU target.
 
@@ -22,7 +25,7 @@ import numpy as np
 from numba import njit, prange
 
 from jacgen.lanes import lane_corners, lane_f64, lane_rows, lane_select, lane_sum, lane_width, lane_zeros
-from jacgen.runtime.launches import fused_batch, fused_pair
+from jacgen.runtime.launches import fused_batch, fused_batch_depth, fused_pair, fused_pair_depth
 from jacgen.runtime.losses import robust_lanes
 from jacgen.runtime.poses import invert_pose
 from jacgen.runtime.sinc import phi
@@ -68,14 +71,48 @@ DESCRIPTION = {
             "n_outside": 47,
             "size": 48,
         },
+        "normal_equations_depth": {
+            "H": 0,
+            "g": 21,
+            "cost": 27,
+            "n_used": 28,
+            "n_behind": 29,
+            "n_outside": 30,
+            "size": 33,
+            "cost_depth": 31,
+            "n_depth_used": 32,
+        },
+        "normal_equations_depth_brightness": {
+            "H": 0,
+            "g": 36,
+            "cost": 44,
+            "n_used": 45,
+            "n_behind": 46,
+            "n_outside": 47,
+            "size": 50,
+            "cost_depth": 48,
+            "n_depth_used": 49,
+        },
     },
-    "hoisted_sizes": {"normal_equations": 16, "normal_equations_brightness": 18, "residuals": 18},
+    "hoisted_sizes": {
+        "normal_equations": 16,
+        "normal_equations_brightness": 18,
+        "residuals": 18,
+        "normal_equations_depth": 16,
+        "normal_equations_depth_brightness": 18,
+        "residuals_depth": 16,
+    },
     "kernels": (
         "normal_equations",
         "normal_equations_batch",
         "normal_equations_brightness",
         "normal_equations_brightness_batch",
         "residuals",
+        "normal_equations_depth",
+        "normal_equations_depth_batch",
+        "normal_equations_depth_brightness",
+        "normal_equations_depth_brightness_batch",
+        "residuals_depth",
     ),
 }
 FASTMATH = {"contract", "arcp", "nsz"}
@@ -950,3 +987,924 @@ def _residuals(h, points, iref, tgt, resid):
 def residuals(params, constants, points, iref, tgt, resid):
     """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
     _residuals(_hoist_residuals(params, constants), points, iref, tgt, resid)
+
+
+@njit(cache=True)
+def _hoist_normal_equations_depth(params, constants):
+    """What ``_normal_equations_depth`` reads: its parameter-only values (float64, once per call)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    return np.array([fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23])
+
+
+@njit(inline="always")
+def _normal_equations_depth_values(h, pair, points):
+    """The parameter-only values of pair ``pair`` (row of ``h``), in the float type of ``points``."""
+    T = points.dtype.type
+    return (
+        T(h[pair, 0]),  # fx
+        T(h[pair, 1]),  # fy
+        T(h[pair, 2]),  # cx
+        T(h[pair, 3]),  # cy
+        T(h[pair, 4]),  # m00
+        T(h[pair, 5]),  # m01
+        T(h[pair, 6]),  # m02
+        T(h[pair, 7]),  # m03
+        T(h[pair, 8]),  # m10
+        T(h[pair, 9]),  # m11
+        T(h[pair, 10]),  # m12
+        T(h[pair, 11]),  # m13
+        T(h[pair, 12]),  # m20
+        T(h[pair, 13]),  # m21
+        T(h[pair, 14]),  # m22
+        T(h[pair, 15]),  # m23
+    )
+
+
+@njit(cache=True, inline="always")
+def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair, loss_id, scales, partial):
+    """Normal equations of the points of tile ``tiles[tile]`` (of pair ``pair``) into ``partial[tile]``.
+
+    Lane ``l`` of each sum takes the points ``first + l``, ``first + l + lanes``, ...; the lanes
+    are added in order at the end (layout: ``DESCRIPTION["accumulators"]``). Whole lane vectors
+    only: the launcher passes a tile's last ``< lanes`` points again as a tile of their own, padded
+    with NaN points. Inlined into one kernel per loss, where ``loss_id`` is a constant, so the
+    loss's branches fold away.
+    """
+    fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23 = values
+    T = points.dtype.type
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    row = np.uint64(3 * width)
+    image = np.uint64(pair) * np.uint64(height) * row
+    points_flat = points.reshape(-1)
+    tgt_flat = tgt.reshape(-1)
+    depth_flat = depth.reshape(-1)
+    scale = scales[0]
+    scale_depth = scales[1]
+    weight_depth = scales[2]
+    lanes = lane_width(points_flat)
+    start = tiles[tile, 1]
+    end = tiles[tile, 2]
+    groups = (end - start) // lanes
+    acc_H_r1_r1 = lane_zeros(points_flat)
+    acc_H_r1_r2 = lane_zeros(points_flat)
+    acc_H_r1_r3 = lane_zeros(points_flat)
+    acc_H_r1_t1 = lane_zeros(points_flat)
+    acc_H_r1_t2 = lane_zeros(points_flat)
+    acc_H_r1_t3 = lane_zeros(points_flat)
+    acc_H_r2_r2 = lane_zeros(points_flat)
+    acc_H_r2_r3 = lane_zeros(points_flat)
+    acc_H_r2_t1 = lane_zeros(points_flat)
+    acc_H_r2_t2 = lane_zeros(points_flat)
+    acc_H_r2_t3 = lane_zeros(points_flat)
+    acc_H_r3_r3 = lane_zeros(points_flat)
+    acc_H_r3_t1 = lane_zeros(points_flat)
+    acc_H_r3_t2 = lane_zeros(points_flat)
+    acc_H_r3_t3 = lane_zeros(points_flat)
+    acc_H_t1_t1 = lane_zeros(points_flat)
+    acc_H_t1_t2 = lane_zeros(points_flat)
+    acc_H_t1_t3 = lane_zeros(points_flat)
+    acc_H_t2_t2 = lane_zeros(points_flat)
+    acc_H_t2_t3 = lane_zeros(points_flat)
+    acc_H_t3_t3 = lane_zeros(points_flat)
+    acc_g_r1 = lane_zeros(points_flat)
+    acc_g_r2 = lane_zeros(points_flat)
+    acc_g_r3 = lane_zeros(points_flat)
+    acc_g_t1 = lane_zeros(points_flat)
+    acc_g_t2 = lane_zeros(points_flat)
+    acc_g_t3 = lane_zeros(points_flat)
+    acc_cost = lane_zeros(points_flat)
+    acc_used = lane_zeros(points_flat)
+    acc_behind = lane_zeros(points_flat)
+    acc_outside = lane_zeros(points_flat)
+    acc_cost_depth = lane_zeros(points_flat)
+    acc_used_depth = lane_zeros(points_flat)
+    for group in range(groups):
+        first = start + group * lanes
+        X = lane_rows(points_flat, first, 3, 0)
+        Y = lane_rows(points_flat, first, 3, 1)
+        Z = lane_rows(points_flat, first, 3, 2)
+        p0 = X * m00 + Y * m01 + Z * m02 + m03
+        p1 = X * m20 + Y * m21 + Z * m22 + m23
+        p2 = T(1.0) / p1
+        p3 = fx * p2
+        p4 = X * m10 + Y * m11 + Z * m12 + m13
+        p5 = fy * p2
+        p6 = -p4
+        p7 = p2 * p2
+        p8 = fx * p7
+        p9 = p0 * p8
+        p10 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
+        inside = (u >= T(-0.5)) & (v >= T(-0.5)) & (u <= width - T(0.5)) & (v <= height - T(0.5))
+        ok = front & inside
+        acc_behind = acc_behind + lane_select(front, 0.0, 1.0)
+        acc_outside = acc_outside + lane_select(front, lane_select(inside, 0.0, 1.0), 0.0)
+        uc = lane_select(ok, u, T(0.0))
+        uc = lane_select(uc > T(0.0), uc, T(0.0))
+        uc = lane_select(uc < T(width - 1), uc, T(width - 1))
+        vc = lane_select(ok, v, T(0.0))
+        vc = lane_select(vc > T(0.0), vc, T(0.0))
+        vc = lane_select(vc < T(height - 1), vc, T(height - 1))
+        x0 = math.floor(uc)
+        x0 = lane_select(x0 < T(width - 2), x0, T(width - 2))
+        y0 = math.floor(vc)
+        y0 = lane_select(y0 < T(height - 2), y0, T(height - 2))
+        ax = uc - x0
+        ay = vc - y0
+        w00 = (T(1.0) - ax) * (T(1.0) - ay)
+        w01 = ax * (T(1.0) - ay)
+        w10 = (T(1.0) - ax) * ay
+        w11 = ax * ay
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 0)
+        I_t = w00 * corner[0] + w01 * corner[1]
+        I_t = I_t + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 1)
+        g_x = w00 * corner[0] + w01 * corner[1]
+        g_x = g_x + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 2)
+        g_y = w00 * corner[0] + w01 * corner[1]
+        g_y = g_y + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 0)
+        D_t = w00 * corner[0] + w01 * corner[1]
+        D_t = D_t + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 1)
+        gd_x = w00 * corner[0] + w01 * corner[1]
+        gd_x = gd_x + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 2)
+        gd_y = w00 * corner[0] + w01 * corner[1]
+        gd_y = gd_y + (w10 * corner[2] + w11 * corner[3])
+        okd = ok & (abs(D_t) < T(math.inf)) & (abs(gd_x) < T(math.inf)) & (abs(gd_y) < T(math.inf))
+        I_ref = lane_rows(iref, first, 1, 0)
+        res = -I_ref + I_t
+        r64 = lane_select(ok, lane_f64(res), 0.0)
+        j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+        j0_64 = lane_select(ok, lane_f64(j0), 0.0)
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+        j1_64 = lane_select(ok, lane_f64(j1), 0.0)
+        j2 = g_x * p3 * p6 + g_y * p0 * p5
+        j2_64 = lane_select(ok, lane_f64(j2), 0.0)
+        j3 = g_x * p3
+        j3_64 = lane_select(ok, lane_f64(j3), 0.0)
+        j4 = g_y * p5
+        j4_64 = lane_select(ok, lane_f64(j4), 0.0)
+        j5 = -g_x * p9 - g_y * p10
+        j5_64 = lane_select(ok, lane_f64(j5), 0.0)
+        wt, rho = robust_lanes(r64, loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
+        resd = D_t - p1
+        rd64 = lane_select(okd, lane_f64(resd), 0.0)
+        jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+        jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
+        jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+        jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
+        jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+        jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
+        jd3 = gd_x * p3
+        jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
+        jd4 = gd_y * p5
+        jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
+        jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+        jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
+        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
+        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        wjd0 = wtd * jd0_64
+        wjd1 = wtd * jd1_64
+        wjd2 = wtd * jd2_64
+        wjd3 = wtd * jd3_64
+        wjd4 = wtd * jd4_64
+        wjd5 = wtd * jd5_64
+        acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64 + wjd0 * jd0_64
+        acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64 + wjd0 * jd1_64
+        acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64 + wjd0 * jd2_64
+        acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64 + wjd0 * jd3_64
+        acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64 + wjd0 * jd4_64
+        acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64 + wjd0 * jd5_64
+        acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64 + wjd1 * jd1_64
+        acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64 + wjd1 * jd2_64
+        acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64 + wjd1 * jd3_64
+        acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64 + wjd1 * jd4_64
+        acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64 + wjd1 * jd5_64
+        acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64 + wjd2 * jd2_64
+        acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64 + wjd2 * jd3_64
+        acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64 + wjd2 * jd4_64
+        acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64 + wjd2 * jd5_64
+        acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64 + wjd3 * jd3_64
+        acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64 + wjd3 * jd4_64
+        acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64 + wjd3 * jd5_64
+        acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64 + wjd4 * jd4_64
+        acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64 + wjd4 * jd5_64
+        acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64 + wjd5 * jd5_64
+        acc_g_r1 = acc_g_r1 + wj0 * r64 + wjd0 * rd64
+        acc_g_r2 = acc_g_r2 + wj1 * r64 + wjd1 * rd64
+        acc_g_r3 = acc_g_r3 + wj2 * r64 + wjd2 * rd64
+        acc_g_t1 = acc_g_t1 + wj3 * r64 + wjd3 * rd64
+        acc_g_t2 = acc_g_t2 + wj4 * r64 + wjd4 * rd64
+        acc_g_t3 = acc_g_t3 + wj5 * r64 + wjd5 * rd64
+        acc_cost = acc_cost + rho
+        acc_used = acc_used + lane_select(ok, 1.0, 0.0)
+        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
+    partial[tile, 0] = lane_sum(acc_H_r1_r1)
+    partial[tile, 1] = lane_sum(acc_H_r1_r2)
+    partial[tile, 2] = lane_sum(acc_H_r1_r3)
+    partial[tile, 3] = lane_sum(acc_H_r1_t1)
+    partial[tile, 4] = lane_sum(acc_H_r1_t2)
+    partial[tile, 5] = lane_sum(acc_H_r1_t3)
+    partial[tile, 6] = lane_sum(acc_H_r2_r2)
+    partial[tile, 7] = lane_sum(acc_H_r2_r3)
+    partial[tile, 8] = lane_sum(acc_H_r2_t1)
+    partial[tile, 9] = lane_sum(acc_H_r2_t2)
+    partial[tile, 10] = lane_sum(acc_H_r2_t3)
+    partial[tile, 11] = lane_sum(acc_H_r3_r3)
+    partial[tile, 12] = lane_sum(acc_H_r3_t1)
+    partial[tile, 13] = lane_sum(acc_H_r3_t2)
+    partial[tile, 14] = lane_sum(acc_H_r3_t3)
+    partial[tile, 15] = lane_sum(acc_H_t1_t1)
+    partial[tile, 16] = lane_sum(acc_H_t1_t2)
+    partial[tile, 17] = lane_sum(acc_H_t1_t3)
+    partial[tile, 18] = lane_sum(acc_H_t2_t2)
+    partial[tile, 19] = lane_sum(acc_H_t2_t3)
+    partial[tile, 20] = lane_sum(acc_H_t3_t3)
+    partial[tile, 21] = lane_sum(acc_g_r1)
+    partial[tile, 22] = lane_sum(acc_g_r2)
+    partial[tile, 23] = lane_sum(acc_g_r3)
+    partial[tile, 24] = lane_sum(acc_g_t1)
+    partial[tile, 25] = lane_sum(acc_g_t2)
+    partial[tile, 26] = lane_sum(acc_g_t3)
+    partial[tile, 27] = lane_sum(acc_cost)
+    partial[tile, 28] = lane_sum(acc_used)
+    partial[tile, 29] = lane_sum(acc_behind)
+    partial[tile, 30] = lane_sum(acc_outside)
+    partial[tile, 31] = lane_sum(acc_cost_depth)
+    partial[tile, 32] = lane_sum(acc_used_depth)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_l2(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of one pair (row 0 of ``h`` and ``tgt``), l2 loss."""
+    values = _normal_equations_depth_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, 0, 0, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_huber(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of one pair (row 0 of ``h`` and ``tgt``), huber loss."""
+    values = _normal_equations_depth_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, 0, 1, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_tukey(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of one pair (row 0 of ``h`` and ``tgt``), tukey loss."""
+    values = _normal_equations_depth_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, 0, 2, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_cauchy(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of one pair (row 0 of ``h`` and ``tgt``), cauchy loss."""
+    values = _normal_equations_depth_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, 0, 3, loss_scale[0], partial)
+
+
+_NORMAL_EQUATIONS_DEPTH = (  # by loss id
+    _normal_equations_depth_l2,
+    _normal_equations_depth_huber,
+    _normal_equations_depth_tukey,
+    _normal_equations_depth_cauchy,
+)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_batch_l2(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of many pairs (each tile names its pair), l2 loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_values(h, pair, points)
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair, 0, loss_scale[pair], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_batch_huber(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of many pairs (each tile names its pair), huber loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_values(h, pair, points)
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair, 1, loss_scale[pair], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_batch_tukey(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of many pairs (each tile names its pair), tukey loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_values(h, pair, points)
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair, 2, loss_scale[pair], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_batch_cauchy(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth`` of many pairs (each tile names its pair), cauchy loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_values(h, pair, points)
+        _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair, 3, loss_scale[pair], partial)
+
+
+_NORMAL_EQUATIONS_DEPTH_BATCH = (  # by loss id
+    _normal_equations_depth_batch_l2,
+    _normal_equations_depth_batch_huber,
+    _normal_equations_depth_batch_tukey,
+    _normal_equations_depth_batch_cauchy,
+)
+
+
+def normal_equations_depth(params, constants, points, iref, tgt, depth, loss_id, scales):
+    """Accumulator vector of one pair, photometric and depth residuals (``DESCRIPTION["accumulators"]``).
+
+    ``depth``: the target's (H, W, 3) stack ``(D, dD/du, dD/dv)``, NaN where a point drops its depth
+    residual; ``scales``: the photometric robust scale, the depth residual's robust scale (metres)
+    and the factor of the depth terms in ``H``, ``g`` and the cost.
+    """
+    h = _hoist_normal_equations_depth(params, constants)
+    layout = DESCRIPTION["accumulators"]["normal_equations_depth"]
+    return fused_pair_depth(_NORMAL_EQUATIONS_DEPTH[loss_id], h, layout, points, iref, tgt, depth, scales)
+
+
+def normal_equations_depth_batch(params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales):
+    """``(B, 33)`` accumulators of B pairs in one call (zero rows where not ``active``).
+
+    As ``normal_equations_batch``, with ``depth`` (B, H, W, 3) and ``scales`` (B, 3): each pair's
+    photometric scale, depth scale and depth weight.
+    """
+    args = (params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales)
+    layout = DESCRIPTION["accumulators"]["normal_equations_depth"]
+    kernels = _NORMAL_EQUATIONS_DEPTH_BATCH
+    return fused_batch_depth(kernels, _hoist_normal_equations_depth, layout, *args)
+
+
+@njit(cache=True)
+def _hoist_normal_equations_depth_brightness(params, constants):
+    """What ``_normal_equations_depth_brightness`` reads: its parameter-only values (float64, once per call)."""
+    a = params[6]
+    b = params[7]
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    q0 = -math.exp(a)
+    q1 = -b
+    return np.array([fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23, q0, q1])
+
+
+@njit(inline="always")
+def _normal_equations_depth_brightness_values(h, pair, points):
+    """The parameter-only values of pair ``pair`` (row of ``h``), in the float type of ``points``."""
+    T = points.dtype.type
+    return (
+        T(h[pair, 0]),  # fx
+        T(h[pair, 1]),  # fy
+        T(h[pair, 2]),  # cx
+        T(h[pair, 3]),  # cy
+        T(h[pair, 4]),  # m00
+        T(h[pair, 5]),  # m01
+        T(h[pair, 6]),  # m02
+        T(h[pair, 7]),  # m03
+        T(h[pair, 8]),  # m10
+        T(h[pair, 9]),  # m11
+        T(h[pair, 10]),  # m12
+        T(h[pair, 11]),  # m13
+        T(h[pair, 12]),  # m20
+        T(h[pair, 13]),  # m21
+        T(h[pair, 14]),  # m22
+        T(h[pair, 15]),  # m23
+        T(h[pair, 16]),  # q0 = -math.exp(a)
+        T(h[pair, 17]),  # q1 = -b
+    )
+
+
+@njit(cache=True, inline="always")
+def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, tile, pair, loss_id, scales, partial):
+    """Normal equations of the points of tile ``tiles[tile]`` (of pair ``pair``) into ``partial[tile]``.
+
+    Lane ``l`` of each sum takes the points ``first + l``, ``first + l + lanes``, ...; the lanes
+    are added in order at the end (layout: ``DESCRIPTION["accumulators"]``). Whole lane vectors
+    only: the launcher passes a tile's last ``< lanes`` points again as a tile of their own, padded
+    with NaN points. Inlined into one kernel per loss, where ``loss_id`` is a constant, so the
+    loss's branches fold away.
+    """
+    fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23, q0, q1 = values
+    T = points.dtype.type
+    height = tgt.shape[1]
+    width = tgt.shape[2]
+    row = np.uint64(3 * width)
+    image = np.uint64(pair) * np.uint64(height) * row
+    points_flat = points.reshape(-1)
+    tgt_flat = tgt.reshape(-1)
+    depth_flat = depth.reshape(-1)
+    scale = scales[0]
+    scale_depth = scales[1]
+    weight_depth = scales[2]
+    lanes = lane_width(points_flat)
+    start = tiles[tile, 1]
+    end = tiles[tile, 2]
+    groups = (end - start) // lanes
+    acc_H_r1_r1 = lane_zeros(points_flat)
+    acc_H_r1_r2 = lane_zeros(points_flat)
+    acc_H_r1_r3 = lane_zeros(points_flat)
+    acc_H_r1_t1 = lane_zeros(points_flat)
+    acc_H_r1_t2 = lane_zeros(points_flat)
+    acc_H_r1_t3 = lane_zeros(points_flat)
+    acc_H_r1_a = lane_zeros(points_flat)
+    acc_H_r1_b = lane_zeros(points_flat)
+    acc_H_r2_r2 = lane_zeros(points_flat)
+    acc_H_r2_r3 = lane_zeros(points_flat)
+    acc_H_r2_t1 = lane_zeros(points_flat)
+    acc_H_r2_t2 = lane_zeros(points_flat)
+    acc_H_r2_t3 = lane_zeros(points_flat)
+    acc_H_r2_a = lane_zeros(points_flat)
+    acc_H_r2_b = lane_zeros(points_flat)
+    acc_H_r3_r3 = lane_zeros(points_flat)
+    acc_H_r3_t1 = lane_zeros(points_flat)
+    acc_H_r3_t2 = lane_zeros(points_flat)
+    acc_H_r3_t3 = lane_zeros(points_flat)
+    acc_H_r3_a = lane_zeros(points_flat)
+    acc_H_r3_b = lane_zeros(points_flat)
+    acc_H_t1_t1 = lane_zeros(points_flat)
+    acc_H_t1_t2 = lane_zeros(points_flat)
+    acc_H_t1_t3 = lane_zeros(points_flat)
+    acc_H_t1_a = lane_zeros(points_flat)
+    acc_H_t1_b = lane_zeros(points_flat)
+    acc_H_t2_t2 = lane_zeros(points_flat)
+    acc_H_t2_t3 = lane_zeros(points_flat)
+    acc_H_t2_a = lane_zeros(points_flat)
+    acc_H_t2_b = lane_zeros(points_flat)
+    acc_H_t3_t3 = lane_zeros(points_flat)
+    acc_H_t3_a = lane_zeros(points_flat)
+    acc_H_t3_b = lane_zeros(points_flat)
+    acc_H_a_a = lane_zeros(points_flat)
+    acc_H_a_b = lane_zeros(points_flat)
+    acc_H_b_b = lane_zeros(points_flat)
+    acc_g_r1 = lane_zeros(points_flat)
+    acc_g_r2 = lane_zeros(points_flat)
+    acc_g_r3 = lane_zeros(points_flat)
+    acc_g_t1 = lane_zeros(points_flat)
+    acc_g_t2 = lane_zeros(points_flat)
+    acc_g_t3 = lane_zeros(points_flat)
+    acc_g_a = lane_zeros(points_flat)
+    acc_g_b = lane_zeros(points_flat)
+    acc_cost = lane_zeros(points_flat)
+    acc_used = lane_zeros(points_flat)
+    acc_behind = lane_zeros(points_flat)
+    acc_outside = lane_zeros(points_flat)
+    acc_cost_depth = lane_zeros(points_flat)
+    acc_used_depth = lane_zeros(points_flat)
+    for group in range(groups):
+        first = start + group * lanes
+        X = lane_rows(points_flat, first, 3, 0)
+        Y = lane_rows(points_flat, first, 3, 1)
+        Z = lane_rows(points_flat, first, 3, 2)
+        p0 = X * m00 + Y * m01 + Z * m02 + m03
+        p1 = X * m20 + Y * m21 + Z * m22 + m23
+        p2 = T(1.0) / p1
+        p3 = fx * p2
+        p4 = X * m10 + Y * m11 + Z * m12 + m13
+        p5 = fy * p2
+        p6 = -p4
+        p7 = p2 * p2
+        p8 = fx * p7
+        p9 = p0 * p8
+        p10 = fy * p4 * p7
+        u = cx + p0 * p3
+        v = cy + p4 * p5
+        front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
+        inside = (u >= T(-0.5)) & (v >= T(-0.5)) & (u <= width - T(0.5)) & (v <= height - T(0.5))
+        ok = front & inside
+        acc_behind = acc_behind + lane_select(front, 0.0, 1.0)
+        acc_outside = acc_outside + lane_select(front, lane_select(inside, 0.0, 1.0), 0.0)
+        uc = lane_select(ok, u, T(0.0))
+        uc = lane_select(uc > T(0.0), uc, T(0.0))
+        uc = lane_select(uc < T(width - 1), uc, T(width - 1))
+        vc = lane_select(ok, v, T(0.0))
+        vc = lane_select(vc > T(0.0), vc, T(0.0))
+        vc = lane_select(vc < T(height - 1), vc, T(height - 1))
+        x0 = math.floor(uc)
+        x0 = lane_select(x0 < T(width - 2), x0, T(width - 2))
+        y0 = math.floor(vc)
+        y0 = lane_select(y0 < T(height - 2), y0, T(height - 2))
+        ax = uc - x0
+        ay = vc - y0
+        w00 = (T(1.0) - ax) * (T(1.0) - ay)
+        w01 = ax * (T(1.0) - ay)
+        w10 = (T(1.0) - ax) * ay
+        w11 = ax * ay
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 0)
+        I_t = w00 * corner[0] + w01 * corner[1]
+        I_t = I_t + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 1)
+        g_x = w00 * corner[0] + w01 * corner[1]
+        g_x = g_x + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(tgt_flat, image, row, x0, y0, 2)
+        g_y = w00 * corner[0] + w01 * corner[1]
+        g_y = g_y + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 0)
+        D_t = w00 * corner[0] + w01 * corner[1]
+        D_t = D_t + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 1)
+        gd_x = w00 * corner[0] + w01 * corner[1]
+        gd_x = gd_x + (w10 * corner[2] + w11 * corner[3])
+        corner = lane_corners(depth_flat, image, row, x0, y0, 2)
+        gd_y = w00 * corner[0] + w01 * corner[1]
+        gd_y = gd_y + (w10 * corner[2] + w11 * corner[3])
+        okd = ok & (abs(D_t) < T(math.inf)) & (abs(gd_x) < T(math.inf)) & (abs(gd_y) < T(math.inf))
+        I_ref = lane_rows(iref, first, 1, 0)
+        res = I_ref * q0 + I_t + q1
+        r64 = lane_select(ok, lane_f64(res), 0.0)
+        j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+        j0_64 = lane_select(ok, lane_f64(j0), 0.0)
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+        j1_64 = lane_select(ok, lane_f64(j1), 0.0)
+        j2 = g_x * p3 * p6 + g_y * p0 * p5
+        j2_64 = lane_select(ok, lane_f64(j2), 0.0)
+        j3 = g_x * p3
+        j3_64 = lane_select(ok, lane_f64(j3), 0.0)
+        j4 = g_y * p5
+        j4_64 = lane_select(ok, lane_f64(j4), 0.0)
+        j5 = -g_x * p9 - g_y * p10
+        j5_64 = lane_select(ok, lane_f64(j5), 0.0)
+        j6 = I_ref * q0
+        j6_64 = lane_select(ok, lane_f64(j6), 0.0)
+        j7 = T(-1.0)
+        j7_64 = lane_select(ok, lane_f64(j7), 0.0)
+        wt, rho = robust_lanes(r64, loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
+        wj6 = wt * j6_64
+        wj7 = wt * j7_64
+        resd = D_t - p1
+        rd64 = lane_select(okd, lane_f64(resd), 0.0)
+        jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+        jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
+        jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+        jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
+        jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+        jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
+        jd3 = gd_x * p3
+        jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
+        jd4 = gd_y * p5
+        jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
+        jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+        jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
+        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
+        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        wjd0 = wtd * jd0_64
+        wjd1 = wtd * jd1_64
+        wjd2 = wtd * jd2_64
+        wjd3 = wtd * jd3_64
+        wjd4 = wtd * jd4_64
+        wjd5 = wtd * jd5_64
+        acc_H_r1_r1 = acc_H_r1_r1 + wj0 * j0_64 + wjd0 * jd0_64
+        acc_H_r1_r2 = acc_H_r1_r2 + wj0 * j1_64 + wjd0 * jd1_64
+        acc_H_r1_r3 = acc_H_r1_r3 + wj0 * j2_64 + wjd0 * jd2_64
+        acc_H_r1_t1 = acc_H_r1_t1 + wj0 * j3_64 + wjd0 * jd3_64
+        acc_H_r1_t2 = acc_H_r1_t2 + wj0 * j4_64 + wjd0 * jd4_64
+        acc_H_r1_t3 = acc_H_r1_t3 + wj0 * j5_64 + wjd0 * jd5_64
+        acc_H_r1_a = acc_H_r1_a + wj0 * j6_64
+        acc_H_r1_b = acc_H_r1_b + wj0 * j7_64
+        acc_H_r2_r2 = acc_H_r2_r2 + wj1 * j1_64 + wjd1 * jd1_64
+        acc_H_r2_r3 = acc_H_r2_r3 + wj1 * j2_64 + wjd1 * jd2_64
+        acc_H_r2_t1 = acc_H_r2_t1 + wj1 * j3_64 + wjd1 * jd3_64
+        acc_H_r2_t2 = acc_H_r2_t2 + wj1 * j4_64 + wjd1 * jd4_64
+        acc_H_r2_t3 = acc_H_r2_t3 + wj1 * j5_64 + wjd1 * jd5_64
+        acc_H_r2_a = acc_H_r2_a + wj1 * j6_64
+        acc_H_r2_b = acc_H_r2_b + wj1 * j7_64
+        acc_H_r3_r3 = acc_H_r3_r3 + wj2 * j2_64 + wjd2 * jd2_64
+        acc_H_r3_t1 = acc_H_r3_t1 + wj2 * j3_64 + wjd2 * jd3_64
+        acc_H_r3_t2 = acc_H_r3_t2 + wj2 * j4_64 + wjd2 * jd4_64
+        acc_H_r3_t3 = acc_H_r3_t3 + wj2 * j5_64 + wjd2 * jd5_64
+        acc_H_r3_a = acc_H_r3_a + wj2 * j6_64
+        acc_H_r3_b = acc_H_r3_b + wj2 * j7_64
+        acc_H_t1_t1 = acc_H_t1_t1 + wj3 * j3_64 + wjd3 * jd3_64
+        acc_H_t1_t2 = acc_H_t1_t2 + wj3 * j4_64 + wjd3 * jd4_64
+        acc_H_t1_t3 = acc_H_t1_t3 + wj3 * j5_64 + wjd3 * jd5_64
+        acc_H_t1_a = acc_H_t1_a + wj3 * j6_64
+        acc_H_t1_b = acc_H_t1_b + wj3 * j7_64
+        acc_H_t2_t2 = acc_H_t2_t2 + wj4 * j4_64 + wjd4 * jd4_64
+        acc_H_t2_t3 = acc_H_t2_t3 + wj4 * j5_64 + wjd4 * jd5_64
+        acc_H_t2_a = acc_H_t2_a + wj4 * j6_64
+        acc_H_t2_b = acc_H_t2_b + wj4 * j7_64
+        acc_H_t3_t3 = acc_H_t3_t3 + wj5 * j5_64 + wjd5 * jd5_64
+        acc_H_t3_a = acc_H_t3_a + wj5 * j6_64
+        acc_H_t3_b = acc_H_t3_b + wj5 * j7_64
+        acc_H_a_a = acc_H_a_a + wj6 * j6_64
+        acc_H_a_b = acc_H_a_b + wj6 * j7_64
+        acc_H_b_b = acc_H_b_b + wj7 * j7_64
+        acc_g_r1 = acc_g_r1 + wj0 * r64 + wjd0 * rd64
+        acc_g_r2 = acc_g_r2 + wj1 * r64 + wjd1 * rd64
+        acc_g_r3 = acc_g_r3 + wj2 * r64 + wjd2 * rd64
+        acc_g_t1 = acc_g_t1 + wj3 * r64 + wjd3 * rd64
+        acc_g_t2 = acc_g_t2 + wj4 * r64 + wjd4 * rd64
+        acc_g_t3 = acc_g_t3 + wj5 * r64 + wjd5 * rd64
+        acc_g_a = acc_g_a + wj6 * r64
+        acc_g_b = acc_g_b + wj7 * r64
+        acc_cost = acc_cost + rho
+        acc_used = acc_used + lane_select(ok, 1.0, 0.0)
+        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
+    partial[tile, 0] = lane_sum(acc_H_r1_r1)
+    partial[tile, 1] = lane_sum(acc_H_r1_r2)
+    partial[tile, 2] = lane_sum(acc_H_r1_r3)
+    partial[tile, 3] = lane_sum(acc_H_r1_t1)
+    partial[tile, 4] = lane_sum(acc_H_r1_t2)
+    partial[tile, 5] = lane_sum(acc_H_r1_t3)
+    partial[tile, 6] = lane_sum(acc_H_r1_a)
+    partial[tile, 7] = lane_sum(acc_H_r1_b)
+    partial[tile, 8] = lane_sum(acc_H_r2_r2)
+    partial[tile, 9] = lane_sum(acc_H_r2_r3)
+    partial[tile, 10] = lane_sum(acc_H_r2_t1)
+    partial[tile, 11] = lane_sum(acc_H_r2_t2)
+    partial[tile, 12] = lane_sum(acc_H_r2_t3)
+    partial[tile, 13] = lane_sum(acc_H_r2_a)
+    partial[tile, 14] = lane_sum(acc_H_r2_b)
+    partial[tile, 15] = lane_sum(acc_H_r3_r3)
+    partial[tile, 16] = lane_sum(acc_H_r3_t1)
+    partial[tile, 17] = lane_sum(acc_H_r3_t2)
+    partial[tile, 18] = lane_sum(acc_H_r3_t3)
+    partial[tile, 19] = lane_sum(acc_H_r3_a)
+    partial[tile, 20] = lane_sum(acc_H_r3_b)
+    partial[tile, 21] = lane_sum(acc_H_t1_t1)
+    partial[tile, 22] = lane_sum(acc_H_t1_t2)
+    partial[tile, 23] = lane_sum(acc_H_t1_t3)
+    partial[tile, 24] = lane_sum(acc_H_t1_a)
+    partial[tile, 25] = lane_sum(acc_H_t1_b)
+    partial[tile, 26] = lane_sum(acc_H_t2_t2)
+    partial[tile, 27] = lane_sum(acc_H_t2_t3)
+    partial[tile, 28] = lane_sum(acc_H_t2_a)
+    partial[tile, 29] = lane_sum(acc_H_t2_b)
+    partial[tile, 30] = lane_sum(acc_H_t3_t3)
+    partial[tile, 31] = lane_sum(acc_H_t3_a)
+    partial[tile, 32] = lane_sum(acc_H_t3_b)
+    partial[tile, 33] = lane_sum(acc_H_a_a)
+    partial[tile, 34] = lane_sum(acc_H_a_b)
+    partial[tile, 35] = lane_sum(acc_H_b_b)
+    partial[tile, 36] = lane_sum(acc_g_r1)
+    partial[tile, 37] = lane_sum(acc_g_r2)
+    partial[tile, 38] = lane_sum(acc_g_r3)
+    partial[tile, 39] = lane_sum(acc_g_t1)
+    partial[tile, 40] = lane_sum(acc_g_t2)
+    partial[tile, 41] = lane_sum(acc_g_t3)
+    partial[tile, 42] = lane_sum(acc_g_a)
+    partial[tile, 43] = lane_sum(acc_g_b)
+    partial[tile, 44] = lane_sum(acc_cost)
+    partial[tile, 45] = lane_sum(acc_used)
+    partial[tile, 46] = lane_sum(acc_behind)
+    partial[tile, 47] = lane_sum(acc_outside)
+    partial[tile, 48] = lane_sum(acc_cost_depth)
+    partial[tile, 49] = lane_sum(acc_used_depth)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_l2(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of one pair (row 0 of ``h`` and ``tgt``), l2 loss."""
+    values = _normal_equations_depth_brightness_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, tile, 0, 0, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_huber(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of one pair (row 0 of ``h`` and ``tgt``), huber loss."""
+    values = _normal_equations_depth_brightness_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, tile, 0, 1, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_tukey(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of one pair (row 0 of ``h`` and ``tgt``), tukey loss."""
+    values = _normal_equations_depth_brightness_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, tile, 0, 2, loss_scale[0], partial)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_cauchy(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of one pair (row 0 of ``h`` and ``tgt``), cauchy loss."""
+    values = _normal_equations_depth_brightness_values(h, 0, points)  # once, outside the parallel loop
+    for tile in prange(tiles.shape[0]):
+        _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, tile, 0, 3, loss_scale[0], partial)
+
+
+_NORMAL_EQUATIONS_DEPTH_BRIGHTNESS = (  # by loss id
+    _normal_equations_depth_brightness_l2,
+    _normal_equations_depth_brightness_huber,
+    _normal_equations_depth_brightness_tukey,
+    _normal_equations_depth_brightness_cauchy,
+)
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_batch_l2(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of many pairs (each tile names its pair), l2 loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_brightness_values(h, pair, points)
+        _normal_equations_depth_brightness(
+            values, points, iref, tgt, depth, tiles, tile, pair, 0, loss_scale[pair], partial
+        )
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_batch_huber(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of many pairs (each tile names its pair), huber loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_brightness_values(h, pair, points)
+        _normal_equations_depth_brightness(
+            values, points, iref, tgt, depth, tiles, tile, pair, 1, loss_scale[pair], partial
+        )
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_batch_tukey(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of many pairs (each tile names its pair), tukey loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_brightness_values(h, pair, points)
+        _normal_equations_depth_brightness(
+            values, points, iref, tgt, depth, tiles, tile, pair, 2, loss_scale[pair], partial
+        )
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _normal_equations_depth_brightness_batch_cauchy(h, points, iref, tgt, depth, tiles, loss_scale, partial):
+    """``_normal_equations_depth_brightness`` of many pairs (each tile names its pair), cauchy loss."""
+    for tile in prange(tiles.shape[0]):
+        pair = tiles[tile, 0]
+        values = _normal_equations_depth_brightness_values(h, pair, points)
+        _normal_equations_depth_brightness(
+            values, points, iref, tgt, depth, tiles, tile, pair, 3, loss_scale[pair], partial
+        )
+
+
+_NORMAL_EQUATIONS_DEPTH_BRIGHTNESS_BATCH = (  # by loss id
+    _normal_equations_depth_brightness_batch_l2,
+    _normal_equations_depth_brightness_batch_huber,
+    _normal_equations_depth_brightness_batch_tukey,
+    _normal_equations_depth_brightness_batch_cauchy,
+)
+
+
+def normal_equations_depth_brightness(params, constants, points, iref, tgt, depth, loss_id, scales):
+    """Accumulator vector of one pair, photometric and depth residuals (``DESCRIPTION["accumulators"]``).
+
+    ``depth``: the target's (H, W, 3) stack ``(D, dD/du, dD/dv)``, NaN where a point drops its depth
+    residual; ``scales``: the photometric robust scale, the depth residual's robust scale (metres)
+    and the factor of the depth terms in ``H``, ``g`` and the cost.
+    """
+    h = _hoist_normal_equations_depth_brightness(params, constants)
+    layout = DESCRIPTION["accumulators"]["normal_equations_depth_brightness"]
+    return fused_pair_depth(_NORMAL_EQUATIONS_DEPTH_BRIGHTNESS[loss_id], h, layout, points, iref, tgt, depth, scales)
+
+
+def normal_equations_depth_brightness_batch(
+    params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales
+):
+    """``(B, 50)`` accumulators of B pairs in one call (zero rows where not ``active``).
+
+    As ``normal_equations_batch``, with ``depth`` (B, H, W, 3) and ``scales`` (B, 3): each pair's
+    photometric scale, depth scale and depth weight.
+    """
+    args = (params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales)
+    layout = DESCRIPTION["accumulators"]["normal_equations_depth_brightness"]
+    kernels = _NORMAL_EQUATIONS_DEPTH_BRIGHTNESS_BATCH
+    return fused_batch_depth(kernels, _hoist_normal_equations_depth_brightness, layout, *args)
+
+
+@njit(cache=True)
+def _hoist_residuals_depth(params, constants):
+    """What ``_residuals_depth`` reads: its parameter-only values (float64, once per call)."""
+    fx = constants[0]
+    fy = constants[1]
+    cx = constants[2]
+    cy = constants[3]
+    m00 = constants[4]
+    m01 = constants[5]
+    m02 = constants[6]
+    m03 = constants[7]
+    m10 = constants[8]
+    m11 = constants[9]
+    m12 = constants[10]
+    m13 = constants[11]
+    m20 = constants[12]
+    m21 = constants[13]
+    m22 = constants[14]
+    m23 = constants[15]
+    return np.array([fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23])
+
+
+@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def _residuals_depth(h, points, depth, resid):
+    """Depth residual ``D_t - Z'`` of every point (float type of ``points``), NaN where none."""
+    T = points.dtype.type
+    img = depth
+    height = depth.shape[0]
+    width = depth.shape[1]
+    fx = T(h[0])
+    fy = T(h[1])
+    cx = T(h[2])
+    cy = T(h[3])
+    m00 = T(h[4])
+    m01 = T(h[5])
+    m02 = T(h[6])
+    m03 = T(h[7])
+    m10 = T(h[8])
+    m11 = T(h[9])
+    m12 = T(h[10])
+    m13 = T(h[11])
+    m20 = T(h[12])
+    m21 = T(h[13])
+    m22 = T(h[14])
+    m23 = T(h[15])
+    for i in prange(points.shape[0]):
+        resid[i] = math.nan
+        X = points[i, 0]
+        Y = points[i, 1]
+        Z = points[i, 2]
+        p0 = X * m20 + Y * m21 + Z * m22 + m23
+        p1 = T(1.0) / p0
+        u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
+        v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+        if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
+            continue
+        if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
+            continue
+        uc = min(max(u, T(0.0)), T(width - 1))
+        vc = min(max(v, T(0.0)), T(height - 1))
+        x0 = min(int(uc), width - 2)
+        y0 = min(int(vc), height - 2)
+        ax = uc - T(x0)
+        ay = vc - T(y0)
+        w00 = (T(1.0) - ax) * (T(1.0) - ay)
+        w01 = ax * (T(1.0) - ay)
+        w10 = (T(1.0) - ax) * ay
+        w11 = ax * ay
+        D_t = w00 * img[y0, x0, 0] + w01 * img[y0, x0 + 1, 0]
+        D_t += w10 * img[y0 + 1, x0, 0] + w11 * img[y0 + 1, x0 + 1, 0]
+        gd_x = w00 * img[y0, x0, 1] + w01 * img[y0, x0 + 1, 1]
+        gd_x += w10 * img[y0 + 1, x0, 1] + w11 * img[y0 + 1, x0 + 1, 1]
+        gd_y = w00 * img[y0, x0, 2] + w01 * img[y0, x0 + 1, 2]
+        gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
+        if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
+            continue
+        resid[i] = D_t - p0
+
+
+def residuals_depth(params, constants, points, depth, resid):
+    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)

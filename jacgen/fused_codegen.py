@@ -20,9 +20,9 @@ import sympy as sp
 from .codegen import TYPED, assemble, hoist_function, hoisted_size, packed_symbols, pose_function, unpack_lines
 from .model import WarpModel
 from .parameterisation import recognise
-from .photometric import BRIGHTNESS, PhotometricIR, derive_photometric
+from .photometric import BRIGHTNESS, DEPTH_SAMPLED, PhotometricIR, derive_photometric
 from .printer import assign_lines, print_expr
-from .runtime.layouts import accumulator_layout
+from .runtime.layouts import accumulator_layout, depth_accumulator_layout
 from .runtime.losses import LOSS_SCALE_FACTORS, LOSSES
 
 BRIGHTNESS_NAMES = tuple(map(str, BRIGHTNESS))
@@ -30,6 +30,10 @@ BRIGHTNESS_NAMES = tuple(map(str, BRIGHTNESS))
 
 SAMPLED_NAMES = ("I_t", "g_x", "g_y")
 """Channels of the target stack sampled at the warped point: intensity and its gradient."""
+
+DEPTH_SAMPLED_NAMES = tuple(map(str, DEPTH_SAMPLED))
+"""Channels of the target depth stack sampled at the warped point: depth and its gradient (NaN where
+the depth is missing or its gradient crosses a depth edge: such a point drops its depth residual)."""
 
 if TYPE_CHECKING:
     from .backends.base import Backend
@@ -39,6 +43,18 @@ if TYPE_CHECKING:
 def photometric_irs(model: WarpModel) -> tuple[PhotometricIR, PhotometricIR]:
     """The fused programs of ``model`` without and with brightness, derived once per process."""
     return derive_photometric(model, False), derive_photometric(model, True)
+
+
+@functools.cache
+def depth_irs(model: WarpModel) -> tuple[PhotometricIR, PhotometricIR]:
+    """The fused photometric + depth programs of ``model`` without and with brightness (once per process)."""
+    return derive_photometric(model, False, depth=True), derive_photometric(model, True, depth=True)
+
+
+def layout_of(pir: PhotometricIR) -> dict:
+    """The accumulator layout of ``pir``'s kernel (``DESCRIPTION["accumulators"][kind]``)."""
+    n = len(solved_names(pir))
+    return depth_accumulator_layout(n) if pir.depth else accumulator_layout(n)
 
 
 def solved_names(pir: PhotometricIR) -> tuple[str, ...]:
@@ -53,7 +69,8 @@ def accumulator_names(pir: PhotometricIR) -> list[str]:
     n = len(names)
     out = [f"acc_H_{names[a]}_{names[b]}" for a in range(n) for b in range(a, n)]
     out += [f"acc_g_{name}" for name in names]
-    return out + ["acc_cost", "acc_used", "acc_behind", "acc_outside"]
+    out += ["acc_cost", "acc_used", "acc_behind", "acc_outside"]
+    return out + (["acc_cost_depth", "acc_used_depth"] if pir.depth else [])
 
 
 def accumulator_terms(n: int, row: str, residual: str, count: str) -> list[str]:
@@ -80,7 +97,43 @@ def weighted_sums(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
     count = "lane_select(ok, 1.0, 0.0)" if lanes else "(1.0 if ok else 0.0)"  # parenthesised: a term of a sum
     terms = accumulator_terms(pir.n_params, "j{}_64", "r64", count)
     names = accumulator_names(pir)
-    return lines + [f"{ind}{name} = {name} + {term}" for name, term in zip(names, terms, strict=False)]
+    pairs = list(zip(names, terms, strict=False))
+    if pir.depth:  # the depth cost and count come after the behind / outside counts (added elsewhere)
+        lines += depth_weight_lines(pir, pr, ind, lanes)
+        terms = depth_terms(pir, terms, lanes)
+        pairs = list(zip(names, terms[:-2], strict=False)) + list(zip(names[-2:], terms[-2:], strict=True))
+    return lines + [f"{ind}{name} = {name} + {term}" for name, term in pairs]
+
+
+def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
+    """The depth residual, its Jacobian row and its robust weight (own scale) times ``weight_depth``.
+
+    Points without a depth residual (``okd`` false: rejected, or missing / edge target depth) get
+    zero residual, row and weight.
+    """
+    widen, zero = ("lane_f64({})", "lane_select(okd, {}, 0.0)") if lanes else ("float({})", "{} if okd else 0.0")
+    lines = [f"{ind}resd = {pr(pir.depth_residual)}", f"{ind}rd64 = {zero.format(widen.format('resd'))}"]
+    for k, e in enumerate(pir.depth_rows):
+        lines += assign_lines(f"jd{k}", e, pr, ind)
+        lines.append(f"{ind}jd{k}_64 = {zero.format(widen.format(f'jd{k}'))}")
+    lines.append(f"{ind}wtd, rhod = {'robust_lanes' if lanes else 'robust'}(rd64, loss_id, scale_depth)")
+    lines.append(f"{ind}wtd = {zero.format('wtd')} * weight_depth")
+    return lines + [f"{ind}wjd{k} = wtd * jd{k}_64" for k in range(len(pir.depth_rows))]
+
+
+def depth_terms(pir: PhotometricIR, terms: list[str], lanes: bool) -> list[str]:
+    """``terms`` (photometric) with the depth residual's added to ``H`` and ``g``, then its cost and count.
+
+    The depth row has no brightness entries: ``H`` and ``g`` rows of ``a``, ``b`` are photometric only.
+    The cost is ``weight_depth * rho_D``: the depth part of the total cost, in the photometric unit.
+    """
+    n, m = pir.n_params, len(pir.depth_rows)
+    depth = [f"wjd{a} * jd{b}_64" if b < m else "" for a in range(n) for b in range(a, n)]
+    depth += [f"wjd{a} * rd64" if a < m else "" for a in range(n)]
+    out = [f"{t} + {d}" if d else t for t, d in zip(terms, depth, strict=False)]
+    out += terms[len(depth) :]
+    count = "lane_select(okd, 1.0, 0.0)" if lanes else "(1.0 if okd else 0.0)"
+    return out + ["weight_depth * rhod", count]
 
 
 def scalar_point_lines(pir: PhotometricIR, ind: str, accumulate: bool) -> list[str]:
@@ -89,9 +142,23 @@ def scalar_point_lines(pir: PhotometricIR, ind: str, accumulate: bool) -> list[s
     ``accumulate``: add the point to the accumulators (normal equations), else stop at ``res``
     (the residual kernel). Reads ``img`` (the pair's target stack) and ``iref``.
     """
-    m = pir.model
     w = pir.warp if accumulate else pir.warp_only
     pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines = scalar_sample_head(pir.model, w, pr, ind, accumulate)
+    for c, name in enumerate(SAMPLED_NAMES if accumulate else SAMPLED_NAMES[:1]):
+        lines += [
+            f"{ind}{name} = w00 * img[y0, x0, {c}] + w01 * img[y0, x0 + 1, {c}]",
+            f"{ind}{name} += w10 * img[y0 + 1, x0, {c}] + w11 * img[y0 + 1, x0 + 1, {c}]",
+        ]
+    lines.append(f"{ind}I_ref = iref[i]")
+    if not accumulate:
+        return lines + [f"{ind}res = {pr(pir.residual)}"]
+    lines.append(f"{ind}ok = True")
+    return lines + weighted_sums(pir, pr, ind, lanes=False)
+
+
+def scalar_sample_head(m: WarpModel, w, pr, ind: str, accumulate: bool) -> list[str]:
+    """Point ``i``'s warp (``w``: its IR), the rejections (counted where ``accumulate``) and bilinear weights."""
     lines = [f"{ind}{x} = points[i, {k}]" for k, x in enumerate(m.point)]
     for s, e in w.per_point:
         lines += assign_lines(str(s), e, pr, ind)
@@ -118,16 +185,7 @@ def scalar_point_lines(pir: PhotometricIR, ind: str, accumulate: bool) -> list[s
         f"{ind}w10 = (T(1.0) - ax) * ay",
         f"{ind}w11 = ax * ay",
     ]
-    for c, name in enumerate(SAMPLED_NAMES if accumulate else SAMPLED_NAMES[:1]):
-        lines += [
-            f"{ind}{name} = w00 * img[y0, x0, {c}] + w01 * img[y0, x0 + 1, {c}]",
-            f"{ind}{name} += w10 * img[y0 + 1, x0, {c}] + w11 * img[y0 + 1, x0 + 1, {c}]",
-        ]
-    lines.append(f"{ind}I_ref = iref[i]")
-    if not accumulate:
-        return lines + [f"{ind}res = {pr(pir.residual)}"]
-    lines.append(f"{ind}ok = True")
-    return lines + weighted_sums(pir, pr, ind, lanes=False)
+    return lines
 
 
 def packed_fused(pir: PhotometricIR, warp_ir) -> list[sp.Symbol]:
@@ -163,6 +221,45 @@ def hoist_kinds(pirs) -> dict[str, tuple[PhotometricIR, object]]:
     }
 
 
+def depth_hoist_kinds(dpirs) -> dict[str, tuple[PhotometricIR, object]]:
+    """The depth kernels' hoists by name: the fused ones and ``residuals_depth`` (no brightness pair)."""
+    base, brightness = dpirs
+    return {
+        base.kind: (base, base.warp),
+        brightness.kind: (brightness, brightness.warp),
+        "residuals_depth": (base, base.warp_only),
+    }
+
+
+def depth_residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
+    """``_residuals_depth(h, points, depth, resid)``: each point's depth residual, NaN where it has none.
+
+    A point has none behind the camera, outside the target, or where the sampled depth stack
+    (``D``, ``dD/du``, ``dD/dv``) is not finite (missing depth or a depth edge in its neighbourhood).
+    """
+    packed = packed_fused(pir, pir.warp_only)
+    w = pir.warp_only
+    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines = [backend.kernel_decorator, "def _residuals_depth(h, points, depth, resid):"]
+    lines.append('    """Depth residual ``D_t - Z\'`` of every point (float type of ``points``), NaN where none."""')
+    lines += [f"    {TYPED} = points.dtype.type", "    img = depth", "    height = depth.shape[0]"]
+    lines.append("    width = depth.shape[1]")
+    lines += unpack_lines(packed, "h[{}]", "    ", TYPED, [*w.hoisted, *pir.extra_hoisted])
+    lines += backend.point_loop("points.shape[0]")
+    ind = backend.loop_indent
+    lines.append(f"{ind}resid[i] = math.nan")
+    lines += scalar_sample_head(pir.model, w, pr, ind, accumulate=False)
+    for c, name in enumerate(DEPTH_SAMPLED_NAMES):
+        lines += [
+            f"{ind}{name} = w00 * img[y0, x0, {c}] + w01 * img[y0, x0 + 1, {c}]",
+            f"{ind}{name} += w10 * img[y0 + 1, x0, {c}] + w11 * img[y0 + 1, x0 + 1, {c}]",
+        ]
+    lines.append(f"{ind}if not ({' and '.join(f'math.isfinite({n})' for n in DEPTH_SAMPLED_NAMES)}):")
+    lines.append(f"{ind}    continue")
+    lines.append(f"{ind}resid[i] = {pr(DEPTH_SAMPLED[0] - w.outputs[2])}")
+    return "\n".join(lines) + "\n"
+
+
 def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
     """``_residuals(h, points, iref, tgt, resid)``: each point's residual, NaN where rejected."""
     packed = packed_fused(pir, pir.warp_only)
@@ -185,9 +282,15 @@ def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
     return "\n".join(lines) + "\n"
 
 
-def align_description(model: WarpModel, backend: Backend, pirs) -> dict:
-    """``DESCRIPTION`` of an align module: what the solver needs to run it."""
+def align_description(model: WarpModel, backend: Backend, pirs, dpirs=()) -> dict:
+    """``DESCRIPTION`` of an align module: what the solver needs to run it.
+
+    ``dpirs``: the photometric + depth programs where the backend emits them (:func:`depth_irs`):
+    their layouts (``cost_depth``, ``n_depth_used`` after the photometric sums), hoists and kernels.
+    """
     base = pirs[0]
+    hoists = {**hoist_kinds(pirs), **(depth_hoist_kinds(dpirs) if dpirs else {})}
+    depth_kernels = tuple(k for pir in dpirs for k in (pir.kind, f"{pir.kind}_batch"))
     return {
         "model": model.name,
         "target": backend.name,
@@ -201,10 +304,11 @@ def align_description(model: WarpModel, backend: Backend, pirs) -> dict:
         "parameterisation": recognise(model),
         "losses": LOSSES,
         "loss_scale_factors": LOSS_SCALE_FACTORS,
-        "accumulators": {pir.kind: accumulator_layout(len(solved_names(pir))) for pir in pirs},
-        "hoisted_sizes": {k: hoisted_size(packed_fused(p, w)) for k, (p, w) in hoist_kinds(pirs).items()},
+        "accumulators": {pir.kind: layout_of(pir) for pir in (*pirs, *dpirs)},
+        "hoisted_sizes": {k: hoisted_size(packed_fused(p, w)) for k, (p, w) in hoists.items()},
         "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch"))
-        + ("residuals", *backend.extra_align_kernels),
+        + ("residuals", *backend.extra_align_kernels)
+        + (depth_kernels + ("residuals_depth",) if dpirs else ()),
         **({"device_functions": names} if (names := backend.device_function_names(model)) else {}),
     }
 
@@ -239,18 +343,30 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
     parts.append(backend.residual_launcher())
     parts += backend.align_extras(model, pirs)
     ops.append(("_residuals", brightness.warp_only.ops))
+    dpirs = depth_irs(model) if backend.fused_depth else ()
+    for pir in dpirs:
+        parts.append(fused_hoist(pir, pir.kind, pir.warp))
+        parts.append(backend.fused_kernel(pir, packed_fused(pir, pir.warp)))
+        parts.append(backend.fused_launchers(pir))
+        ops.append((f"_{pir.kind}", pir.warp.ops))
+    if dpirs:
+        parts.append(fused_hoist(dpirs[0], "residuals_depth", dpirs[0].warp_only))
+        parts.append(depth_residual_kernel(dpirs[0], backend))
+        parts.append(backend.depth_residual_launcher())
+        ops.append(("_residuals_depth", dpirs[0].warp_only.ops))
     kind = "forward compositional, T <- pose(delta) T" if pirs[0].compositional else "forward additive"
     title = (
         f"Fused photometric kernels of the ``{model.name}`` model for the Numba {backend.name.upper()} target.\n\n"
         "Warp + bilinear sample + residual + robust weight + J^T W J / J^T W r into float64 sums\n"
         f"({kind}).\n"
     )
-    return assemble(title, model, backend, align_description(model, backend, pirs), parts, ops)
+    return assemble(title, model, backend, align_description(model, backend, pirs, dpirs), parts, ops)
 
 
 __all__ = [
     "accumulator_names",
     "can_align",
+    "depth_irs",
     "fused_hoist_parts",
     "hoist_kinds",
     "packed_fused",

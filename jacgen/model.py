@@ -16,11 +16,12 @@ RESERVED_NAMES = frozenset(
     " pair_aligned store_fence stream_store stream_store_pair chunk_first chunk_end lanes_end corner"
     " lane_load lane_select lane_store_mask lane_stream_rows lane_corners lane_f64 lane_fill lane_log1p lane_sum"
     " lane_rows lane_zeros lane_width lane_broadcast lane_behind lane_outside values tail tail_points tail_iref dim"
-    " remainder padding full_groups segment source source_iref base groups group".split()
+    " remainder padding full_groups segment source source_iref base groups group D_t gd_x gd_y depth depth_flat"
+    " okd resd rd64 wtd rhod scale_depth weight_depth scales".split()
 )
 """Names the kernel templates use for their own variables; model symbols may not take them."""
 
-RESERVED_PATTERN = re.compile(r"acc_\w*|w[01][01]|wj\d+|j\d+(_64)?")
+RESERVED_PATTERN = re.compile(r"acc_\w*|w[01][01]|wjd?\d+|jd?\d+(_64)?")
 """Template names with a number or a suffix: accumulators, bilinear weights, Jacobian row entries."""
 
 

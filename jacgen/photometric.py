@@ -9,11 +9,21 @@ the chain rule, ``dr/dp = gx * du/dp + gy * dv/dp`` with the target's image grad
 sampled at ``W(X; p)``, and ``dr/da``, ``dr/db`` by Sympy. Compositional models (those with a zero
 specialisation, such as ``se3``) are first composed with the current pose ``T`` (12 constants
 ``m00 .. m23``): the kernel differentiates ``W(exp(xi) T X)`` at ``xi = 0``.
+
+With the target's depth (RGB-D), each point gets a second residual, DVO-SLAM's depth error
+
+    r_D = D_tgt(W(X; p)) - Z'(X; p)
+
+with ``Z'`` the moved point's depth (the z row of the rigid motion, ``q = R X + t``). The warp is
+derived with ``Z'`` as a third output (:func:`depth_model`), so one common-subexpression pass serves
+``u``, ``v`` and ``Z'``, and the Jacobian row chains the sampled depth gradient ``(gd_x, gd_y)``
+exactly as the photometric row chains the intensity gradient:
+``dr_D/dp = gd_x * du/dp + gd_y * dv/dp - dZ'/dp`` (zero for the brightness pair).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -36,14 +46,18 @@ class PhotometricIR:
     rows: list[sp.Expr]  # one per solved parameter
     extra_hoisted: list[tuple[sp.Symbol, sp.Expr]]
     n_params: int  # columns of the normal equations
+    depth: bool = False  # with the depth residual (the warp's third output is the moved depth Z')
+    depth_residual: sp.Expr | None = None  # in terms of D_t (sampled target depth) and the warp's values
+    depth_rows: list[sp.Expr] = field(default_factory=list)  # one per warp parameter (zero for a, b)
 
     @property
     def kind(self) -> str:
-        """Kernel name."""
-        return "normal_equations_brightness" if self.brightness else "normal_equations"
+        """Kernel name (``normal_equations[_depth][_brightness]``)."""
+        return "normal_equations" + ("_depth" if self.depth else "") + ("_brightness" if self.brightness else "")
 
 
 SAMPLED = sp.symbols("I_t g_x g_y", real=True)
+DEPTH_SAMPLED = sp.symbols("D_t gd_x gd_y", real=True)
 I_REF = sp.Symbol("I_ref", real=True)
 BRIGHTNESS = sp.symbols("a b", real=True)
 
@@ -70,10 +84,32 @@ def composed_model(model: WarpModel) -> WarpModel:
     )
 
 
-def derive_photometric(model: WarpModel, brightness: bool) -> PhotometricIR:
-    """Derive the fused kernel of ``model`` (2 outputs ``u, v``), with or without brightness."""
+def depth_model(model: WarpModel) -> WarpModel:
+    """``model`` with the moved point's depth ``Z'`` (the rigid motion's z row) as a third output ``z``."""
+    if model.motion is None:
+        raise ValueError(f"model {model.name!r}: the depth residual needs a rigid motion (motion=...)")
+    motion = replace(model.motion, projection=(*model.motion.projection, model.motion.moved[2]))
+    outputs, valid = motion.compose(model.point)
+    return replace(
+        model,
+        name=f"{model.name}_depth",
+        outputs=outputs,
+        valid=valid,
+        output_names=(*model.output_names, "z"),
+        motion=motion,
+        description=f"{model.description} (and the moved depth)",
+    )
+
+
+def derive_photometric(model: WarpModel, brightness: bool, depth: bool = False) -> PhotometricIR:
+    """Derive the fused kernel of ``model`` (2 outputs ``u, v``), with or without brightness.
+
+    ``depth``: also the depth residual ``D_t - Z'`` and its Jacobian row (see the module docstring).
+    """
     if len(model.outputs) != 2:
         raise ValueError("photometric kernels need a warp with two outputs (u, v)")
+    if depth:
+        model = depth_model(model)
     compositional = model.zero_specialisation
     warp_model = composed_model(model) if compositional else model
     warp = derive(warp_model, "warp_jacobian_at_zero" if compositional else "warp_jacobian")
@@ -89,6 +125,12 @@ def derive_photometric(model: WarpModel, brightness: bool) -> PhotometricIR:
         residual = hoist.extract(residual)
         rows += [hoist.extract(r) for r in photometric_rows]
         extra = hoist.assignments
+    depth_parts = {}
+    if depth:
+        D_t, gdx, gdy = DEPTH_SAMPLED
+        J = warp.jacobian
+        depth_rows = [gdx * J[0][k] + gdy * J[1][k] - J[2][k] for k in range(len(model.params))]
+        depth_parts = {"depth": True, "depth_residual": D_t - warp.outputs[2], "depth_rows": depth_rows}
     return PhotometricIR(
         model=warp_model,
         warp=warp,
@@ -99,4 +141,5 @@ def derive_photometric(model: WarpModel, brightness: bool) -> PhotometricIR:
         rows=rows,
         extra_hoisted=extra,
         n_params=len(model.params) + (2 if brightness else 0),
+        **depth_parts,
     )

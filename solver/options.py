@@ -91,6 +91,8 @@ class AlignOptions:
     xtol: float = 1e-6
     ftol: float | Sequence[float] | None = None
     constants: dict | Sequence[float] | None = None
+    depth_weight: float = 1.0
+    depth_loss_scale: float | None = None
 
     def validated(self) -> ValidAlignOptions:
         """Every option checked, and normalised; ``ValueError`` naming the first that is not as documented.
@@ -111,6 +113,10 @@ class AlignOptions:
         free = free_mask(spec.names(brightness), self.fixed)
         max_iters = check_per_level("max_iters", self.max_iters, partial(check_int, minimum=0))
         ftol = check_per_level("ftol", self.ftol, check_number)
+        depth_weight = check_number("depth_weight", self.depth_weight)
+        depth_loss_scale = (
+            None if self.depth_loss_scale is None else check_number("depth_loss_scale", self.depth_loss_scale, True)
+        )
         arrays = arrays_for(self.target)  # last: CUDA's availability once everything else is valid
         for a in (extra, free):
             a.flags.writeable = False  # shared by the problems of a batch
@@ -131,6 +137,8 @@ class AlignOptions:
             xtol=xtol,
             extra=extra,
             arrays=arrays,
+            depth_weight=depth_weight,
+            depth_loss_scale=depth_loss_scale,
         )
 
 
@@ -168,6 +176,10 @@ class ValidAlignOptions:
     """The model's constants beyond the intrinsics."""
     arrays: Callable[[], Arrays] = field(repr=False)
     """Makes one problem's arrays on the target (:func:`solver.arrays.target.arrays_for`)."""
+    depth_weight: float = 1.0
+    """Weight of the depth residual's terms (with ``tgt_depth``), times ``(s_I / s_D)**2``."""
+    depth_loss_scale: float | None = None
+    """Robust scale of the depth residual in metres; None: from its MAD at each level's start."""
 
     def schedule(self, shape: tuple[int, ...]) -> LevelSchedule:
         """The levels, iteration limits and cost tolerances for images of ``shape``.

@@ -157,6 +157,11 @@ class AlignResult:
         Mean robust cost per used point at the start of the level that gives ``cost`` (same points
         and loss scale, so ``cost <= initial_cost``): at the pose the coarser levels handed on, and
         with ``levels=1`` at ``init``, Ceres' initial cost. NaN when every level failed.
+    n_depth_valid : int
+        RGB-D alignment (``tgt_depth``): points whose depth residual was used at the finest level.
+    cost_depth : float
+        RGB-D alignment: the depth residual's part of ``cost`` (per used point, photometric units:
+        ``cost - cost_depth`` is the photometric part). NaN without it.
     time_preparation, time_evaluation, time_solve : float
         Seconds in input checks, pyramids, point selection, robust scale, scratch arrays and
         covariance / in the normal-equation evaluations / in the LM's linear solves, tests and
@@ -188,6 +193,8 @@ class AlignResult:
     time_preparation: float = 0.0
     time_evaluation: float = 0.0
     time_solve: float = 0.0
+    n_depth_valid: int = 0
+    cost_depth: float = float("nan")
 
     def brief_report(self) -> str:
         """One line, after Ceres' ``Summary::BriefReport``."""

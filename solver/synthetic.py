@@ -34,6 +34,7 @@ class Scene:
     tgt_image: np.ndarray
     intrinsics: np.ndarray
     pose: np.ndarray  # T_tgt_from_ref
+    tgt_depth: np.ndarray | None = None  # exact depth of the target view (0 where no surface)
 
 
 def _texture(points: np.ndarray, seed: int) -> np.ndarray:
@@ -119,12 +120,12 @@ def make_scene(
     T[:3, :3] = lie.so3_exp(np.radians(np.asarray(motion[3:], float)))
     T[:3, 3] = motion[:3]
     ref, depth = _render(shape, K, np.eye(3), np.zeros(3), seed)
-    tgt, _ = _render(shape, K, T[:3, :3], T[:3, 3], seed, tgt_k1)
+    tgt, tgt_depth = _render(shape, K, T[:3, :3], T[:3, 3], seed, tgt_k1)
     if noise > 0:
         rng = np.random.default_rng(seed + 1)
         ref = ref + rng.normal(0.0, noise, ref.shape)
         tgt = tgt + rng.normal(0.0, noise, tgt.shape)
-    return Scene(ref, depth, tgt, K, T)
+    return Scene(ref, depth, tgt, K, T, tgt_depth)
 
 
 @dataclass

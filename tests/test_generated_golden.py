@@ -229,3 +229,33 @@ def test_cuda_warp_kernels_stage_their_stores_in_shared_memory():
             source = ast.unparse(kernel)
             assert "cuda.shared.array" in source and "cuda.syncthreads()" in source, (path.name, kernel.name)
             assert not re.search(r"\b(uv|jac)\[i,", source), (path.name, kernel.name)
+
+
+DEPTH_KERNELS = ("normal_equations_depth", "normal_equations_depth_brightness")
+
+
+def test_cpu_align_modules_define_the_depth_kernels_and_their_layouts():
+    """Every CPU align module has the photometric + depth kernels (single pair, batched), the depth residual
+    kernel, their hoists' sizes and layouts that put ``cost_depth`` and ``n_depth_used`` after the
+    photometric sums; the depth lane body samples its own stack and masks the depth terms with ``okd``."""
+    for path in sorted(GENERATED_DIR.glob("*_align_cpu.py")):
+        text = path.read_text()
+        tree = ast.parse(text)
+        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        d = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DESCRIPTION")
+        description = ast.literal_eval(d.value)
+        wanted = {*DEPTH_KERNELS, *(f"{k}_batch" for k in DEPTH_KERNELS), "residuals_depth"}
+        assert wanted <= set(description["kernels"]) and wanted <= set(functions), path.name
+        for kind in DEPTH_KERNELS:
+            layout, base = description["accumulators"][kind], description["accumulators"][kind.replace("_depth", "")]
+            assert {k: layout[k] for k in base if k != "size"} == {k: v for k, v in base.items() if k != "size"}
+            assert (layout["cost_depth"], layout["n_depth_used"], layout["size"]) == tuple(
+                base["size"] + i for i in range(3)
+            )
+            assert kind in description["hoisted_sizes"], (path.name, kind)
+            source = ast.get_source_segment(text, functions[f"_{kind}"])
+            assert "lane_corners(depth_flat" in source and "okd = ok & " in source, (path.name, kind)
+            assert "acc_cost_depth = acc_cost_depth + weight_depth * rhod" in source, (path.name, kind)
+        assert "residuals_depth" in description["hoisted_sizes"], path.name
+    for path in sorted(GENERATED_DIR.glob("*_align_cuda.py")):
+        assert "normal_equations_depth" not in path.read_text(), path.name  # CPU first: no CUDA depth kernels yet

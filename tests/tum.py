@@ -26,3 +26,13 @@ def pairs(folder: Path):
                 T,
                 int(row["gap"]),
             )
+
+
+def rgbd_pairs(folder: Path):
+    """Yield (ref_rgb, ref_depth, tgt_rgb, tgt_depth, T_true, gap) for every row of pairs.csv."""
+    with open(folder / "pairs.csv") as f:
+        for row in csv.DictReader(f):
+            T = pose_from_tum([float(row[k]) for k in ("tx", "ty", "tz", "qx", "qy", "qz", "qw")])
+            images = [read_image(folder / row[k]) for k in ("ref_rgb", "tgt_rgb")]
+            depths = [read_depth(folder / row[k]) for k in ("ref_depth", "tgt_depth")]
+            yield images[0], depths[0], images[1], depths[1], T, int(row["gap"])

@@ -54,6 +54,9 @@ class Backend:
     extra_align_kernels
         Launchers an align module has besides the fused ones and ``residuals`` (listed in its
         ``DESCRIPTION["kernels"]``), emitted by :meth:`align_extras`.
+    fused_depth
+        Whether the target emits the photometric + depth kernels (``normal_equations_depth``,
+        ``normal_equations_depth_brightness``, their batched variants and ``residuals_depth``).
     """
 
     name: str
@@ -63,6 +66,7 @@ class Backend:
     device_decorator: str
     loop_indent: str = "        "
     extra_align_kernels: tuple[str, ...] = ()
+    fused_depth: bool = False
 
     def point_loop(self, count: str) -> list[str]:
         """Lines opening the loop over points ``i < count`` of a kernel."""
@@ -115,6 +119,10 @@ class Backend:
 
     def residual_launcher(self) -> str:
         """``residuals(params, constants, points, iref, tgt, resid)``."""
+        raise NotImplementedError
+
+    def depth_residual_launcher(self) -> str:
+        """``residuals_depth(params, constants, points, depth, resid)`` (where :attr:`fused_depth`)."""
         raise NotImplementedError
 
     def align_extras(self, model, pirs) -> list[str]:

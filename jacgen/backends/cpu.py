@@ -15,12 +15,18 @@ import sympy as sp
 
 from .. import lanes, streaming
 from ..codegen import TYPED, hoisted_comments, warp_kernel
-from ..fused_codegen import SAMPLED_NAMES, accumulator_names, weighted_sums
+from ..fused_codegen import DEPTH_SAMPLED_NAMES, SAMPLED_NAMES, accumulator_names, weighted_sums
 from ..photometric import PhotometricIR
 from ..printer import LINE_LIMIT, assign_lines, print_expr
 from ..runtime import launches, losses
 from .base import SHARED_HELPERS, Backend
 from .cpu_stream import lane_ready, stream_kernel_function
+
+FORMAT_LIMIT = 120
+"""The formatter's line length (generated code is kept formatted)."""
+
+DEPTH_SCALES = ["    scale = scales[0]", "    scale_depth = scales[1]", "    weight_depth = scales[2]"]
+"""A photometric + depth kernel's row of scales: photometric scale, depth scale, depth weight."""
 
 FASTMATH = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
 """LLVM fast-math flags of CPU kernels (no ``reassoc``, ``nnan``, ``ninf``: see :mod:`jacgen.lanes`)."""
@@ -55,6 +61,37 @@ def {kind}_batch(params, constants, points, iref, tgt, offsets, active, loss_id,
     return fused_batch(_{kind_upper}_BATCH, _hoist_{kind}, layout, *args)
 '''
 
+DEPTH_LAUNCHERS = '''
+def {kind}(params, constants, points, iref, tgt, depth, loss_id, scales):
+    """Accumulator vector of one pair, photometric and depth residuals (``DESCRIPTION["accumulators"]``).
+
+    ``depth``: the target's (H, W, 3) stack ``(D, dD/du, dD/dv)``, NaN where a point drops its depth
+    residual; ``scales``: the photometric robust scale, the depth residual's robust scale (metres)
+    and the factor of the depth terms in ``H``, ``g`` and the cost.
+    """
+    h = _hoist_{kind}(params, constants)
+    layout = DESCRIPTION["accumulators"]["{kind}"]
+    return fused_pair_depth(_{kind_upper}[loss_id], h, layout, points, iref, tgt, depth, scales)
+
+
+def {kind}_batch(params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales):
+    """``(B, {size})`` accumulators of B pairs in one call (zero rows where not ``active``).
+
+    As ``normal_equations_batch``, with ``depth`` (B, H, W, 3) and ``scales`` (B, 3): each pair's
+    photometric scale, depth scale and depth weight.
+    """
+    args = (params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales)
+    layout = DESCRIPTION["accumulators"]["{kind}"]
+    kernels = _{kind_upper}_BATCH
+    return fused_batch_depth(kernels, _hoist_{kind}, layout, *args)
+'''
+
+DEPTH_RESIDUAL_LAUNCHER = '''
+def residuals_depth(params, constants, points, depth, resid):
+    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)
+'''
+
 RESIDUAL_LAUNCHER = '''
 def residuals(params, constants, points, iref, tgt, resid):
     """Per-point residual into ``resid`` (NaN where rejected); ``params`` include ``(a, b)``."""
@@ -86,9 +123,10 @@ class CPUBackend(Backend):
             )
         names = accumulator_names(pir)
         hoisted = [*pir.warp.hoisted, *pir.extra_hoisted]
+        images, scale = ("tgt, depth", "scales") if pir.depth else ("tgt", "scale")
         lines = [
             self.device_decorator,
-            f"def _{pir.kind}(values, points, iref, tgt, tiles, tile, pair, loss_id, scale, partial):",
+            f"def _{pir.kind}(values, points, iref, {images}, tiles, tile, pair, loss_id, {scale}, partial):",
             '    """Normal equations of the points of tile ``tiles[tile]`` (of pair ``pair``) into ``partial[tile]``.',
             "",
             "    Lane ``l`` of each sum takes the points ``first + l``, ``first + l + lanes``, ...; the lanes",
@@ -107,6 +145,8 @@ class CPUBackend(Backend):
             "    image = np.uint64(pair) * np.uint64(height) * row",
             "    points_flat = points.reshape(-1)",
             "    tgt_flat = tgt.reshape(-1)",
+            *(["    depth_flat = depth.reshape(-1)"] if pir.depth else []),
+            *(DEPTH_SCALES if pir.depth else []),
             "    lanes = lane_width(points_flat)",
             "    start = tiles[tile, 1]",
             "    end = tiles[tile, 2]",
@@ -119,36 +159,42 @@ class CPUBackend(Backend):
         parts = [
             _values_function(pir.kind, packed, hoisted),
             "\n".join(lines) + "\n",
-            self._loss_kernels(pir.kind),
+            self._loss_kernels(pir.kind, pir.depth),
         ]
         return "\n\n".join(parts)
 
-    def _loss_kernels(self, kind: str) -> str:
-        """The ``prange`` kernels: one pair and many pairs, one of each per loss (the body inlined)."""
+    def _loss_kernels(self, kind: str, depth: bool = False) -> str:
+        """The ``prange`` kernels: one pair and many pairs, one of each per loss (the body inlined).
+
+        ``depth``: the kernels read the depth stack after ``tgt`` and a row of three scales per pair
+        (photometric scale, depth scale, depth weight).
+        """
         parts = []
+        images = "tgt, depth" if depth else "tgt"
         for batch in (False, True):
             name = f"{kind}_batch" if batch else kind
+            pair = "pair" if batch else "0"
+            scale = f"loss_scale[{pair}]"  # depth: the row of three scales
             for loss_id, loss in enumerate(losses.LOSSES):
                 what = "many pairs (each tile names its pair)" if batch else "one pair (row 0 of ``h`` and ``tgt``)"
                 lines = [
                     self.kernel_decorator,
-                    f"def _{name}_{loss}(h, points, iref, tgt, tiles, loss_scale, partial):",
+                    f"def _{name}_{loss}(h, points, iref, {images}, tiles, loss_scale, partial):",
                     f'    """``_{kind}`` of {what}, {loss} loss."""',
                 ]
+                call = f"_{kind}(values, points, iref, {images}, tiles, tile, {pair}, {loss_id}, {scale}, partial)"
                 if batch:
                     lines += [
                         "    for tile in prange(tiles.shape[0]):",
                         "        pair = tiles[tile, 0]",
                         f"        values = _{kind}_values(h, pair, points)",
-                        f"        _{kind}(values, points, iref, tgt, tiles, tile, pair, {loss_id}, loss_scale[pair], "
-                        "partial)",
+                        *_call_lines(call, "        "),
                     ]
                 else:
                     lines += [
                         f"    values = _{kind}_values(h, 0, points)  # once, outside the parallel loop",
                         "    for tile in prange(tiles.shape[0]):",
-                        f"        _{kind}(values, points, iref, tgt, tiles, tile, 0, {loss_id}, loss_scale[0], "
-                        "partial)",
+                        *_call_lines(call, "        "),
                     ]
                 parts.append("\n".join(lines) + "\n")
             table = "".join(f"    _{name}_{loss},\n" for loss in losses.LOSSES)
@@ -157,10 +203,32 @@ class CPUBackend(Backend):
 
     def fused_launchers(self, pir: PhotometricIR) -> str:  # noqa: D102
         size = len(accumulator_names(pir))
-        return FUSED_LAUNCHERS.format(kind=pir.kind, kind_upper=pir.kind.upper(), size=size).strip("\n") + "\n"
+        template = DEPTH_LAUNCHERS if pir.depth else FUSED_LAUNCHERS
+        text = template.format(kind=pir.kind, kind_upper=pir.kind.upper(), size=size).strip("\n") + "\n"
+        return "\n".join(map(_wrapped_def, text.split("\n")))
 
     def residual_launcher(self) -> str:  # noqa: D102
         return RESIDUAL_LAUNCHER.strip("\n") + "\n"
+
+    def depth_residual_launcher(self) -> str:  # noqa: D102
+        return DEPTH_RESIDUAL_LAUNCHER.strip("\n") + "\n"
+
+
+def _wrapped_def(line: str) -> str:
+    """A ``def`` line too long for the formatter with its arguments on a line of their own."""
+    if not line.startswith("def ") or len(line) <= FORMAT_LIMIT:
+        return line
+    head, rest = line.split("(", 1)
+    return f"{head}(\n    {rest[:-2]}\n):"
+
+
+def _call_lines(call: str, ind: str) -> list[str]:
+    """``call`` at ``ind``, its arguments on a line of their own where too long (as the formatter wraps it)."""
+    line = f"{ind}{call}"
+    if len(line) <= FORMAT_LIMIT:
+        return [line]
+    head, rest = call.split("(", 1)
+    return [f"{ind}{head}(", f"{ind}    {rest[:-1]}", f"{ind})"]
 
 
 def _values_function(kind: str, packed, hoisted) -> str:
@@ -197,7 +265,7 @@ def lanes_ready(pir: PhotometricIR) -> bool:
     """Whether the fused body of ``pir`` runs on lane vectors (arithmetic only, see ``lane_ready``)."""
     if not lane_ready(pir.warp):
         return False
-    for expr in (pir.residual, *pir.rows):
+    for expr in (pir.residual, *pir.rows, *((pir.depth_residual, *pir.depth_rows) if pir.depth else ())):
         for node in sp.preorder_traversal(sp.sympify(expr)):
             if isinstance(node, sp.Pow) and not (node.exp.is_Integer and 1 <= abs(int(node.exp)) <= 4):
                 return False
@@ -251,6 +319,15 @@ def _lane_body(pir: PhotometricIR, ind: str) -> list[str]:
             f"{ind}{name} = w00 * corner[0] + w01 * corner[1]",
             f"{ind}{name} = {name} + (w10 * corner[2] + w11 * corner[3])",
         ]
+    if pir.depth:
+        for c, name in enumerate(DEPTH_SAMPLED_NAMES):
+            lines += [
+                f"{ind}corner = lane_corners(depth_flat, image, row, x0, y0, {c})",
+                f"{ind}{name} = w00 * corner[0] + w01 * corner[1]",
+                f"{ind}{name} = {name} + (w10 * corner[2] + w11 * corner[3])",
+            ]
+        finite = " & ".join(f"(abs({name}) < T(math.inf))" for name in DEPTH_SAMPLED_NAMES)
+        lines.append(f"{ind}okd = ok & {finite}")
     lines.append(f"{ind}I_ref = lane_rows(iref, first, 1, 0)")
     return lines + weighted_sums(pir, pr, ind, lanes=True)
 
@@ -268,4 +345,5 @@ CPU_BACKEND = CPUBackend(
     module_constants=(f"FASTMATH = {FASTMATH}",),
     kernel_decorator='@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")',
     device_decorator='@njit(cache=True, inline="always")',
+    fused_depth=True,
 )

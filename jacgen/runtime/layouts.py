@@ -21,4 +21,16 @@ def accumulator_layout(n: int) -> dict:
     }
 
 
-__all__ = ["accumulator_layout"]
+def depth_accumulator_layout(n: int) -> dict:
+    """The layout of a photometric + depth kernel with ``n`` unknowns.
+
+    :func:`accumulator_layout` (``H``, ``g`` hold both residuals' terms; ``cost`` and ``n_used`` the
+    photometric ones), then ``cost_depth`` (the depth part of the cost, ``weight_depth * sum rho_D``)
+    and ``n_depth_used`` (points with a depth residual); ``"size"`` the length.
+    """
+    layout = accumulator_layout(n)
+    size = layout["size"]
+    return {**layout, "cost_depth": size, "n_depth_used": size + 1, "size": size + 2}
+
+
+__all__ = ["accumulator_layout", "depth_accumulator_layout"]

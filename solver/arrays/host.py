@@ -15,7 +15,7 @@ import numpy as np
 from solver.arrays import images
 from solver.arrays.backprojection import reference_points
 from solver.arrays.scratch import Scratch
-from solver.core.model import residuals
+from solver.core.model import residuals, residuals_depth
 
 T = TypeVar("T")
 
@@ -52,6 +52,15 @@ class HostArrays:
     def gradient_stack(self, img: np.ndarray, dtype) -> np.ndarray:
         """:func:`solver.arrays.images.stack_with_gradients` into scratch memory."""
         return images.stack_with_gradients(img, dtype, self.scratch.empty)
+
+    def depth_stack(self, depth: np.ndarray, dtype) -> np.ndarray:
+        """:func:`solver.arrays.images.depth_stack` into scratch memory."""
+        return images.depth_stack(depth, dtype, self.scratch.empty)
+
+    def depth_residual_sample(self, module: ModuleType, params, constants, points, stack, step: int) -> np.ndarray:
+        """Depth residuals of every ``step``-th point (NaN where a point has none); warp ``params`` only."""
+        points = np.ascontiguousarray(points[::step])
+        return residuals_depth(module, params, constants, points, stack)
 
     def residual_sample(self, module: ModuleType, params, constants, points, iref, stack, step: int) -> np.ndarray:
         """Residuals of every ``step``-th point, evaluated for those points alone."""

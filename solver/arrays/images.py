@@ -212,6 +212,52 @@ def stack_with_gradients(img: np.ndarray, dtype, empty=np.empty) -> np.ndarray:
     return out
 
 
+DEPTH_EDGE = 0.1
+"""A depth gradient crosses a depth edge when the depths of its stencil (the pixel and its two
+neighbours along the axis) differ by more than this fraction of the pixel's depth; as
+:func:`depth_block_mean`'s rule for a 2x2 block."""
+
+
+@njit(cache=True, inline="always")
+def _depth_difference(a, c, b, scale):
+    """``(b - a) * scale``, or NaN where a sample is missing (<= 0) or the three cross a depth edge."""
+    if not (a > 0 and b > 0 and c > 0):
+        return math.nan
+    if max(a, b, c) - min(a, b, c) > DEPTH_EDGE * c:
+        return math.nan
+    return (b - a) * scale
+
+
+@njit(parallel=True, cache=True)
+def _depth_stack(depth, out):
+    """``out[..., 0] = depth`` (NaN where missing), ``out[..., 1:]`` its gradients (NaN across edges)."""
+    h, w = depth.shape
+    for y in prange(h):
+        ym, yp = _neighbours(y, h)
+        for x in range(w):
+            xm, xp = _neighbours(x, w)
+            z = depth[y, x]
+            out[y, x, 0] = z if z > 0 else math.nan
+            sx = 0.5 if xp - xm == 2 else 1.0
+            sy = 0.5 if yp - ym == 2 else 1.0
+            out[y, x, 1] = _depth_difference(depth[y, xm], z, depth[y, xp], sx)
+            out[y, x, 2] = _depth_difference(depth[ym, x], z, depth[yp, x], sy)
+
+
+def depth_stack(depth: np.ndarray, dtype, empty=np.empty) -> np.ndarray:
+    """(H, W, 3) target depth stack ``(D, dD/du, dD/dv)`` for the depth residual, in ``dtype``.
+
+    ``depth`` is in metres, 0 where missing (:func:`finite_or_zero`). ``D`` is NaN where the depth is
+    missing; each gradient is the central difference of :func:`stack_pixel`, NaN where a sample of
+    its stencil is missing or the stencil crosses a depth edge (:data:`DEPTH_EDGE`). The fused
+    kernels drop the depth residual of a point whose bilinear neighbourhood holds a NaN (its
+    photometric residual stays).
+    """
+    out = empty((*depth.shape, 3), dtype)
+    _depth_stack(np.asarray(depth, dtype=np.float64), out)
+    return out
+
+
 def pyramid(img: np.ndarray, levels: int, empty=np.empty) -> list[np.ndarray]:
     """``[level 0 (full), level 1, ...]`` by 2x2 block means."""
     return _pyramid(img, levels, False, empty)

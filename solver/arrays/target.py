@@ -44,6 +44,12 @@ class Arrays(Protocol):
     def gradient_stack(self, img, dtype):
         """(H, W, 3) stack of intensity and its gradients ``d/du``, ``d/dv`` in ``dtype``."""
 
+    def depth_stack(self, depth, dtype):
+        """(H, W, 3) target depth stack ``(D, dD/du, dD/dv)``, NaN where missing or across depth edges."""
+
+    def depth_residual_sample(self, module: ModuleType, params, constants, points, stack, step: int) -> np.ndarray:
+        """On the host: the depth residuals of every ``step``-th point (``params``: the warp's only)."""
+
     def residual_sample(self, module: ModuleType, params, constants, points, iref, stack, step: int) -> np.ndarray:
         """On the host: the residuals of every ``step``-th point (``module``: the align module, brightness included)."""
 

@@ -63,6 +63,14 @@ MODULE_FUNCTIONS = (
 
 LAYOUT_KEYS = ("H", "g", "cost", "n_used", "n_behind", "n_outside", "size")
 
+DEPTH_KERNELS = {False: "normal_equations_depth", True: "normal_equations_depth_brightness"}
+"""The photometric + depth fused kernel of each ``brightness`` (RGB-D alignment, ``tgt_depth`` given): also
+the names of their layouts, which add ``cost_depth`` and ``n_depth_used`` to :data:`LAYOUT_KEYS`; with
+``_batch`` appended their batched variants, and ``residuals_depth`` the depth residual's kernel."""
+
+DEPTH_FUNCTIONS = (*DEPTH_KERNELS.values(), "residuals_depth")
+"""Functions of an align module that RGB-D alignment calls (optional: CPU modules generated since)."""
+
 
 def loss_index(losses: tuple[str, ...], loss) -> int:
     """Index of ``loss`` in an align module's ``losses`` (the kernels' loss id); ``ValueError`` listing them."""
@@ -165,6 +173,14 @@ class AlignModel:
         """The align module for ``target`` (imported on first use); ``ValueError`` for an unknown target."""
         return self.handle.align_module(target)
 
+    def has_depth(self, target: str = "cpu") -> bool:
+        """Whether the align module for ``target`` has the photometric + depth kernels (:data:`DEPTH_FUNCTIONS`)."""
+        module = self.module(target)
+        layouts = module.DESCRIPTION.get("accumulators", {})
+        return all(callable(getattr(module, f, None)) for f in DEPTH_FUNCTIONS) and all(
+            "cost_depth" in layouts.get(k, {}) for k in DEPTH_KERNELS.values()
+        )
+
     def names(self, brightness: bool = False) -> tuple[str, ...]:
         """Names of the solved parameters: the warp's, then the brightness pair."""
         return self.params + (self.brightness_params if brightness else ())
@@ -265,10 +281,14 @@ class NormalEquations:
 
     H: np.ndarray
     g: np.ndarray
-    cost: float  # sum of rho(r) over used points
+    cost: float  # sum of rho(r) over used points (with the depth residual: plus cost_depth)
     n_used: int
     n_behind: int
     n_outside: int
+    cost_depth: float = 0.0
+    """The depth residual's part of ``cost`` (``weight_depth * sum rho_D``, photometric units); 0 without."""
+    n_depth_used: int = 0
+    """Points whose depth residual was used (0 without the depth residual)."""
 
     @property
     def mean_cost(self) -> float:
@@ -284,7 +304,11 @@ def unpack(acc: np.ndarray, layout: dict) -> NormalEquations:
     g = np.empty(n)
     _unpack(acc, layout["H"], layout["g"], H, g)
     cost, n_used, n_behind, n_outside = (acc[layout[k]] for k in ("cost", "n_used", "n_behind", "n_outside"))
-    return NormalEquations(H, g, float(cost), int(round(n_used)), int(round(n_behind)), int(round(n_outside)))
+    counts = int(round(n_used)), int(round(n_behind)), int(round(n_outside))
+    if "cost_depth" not in layout:
+        return NormalEquations(H, g, float(cost), *counts)
+    cost_depth, n_depth = float(acc[layout["cost_depth"]]), int(round(acc[layout["n_depth_used"]]))
+    return NormalEquations(H, g, float(cost) + cost_depth, *counts, cost_depth, n_depth)
 
 
 @njit(cache=True)
@@ -319,9 +343,13 @@ class FusedKernels:
     layout: dict
 
     @classmethod
-    def of(cls, module: ModuleType, loss: str, brightness: bool) -> FusedKernels:
-        """The kernels of ``module`` for ``loss`` (``ValueError`` listing its losses) and ``brightness``."""
-        name = ACCUMULATOR_KERNELS[bool(brightness)]
+    def of(cls, module: ModuleType, loss: str, brightness: bool, depth: bool = False) -> FusedKernels:
+        """The kernels of ``module`` for ``loss`` (``ValueError`` listing its losses) and ``brightness``.
+
+        ``depth``: the photometric + depth kernels (:data:`DEPTH_KERNELS`), whose ``normal_equations``
+        takes the depth stack after the target stack and ``(scale, depth scale, depth weight)``.
+        """
+        name = (DEPTH_KERNELS if depth else ACCUMULATOR_KERNELS)[bool(brightness)]
         d = module.DESCRIPTION
         loss_id = loss_index(tuple(d["losses"]), loss)
         return cls(getattr(module, name), getattr(module, name + "_batch"), loss_id, d["accumulators"][name])
@@ -329,6 +357,11 @@ class FusedKernels:
     def normal_equations(self, params, constants, points, iref, tgt, loss_scale: float) -> NormalEquations:
         """Run the fused kernel once; ``params``: the warp's (and with brightness the gain / bias pair)."""
         acc = self.single(params, constants, points, iref, tgt, self.loss_id, float(loss_scale))
+        return unpack(np.asarray(acc), self.layout)
+
+    def normal_equations_depth(self, params, constants, points, iref, tgt, depth, scales) -> NormalEquations:
+        """Run a photometric + depth kernel once (``scales``: scale, depth scale, depth weight)."""
+        acc = self.single(params, constants, points, iref, tgt, depth, self.loss_id, tuple(map(float, scales)))
         return unpack(np.asarray(acc), self.layout)
 
     def normal_equations_batch(
@@ -356,6 +389,21 @@ def normal_equations(
 ) -> NormalEquations:
     """One call of ``module``'s fused kernel (:meth:`FusedKernels.normal_equations`, the loss looked up here)."""
     return FusedKernels.of(module, loss, brightness).normal_equations(params, constants, points, iref, tgt, loss_scale)
+
+
+def normal_equations_depth(
+    module: ModuleType, params, constants, points, iref, tgt, depth, loss: str, scales, brightness: bool
+) -> NormalEquations:
+    """One call of ``module``'s photometric + depth kernel (``scales``: scale, depth scale, depth weight)."""
+    kernels = FusedKernels.of(module, loss, brightness, depth=True)
+    return kernels.normal_equations_depth(params, constants, points, iref, tgt, depth, scales)
+
+
+def residuals_depth(module: ModuleType, params: np.ndarray, constants: np.ndarray, points, depth) -> np.ndarray:
+    """Per-point depth residuals ``D_tgt(u, v) - Z'`` (NaN where a point has none; ``params``: the warp's)."""
+    resid = np.empty(points.shape[0], dtype=points.dtype)
+    module.residuals_depth(params, constants, points, depth, resid)
+    return resid
 
 
 def residuals(module: ModuleType, params: np.ndarray, constants: np.ndarray, points, iref, tgt) -> np.ndarray:

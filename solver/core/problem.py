@@ -32,6 +32,9 @@ MAD_SAMPLES = 4096
 ``sigma = 1.4826 * MAD`` of the residuals at the level's start) is estimated from at most about this
 many evenly strided residuals."""
 FAILED_LEVEL = (Status.TOO_FEW_POINTS, Status.SINGULAR, Status.DIVERGED)
+DEPTH_SIGMA_FLOOR = 1e-3
+"""Metres: the depth residual's robust sigma is at least this (exact depth, or a start at the optimum,
+would otherwise make its scale, and so its weight, unbounded)."""
 
 
 @dataclass
@@ -58,6 +61,8 @@ class LevelData:
     points: np.ndarray
     iref: np.ndarray
     tgt_stack: np.ndarray
+    depth_stack: np.ndarray | None = None
+    """The target's depth stack ``(D, dD/du, dD/dv)`` (RGB-D alignment), else None."""
 
     @property
     def n_points(self) -> int:
@@ -161,6 +166,12 @@ class ModelProblem:
 
     levels: int
     initial: State
+    depth_weight: float = 1.0
+    """RGB-D: the depth terms' weight relative to the photometric ones, before the scale ratio."""
+    depth_loss_scale: float | None = None
+    """RGB-D: the depth residual's robust scale in metres (None: from its MAD at each level's start)."""
+    depth_kernels: FusedKernels | None = None
+    """RGB-D: the photometric + depth kernels (set by a problem with a target depth), else None."""
 
     def set_model(
         self,
@@ -211,6 +222,8 @@ class ModelProblem:
         """
         data = self.level_data(level)
         scale = self.robust_scale(data, state)
+        if data.depth_stack is not None:
+            return self.prepare_depth(data, state, scale, callback)
         arrays = (data.points, data.iref, data.tgt_stack)  # device arrays for target="cuda"
 
         def evaluate(s: State) -> NormalEquations:
@@ -227,6 +240,52 @@ class ModelProblem:
         return LevelRun(
             level, data.shape, data.n_points, state, evaluate, self.update, self.free, self.norm, options, scale, step
         )
+
+    def prepare_depth(self, data: LevelData, state: State, scale: float, callback: Callable | None) -> LevelRun:
+        """:meth:`prepare` with the depth residual: both residuals in one fused kernel (:meth:`depth_scales`)."""
+        scales = self.depth_scales(data, state, scale)
+        arrays = (data.points, data.iref, data.tgt_stack, data.depth_stack)
+        kernels = self.depth_kernels
+
+        def evaluate(s: State) -> NormalEquations:
+            p, c = self.kernel_inputs(s, data.intrinsics)
+            return kernels.normal_equations_depth(p, c, *arrays, scales)
+
+        step = None
+        if callback is not None:
+
+            def step(s: State, ne: NormalEquations) -> None:
+                callback(data.level, s.pose.copy(), ne.mean_cost)
+
+        options = self.level_options(data.level)
+        run = (data.level, data.shape, data.n_points, state, evaluate, self.update, self.free, self.norm, options)
+        return LevelRun(*run, scale, step)
+
+    def depth_scales(self, data: LevelData, s: State, scale: float) -> tuple[float, float, float]:
+        """``(scale, depth scale, depth weight)`` of a level: the rule that makes both residuals commensurate.
+
+        The depth residual has its own robust scale ``s_D`` (``depth_loss_scale``, else the loss's
+        factor times ``1.4826 * MAD`` of the depth residuals at ``s``, sigma at least
+        :data:`DEPTH_SIGMA_FLOOR`), as the photometric one has ``s_I``; its terms are weighted by
+        ``depth_weight * (s_I / s_D)**2``, so both enter ``H``, ``g`` and the cost as residuals
+        normalised by their own scale, in the photometric unit (DVO-SLAM's bivariate weighting,
+        with its two scales estimated separately).
+        """
+        if self.depth_loss_scale is not None:
+            depth_scale = float(self.depth_loss_scale)
+        else:
+            p, c = self.kernel_inputs(s, data.intrinsics)
+            p = p[: self.n_params]  # the depth residual does not read the brightness pair
+            step = mad_step(data.n_points)
+            r = self.arrays.depth_residual_sample(self.module, p, c, data.points, data.depth_stack, step)
+            depth_scale = self.loss_scale_factor * max(_mad_scale(r), DEPTH_SIGMA_FLOOR)
+        return scale, depth_scale, self.depth_weight * (scale / depth_scale) ** 2
+
+    def mean_cost_depth(self, last: NormalEquations | None) -> float:
+        """The depth part of the mean cost (NaN without the depth residual or without used points)."""
+        if self.depth_kernels is None or last is None or not last.n_used:
+            return float("nan")
+        return float(last.cost_depth / last.n_used)
 
     def finish(self, outcome: DriverOutcome) -> AlignResult:
         """The result of the driver's ``outcome``, with its summary."""
@@ -296,4 +355,6 @@ class ModelProblem:
             nit=sum(r.iterations for r in reports),
             wall_time=time.perf_counter() - start,
             brightness=state.brightness.copy() if self.brightness else None,
+            n_depth_valid=int(last.n_depth_used) if last is not None else 0,
+            cost_depth=self.mean_cost_depth(last),
         )

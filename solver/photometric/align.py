@@ -35,11 +35,18 @@ def align(
     xtol: float = AlignOptions.xtol,
     ftol: float | Sequence[float] | None = AlignOptions.ftol,
     constants=AlignOptions.constants,
+    tgt_depth=None,
+    depth_weight: float = AlignOptions.depth_weight,
+    depth_loss_scale: float | None = AlignOptions.depth_loss_scale,
 ) -> AlignResult:
     """Estimate the camera motion ``T_tgt_from_ref`` between an RGB-D reference and a target image.
 
     Minimises ``sum rho(I_tgt(pi(T X_i)) - I_ref_i)`` over reference pixels ``i`` with depth, by
-    Levenberg-Marquardt (or Gauss-Newton) on generated fused kernels, coarse to fine.
+    Levenberg-Marquardt (or Gauss-Newton) on generated fused kernels, coarse to fine. With
+    ``tgt_depth`` (RGB-D), each point also has DVO-SLAM's depth residual
+    ``r_D = D_tgt(pi(T X_i)) - Z'_i`` (``Z'`` the moved point's depth), with its own robust scale
+    ``s_D`` and weighted by ``depth_weight * (s_I / s_D)**2`` against the photometric residual
+    (scale ``s_I``): ``sum rho(r_I) + depth_weight * (s_I / s_D)**2 * sum rho_D(r_D)``.
 
     Parameters
     ----------
@@ -100,6 +107,17 @@ def align(
         coarser pyramid levels (right for constants in normalised coordinates, such as a radial
         distortion coefficient). The reference pixels are back-projected with the pinhole
         ``intrinsics``: the model's projection applies to the target image only.
+    tgt_depth : ndarray (H, W), optional
+        The target's depth (metres, as ``ref_depth``; 0 or NaN = missing), for the depth residual
+        (CPU only). A point whose bilinear neighbourhood in the target depth has a missing value,
+        or whose depth gradient there crosses a depth edge (neighbours differing by more than
+        10 %), drops its depth residual and keeps its photometric one.
+    depth_weight : float
+        Weight of the depth terms, ``>= 0``, relative to the photometric ones after both are
+        normalised by their robust scales (default 1: equal weight). Used with ``tgt_depth`` only.
+    depth_loss_scale : float, optional
+        Robust scale of the depth residual in metres; default ``factor * 1.4826 * MAD`` of the
+        depth residuals at the start of each level (sigma at least 1 mm), as for ``loss_scale``.
 
     Returns
     -------
@@ -134,6 +152,8 @@ def align(
         xtol=xtol,
         ftol=ftol,
         constants=constants,
+        depth_weight=depth_weight,
+        depth_loss_scale=depth_loss_scale,
     )
-    problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, init, options.validated())
+    problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, init, options.validated(), tgt_depth)
     return coarse_to_fine(problem, start, callback)

@@ -7,6 +7,7 @@ import numpy as np
 from solver.arrays import images
 from solver.core.checks import check_intrinsics, check_pose
 from solver.core.lm import LMOptions
+from solver.core.model import FusedKernels
 from solver.core.problem import LevelData, ModelProblem, State
 from solver.options import ValidAlignOptions
 
@@ -14,10 +15,13 @@ from solver.options import ValidAlignOptions
 class Problem(ModelProblem):
     """Validated inputs of one reference/target pair (see :func:`solver.align`) under validated options."""
 
-    def __init__(self, ref_image, ref_depth, tgt_image, intrinsics, init, options: ValidAlignOptions) -> None:
+    def __init__(
+        self, ref_image, ref_depth, tgt_image, intrinsics, init, options: ValidAlignOptions, tgt_depth=None
+    ) -> None:
         """Check the pair's images, intrinsics and ``init``, and build the pyramids on the options' target.
 
         ``options``: :meth:`solver.options.AlignOptions.validated` (one for all pairs of a batch).
+        ``tgt_depth``: the target's depth (metres, 0 / NaN missing) for the depth residual, or None.
         """
         self.K = check_intrinsics(intrinsics)
         T0 = check_pose(init)
@@ -48,6 +52,22 @@ class Problem(ModelProblem):
         self.tgt_pyr = arrays.pyramid(tgt, self.levels)
         self.depth_pyr = arrays.depth_pyramid(depth, self.levels)
         self.initial = State(T0, spec.params_from_pose(T0), np.zeros(len(spec.brightness_params)))
+        self.tgt_depth_pyr = None if tgt_depth is None else self.target_depth(tgt_depth, ref.shape, options)
+
+    def target_depth(self, tgt_depth, shape: tuple[int, int], options: ValidAlignOptions) -> list:
+        """The target depth's pyramid (checked as the reference depth), and the depth kernels chosen.
+
+        ``ValueError`` for a target or model without the photometric + depth kernels.
+        """
+        if not self.spec.has_depth(self.arrays.name):
+            raise ValueError(
+                f"tgt_depth: model {self.spec.name!r} has no depth kernels for target {self.arrays.name!r} "
+                "(they are generated for target='cpu'; regenerate an older align module)"
+            )
+        depth = self.arrays.depth(images.to_depth(tgt_depth, shape, "tgt_depth"), shape)
+        self.depth_weight, self.depth_loss_scale = options.depth_weight, options.depth_loss_scale
+        self.depth_kernels = FusedKernels.of(self.module, self.loss, self.brightness, depth=True)
+        return self.arrays.depth_pyramid(depth, self.levels)
 
     def level_data(self, level: int) -> LevelData:
         """Arrays of ``level`` (0 = full resolution), on the device for ``target="cuda"``."""
@@ -55,4 +75,7 @@ class Problem(ModelProblem):
         ref, depth = self.ref_pyr[level], self.depth_pyr[level]
         points, iref = self.arrays.level_points(ref, depth, Kl, self.depth_range, self.max_points, self.dtype)
         stack = self.arrays.gradient_stack(self.tgt_pyr[level], self.dtype)
-        return LevelData(level, tuple(ref.shape), Kl, points, iref, stack)
+        if self.tgt_depth_pyr is None:
+            return LevelData(level, tuple(ref.shape), Kl, points, iref, stack)
+        depth_stack = self.arrays.depth_stack(self.tgt_depth_pyr[level], self.dtype)
+        return LevelData(level, tuple(ref.shape), Kl, points, iref, stack, depth_stack)
