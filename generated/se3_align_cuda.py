@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:7d5844ad16e9bf3778a2fc386e249d19   runtime: sha256:de7eb0421b4fae89
+# content hash: sha256:7d5844ad16e9bf3778a2fc386e249d19   runtime: sha256:d094fe8312347fc8
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43

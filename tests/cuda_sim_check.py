@@ -11,6 +11,10 @@ import sys
 import numpy as np
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run with NUMBA_ENABLE_CUDASIM=1"
+# The simulator runs every CUDA thread as a Python thread and polls them from a busy loop that holds
+# the GIL for the whole switch interval (5 ms by default); a short one lets the threads it waits for
+# run at once (3-4x faster checks, the same semantics).
+sys.setswitchinterval(0.0005)
 
 from numba import cuda  # noqa: E402
 
@@ -442,7 +446,10 @@ def tile_partial_checks():
     running = np.array([1, 0, 1], dtype=np.int32)
     out = np.full((tiles.shape[0] + 2, size), -7.0)
     dout = cuda.to_device(out)
-    mod._normal_equations[3, 256](h, points, iref, stack, tiles, running, 0, np.full(3, 0.05), dout)
+    from jacgen.backends.cuda_runtime import THREADS_PER_BLOCK
+
+    threads = THREADS_PER_BLOCK  # the kernels' block size (their shared arrays are this wide)
+    mod._normal_equations[3, threads](h, points, iref, stack, tiles, running, 0, np.full(3, 0.05), dout)
     partial = dout.copy_to_host()
     stopped = tiles[:, 0] == 1
     assert np.all(partial[: tiles.shape[0]][stopped] == -7.0), "a stopped pair's tiles were written"

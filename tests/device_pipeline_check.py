@@ -9,6 +9,8 @@ per round; nothing allocated by a repeat call; foreign ``__cuda_array_interface_
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from numba.cuda.simulator import kernel as sim_kernel
 from numba.cuda.simulator.cudadrv import devicearray as sim_array
@@ -70,9 +72,9 @@ def equality_checks() -> None:
     motions = [(0.01, 0.0, 0.0, 0.0, 1.0, 0.0), (0.0, 0.002, 0.0, 0.1, 0.0, 0.0), (-0.01, 0.005, 0.01, 0.5, -0.5, 1.0)]
     scenes = [make_scene(m, shape=(24, 32), seed=k, noise=0.005) for k, m in enumerate(motions)]
     args = ([s.ref_image for s in scenes], [s.ref_depth for s in scenes], [s.tgt_image for s in scenes])
-    kw = {"levels": 2, "dtype": "float64", "max_iters": 6}
+    kw = {"levels": 2, "dtype": "float64", "max_iters": 5}
     run("se3 three motions", *args, scenes[0].intrinsics, **kw)
-    noisy = [make_scene(m, shape=(32, 40), noise=0.01, seed=5 + k) for k, m in enumerate(motions[:2])]
+    noisy = [make_scene(motions[1], shape=(32, 40), noise=0.01, seed=5)]
     few = make_scene(motions[0], shape=(32, 40), seed=9)
     depth = np.zeros_like(few.ref_depth)
     depth[10:17, 12:21] = few.ref_depth[10:17, 12:21]  # 63, 20 and 9 points on levels 0, 1, 2: too few on 2
@@ -80,14 +82,14 @@ def equality_checks() -> None:
     refs = [s.ref_image for s in noisy] + [few.ref_image, flat.ref_image]
     depths = [s.ref_depth for s in noisy] + [depth, flat.ref_depth]
     tgts = [s.tgt_image for s in noisy] + [few.tgt_image, np.full_like(flat.tgt_image, 0.5)]  # flat: singular
-    kw = {"levels": 3, "dtype": "float64", "max_iters": 5}
+    kw = {"levels": 3, "dtype": "float64", "max_iters": 4}
     gpu = run("se3 too-few and singular", refs, depths, tgts, noisy[0].intrinsics, **kw)
-    assert gpu[2].levels[0].status == solver.Status.TOO_FEW_POINTS, gpu[2].levels
-    assert all(lv.status == solver.Status.SINGULAR for lv in gpu[3].levels), gpu[3].levels
-    assert np.array_equal(gpu[3].pose, np.eye(4)), "a singular pair keeps its initial pose"
-    kw = {"levels": 2, "dtype": "float64", "brightness": True, "fixed": ("t3",), "loss": "tukey", "max_iters": 5}
-    run("rodrigues brightness fixed", *args, scenes[0].intrinsics, model="rodrigues", **kw)
-    kw = {"levels": 2, "loss_scale": 0.05, "max_iters": 4}
+    assert gpu[1].levels[0].status == solver.Status.TOO_FEW_POINTS, gpu[1].levels
+    assert all(lv.status == solver.Status.SINGULAR for lv in gpu[2].levels), gpu[2].levels
+    assert np.array_equal(gpu[2].pose, np.eye(4)), "a singular pair keeps its initial pose"
+    kw = {"levels": 2, "dtype": "float64", "brightness": True, "fixed": ("t3",), "loss": "tukey", "max_iters": 4}
+    run("rodrigues brightness fixed", *[a[1:] for a in args], scenes[0].intrinsics, model="rodrigues", **kw)
+    kw = {"levels": 1, "loss_scale": 0.05, "max_iters": 3}
     run("euler_xyz float32 loss_scale", *[a[:2] for a in args], scenes[0].intrinsics, model="euler_xyz", **kw)
 
 
@@ -104,10 +106,10 @@ def run(name, refs, depths, tgts, K, **kw):
     return gpu
 
 
-def counted(b: int, scene, **kw) -> dict:
+def counted(b: int, scene, depth, **kw) -> dict:
     """Launches, copies and allocations of one call on ``b`` identical pairs, and its rounds."""
     EVENTS.clear()
-    solver.align_batch([scene.ref_image] * b, [scene.ref_depth] * b, [scene.tgt_image] * b, scene.intrinsics,
+    solver.align_batch([scene.ref_image] * b, [depth] * b, [scene.tgt_image] * b, scene.intrinsics,
                        target="cuda", **kw)  # fmt: skip
     events = list(EVENTS)
     counts = {kind: sum(1 for k, _ in events if k == kind) for kind in ("launch", "copy", "alloc")}
@@ -117,10 +119,10 @@ def counted(b: int, scene, **kw) -> dict:
 
 def structure_checks() -> None:
     """Counts independent of B; per round two launches and one 8-byte read-back; a repeat call allocates nothing."""
-    scene = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(24, 32))
-    kw = {"levels": 2, "max_iters": 3, "dtype": "float64"}
-    counted(1, scene, **kw)  # compiles
-    two, eight, again = counted(2, scene, **kw), counted(8, scene, **kw), counted(8, scene, **kw)
+    scene = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(16, 24))
+    depth = _window(scene.ref_depth)
+    kw = {"levels": 2, "max_iters": 2, "dtype": "float64"}
+    two, eight, again = (counted(b, scene, depth, **kw) for b in (2, 8, 8))
     for kind in ("launch", "copy", "alloc"):
         assert eight[kind] <= 1.05 * max(two[kind], 1), (kind, two[kind], eight[kind])
     assert again["alloc"] == 0, again["alloc"]
@@ -134,6 +136,14 @@ def structure_checks() -> None:
             continue  # a level boundary: the next level's preparation lies between
         assert [k for k, _ in between] == ["launch", "launch"], between
     print("ok pipeline rounds: two launches and one 8-byte read-back each")
+
+
+def _window(depth: np.ndarray) -> np.ndarray:
+    """``depth`` kept in a central window only: fewer points, the same structure (the simulator is slow per point)."""
+    out = np.zeros_like(depth)
+    h, w = depth.shape
+    out[h // 4 : h - h // 4, w // 4 : w - w // 4] = depth[h // 4 : h - h // 4, w // 4 : w - w // 4]
+    return out
 
 
 class Foreign:
@@ -162,9 +172,9 @@ def foreign_checks() -> None:
         make_scene(m, shape=(24, 32), seed=k) for k, m in enumerate([(0.01, 0, 0, 0, 1, 0), (0, 0.01, 0, 1, 0, 0)])
     ]
     refs = np.stack([s.ref_image for s in scenes]).astype(np.float64)
-    depths = np.stack([s.ref_depth for s in scenes]).astype(np.float64)
+    depths = np.stack([_window(s.ref_depth) for s in scenes]).astype(np.float64)
     tgts = np.stack([s.tgt_image for s in scenes]).astype(np.float64)
-    kw = {"levels": 2, "dtype": "float64", "target": "cuda"}
+    kw = {"levels": 2, "dtype": "float64", "target": "cuda", "max_iters": 3}
     host = solver.align_batch(refs, depths, tgts, scenes[0].intrinsics, **kw)
     foreign = [Foreign(cuda.to_device(a)) for a in (refs, depths, tgts)]
     dev = solver.align_batch(foreign[0], foreign[1], foreign[2], scenes[0].intrinsics, **kw)
@@ -174,11 +184,11 @@ def foreign_checks() -> None:
 
 
 def main() -> None:
-    """All checks (the counting ones last: they patch the simulator)."""
-    equality_checks()
-    foreign_checks()
-    _instrument()
-    structure_checks()
+    """All checks (the counting ones last: they patch the simulator), each timed."""
+    for check in (equality_checks, foreign_checks, _instrument, structure_checks):
+        t = time.perf_counter()
+        check()
+        print(f"  {check.__name__}: {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cuda_support import require_cuda
+from ..cuda_support import _simulated, require_cuda
 from ..runtime.losses import robust_body
 from ..runtime.pose_params import pose_params_body
 from ..runtime.sinc import phi_body
@@ -23,14 +23,18 @@ from ..runtime.tiles import batch_tiles, hoist_rows, sum_tiles
 
 cuda = require_cuda()
 
-THREADS_PER_BLOCK = 256
-"""Threads per block of every generated CUDA kernel."""
+SIMULATOR_THREADS = 32
+"""Threads per block under Numba's CUDA simulator, which runs every thread as a Python thread."""
+
+THREADS_PER_BLOCK = SIMULATOR_THREADS if _simulated() else 256
+"""Threads per block of every generated CUDA kernel: 256 on a GPU, :data:`SIMULATOR_THREADS` under the
+simulator (the same kernels: their shared arrays, strides and reduction trees follow this constant)."""
 
 MAX_BLOCKS = 4096
 """Most blocks of a launch (blocks stride over further tiles)."""
 
-BATCH_TILE = 16 * THREADS_PER_BLOCK
-"""Points per tile when many pairs share a launch."""
+BATCH_TILE = 4096
+"""Points per tile when many pairs share a launch (on every target: tiles do not depend on the block size)."""
 
 MAX_GRID_Y = 65535
 """Most blocks along a grid's second axis (pairs beyond it are strided over)."""

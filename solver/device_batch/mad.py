@@ -16,12 +16,13 @@ import math
 
 import numpy as np
 
+from jacgen.backends.cuda_runtime import SIMULATOR_THREADS, THREADS_PER_BLOCK
 from jacgen.cuda_support import require_cuda
 
 cuda = require_cuda()
 
-MAD_THREADS = 256
-"""Threads per block (one block per pair)."""
+MAD_THREADS = 256 if THREADS_PER_BLOCK > SIMULATOR_THREADS else SIMULATOR_THREADS
+"""Threads per block (one block per pair): 256 on a GPU, fewer under the simulator (as the generated kernels)."""
 BINS = 256
 """Histogram bins: one byte of the key per pass, 8 passes per select."""
 GROUP = 16

@@ -24,7 +24,7 @@ from solver.arrays import images
 from solver.arrays.device import as_device
 from solver.core.lm import LMOptions
 from solver.core.model import unpack
-from solver.core.problem import FAILED_LEVEL, ModelProblem, State
+from solver.core.problem import FAILED_LEVEL, MAD_SAMPLES, ModelProblem, State
 from solver.device_batch import images as batch_images
 from solver.device_batch import mad, points
 from solver.device_batch.lm_kernels import (
@@ -231,6 +231,12 @@ def _upload_state(ws: Workspace, problem: _Pipeline, Ks: np.ndarray, inits: np.n
     ws.settings.copy_to_device(settings)
 
 
+def _sample_width(n_points: np.ndarray) -> int:
+    """The longest robust-scale sample of the level's pairs (``mad_step``'s stride), at least 1."""
+    steps = np.maximum(1, n_points // MAD_SAMPLES)
+    return max(1, int(np.max(-(-n_points // steps), initial=0)))
+
+
 def _grid(n: int, threads: int) -> int:
     return max(1, (n + threads - 1) // threads)
 
@@ -258,8 +264,9 @@ def _run_level(ws: Workspace, problem: _Pipeline, level: int) -> dict:
     stack = ws.stacks[level]
     if problem.loss_scale is None:
         starts, steps, counts = ws.sample_columns
-        problem.module.residual_sample(ws.hres, ws.points, ws.iref, stack, starts, steps, counts, ws.samples)
-        mad.mad_batch(ws.samples, counts, ws.sigma)
+        samples = ws.samples[:, : _sample_width(n_points)]  # no blocks for entries no pair uses
+        problem.module.residual_sample(ws.hres, ws.points, ws.iref, stack, starts, steps, counts, samples)
+        mad.mad_batch(samples, counts, ws.sigma)
         lm.scale[_grid(B, PAIR_THREADS), PAIR_THREADS](ws.sigma, problem.loss_scale_factor, scale)
     fused = getattr(problem.module, "_" + kind(problem.brightness))  # the fused kernel itself, not its launcher
     tiles = ws.tiles[:n_tiles]
