@@ -68,3 +68,64 @@ def test_bad_batches_raise(scenes):
         solver.align_batch(
             [s.ref_image, small.ref_image], [s.ref_depth, small.ref_depth], [s.tgt_image, small.tgt_image], s.intrinsics
         )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"depth_weight": 0.5, "depth_loss_scale": 0.01}, {"model": "rodrigues", "brightness": True, "fixed": ("b",)}],
+)
+def test_batch_with_target_depths_equals_one_by_one(scenes, options):
+    """RGB-D in lockstep: each pair exactly as ``align(..., tgt_depth=...)`` (own depth scales per level)."""
+    refs, depths, tgts = _stack(scenes, "ref_image"), _stack(scenes, "ref_depth"), _stack(scenes, "tgt_image")
+    tgt_depths = np.stack(_stack(scenes, "tgt_depth"))  # (B, H, W) as well as a list
+    K = scenes[0].intrinsics
+    batch = solver.align_batch(refs, depths, tgts, K, tgt_depths=tgt_depths, levels=3, **options)
+    assert len(batch) == len(scenes)
+    for res, s, r, d, t in zip(batch, scenes, refs, depths, tgts, strict=True):
+        one = solver.align(r, d, t, K, tgt_depth=s.tgt_depth, levels=3, **options)
+        np.testing.assert_allclose(res.pose, one.pose, atol=1e-12)
+        assert res.status == one.status and res.nit == one.nit
+        assert [lvl.iterations for lvl in res.levels] == [lvl.iterations for lvl in one.levels]
+        assert [lvl.loss_scale for lvl in res.levels] == [lvl.loss_scale for lvl in one.levels]
+        assert res.n_depth_valid == one.n_depth_valid > 0
+        assert res.cost_depth == pytest.approx(one.cost_depth, rel=1e-12, abs=1e-15)
+        t_err, r_err = lie.pose_error(res.pose, s.pose)
+        assert res.success and t_err < 1e-3 and r_err < 1e-2, (t_err, r_err)
+
+
+def test_bad_target_depths_raise(scenes):
+    s = scenes[0]
+    two = ([s.ref_image] * 2, [s.ref_depth] * 2, [s.tgt_image] * 2, s.intrinsics)
+    with pytest.raises(ValueError, match="tgt_depths must hold one depth per pair"):
+        solver.align_batch(*two, tgt_depths=[s.tgt_depth])
+    with pytest.raises(ValueError, match="tgt_depths must hold one depth per pair"):
+        solver.align_batch(*two, tgt_depths=s.tgt_depth[None])
+    with pytest.raises(ValueError, match="tgt_depth shape"):
+        solver.align_batch(*two, tgt_depths=[s.tgt_depth, s.tgt_depth[:-1]])
+    with pytest.raises(ValueError, match="tgt_depths must be"):
+        solver.align_batch(*two, tgt_depths=3.0)
+
+
+def test_target_depths_on_cuda_raise_before_device_work(monkeypatch, scenes):
+    """``target="cuda"`` with ``tgt_depths``: a ValueError once the options are valid, before any array is made."""
+    import solver.options
+
+    made = []
+
+    class Device:
+        name = "cuda"
+
+        def __getattr__(self, attr):
+            made.append(attr)  # any device work (images, pyramids, joins) would land here
+            raise AssertionError(attr)
+
+        def choose(self, cpu, cuda):
+            return cuda()
+
+    monkeypatch.setattr(solver.options, "arrays_for", lambda target: Device)  # no GPU needed
+    s = scenes[0]
+    with pytest.raises(ValueError, match="tgt_depths: .*no depth kernels for target 'cuda'"):
+        solver.align_batch(
+            [s.ref_image], [s.ref_depth], [s.tgt_image], s.intrinsics, tgt_depths=[s.tgt_depth], target="cuda"
+        )
+    assert made == []

@@ -2,7 +2,8 @@
 
 Every pair runs its own Levenberg-Marquardt (own damping, own stopping); per pyramid level and
 round, one call of the generated batched kernel evaluates the pending estimate of every pair that
-is still running, so finished pairs cost nothing.
+is still running, so finished pairs cost nothing. With the targets' depths (RGB-D, CPU), that call
+is the batched photometric + depth kernel, each pair with its own scales.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def align_batch(
     tgt_images,
     intrinsics,
     *,
+    tgt_depths=None,
     init=None,
     target: str = AlignOptions.target,
     **align_options,
@@ -39,6 +41,12 @@ def align_batch(
         As for :func:`solver.align`; all pairs have the same image shape.
     intrinsics : (fx, fy, cx, cy) or array (B, 4)
         Shared, or one row per pair.
+    tgt_depths : None, sequence of B arrays (H, W) or array (B, H, W)
+        The targets' depths (metres; 0 or NaN = missing), one per pair: every pair then also has
+        the depth residual, exactly as :func:`solver.align` with ``tgt_depth`` (its own depth scale
+        per level, ``depth_weight`` / ``depth_loss_scale`` shared), and each round's one call is the
+        batched photometric + depth kernel. CPU only: with ``target="cuda"`` a ``ValueError`` is
+        raised before any work on the device.
     init : None, ndarray (4, 4) or (B, 4, 4)
         Initial ``T_tgt_from_ref``: identity, shared, or one per pair.
     target : {"cpu", "cuda"}
@@ -50,8 +58,8 @@ def align_batch(
         ``method="gn"``, ``max_points`` or a model without the device functions, CUDA evaluates
         the normal equations and the host runs each pair's LM.
     **align_options
-        Any keyword of :func:`solver.align` except ``callback`` (same defaults; an unknown one raises
-        ``TypeError``), checked once for the whole batch.
+        Any keyword of :func:`solver.align` except ``callback`` and ``tgt_depth`` (same defaults; an
+        unknown one raises ``TypeError``), checked once for the whole batch.
 
     Returns
     -------
@@ -69,15 +77,18 @@ def align_batch(
             f"need B >= 1 pairs with as many depths and targets, got {n}, {_count(ref_depths, 'ref_depths')}, "
             f"{_count(tgt_images, 'tgt_images')}"
         )
+    if tgt_depths is not None and _count(tgt_depths, "tgt_depths") != n:
+        raise ValueError(f"tgt_depths must hold one depth per pair (B = {n}), got {_count(tgt_depths, 'tgt_depths')}")
     Ks = _per_pair(intrinsics, n, (4,), "intrinsics")
     inits = [None] * n if init is None else _per_pair(init, n, (4, 4), "init")
     options = AlignOptions(target=target, **align_options).validated()
-    device = options.arrays().choose(cpu=lambda: None, cuda=lambda: _device_pipeline(options))
+    device = options.arrays().choose(cpu=lambda: None, cuda=lambda: _device_pipeline(options, tgt_depths))
     if device is not None:
         Ks, inits = [check_intrinsics(k) for k in Ks], [check_pose(T) for T in inits]
         return device(ref_images, ref_depths, tgt_images, Ks, inits, options, start)
     refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
-    problems = [Problem(refs[b], depths[b], tgts[b], Ks[b], inits[b], options) for b in range(n)]
+    tgt_ds = [None] * n if tgt_depths is None else list(tgt_depths)
+    problems = [Problem(refs[b], depths[b], tgts[b], Ks[b], inits[b], options, tgt_ds[b]) for b in range(n)]
     preparation = time.perf_counter() - start  # the whole batch's; split evenly among the pairs
     try:
         shapes = {p.ref_pyr[0].shape for p in problems}
@@ -93,8 +104,9 @@ def align_batch(
             t_level = time.perf_counter()
             datas = [p.level_data(level) for p in problems]
             scales = np.array([p.robust_scale(d, s) for p, d, s in zip(problems, datas, states, strict=True)])
+            kernel_scales = scales if tgt_depths is None else _depth_scales(problems, datas, states, scales)
             preparation += time.perf_counter() - t_level
-            outcomes, joining = _solve_level(problems, datas, states, scales, level)
+            outcomes, joining = _solve_level(problems, datas, states, kernel_scales, level)
             preparation += joining
             wall = time.perf_counter() - t_level
             for b, outcome in enumerate(outcomes):
@@ -123,8 +135,16 @@ def _count(images, name: str) -> int:
         raise ValueError(f"{name} must be a sequence of B arrays or an array with a leading B axis") from None
 
 
-def _device_pipeline(options):
-    """The device-resident pipeline when it runs these options, else None (the lockstep host LM below)."""
+def _device_pipeline(options, tgt_depths=None):
+    """The device-resident pipeline when it runs these options, else None (the lockstep host LM below).
+
+    ``ValueError`` with ``tgt_depths``, before any device work: the depth kernels are CPU only.
+    """
+    if tgt_depths is not None:
+        raise ValueError(
+            f"tgt_depths: model {options.spec.name!r} has no depth kernels for target 'cuda' (they are generated "
+            "for target='cpu' only; run align_batch(..., target='cpu') with tgt_depths)"
+        )
     from solver.device_batch.pipeline import align_batch_device, device_supported
 
     return align_batch_device if device_supported(options) else None
@@ -142,10 +162,19 @@ def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarr
     raise ValueError(f"{name} must have shape {shape} or {(n, *shape)}, got {arr.shape}")
 
 
+def _depth_scales(problems: list[Problem], datas: list[LevelData], states, scales: np.ndarray) -> np.ndarray:
+    """(B, 3) rows ``(scale, depth scale, depth weight)`` of the pairs on a level (each pair's own, as ``align``)."""
+    rows = [p.depth_scales(d, s, sc) for p, d, s, sc in zip(problems, datas, states, scales, strict=True)]
+    return np.array(rows, dtype=np.float64)
+
+
 def _solve_level(
     problems: list[Problem], datas: list[LevelData], states, scales: np.ndarray, level: int
 ) -> tuple[list, float]:
     """Run every pair's LM on one level in lockstep; returns their outcomes and the seconds joining arrays.
+
+    ``scales``: the pairs' robust scales (B,), or with the depth residual their rows (B, 3) of
+    :func:`_depth_scales`, for the batched photometric + depth kernel.
 
     Each outcome's ``time_evaluation`` is its share of the batched launches: a launch is one call
     whose cost per pair is not measured, so its time is split evenly among the pairs it evaluated.
@@ -157,6 +186,9 @@ def _solve_level(
     arrays = first.arrays.join(
         [d.points for d in datas], [d.iref for d in datas], [d.tgt_stack for d in datas], offsets
     )
+    kernels = first.kernels
+    if first.depth_kernels is not None:  # RGB-D (host arrays only): the depth stacks stacked as the targets'
+        kernels, arrays = first.depth_kernels, (*arrays, np.stack([d.depth_stack for d in datas]))
     joining = time.perf_counter() - t_join
     runs = []
     for p, s in zip(problems, states, strict=True):
@@ -170,7 +202,7 @@ def _solve_level(
         inputs = [p.kernel_inputs(r, d.intrinsics) for p, r, d in zip(problems, requests, datas, strict=True)]
         params = np.stack([i[0] for i in inputs])
         constants = np.stack([i[1] for i in inputs])
-        nes = first.kernels.normal_equations_batch(params, constants, arrays, offsets, active.copy(), scales)
+        nes = kernels.normal_equations_batch(params, constants, arrays, offsets, active.copy(), scales)
         evaluation[active] += (time.perf_counter() - t) / np.count_nonzero(active)  # an even split of the launch
         for b in np.flatnonzero(active):
             try:
