@@ -27,6 +27,7 @@ from solver.sequences.visual_odometry import (
     FrameRange,
     KeyframePolicy,
     OdometryResult,
+    check_align_options,
     chunk_bounds,
     odometry_chunk,
     stitch,
@@ -44,13 +45,17 @@ def _client(scheduler: str | None, n_workers: int):
     return Client(cluster), cluster
 
 
-def _run_chunk(folder: str, first: int, last: int, intrinsics, policy: KeyframePolicy, options: dict):
+def _run_chunk(
+    folder: str, first: int, last: int, intrinsics, policy: KeyframePolicy, photometric_only: bool, options: dict
+):
     """One task: the odometry of frames ``first .. last`` of the sequence in ``folder``."""
     from solver.sequences.tum import read_sequence
 
     frames = read_sequence(folder)
     K = intrinsics if intrinsics is not None else frames.intrinsics
-    return odometry_chunk(FrameRange(frames, first, last), K, keyframe_policy=policy, **options)
+    return odometry_chunk(
+        FrameRange(frames, first, last), K, keyframe_policy=policy, photometric_only=photometric_only, **options
+    )
 
 
 def odometry_many(
@@ -61,6 +66,7 @@ def odometry_many(
     n_workers: int = 2,
     chunk_size: int | None = None,
     keyframe_policy: KeyframePolicy = KeyframePolicy(),
+    photometric_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
     **align_options,
 ) -> list[OdometryResult]:
@@ -78,8 +84,8 @@ def odometry_many(
     chunk_size : int, optional
         Cut each sequence into chunks of this many frames (sharing their boundary frames), one
         task each; see :func:`solver.odometry`.
-    keyframe_policy, **align_options
-        As for :func:`solver.odometry`.
+    keyframe_policy, photometric_only, **align_options
+        As for :func:`solver.odometry` (by default each frame's depth is used too).
     progress : callable, optional
         ``progress(done, total)`` as tasks finish.
 
@@ -92,6 +98,7 @@ def odometry_many(
 
     from solver.sequences.tum import read_sequence
 
+    check_align_options(align_options, photometric_only)  # on the client, before any task
     sequences = [read_sequence(f) for f in folders]
     client, cluster = _client(scheduler, n_workers)
     try:
@@ -102,7 +109,15 @@ def odometry_many(
             for first, last in bounds:
                 futures.append(
                     client.submit(
-                        _run_chunk, str(folder), first, last, intrinsics, keyframe_policy, align_options, pure=False
+                        _run_chunk,
+                        str(folder),
+                        first,
+                        last,
+                        intrinsics,
+                        keyframe_policy,
+                        photometric_only,
+                        align_options,
+                        pure=False,
                     )
                 )
         if progress is not None:

@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster for several sequences)")
     o.add_argument("--chunk-size", type=int, help="cut sequences into chunks of this many frames (Dask tasks)")
     o.add_argument("--intrinsics", type=intrinsics, help="fx,fy,cx,cy (default: the TUM camera the folder name tells)")
+    o.add_argument(
+        "--photometric-only",
+        action="store_true",
+        help="align on intensities alone (default: each frame's depth too, DVO-SLAM's depth residual)",
+    )
     return p
 
 

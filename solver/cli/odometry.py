@@ -82,13 +82,16 @@ def _estimate(args: argparse.Namespace, sequences: list[Sequence]) -> tuple[list
                 intrinsics=args.intrinsics,
                 scheduler=args.scheduler,
                 chunk_size=args.chunk_size,
+                photometric_only=args.photometric_only,
                 progress=progress,
             )
         print(f"{len(sequences)} sequences on Dask in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         return results, [None] * len(sequences)
     seq = sequences[0]
     with progress_bar(len(seq) - 1, "frame") as progress:
-        result = odometry(seq, seq.intrinsics, chunk_size=args.chunk_size, progress=progress)
+        result = odometry(
+            seq, seq.intrinsics, chunk_size=args.chunk_size, photometric_only=args.photometric_only, progress=progress
+        )
     return [result], [time.perf_counter() - start]
 
 
@@ -105,6 +108,8 @@ def _plot(png: Path, seq: Sequence, ev: Evaluation) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the odometry of ``args.folders``, write ``args.out`` and ``args.plot``, print the evaluation.
+
+    Each frame's depth is used beside its intensities unless ``args.photometric_only``.
 
     The evaluation is :func:`solver.sequences.metrics.evaluate` with its defaults, what ``python -m
     solver evaluate FOLDER OUT`` prints for the file written.
