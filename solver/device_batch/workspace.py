@@ -109,15 +109,18 @@ class Workspace:
         self.sample_columns = tuple(self.sample[:, c] for c in range(3))
         self.bad_counters = (self.n_bad[0:1], self.n_bad[1:2])
 
+    VIEWS = ("sample_columns", "bad_counters")
+    """Attributes that view other arrays (not counted by :meth:`nbytes`)."""
+
     def nbytes(self) -> int:
-        """Device bytes held."""
+        """Device bytes held (views counted once, with the arrays they view)."""
         total = 0
-        for value in vars(self).values():
-            for a in value if isinstance(value, list | tuple) else [value]:
-                if hasattr(a, "copy_to_host") and hasattr(a, "nbytes"):
-                    total += int(a.nbytes)
-            if isinstance(value, dict):
-                total += sum(int(a.nbytes) for a in value.values() if a is not None)
+        for name, value in vars(self).items():
+            if name in self.VIEWS:
+                continue
+            arrays = list(value.values()) if isinstance(value, dict) else value
+            arrays = arrays if isinstance(arrays, list | tuple) else [arrays]
+            total += sum(int(a.nbytes) for a in arrays if a is not None and hasattr(a, "copy_to_host"))
         return total
 
 
