@@ -116,6 +116,7 @@ def align_batch_device(refs, depths, tgts, Ks, inits, options: ValidAlignOptions
     levels = []
     for level in reversed(range(schedule.levels)):
         levels.append(_run_level(ws, problem, level))
+    preparation += sum(run["preparation"] for run in levels)  # points, level start, robust scales
     t_result = time.perf_counter()
     results = _results(ws, problem, levels, start)
     preparation += time.perf_counter() - t_result
@@ -324,7 +325,7 @@ def _results(ws: Workspace, problem: _Pipeline, levels: list[dict], start: float
     shape, spec = problem.lm.shape, problem.spec
     out = []
     for b in range(ws.shape.pairs):
-        reports, ne, initial = [], None, float("nan")
+        reports, solved, initial = [], False, float("nan")
         for run in levels:
             level = run["level"]
             counters = rec_int[b, level]
@@ -350,7 +351,8 @@ def _results(ws: Workspace, problem: _Pipeline, levels: list[dict], start: float
                 )
             )
             if status not in FAILED_LEVEL:
-                ne, initial = unpack(last[b], problem.kernels.layout), float(rec_cost[b, level, 0])
+                solved, initial = True, float(rec_cost[b, level, 0])
+        ne = unpack(last[b], problem.kernels.layout) if solved else None  # the finest level that did not fail
         row = rows[0, b]
         pose = np.eye(4)
         pose[:3, :4] = row[:POSE].reshape(3, 4)
