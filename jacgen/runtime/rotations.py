@@ -1,7 +1,11 @@
 """Rotation conversions of the rigid-motion parameterisations (host side, float64).
 
-Rodrigues' formula, the SE(3) exponential and their inverses are compiled with Numba (they
-share ``phi_n`` with the kernels); Euler angles come from SciPy's :class:`~scipy.spatial.transform.Rotation`.
+Plain Python on 3 x 3 matrices: these run a few times per call, so compiling them would cost a
+new machine seconds for microseconds saved. Rodrigues' formula and the SE(3) left Jacobian use
+``phi_n`` (:func:`~jacgen.runtime.sinc.phi_body`, the kernels' own series); the logarithms are
+:func:`~jacgen.runtime.pose_params.pose_params_body`, the scalar code the CUDA pipeline compiles,
+so host and device invert a pose with the same formulas. Euler angles come from SciPy's
+:class:`~scipy.spatial.transform.Rotation`.
 """
 
 from __future__ import annotations
@@ -9,61 +13,47 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from numba import njit
 
-from .sinc import phi
+from .pose_params import PARAMETERISATION_IDS, pose_params_body
+from .sinc import phi_body
 
 
-@njit(cache=True)
-def skew(w):
+def skew(w) -> np.ndarray:
     """Cross-product matrix ``[w]_x``."""
-    K = np.zeros((3, 3))
-    K[0, 1], K[0, 2], K[1, 2] = -w[2], w[1], -w[0]
-    K[1, 0], K[2, 0], K[2, 1] = w[2], -w[1], w[0]
-    return K
+    w0, w1, w2 = float(w[0]), float(w[1]), float(w[2])
+    return np.array([[0.0, -w2, w1], [w2, 0.0, -w0], [-w1, w0, 0.0]])
 
 
-@njit(cache=True)
-def exp_parts(w):
+def exp_parts(w) -> tuple[np.ndarray, np.ndarray]:
     """``R = exp([w]_x)`` (Rodrigues) and the SE(3) left Jacobian ``V``, exact at ``w = 0``."""
-    s = w[0] * w[0] + w[1] * w[1] + w[2] * w[2]
     K = skew(w)
+    s = float(K[2, 1] * K[2, 1] + K[0, 2] * K[0, 2] + K[1, 0] * K[1, 0])
     K2 = K @ K
     eye = np.eye(3)
-    R = eye + phi(1, s) * K + phi(2, s) * K2
-    V = eye + phi(2, s) * K + phi(3, s) * K2
-    return R, V
+    a, b, c = (float(phi_body(n, s)) for n in (1, 2, 3))
+    return eye + a * K + b * K2, eye + b * K + c * K2
 
 
-@njit(cache=True)
-def rotation_vector(R):
+def _pose_entries(R, t=(0.0, 0.0, 0.0)) -> np.ndarray:
+    """The 12 row-major entries of ``[R t]``, as :func:`pose_params_body` reads them."""
+    T = np.empty((3, 4))
+    T[:, :3] = np.asarray(R, dtype=np.float64)[:3, :3]
+    T[:, 3] = t
+    return T.ravel()
+
+
+def rotation_vector(R) -> np.ndarray:
     """Rotation vector of ``R`` (angle in [0, pi]): the inverse of Rodrigues' formula."""
-    cos_t = min(max((R[0, 0] + R[1, 1] + R[2, 2] - 1.0) / 2.0, -1.0), 1.0)
-    t = np.arccos(cos_t)
-    w = np.array([R[2, 1] - R[1, 2], R[0, 2] - R[2, 0], R[1, 0] - R[0, 1]])
-    if t < 1e-4:
-        return 0.5 * (1.0 + t * t / 6.0) * w
-    if np.pi - t < 1e-4:
-        # near pi: axis from the symmetric part
-        B = (R + np.eye(3)) / 2.0
-        axis = np.sqrt(np.maximum(np.diag(B).copy(), 0.0))
-        k = int(np.argmax(axis))
-        axis = B[k].copy() / max(axis[k], 1e-300)
-        axis /= np.sqrt(np.sum(axis * axis))
-        if np.sum(axis * w) < 0:
-            axis = -axis
-        return t * axis
-    return t / (2.0 * np.sin(t)) * w
-
-
-@njit(cache=True)
-def twist(T):
-    """Twist ``(omega, v)`` with ``exp(xi^) = T``: the SE(3) logarithm."""
-    w = rotation_vector(T[:3, :3].copy())
-    _, V = exp_parts(w)
     out = np.empty(6)
-    out[:3] = w
-    out[3:] = np.linalg.solve(V, T[:3, 3].copy())
+    pose_params_body(PARAMETERISATION_IDS["rotation_vector+translation"], _pose_entries(R), out)
+    return out[:3]
+
+
+def twist(T) -> np.ndarray:
+    """Twist ``(omega, v)`` with ``exp(xi^) = T``: the SE(3) logarithm."""
+    T = np.asarray(T, dtype=np.float64)
+    out = np.empty(6)
+    pose_params_body(PARAMETERISATION_IDS["twist"], _pose_entries(T[:3, :3], T[:3, 3]), out)
     return out
 
 

@@ -11,18 +11,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
 from jacgen.runtime.rotations import exp_parts, rotation_vector, twist
-
-
-@njit(cache=True)
-def _se3_exp(xi):
-    R, V = exp_parts(xi[:3].copy())
-    T = np.eye(4)
-    T[:3, :3] = R
-    T[:3, 3] = V @ xi[3:6].copy()
-    return T
 
 
 def so3_exp(r: np.ndarray) -> np.ndarray:
@@ -37,7 +27,12 @@ def so3_log(R: np.ndarray) -> np.ndarray:
 
 def se3_exp(xi: np.ndarray) -> np.ndarray:
     """4x4 ``exp(xi^)`` for the twist ``xi = (omega, v)``."""
-    return _se3_exp(np.ascontiguousarray(xi, dtype=np.float64)[:6])
+    xi = np.asarray(xi, dtype=np.float64)
+    R, V = exp_parts(xi[:3])
+    T = np.eye(4)
+    T[:3, :3] = R
+    T[:3, 3] = V @ xi[3:6]
+    return T
 
 
 def se3_log(T: np.ndarray) -> np.ndarray:

@@ -54,7 +54,8 @@ class LMOutcome:
 def solve_damped(H: np.ndarray, g: np.ndarray, lam: float) -> np.ndarray | None:
     """``(H + lam diag(H)) d = -g`` by Cholesky; ``None`` if not positive definite or not finite."""
     d = np.empty(g.size)
-    if not _cholesky_solve_damped(np.ascontiguousarray(H, dtype=np.float64), np.asarray(g, dtype=np.float64), lam, d):
+    H = np.ascontiguousarray(H, dtype=np.float64)
+    if not _cholesky_solve_damped(H, np.asarray(g, dtype=np.float64), lam, np.zeros((g.size, g.size)), d):
         return None
     return d
 
@@ -97,13 +98,13 @@ _cholesky_body = njit(cache=True, inline="always")(cholesky_solve_body)
 
 
 @njit(cache=True)
-def _cholesky_solve_damped(H, g, lam, out):
-    """Solve ``(H + lam diag(H)) out = -g`` in place; False if the matrix is not positive definite.
+def _cholesky_solve_damped(H, g, lam, L, out):
+    """Solve ``(H + lam diag(H)) out = -g`` in place (``L``: n x n scratch); False if not positive definite.
 
     The systems are 1x1 to 8x8: a plain Cholesky is far cheaper here than a LAPACK call through NumPy.
+    The scratch comes from the caller: an allocation here would compile ``np.zeros`` on a cold cache.
     """
-    n = g.size
-    return _cholesky_body(H, g, lam, n, np.zeros((n, n)), out)
+    return _cholesky_body(H, g, lam, g.size, L, out)
 
 
 def _gauss_newton_gain(H: np.ndarray, g: np.ndarray) -> float:

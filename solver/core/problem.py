@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
 
 from solver.core.lm import LMOptions
 from solver.core.model import AlignModel, FusedKernels, NormalEquations
@@ -123,7 +122,6 @@ def mad_step(n: int) -> int:
     return max(1, n // MAD_SAMPLES)
 
 
-@njit(cache=True)
 def _mad_scale(r: np.ndarray) -> float:
     """1.4826 x the median absolute deviation of the finite entries of the sample ``r``."""
     r = r[np.isfinite(r)].astype(np.float64)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 
 PARTICIPATION = 0.1
 """A parameter whose (scaled) component in an unobservable direction exceeds this gets infinite variance."""
@@ -99,6 +98,8 @@ def analyse(
     if P.shape[1] and np.isfinite(H).all() and np.isfinite(G).all():
         Hp, Gp = P.T @ H @ P, P.T @ G @ P
         Gp = Gp + 1e-12 * max(np.abs(np.diag(Gp)).max(), 1e-300) * np.eye(P.shape[1])
+        import scipy.linalg  # here, not at import (`import solver` stays fast)
+
         w, V = scipy.linalg.eigh(Hp, Gp)
         small = w <= tol
         new = P @ V[:, small]

@@ -25,7 +25,6 @@ import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import scipy.ndimage
 
 import jacgen
 from jacgen.handles import GeneratedModel
@@ -56,6 +55,8 @@ def _level_image(img: np.ndarray, sigma: float, level: int) -> np.ndarray:
     """
     if level == 0:
         return img
+    import scipy.ndimage  # here, not at import: it costs `import solver` ~0.14 s
+
     blurred = scipy.ndimage.gaussian_filter(img, sigma * math.sqrt(4.0**level - 1.0), mode="constant")
     return images.pyramid(blurred, level + 1)[level]
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
 from solver.arrays.images import to_gray
 from solver.sequences.io import read_depth, read_image
@@ -227,6 +226,8 @@ def pose_from_tum(values) -> np.ndarray:
     """4x4 poses of ``tx ty tz qx qy qz qw`` values, shape (7,) or (N, 7); quaternions are normalised."""
     values = np.asarray(values, dtype=np.float64)
     poses = np.zeros((*values.shape[:-1], 4, 4))
+    from scipy.spatial.transform import Rotation  # here: SciPy's import would slow `import solver`
+
     poses[..., :3, :3] = Rotation.from_quat(values[..., 3:]).as_matrix()
     poses[..., :3, 3] = values[..., :3]
     poses[..., 3, 3] = 1.0
@@ -239,6 +240,8 @@ def tum_line(pose: np.ndarray, timestamp: float | None = None, *, decimals: int 
     ``decimals`` digits after the point for the pose values: 9 (the default) lets a trajectory file
     round-trip to 1e-9.
     """
+    from scipy.spatial.transform import Rotation
+
     q = Rotation.from_matrix(pose[:3, :3]).as_quat(canonical=True)
     line = " ".join(f"{v:.{decimals}f}" for v in (*pose[:3, 3], *q))
     return line if timestamp is None else f"{timestamp:.6f} {line}"
@@ -298,6 +301,8 @@ def interpolate_poses(timestamps, poses, query, max_dt: float = 0.02) -> tuple[n
     span = t[hi] - t[lo]
     s = np.where(span > 0, (q - t[lo]) / np.where(span > 0, span, 1.0), 0.0)
     s = np.clip(s, 0.0, 1.0)
+    from scipy.spatial.transform import Rotation
+
     r0 = Rotation.from_matrix(P[lo, :3, :3])
     step = (r0.inv() * Rotation.from_matrix(P[hi, :3, :3])).as_rotvec()
     out = np.zeros((len(q), 4, 4))
