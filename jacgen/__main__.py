@@ -1,4 +1,4 @@
-"""Command line: ``python -m jacgen build [--check] [--out DIR]`` and ``python -m jacgen list``."""
+"""Command line: ``python -m jacgen build [--check] [--out DIR]``, ``list``, ``demo`` and ``warm``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from .build import GENERATED_DIR, render_all, stale_files, write_modules
-from .builtin import builtin_models
-from .codegen import kernel_irs
-
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
@@ -18,13 +14,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="regenerate the kernel modules in generated/")
     build.add_argument("--check", action="store_true", help="exit 1 and list files that differ; write nothing")
-    build.add_argument("--out", type=Path, default=GENERATED_DIR, help="output folder (default: generated/)")
+    build.add_argument("--out", type=Path, default=None, help="output folder (default: generated/)")
     sub.add_parser("list", help="print each built-in model with its operation counts")
     sub.add_parser("demo", help="evaluate a Rodrigues Jacobian on a synthetic point cloud and check it")
+    _add_warm_parser(sub)
     args = parser.parse_args(argv)
 
     if args.command == "demo":
         return demo()
+    if args.command == "warm":
+        return warm(args)
+    from .build import GENERATED_DIR, render_all, stale_files, write_modules  # Sympy: only to build or list
+    from .builtin import builtin_models
+    from .codegen import kernel_irs
 
     if args.command == "list":
         print(f"{'model':<12}{'kernel':<24}{'before cse':>12}{'after cse':>11}{'hoisted':>9}{'per point':>11}")
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':<12}{model.description}")
         return 0
 
+    args.out = args.out or GENERATED_DIR
     start = time.perf_counter()
     files = render_all()
     elapsed = time.perf_counter() - start
@@ -52,6 +55,45 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"{len(files)} files, {len(written)} changed, derived in {elapsed:.1f} s")
+    return 0
+
+
+def _add_warm_parser(sub) -> None:
+    """``warm``: compile the aligner's kernels into Numba's cache ahead of the first call."""
+    warm = sub.add_parser("warm", help="compile the aligner's kernels into Numba's on-disk cache ahead of time")
+    warm.add_argument("--models", nargs="+", metavar="MODEL", help="built-in models (default: all)")
+    warm.add_argument("--losses", nargs="+", default=["huber"], metavar="LOSS", help="robust losses (default: huber)")
+    warm.add_argument("--dtypes", nargs="+", default=["float32"], metavar="DTYPE", help="default: float32")
+    warm.add_argument("--photometric-only", action="store_true", help="skip the RGB-D (depth residual) kernels")
+    warm.add_argument("--brightness", action="store_true", help="also the gain/bias (brightness=True) kernels")
+    warm.add_argument("--jobs", type=int, default=None, help="processes compiling in parallel (default: the cores)")
+    warm.add_argument("--profile", action="store_true", help="compile one set in this process, timing each kernel")
+
+
+def warm(args: argparse.Namespace) -> int:
+    """Compile (or find cached) the kernels of every asked-for option set; one line per problem."""
+    from solver.photometric import compile_ahead
+
+    try:
+        sets = compile_ahead.warm_sets(
+            args.models,
+            args.losses,
+            args.dtypes,
+            (False,) if args.photometric_only else (False, True),
+            (False, True) if args.brightness else (False,),
+        )
+        if args.jobs is not None and args.jobs < 1:
+            raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
+        if args.profile:
+            from solver.photometric.compile_profile import print_profile
+
+            return print_profile(sets[0])
+        seconds = compile_ahead.warm(sets, args.jobs)
+    except (ValueError, RuntimeError) as exc:
+        print(f"python -m jacgen warm: {exc}", file=sys.stderr)
+        return 2
+    models = sorted({s.model for s in sets})
+    print(f"kernels of {len(sets)} option sets ({', '.join(models)}) compiled or found cached in {seconds:.1f} s")
     return 0
 
 

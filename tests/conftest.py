@@ -31,15 +31,19 @@ def run_simulated(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def run_reproducibility() -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    """``tests/reproducibility_check.py`` twice on one new ``NUMBA_CACHE_DIR``: cold, then warm."""
-    with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        command = [sys.executable, str(HERE / "reproducibility_check.py")]
-        return tuple(
-            subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200, check=False)
-            for _ in range(2)
-        )
+def run_reproducibility() -> tuple[subprocess.CompletedProcess, ...]:
+    """``tests/reproducibility_check.py`` twice on one new ``NUMBA_CACHE_DIR`` (cold, then warm), then
+    its ``--first-align`` on another with the compile ahead on (a background process compiles)."""
+    command = [sys.executable, str(HERE / "reproducibility_check.py")]
+    runs = []
+    for args, ahead, times in (([], "0", 2), (["--first-align"], "1", 1)):
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache, JACGEN_COMPILE_AHEAD=ahead)
+            runs += [
+                subprocess.run([*command, *args], env=env, capture_output=True, text=True, timeout=1200, check=False)
+                for _ in range(times)
+            ]
+    return tuple(runs)
 
 
 def _run(mode: str):

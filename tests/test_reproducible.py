@@ -17,12 +17,20 @@ def _output(proc) -> dict:
 
 @pytest.mark.background_check("reproducibility")  # cold, then warm: started at collection (conftest.py)
 def test_cold_and_warm_cache_give_identical_bits(background_result):
-    cold, warm = (_output(proc) for proc in background_result)
+    cold, warm, _ = (_output(proc) for proc in background_result)
     assert cold["cache"]["compiled"] > 0 and cold["cache"]["loaded"] == 0, cold["cache"]
     assert warm["cache"]["compiled"] == 0 and warm["cache"]["loaded"] > 0, warm["cache"]
     differ = sorted(k for k in cold["results"] if cold["results"][k] != warm["results"][k])
     assert not differ, f"compiled and cached kernels disagree on {differ}"
     assert cold["results"].keys() == warm["results"].keys()
+
+
+@pytest.mark.background_check("reproducibility")
+def test_kernels_compiled_by_the_background_process_give_the_same_bits(background_result):
+    cold, _, ahead = (_output(proc) for proc in background_result)
+    # the first align's fused kernels came from the cache the background process filled, the rest compiled here
+    assert ahead["cache"]["loaded"] > 0 and ahead["cache"]["compiled"] > 0, ahead["cache"]
+    assert ahead["results"]["align_float32"] == cold["results"]["align_float32"]
 
 
 def test_thread_count_does_not_change_bits():
