@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from .pose_params import PARAMETERISATION_IDS, pose_params_body
-from .sinc import phi_body
+from .sinc import SERIES_THRESHOLD, phi_body, phi_series_coefficients
 
 
 def skew(w) -> np.ndarray:
@@ -24,13 +24,23 @@ def skew(w) -> np.ndarray:
     return np.array([[0.0, -w2, w1], [w2, 0.0, -w0], [-w1, w0, 0.0]])
 
 
+def _phi(n: int, s: float) -> float:
+    """:func:`~jacgen.runtime.sinc.phi_body` on Python floats (the same operations; its series 5x faster here)."""
+    if s > SERIES_THRESHOLD:
+        return float(phi_body(n, s))
+    acc = 0.0
+    for c in reversed(phi_series_coefficients(n)):
+        acc = acc * s + c
+    return acc
+
+
 def exp_parts(w) -> tuple[np.ndarray, np.ndarray]:
     """``R = exp([w]_x)`` (Rodrigues) and the SE(3) left Jacobian ``V``, exact at ``w = 0``."""
     K = skew(w)
     s = float(K[2, 1] * K[2, 1] + K[0, 2] * K[0, 2] + K[1, 0] * K[1, 0])
     K2 = K @ K
     eye = np.eye(3)
-    a, b, c = (float(phi_body(n, s)) for n in (1, 2, 3))
+    a, b, c = (_phi(n, s) for n in (1, 2, 3))
     return eye + a * K + b * K2, eye + b * K + c * K2
 
 
@@ -44,17 +54,17 @@ def _pose_entries(R, t=(0.0, 0.0, 0.0)) -> np.ndarray:
 
 def rotation_vector(R) -> np.ndarray:
     """Rotation vector of ``R`` (angle in [0, pi]): the inverse of Rodrigues' formula."""
-    out = np.empty(6)
-    pose_params_body(PARAMETERISATION_IDS["rotation_vector+translation"], _pose_entries(R), out)
-    return out[:3]
+    out = [0.0] * 6  # Python floats: the scalar code runs 3x faster on them than on NumPy's scalars
+    pose_params_body(PARAMETERISATION_IDS["rotation_vector+translation"], _pose_entries(R).tolist(), out)
+    return np.array(out[:3])
 
 
 def twist(T) -> np.ndarray:
     """Twist ``(omega, v)`` with ``exp(xi^) = T``: the SE(3) logarithm."""
     T = np.asarray(T, dtype=np.float64)
-    out = np.empty(6)
-    pose_params_body(PARAMETERISATION_IDS["twist"], _pose_entries(T[:3, :3], T[:3, 3]), out)
-    return out
+    out = [0.0] * 6
+    pose_params_body(PARAMETERISATION_IDS["twist"], _pose_entries(T[:3, :3], T[:3, 3]).tolist(), out)
+    return np.array(out)
 
 
 def euler_xyz_angles(R) -> np.ndarray:
