@@ -14,8 +14,8 @@ from numba.core.registry import CPUDispatcher
 
 from solver.arrays import backprojection, images
 from solver.options import AlignOptions
-from solver.photometric import compile_ahead
-from solver.photometric.compile_ahead import KernelSet
+from solver.photometric import background_compile, compile_ahead
+from solver.photometric.background_compile import KernelSet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def test_python_helpers_prepare_the_same_level_as_the_compiled_ones():
 
 def test_kernel_set_of_options_round_trips_through_json():
     options = AlignOptions(model="rodrigues", loss="tukey", dtype="float64", brightness=True).validated()
-    kernels = compile_ahead.kernel_set(options, depth=True)
+    kernels = background_compile.kernel_set(options, depth=True)
     assert kernels == KernelSet("rodrigues", None, "tukey", "float64", True, True, "lm", False)
     assert KernelSet.from_json(kernels.to_json()) == kernels
     assert kernels.label == "rodrigues/tukey/float64/brightness/depth"
@@ -58,11 +58,11 @@ def test_kernel_set_of_options_round_trips_through_json():
 
 def test_no_background_process_when_switched_off_or_cached(monkeypatch):
     options = AlignOptions().validated()
-    monkeypatch.setenv(compile_ahead.SWITCH, "0")
-    assert compile_ahead.start(options, False) is None
-    monkeypatch.setenv(compile_ahead.SWITCH, "1")
-    monkeypatch.setattr(compile_ahead, "is_cold", lambda *a: False)
-    assert compile_ahead.start(options, False) is None
+    monkeypatch.setenv(background_compile.SWITCH, "0")
+    assert background_compile.start(options, False) is None
+    monkeypatch.setenv(background_compile.SWITCH, "1")
+    monkeypatch.setattr(background_compile, "is_cold", lambda *a: False)
+    assert background_compile.start(options, False) is None
 
 
 @pytest.mark.parametrize(

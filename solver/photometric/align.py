@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from jacgen.handles import GeneratedModel
 from solver.core.driver import coarse_to_fine
 from solver.options import AlignOptions
-from solver.photometric import compile_ahead
+from solver.photometric import background_compile
 from solver.photometric.problem import Problem
 from solver.result import AlignResult
 
@@ -157,7 +157,7 @@ def align(
         depth_loss_scale=depth_loss_scale,
     )
     valid = options.validated()
-    ahead = compile_ahead.start(valid, tgt_depth is not None)  # a cold cache's second process, or None
+    ahead = background_compile.start(valid, tgt_depth is not None)  # a cold cache's second process, or None
     problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, init, valid, tgt_depth)
     if ahead is not None:
         ahead.join(problem)

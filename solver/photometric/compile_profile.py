@@ -68,7 +68,7 @@ def _row(dispatcher) -> CompileRow | None:
 
 
 def profile(kernels) -> tuple[float, list[CompileRow]]:
-    """Seconds of one tiny ``align`` with ``kernels`` (a ``compile_ahead.KernelSet``) and the compile rows.
+    """Seconds of one tiny ``align`` with ``kernels`` (a ``background_compile.KernelSet``) and the compile rows.
 
     Meaningful on an empty cache only (functions loaded from the cache are not compiled).
     """
@@ -106,7 +106,7 @@ def print_profile(kernels) -> int:
 
 def main(argv: Sequence[str]) -> int:
     """Child entry: profile the one kernel set given as JSON."""
-    from solver.photometric.compile_ahead import KernelSet
+    from solver.photometric.background_compile import KernelSet
 
     print(format_profile(*profile(KernelSet.from_json(argv[0]))))
     return 0
