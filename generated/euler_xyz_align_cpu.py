@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:80fe88bef71922aecad138658aadfc8d   runtime: sha256:d094fe8312347fc8
+# content hash: sha256:aeddf08f0695d80c67a598d0613e25bd   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
@@ -118,7 +118,7 @@ def pose(params):
     x6 = math.sin(r1)
     x7 = x1 * x6
     x8 = x2 * x6
-    out = np.eye(4)
+    out = np.empty((4, 4))
     out[0, 0] = x0 * x1
     out[0, 1] = -x0 * x2
     out[0, 2] = x3
@@ -131,6 +131,10 @@ def pose(params):
     out[0, 3] = t1
     out[1, 3] = t2
     out[2, 3] = t3
+    out[3, 0] = 0.0
+    out[3, 1] = 0.0
+    out[3, 2] = 0.0
+    out[3, 3] = 1.0
     return out
 
 
@@ -1182,7 +1186,7 @@ def _hoist_residuals(params, constants):
     return np.array([h3, h4, h8, h9, h10, h11, h12, h13, h14, h15, t1, t2, t3, fx, fy, cx, cy, q0, q1])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals(h, points, iref, tgt, resid):
     """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""
     T = points.dtype.type
@@ -1208,7 +1212,7 @@ def _residuals(h, points, iref, tgt, resid):
     cy = T(h[16])
     q0 = T(h[17])  # -math.exp(a)
     q1 = T(h[18])  # -b
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]
@@ -2403,7 +2407,7 @@ def _hoist_residuals_depth(params, constants):
     return np.array([h3, h4, h8, h9, h10, h11, h12, h13, h14, h15, t1, t2, t3, fx, fy, cx, cy])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals_depth(h, points, depth, resid):
     """Depth residual ``D_t - Z'`` of every point (float type of ``points``), NaN where none."""
     T = points.dtype.type
@@ -2427,7 +2431,7 @@ def _residuals_depth(h, points, depth, resid):
     fy = T(h[14])
     cx = T(h[15])
     cy = T(h[16])
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:8d2deb3b610b09a6f9c4929f68a5cfaf   runtime: sha256:d094fe8312347fc8
+# content hash: sha256:20076056c4d40e2bcc701c57fed82732   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -125,7 +125,7 @@ def pose(params):
     x12 = r3 * x9
     x13 = x1 * x4
     x14 = r1 * x7
-    out = np.eye(4)
+    out = np.empty((4, 4))
     out[0, 0] = -x5 - x6
     out[0, 1] = x10 - x8
     out[0, 2] = x11 + x12
@@ -138,6 +138,10 @@ def pose(params):
     out[0, 3] = t1
     out[1, 3] = t2
     out[2, 3] = t3
+    out[3, 0] = 0.0
+    out[3, 1] = 0.0
+    out[3, 2] = 0.0
+    out[3, 3] = 1.0
     return out
 
 
@@ -1311,7 +1315,7 @@ def _hoist_residuals(params, constants):
     return np.array([h12, h13, h14, h18, h19, h20, h21, h22, h23, t1, t2, t3, fx, fy, cx, cy, q0, q1])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals(h, points, iref, tgt, resid):
     """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""
     T = points.dtype.type
@@ -1336,7 +1340,7 @@ def _residuals(h, points, iref, tgt, resid):
     cy = T(h[15])
     q0 = T(h[16])  # -math.exp(a)
     q1 = T(h[17])  # -b
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]
@@ -2652,7 +2656,7 @@ def _hoist_residuals_depth(params, constants):
     return np.array([h12, h13, h14, h18, h19, h20, h21, h22, h23, t1, t2, t3, fx, fy, cx, cy])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals_depth(h, points, depth, resid):
     """Depth residual ``D_t - Z'`` of every point (float type of ``points``), NaN where none."""
     T = points.dtype.type
@@ -2675,7 +2679,7 @@ def _residuals_depth(h, points, depth, resid):
     fy = T(h[13])
     cx = T(h[14])
     cy = T(h[15])
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]

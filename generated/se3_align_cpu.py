@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:e670bc611ec85808dda36601aa9fb791   runtime: sha256:d094fe8312347fc8
+# content hash: sha256:c5fed548a03ba7d6da20eab8cf451576   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -151,7 +151,7 @@ def pose(params):
     x21 = r3 * x19
     x22 = x1 * x16
     x23 = r1 * x4
-    out = np.eye(4)
+    out = np.empty((4, 4))
     out[0, 0] = -x5 - x6
     out[0, 1] = x10 - x8
     out[0, 2] = x11 + x13
@@ -164,6 +164,10 @@ def pose(params):
     out[0, 3] = t1 * (-x17 - x18) + t2 * (-x12 + x20) + t3 * (x21 + x9)
     out[1, 3] = t1 * (x12 + x20) + t2 * (-x18 - x22) + t3 * (r2 * r3 * x16 - x23)
     out[2, 3] = t1 * (x21 - x9) + t2 * (r2 * r3 * x16 + x23) + t3 * (-x17 - x22 + 1.0)
+    out[3, 0] = 0.0
+    out[3, 1] = 0.0
+    out[3, 2] = 0.0
+    out[3, 3] = 1.0
     return out
 
 
@@ -929,7 +933,7 @@ def _hoist_residuals(params, constants):
     return np.array([fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23, q0, q1])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals(h, points, iref, tgt, resid):
     """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""
     T = points.dtype.type
@@ -954,7 +958,7 @@ def _residuals(h, points, iref, tgt, resid):
     m23 = T(h[15])
     q0 = T(h[16])  # -math.exp(a)
     q1 = T(h[17])  # -b
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]
@@ -1848,7 +1852,7 @@ def _hoist_residuals_depth(params, constants):
     return np.array([fx, fy, cx, cy, m00, m01, m02, m03, m10, m11, m12, m13, m20, m21, m22, m23])
 
 
-@njit(parallel=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
 def _residuals_depth(h, points, depth, resid):
     """Depth residual ``D_t - Z'`` of every point (float type of ``points``), NaN where none."""
     T = points.dtype.type
@@ -1871,7 +1875,7 @@ def _residuals_depth(h, points, depth, resid):
     m21 = T(h[13])
     m22 = T(h[14])
     m23 = T(h[15])
-    for i in prange(points.shape[0]):
+    for i in range(points.shape[0]):
         resid[i] = math.nan
         X = points[i, 0]
         Y = points[i, 1]

@@ -117,7 +117,8 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
         lines += assign_lines(f"jd{k}", e, pr, ind)
         lines.append(f"{ind}jd{k}_64 = {zero.format(widen.format(f'jd{k}'))}")
     lines.append(f"{ind}wtd, rhod = {'robust_lanes' if lanes else 'robust'}(rd64, loss_id, scale_depth)")
-    lines.append(f"{ind}wtd = {zero.format('wtd')} * weight_depth")
+    selected = zero.format("wtd") if lanes else f"({zero.format('wtd')})"  # (a conditional binds last)
+    lines.append(f"{ind}wtd = {selected} * weight_depth")
     return lines + [f"{ind}wjd{k} = wtd * jd{k}_64" for k in range(len(pir.depth_rows))]
 
 
@@ -140,21 +141,32 @@ def scalar_point_lines(pir: PhotometricIR, ind: str, accumulate: bool) -> list[s
     """Statements for point ``i`` on scalars of type ``T``; a rejected point is counted and skipped.
 
     ``accumulate``: add the point to the accumulators (normal equations), else stop at ``res``
-    (the residual kernel). Reads ``img`` (the pair's target stack) and ``iref``.
+    (the residual kernel). Reads ``img`` (the pair's target stack) and ``iref``; with the depth
+    residual also ``dimg`` (the pair's depth stack), and ``okd`` tells whether the point has one.
     """
     w = pir.warp if accumulate else pir.warp_only
     pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
     lines = scalar_sample_head(pir.model, w, pr, ind, accumulate)
-    for c, name in enumerate(SAMPLED_NAMES if accumulate else SAMPLED_NAMES[:1]):
-        lines += [
-            f"{ind}{name} = w00 * img[y0, x0, {c}] + w01 * img[y0, x0 + 1, {c}]",
-            f"{ind}{name} += w10 * img[y0 + 1, x0, {c}] + w11 * img[y0 + 1, x0 + 1, {c}]",
-        ]
+    lines += bilinear_lines(SAMPLED_NAMES if accumulate else SAMPLED_NAMES[:1], "img", ind)
     lines.append(f"{ind}I_ref = iref[i]")
     if not accumulate:
         return lines + [f"{ind}res = {pr(pir.residual)}"]
     lines.append(f"{ind}ok = True")
+    if pir.depth:
+        lines += bilinear_lines(DEPTH_SAMPLED_NAMES, "dimg", ind)
+        lines.append(f"{ind}okd = {' and '.join(f'math.isfinite({n})' for n in DEPTH_SAMPLED_NAMES)}")
     return lines + weighted_sums(pir, pr, ind, lanes=False)
+
+
+def bilinear_lines(names, image: str, ind: str) -> list[str]:
+    """Channel ``c`` of ``image`` sampled bilinearly into ``names[c]`` (scalar code, weights ``w00 .. w11``)."""
+    lines = []
+    for c, name in enumerate(names):
+        lines += [
+            f"{ind}{name} = w00 * {image}[y0, x0, {c}] + w01 * {image}[y0, x0 + 1, {c}]",
+            f"{ind}{name} += w10 * {image}[y0 + 1, x0, {c}] + w11 * {image}[y0 + 1, x0 + 1, {c}]",
+        ]
+    return lines
 
 
 def scalar_sample_head(m: WarpModel, w, pr, ind: str, accumulate: bool) -> list[str]:
@@ -239,31 +251,33 @@ def depth_residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
     """
     packed = packed_fused(pir, pir.warp_only)
     w = pir.warp_only
-    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
-    lines = [backend.kernel_decorator, "def _residuals_depth(h, points, depth, resid):"]
+    lines = [backend.sample_decorator or backend.kernel_decorator, "def _residuals_depth(h, points, depth, resid):"]
     lines.append('    """Depth residual ``D_t - Z\'`` of every point (float type of ``points``), NaN where none."""')
     lines += [f"    {TYPED} = points.dtype.type", "    img = depth", "    height = depth.shape[0]"]
     lines.append("    width = depth.shape[1]")
     lines += unpack_lines(packed, "h[{}]", "    ", TYPED, [*w.hoisted, *pir.extra_hoisted])
-    lines += backend.point_loop("points.shape[0]")
+    lines += backend.sample_loop("points.shape[0]")
     ind = backend.loop_indent
     lines.append(f"{ind}resid[i] = math.nan")
-    lines += scalar_sample_head(pir.model, w, pr, ind, accumulate=False)
-    for c, name in enumerate(DEPTH_SAMPLED_NAMES):
-        lines += [
-            f"{ind}{name} = w00 * img[y0, x0, {c}] + w01 * img[y0, x0 + 1, {c}]",
-            f"{ind}{name} += w10 * img[y0 + 1, x0, {c}] + w11 * img[y0 + 1, x0 + 1, {c}]",
-        ]
+    lines += depth_residual_lines(pir, ind, "resid[i]")
+    return "\n".join(lines) + "\n"
+
+
+def depth_residual_lines(pir: PhotometricIR, ind: str, store: str) -> list[str]:
+    """Point ``i``'s depth residual into ``store`` (scalar code reading the depth stack ``img``); skipped where none."""
+    w = pir.warp_only
+    pr = lambda e: print_expr(e, typed=TYPED)  # noqa: E731
+    lines = scalar_sample_head(pir.model, w, pr, ind, accumulate=False)
+    lines += bilinear_lines(DEPTH_SAMPLED_NAMES, "img", ind)
     lines.append(f"{ind}if not ({' and '.join(f'math.isfinite({n})' for n in DEPTH_SAMPLED_NAMES)}):")
     lines.append(f"{ind}    continue")
-    lines.append(f"{ind}resid[i] = {pr(DEPTH_SAMPLED[0] - w.outputs[2])}")
-    return "\n".join(lines) + "\n"
+    return [*lines, f"{ind}{store} = {pr(DEPTH_SAMPLED[0] - w.outputs[2])}"]
 
 
 def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
     """``_residuals(h, points, iref, tgt, resid)``: each point's residual, NaN where rejected."""
     packed = packed_fused(pir, pir.warp_only)
-    lines = [backend.kernel_decorator, "def _residuals(h, points, iref, tgt, resid):"]
+    lines = [backend.sample_decorator or backend.kernel_decorator, "def _residuals(h, points, iref, tgt, resid):"]
     lines.append(
         '    """Residual of every point (float type of ``points``), NaN behind the camera or outside ``tgt``."""'
     )
@@ -274,7 +288,7 @@ def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:
         "    width = tgt.shape[1]",
     ]
     lines += unpack_lines(packed, "h[{}]", "    ", TYPED, [*pir.warp_only.hoisted, *pir.extra_hoisted])
-    lines += backend.point_loop("points.shape[0]")
+    lines += backend.sample_loop("points.shape[0]")
     ind = backend.loop_indent
     lines.append(f"{ind}resid[i] = math.nan")
     lines += scalar_point_lines(pir, ind, accumulate=False)
@@ -308,7 +322,7 @@ def align_description(model: WarpModel, backend: Backend, pirs, dpirs=()) -> dic
         "hoisted_sizes": {k: hoisted_size(packed_fused(p, w)) for k, (p, w) in hoists.items()},
         "kernels": tuple(k for pir in pirs for k in (pir.kind, f"{pir.kind}_batch"))
         + ("residuals", *backend.extra_align_kernels)
-        + (depth_kernels + ("residuals_depth",) if dpirs else ()),
+        + (depth_kernels + ("residuals_depth", *backend.extra_depth_kernels) if dpirs else ()),
         **({"device_functions": names} if (names := backend.device_function_names(model)) else {}),
     }
 
@@ -353,6 +367,7 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
         parts.append(fused_hoist(dpirs[0], "residuals_depth", dpirs[0].warp_only))
         parts.append(depth_residual_kernel(dpirs[0], backend))
         parts.append(backend.depth_residual_launcher())
+        parts += backend.depth_extras(model, dpirs)
         ops.append(("_residuals_depth", dpirs[0].warp_only.ops))
     kind = "forward compositional, T <- pose(delta) T" if pirs[0].compositional else "forward additive"
     title = (
@@ -365,8 +380,11 @@ def render_align_module(model: WarpModel, backend: Backend) -> str:
 
 __all__ = [
     "accumulator_names",
+    "bilinear_lines",
     "can_align",
+    "depth_hoist_kinds",
     "depth_irs",
+    "depth_residual_lines",
     "fused_hoist_parts",
     "hoist_kinds",
     "packed_fused",

@@ -1,7 +1,8 @@
 """Run every generated CUDA kernel under the Numba CUDA simulator and compare with the CPU kernel.
 
 Invoked in a subprocess by tests (the simulator must be switched on before Numba is imported):
-``NUMBA_ENABLE_CUDASIM=1 python tests/cuda_sim_check.py [model_dir model_name]``.
+``NUMBA_ENABLE_CUDASIM=1 python tests/cuda_sim_check.py [mode | model_dir model_name ...]`` (modes: fused,
+batch, depth, device, splat, device_functions, prep, pipeline; none: the warp kernels).
 Prints one line per check and exits non-zero on the first disagreement.
 """
 
@@ -184,6 +185,224 @@ def batch_checks():
                 )
 
 
+DEPTH_TOLERANCE = {np.float64: 1e-12, np.float32: 1e-5}
+"""Largest difference between the CUDA (simulator) and CPU depth kernels, relative to the largest entry of each
+output (normwise: ``H``'s entries cancel; float64 differs by the order of its sums and the CPU's contractions only)."""
+DEPTH_ERRORS: dict[str, float] = {}
+
+
+def close(name, cpu, gpu, dtype) -> None:
+    """Each array within :data:`DEPTH_TOLERANCE` of the CPU's (NaN where the CPU has NaN); the worst is printed."""
+    worst = 0.0
+    for a, b in zip(cpu, gpu, strict=True):
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        assert a.shape == b.shape and np.array_equal(np.isnan(a), np.isnan(b)), (name, a, b)
+        finite = ~np.isnan(a)
+        scale = max(np.abs(a[finite]).max(initial=0.0), 1e-300)
+        worst = max(worst, np.abs(a[finite] - b[finite]).max(initial=0.0) / scale)
+    key = np.dtype(dtype).name
+    DEPTH_ERRORS[key] = max(DEPTH_ERRORS.get(key, 0.0), worst)
+    assert worst <= DEPTH_TOLERANCE[dtype], (name, worst)
+    print(f"ok {name} (max rel {worst:.1e})")
+
+
+def depth_scene(rng, n: int, shape: tuple[int, int]):
+    """Points (one behind the camera, some outside), intensities, and target image / depth stacks in float64.
+
+    The target depth is a tilted plane with a hole (0), a NaN pixel and a 30 % step (a depth edge):
+    points sampling near those drop their depth residual and keep their photometric one.
+    """
+    from solver.arrays import images
+
+    points = np.column_stack([rng.uniform(-0.7, 0.7, (n, 2)), rng.uniform(1.0, 3.0, n)])
+    points[0] = (0.0, 0.0, -1.0)
+    y, x = np.mgrid[0 : shape[0], 0 : shape[1]]
+    img = 0.5 + 0.3 * np.sin(0.3 * x) * np.cos(0.25 * y)
+    depth = 2.0 + 0.01 * x - 0.008 * y
+    depth[5:12, 8:16] = 0.0
+    depth[20, 30] = np.nan
+    depth[:, 35:] *= 1.3
+    return points, rng.uniform(0.2, 0.8, n), img, images.finite_or_zero(depth)
+
+
+def _depth_inputs(model, pose, Ks):
+    from solver.core import lie
+
+    if model in ("se3", "pinhole_k1_compositional"):
+        return np.zeros(6), np.concatenate([Ks, pose[:3, :4].ravel()])
+    return lie.params_from_pose("rodrigues" if model.startswith("pinhole") else model, pose), Ks
+
+
+def depth_pair_checks(models=("se3", "rodrigues", "euler_xyz"), constants=()):
+    """Single-pair photometric + depth kernels and ``residuals_depth`` of CUDA against the CPU."""
+    from solver.arrays import images
+    from solver.core import lie
+    from solver.core.model import align_module, normal_equations_depth, residuals_depth
+
+    rng = np.random.default_rng(12)
+    shape, Ks = (40, 50), np.concatenate([[60.0, 62.0, 24.5, 19.5], constants])
+    points, iref, img, depth = depth_scene(rng, 150, shape)
+    pose = lie.se3_exp(np.array([0.05, -0.04, 0.02, 0.03, 0.01, -0.02]))
+    # CI time: each (model, loss, brightness, dtype) is its own CPU kernel, so few of them
+    cases = {"se3": ((np.float64, "huber", False), (np.float64, "tukey", True), (np.float32, "huber", False))}
+    for model in models:
+        module = {t: align_module(_handle(model), t) for t in ("cpu", "cuda")}
+        p, c = _depth_inputs(model, pose, Ks)
+        for dtype, loss, brightness in cases.get(model, ((np.float64, "l2", model == "euler_xyz"),)):
+            stack, dstack = images.stack_with_gradients(img, dtype), images.depth_stack(depth, dtype)
+            pts, ir = points.astype(dtype), iref.astype(dtype)
+            pb = np.concatenate([p, [0.1, -0.02]]) if brightness else p
+            args = (pb, c, pts, ir, stack, dstack, loss, (0.05, 0.02, 2.5), brightness)
+            cpu, gpu = (normal_equations_depth(module[t], *args) for t in ("cpu", "cuda"))
+            tag = f"depth {model} {np.dtype(dtype).name} brightness={brightness} {loss}"
+            counts = [(ne.n_used, ne.n_behind, ne.n_outside, ne.n_depth_used) for ne in (cpu, gpu)]
+            assert counts[0] == counts[1], (tag, counts)
+            assert cpu.n_behind >= 1 and cpu.n_outside >= 1 and 0 < cpu.n_depth_used < cpu.n_used, (tag, counts)
+            costs = [np.array([ne.cost, ne.cost_depth]) for ne in (cpu, gpu)]
+            close(tag, (cpu.H, cpu.g, costs[0]), (gpu.H, gpu.g, costs[1]), dtype)
+            r_cpu = residuals_depth(module["cpu"], p, c, pts, dstack)
+            r_gpu = np.empty_like(r_cpu)
+            module["cuda"].residuals_depth(p, c, pts, dstack, r_gpu)
+            assert np.isnan(r_cpu).sum() > cpu.n_behind + cpu.n_outside, tag  # missing depth drops residuals
+            close(f"residuals_depth {model} {np.dtype(dtype).name}", (r_cpu,), (r_gpu,), dtype)
+
+
+_HANDLES: dict = {}
+
+
+def _handle(model):
+    """A built-in model's name, or the handle of a user model built by :func:`user_depth_checks`."""
+    return _HANDLES.get(model, model)
+
+
+def depth_batch_checks():
+    """Batched photometric + depth kernels (B pairs, one inactive, one empty), the batched depth residual
+    sample and the depth device hoists, against the CPU."""
+    from solver.arrays import images
+    from solver.core import lie
+    from solver.core.model import FusedKernels, align_module, normal_equations_depth
+
+    rng = np.random.default_rng(13)
+    shape, Ks = (40, 50), np.array([60.0, 62.0, 24.5, 19.5])
+    sizes = (90, 0, 140, 60)
+    active = np.array([True, True, True, False])
+    scenes = [depth_scene(rng, n, shape) if n else (np.zeros((0, 3)), np.zeros(0), None, None) for n in sizes]
+    base = depth_scene(rng, 1, shape)
+    imgs = [s[2] if s[2] is not None else base[2] for s in scenes]
+    depths = [s[3] if s[3] is not None else base[3] for s in scenes]
+    offsets = np.r_[0, np.cumsum(sizes)]
+    scales = np.array([[0.05, 0.02, 2.5], [0.1, 0.03, 1.0], [0.02, 0.01, 0.5], [0.05, 0.02, 1.0]])
+    for model, dtype, brightness, loss in (("se3", np.float64, False, "huber"), ("rodrigues", np.float64, True, "l2")):
+        mod = {t: align_module(model, t) for t in ("cpu", "cuda")}
+        stack = np.stack([images.stack_with_gradients(img, dtype) for img in imgs])
+        dstack = np.stack([images.depth_stack(d, dtype) for d in depths])
+        points = np.concatenate([s[0] for s in scenes]).astype(dtype)
+        iref = np.concatenate([s[1] for s in scenes]).astype(dtype)
+        poses = [lie.se3_exp(rng.normal(0.0, 0.03, 6)) for _ in sizes]
+        inputs = [_depth_inputs(model, T, Ks) for T in poses]
+        params = np.stack([np.concatenate([p, rng.normal(0, 0.1, 2)]) if brightness else p for p, _ in inputs])
+        consts = np.stack([c for _, c in inputs])
+        args = (params, consts, (points, iref, stack, dstack), offsets, active, scales)
+        cpu, gpu = (FusedKernels.of(mod[t], loss, brightness, depth=True).normal_equations_batch(*args) for t in mod)
+        tag = f"depth batch {model} {np.dtype(dtype).name} brightness={brightness}"
+        assert cpu[3] is None and gpu[3] is None, tag
+        for b in range(3):
+            sl = slice(offsets[b], offsets[b + 1])
+            one = normal_equations_depth(
+                mod["cpu"], params[b], consts[b], points[sl], iref[sl], stack[b], dstack[b], loss, scales[b], brightness
+            )
+            for ne, who in ((cpu[b], "cpu"), (gpu[b], "cuda")):
+                counts = (ne.n_used, ne.n_behind, ne.n_outside, ne.n_depth_used)
+                assert counts == (one.n_used, one.n_behind, one.n_outside, one.n_depth_used), (tag, b, who)
+                costs = np.array([ne.cost, ne.cost_depth])
+                want = (one.H, one.g, np.array([one.cost, one.cost_depth]))
+                close(f"{tag} pair {b} {who}", want, (ne.H, ne.g, costs), dtype)
+        depth_sample_check(mod, np.ascontiguousarray(params[:, :6]), consts, points, dstack, offsets, model)
+
+
+def depth_sample_check(mod, params, consts, points, dstack, offsets, model):
+    """``residual_sample_depth`` (device arrays, pairs on a grid axis) against ``residuals_depth`` pair by pair,
+    its hoisted rows made by the depth device hoist (itself against the host's)."""
+    B = len(offsets) - 1
+    sizes = np.diff(offsets)
+    starts, steps = offsets[:-1] + np.array([1, 0, 3, 0]), np.array([2, 1, 3, 1])
+    counts = np.minimum(np.array([40, 0, 45, 20]), np.maximum(sizes - (starts - offsets[:-1]), 0) // steps)
+    hoist = mod["cuda"]._hoist_residuals_depth_device
+
+    @cuda.jit
+    def hoist_rows(params, constants, out):
+        b = cuda.grid(1)
+        if b < out.shape[0]:
+            hoist(params[b], constants[b], out[b])
+
+    size = mod["cuda"].DESCRIPTION["hoisted_sizes"]["residuals_depth"]
+    rows = np.full((B, size), np.nan)
+    hoist_rows[1, B](params, consts, rows)
+    host = np.stack([mod["cuda"]._hoist_residuals_depth(p, c) for p, c in zip(params, consts, strict=True)])
+    compare(f"device hoist residuals_depth {model}", (host,), (rows,), 1e-14)
+    out = cuda.to_device(np.full((B, 50), -7.0))
+    dev = [cuda.to_device(a) for a in (rows, points, dstack, starts, steps, counts)]
+    mod["cuda"].residual_sample_depth(*dev, out)
+    got = out.copy_to_host()
+    for b in range(B):
+        sl = slice(offsets[b], offsets[b + 1])
+        resid = np.full(sizes[b], -1.0, dtype=points.dtype)
+        if sizes[b]:
+            mod["cpu"].residuals_depth(params[b], consts[b], points[sl], dstack[b], resid)
+        want = resid[starts[b] - offsets[b] + steps[b] * np.arange(counts[b])].astype(np.float64)
+        close(f"residual_sample_depth {model} pair {b}", (want,), (got[b, : counts[b]],), points.dtype.type)
+        assert np.all(got[b, counts[b] :] == -7.0), f"pair {b}: entries past the count written"
+    assert np.isnan(got[got != -7.0]).any(), "no sampled point without a depth residual"
+
+
+def user_depth_checks():
+    """A user rigid-motion model (pinhole with radial distortion, additive update) built for both targets."""
+    import tempfile
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_user_model_align import radial_model
+
+    with tempfile.TemporaryDirectory() as out:
+        handle = jacgen.build_model(radial_model("additive"), out)
+        _HANDLES["pinhole_k1_additive"] = handle
+        d = handle.align_module("cuda").DESCRIPTION
+        assert "normal_equations_depth_batch" in d["kernels"] and "residual_sample_depth" in d["kernels"], d["kernels"]
+        depth_pair_checks(("pinhole_k1_additive",), constants=(0.05,))
+
+
+def depth_error_checks():
+    """What the CUDA path does not run with the depth residual says so: one pair, and the host LM of the batch."""
+    import solver
+    from solver.synthetic import make_scene
+
+    s = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(16, 24))
+    args = (s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics)
+    one = {"tgt_depth": s.tgt_depth, "target": "cuda"}
+    batch = {"tgt_depths": [s.tgt_depth], "target": "cuda", "method": "gn"}
+    for call, match in (
+        (lambda: solver.align(*args, **one), "align_batch"),
+        (lambda: solver.align_batch(*([a] for a in args[:3]), s.intrinsics, **batch), "method='lm'"),
+    ):
+        try:
+            call()
+        except ValueError as exc:
+            assert match in str(exc), exc
+        else:
+            raise AssertionError(f"no ValueError ({match})")
+    print("ok cuda depth errors")
+
+
+def depth_checks():
+    """Everything of the depth residual on CUDA against the CPU; prints the worst relative difference per dtype."""
+    import time
+
+    for check in (depth_pair_checks, depth_batch_checks, user_depth_checks, depth_error_checks):
+        t = time.perf_counter()
+        check()
+        print(f"  {check.__name__}: {time.perf_counter() - t:.1f} s")
+    print("depth max rel differences (CUDA simulator vs CPU):", {k: f"{v:.1e}" for k, v in DEPTH_ERRORS.items()})
+
+
 def align_batch_check():
     """``align_batch(target="cuda")`` end to end (one level, one iteration) against the CPU path."""
     import solver
@@ -304,6 +523,19 @@ def _rotation(angle, rng):
     return T
 
 
+HOIST_KINDS = (
+    "normal_equations",
+    "normal_equations_brightness",
+    "residuals",
+    "normal_equations_depth",
+    "normal_equations_depth_brightness",
+    "residuals_depth",
+)
+"""The hoists of an align module, each also a device function (``_hoist_<kind>_device``)."""
+WARP_ONLY_HOISTS = ("normal_equations", "normal_equations_depth", "residuals_depth")
+"""Hoists that read the warp parameters only (the others also read the brightness pair)."""
+
+
 def _device_kernels(mod):
     """Tiny kernels calling the module's device functions (one thread)."""
     pose_device, from_pose = mod.pose_device, mod.params_from_pose_device
@@ -317,7 +549,7 @@ def _device_kernels(mod):
         from_pose(T, out)
 
     hoists = {}
-    for kind in ("normal_equations", "normal_equations_brightness", "residuals"):
+    for kind in HOIST_KINDS:
         hoist = getattr(mod, f"_hoist_{kind}_device")
 
         @cuda.jit
@@ -351,7 +583,7 @@ def device_function_checks():
             constants = np.concatenate([Ks, T[:3].ravel()]) if mod.DESCRIPTION["update"] == "compositional" else Ks
             p = np.zeros(6) if mod.DESCRIPTION["update"] == "compositional" else params
             for kind, kernel in hoists.items():
-                pk = p if kind == "normal_equations" else np.concatenate([p, [0.1, -0.02]])
+                pk = p if kind in WARP_ONLY_HOISTS else np.concatenate([p, [0.1, -0.02]])
                 out = np.full(sizes[kind] + 1, -7.0)
                 kernel[1, 1](pk, constants, out)
                 host = getattr(mod, f"_hoist_{kind}")(pk, constants)
@@ -513,6 +745,8 @@ if __name__ == "__main__":
     elif len(sys.argv) > 1 and sys.argv[1] == "batch":
         batch_checks()
         align_batch_check()
+    elif len(sys.argv) > 1 and sys.argv[1] == "depth":
+        depth_checks()
     elif len(sys.argv) > 1 and sys.argv[1] == "device":
         device_prep_checks()
     elif len(sys.argv) > 1 and sys.argv[1] == "splat":

@@ -184,6 +184,7 @@ def test_accumulators_add_a_term_never_a_conditional():
 
 
 FUSED_ARGS = ["h", "points", "iref", "tgt", "tiles", "running", "loss_id", "loss_scale", "out"]
+DEPTH_FUSED_ARGS = ["h", "points", "iref", "tgt", "depth", "tiles", "running", "loss_id", "loss_scales", "out"]
 
 
 def test_cuda_align_modules_write_tile_partials_and_define_their_device_functions():
@@ -198,16 +199,21 @@ def test_cuda_align_modules_write_tile_partials_and_define_their_device_function
         d = next(n for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "DESCRIPTION")
         description = ast.literal_eval(d.value)
         assert "cuda.atomic" not in text, path.name
-        for kind in ("normal_equations", "normal_equations_brightness"):
+        for kind in ("normal_equations", "normal_equations_brightness", *DEPTH_KERNELS):
             kernel = functions[f"_{kind}"]
-            assert [a.arg for a in kernel.args.args] == FUSED_ARGS, (path.name, kind)
+            expected = DEPTH_FUSED_ARGS if "_depth" in kind else FUSED_ARGS
+            assert [a.arg for a in kernel.args.args] == expected, (path.name, kind)
             source = ast.get_source_segment(text, kernel)
             assert "if running[pair] == 0:" in source and "out[tile, " in source, (path.name, kind)
-        assert {"residuals", "residual_sample"} <= set(description["kernels"]), path.name
+        assert {"residuals", "residual_sample", "residuals_depth", "residual_sample_depth"} <= set(
+            description["kernels"]
+        ), path.name
         for name in description["kernels"]:
             assert name in functions, (path.name, name)
         args = [a.arg for a in functions["residual_sample"].args.args]
         assert args == ["h", "points", "iref", "tgt", "starts", "steps", "counts", "out", "stream"], path.name
+        args = [a.arg for a in functions["residual_sample_depth"].args.args]
+        assert args == ["h", "points", "depth", "starts", "steps", "counts", "out", "stream"], path.name
         for name in description["device_functions"]:
             assert name in functions or (name == "params_from_pose_device" and name in assigned), (path.name, name)
         assert ("params_from_pose_device" in functions) == (description["parameterisation"] is not None), path.name
@@ -234,11 +240,16 @@ def test_cuda_warp_kernels_stage_their_stores_in_shared_memory():
 DEPTH_KERNELS = ("normal_equations_depth", "normal_equations_depth_brightness")
 
 
-def test_cpu_align_modules_define_the_depth_kernels_and_their_layouts():
-    """Every CPU align module has the photometric + depth kernels (single pair, batched), the depth residual
-    kernel, their hoists' sizes and layouts that put ``cost_depth`` and ``n_depth_used`` after the
-    photometric sums; the depth lane body samples its own stack and masks the depth terms with ``okd``."""
-    for path in sorted(GENERATED_DIR.glob("*_align_cpu.py")):
+def test_align_modules_define_the_depth_kernels_and_their_layouts():
+    """Every align module (CPU and CUDA) has the photometric + depth kernels (single pair, batched), the depth
+    residual kernel, their hoists' sizes and layouts that put ``cost_depth`` and ``n_depth_used`` after the
+    photometric sums; the depth body samples its own stack and masks the depth terms with ``okd`` (CPU: lane
+    vectors; CUDA: scalars, the depth weight applied to the selected robust weight)."""
+    checks = {
+        "cpu": ("lane_corners(depth_flat", "okd = ok & "),
+        "cuda": ("dimg[y0, x0, 0]", "okd = math.isfinite(D_t)", "wtd = (wtd if okd else 0.0) * weight_depth"),
+    }
+    for path in sorted(GENERATED_DIR.glob("*_align_c*.py")):
         text = path.read_text()
         tree = ast.parse(text)
         functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
@@ -254,8 +265,7 @@ def test_cpu_align_modules_define_the_depth_kernels_and_their_layouts():
             )
             assert kind in description["hoisted_sizes"], (path.name, kind)
             source = ast.get_source_segment(text, functions[f"_{kind}"])
-            assert "lane_corners(depth_flat" in source and "okd = ok & " in source, (path.name, kind)
+            for needle in checks[description["target"]]:
+                assert needle in source, (path.name, kind, needle)
             assert "acc_cost_depth = acc_cost_depth + weight_depth * rhod" in source, (path.name, kind)
         assert "residuals_depth" in description["hoisted_sizes"], path.name
-    for path in sorted(GENERATED_DIR.glob("*_align_cuda.py")):
-        assert "normal_equations_depth" not in path.read_text(), path.name  # CPU first: no CUDA depth kernels yet

@@ -51,12 +51,18 @@ class Backend:
         Decorator of a helper called from kernels.
     loop_indent
         Indentation of the body of :meth:`point_loop`.
+    sample_decorator
+        Decorator of the residual kernels (``residuals``, ``residuals_depth``), which the solver runs
+        on a robust-scale sample of a few thousand points; :attr:`kernel_decorator` when None.
     extra_align_kernels
         Launchers an align module has besides the fused ones and ``residuals`` (listed in its
         ``DESCRIPTION["kernels"]``), emitted by :meth:`align_extras`.
     fused_depth
         Whether the target emits the photometric + depth kernels (``normal_equations_depth``,
         ``normal_equations_depth_brightness``, their batched variants and ``residuals_depth``).
+    extra_depth_kernels
+        Launchers an align module has besides those with :attr:`fused_depth` (listed in its
+        ``DESCRIPTION["kernels"]``), emitted by :meth:`depth_extras`.
     """
 
     name: str
@@ -65,12 +71,18 @@ class Backend:
     kernel_decorator: str
     device_decorator: str
     loop_indent: str = "        "
+    sample_decorator: str | None = None
     extra_align_kernels: tuple[str, ...] = ()
     fused_depth: bool = False
+    extra_depth_kernels: tuple[str, ...] = ()
 
     def point_loop(self, count: str) -> list[str]:
         """Lines opening the loop over points ``i < count`` of a kernel."""
         raise NotImplementedError
+
+    def sample_loop(self, count: str) -> list[str]:
+        """Lines opening the loop over points of a residual kernel (:attr:`sample_decorator`)."""
+        return self.point_loop(count)
 
     def imports(self, body: str) -> str:
         """Import block of a module whose code is ``body``: ``math``, NumPy and the names it uses.
@@ -109,7 +121,8 @@ class Backend:
         """``_<kind>(...)``: sums per tile of points.
 
         CUDA: ``_<kind>(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out)``, one row of
-        ``out`` per tile.
+        ``out`` per tile; with the depth residual ``_<kind>(h, points, iref, tgt, depth, tiles, running,
+        loss_id, loss_scales, out)``, ``loss_scales`` one row ``(scale, depth scale, depth weight)`` per pair.
         """
         raise NotImplementedError
 
@@ -129,6 +142,14 @@ class Backend:
         """Parts of an align module beyond the fused and residual kernels (none by default).
 
         ``pirs``: the fused programs without and with brightness (:func:`jacgen.fused_codegen.photometric_irs`).
+        """
+        return []
+
+    def depth_extras(self, model, dpirs) -> list[str]:
+        """Parts of an align module beyond the depth kernels and ``residuals_depth`` (none by default).
+
+        ``dpirs``: the photometric + depth programs without and with brightness
+        (:func:`jacgen.fused_codegen.depth_irs`).
         """
         return []
 

@@ -8,7 +8,9 @@ in tile order gets the same bits every run). Rejected points are skipped (thread
 Per-point warp kernels stage their outputs in shared memory, so that a block's global stores are
 one contiguous chunk. An align module also has device functions (``pose_device``, the
 ``_hoist_*_device`` hoists, ``params_from_pose_device``) for kernels that step poses on the device,
-and a batched residual sample (``residual_sample``).
+and a batched residual sample (``residual_sample``). With the target's depth (RGB-D) the fused
+kernels also read the depth stack and a row of three scales per pair, and the depth residual has
+its own kernels (``residuals_depth``, the batched ``residual_sample_depth``) and device hoists.
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ from ..codegen import (
     warp_kernel,
     warp_point_lines,
 )
-from ..fused_codegen import accumulator_names, fused_hoist_parts, hoist_kinds, packed_fused, scalar_point_lines
+from ..fused_codegen import (
+    accumulator_names,
+    depth_hoist_kinds,
+    depth_residual_lines,
+    fused_hoist_parts,
+    hoist_kinds,
+    packed_fused,
+    scalar_point_lines,
+)
 from ..parameterisation import recognise
 from ..photometric import PhotometricIR
-from ..printer import LINE_LIMIT
 from ..runtime.pose_params import PARAMETERISATION_IDS
 from .base import SHARED_HELPERS, Backend
 
@@ -37,6 +46,20 @@ REDUCE_WIDTH = 8
 THREADS = 256
 """:data:`jacgen.backends.cuda_runtime.THREADS_PER_BLOCK` (not imported: that loads ``numba.cuda``)."""
 
+DEPTH_ROW = [
+    "        dimg = depth[pair]",
+    "        scale = loss_scales[pair, 0]",
+    "        scale_depth = loss_scales[pair, 1]",
+    "        weight_depth = loss_scales[pair, 2]",
+]
+"""A photometric + depth kernel's reads of the pair's depth stack and its row of scales."""
+
+DEPTH_HOISTS = ("normal_equations_depth", "normal_equations_depth_brightness", "residuals_depth")
+"""The depth kernels' hoists, also emitted as device functions (``_hoist_<kind>_device``)."""
+
+FORMAT_LIMIT = 120
+"""The formatter's line length (generated code is kept formatted)."""
+
 STAGE_BYTES = 40 * 1024
 """Most shared memory a warp kernel stages its outputs in (float64); larger outputs are stored directly."""
 
@@ -44,7 +67,9 @@ CUDA_RUNTIME_NAMES = (
     "THREADS_PER_BLOCK",
     "cuda",
     "fused_batch",
+    "fused_batch_depth",
     "fused_pair",
+    "fused_pair_depth",
     "launch_points",
     "launch_sample",
     "phi_device",
@@ -80,6 +105,46 @@ def {kind}_batch({batch_signature}):
     """
     args = (params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream)
     return fused_batch(_{kind}, _hoist_{kind}, {size}, *args)
+'''
+
+DEPTH_LAUNCHERS = '''
+def {kind}({signature}):
+    """Accumulator vector of one pair, photometric and depth residuals (``DESCRIPTION["accumulators"]``).
+
+    ``depth``: the target's (H, W, 3) stack ``(D, dD/du, dD/dv)``, NaN where a point drops its depth
+    residual; ``scales``: the photometric robust scale, the depth residual's robust scale (metres)
+    and the factor of the depth terms. The tiles' partial sums are added on the host in tile order;
+    with ``out`` (a device array of {size}) they are added into ``out``, which is returned.
+    """
+    h = _hoist_{kind}(params, constants)
+    args = (points, iref, tgt, depth, loss_id, scales, out, stream)
+    return fused_pair_depth(_{kind}, h, {size}, *args)
+
+
+def {kind}_batch({batch_signature}):
+    """``(B, {size})`` accumulators of B pairs in one launch (zero rows where not ``active``).
+
+    As ``normal_equations_batch``, with ``depth`` (B, H, W, 3) and ``scales`` (B, 3): each pair's
+    photometric scale, depth scale and depth weight.
+    """
+    args = (params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales, stream)
+    return fused_batch_depth(_{kind}, _hoist_{kind}, {size}, *args)
+'''
+
+DEPTH_RESIDUAL_LAUNCHER = '''
+def residuals_depth(params, constants, points, depth, resid, stream=0):
+    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    launch_points(_residuals_depth, _hoist_residuals_depth(params, constants), (points, depth, resid), stream)
+'''
+
+DEPTH_SAMPLE_LAUNCHER = '''
+def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0):
+    """Depth residuals of a strided sample of every pair's points into ``out`` (device arrays; nothing copied).
+
+    As ``residual_sample``, with ``h`` (B, n) rows of ``_hoist_residuals_depth`` (warp parameters
+    only) and ``depth`` (B, H, W, 3) the targets' depth stacks; NaN where a point has no depth residual.
+    """
+    launch_sample(_residual_sample_depth, (h, points, depth, starts, steps, counts, out), stream)
 '''
 
 RESIDUAL_LAUNCHER = '''
@@ -145,9 +210,10 @@ class CUDABackend(Backend):
 
     def fused_kernel(self, pir: PhotometricIR, packed) -> str:  # noqa: D102
         names = accumulator_names(pir)
+        images, scale = ("tgt, depth", "loss_scales") if pir.depth else ("tgt", "loss_scale")
         lines = [
             self.kernel_decorator,
-            f"def _{pir.kind}(h, points, iref, tgt, tiles, running, loss_id, loss_scale, out):",
+            f"def _{pir.kind}(h, points, iref, {images}, tiles, running, loss_id, {scale}, out):",
             '    """Sums of each tile ``(pair, first, end)`` of points into ``out[tile]`` (running pairs only)."""',
             f"    shared = cuda.shared.array(({REDUCE_WIDTH}, THREADS_PER_BLOCK), dtype=float64)",
             "    tid = cuda.threadIdx.x",
@@ -159,7 +225,7 @@ class CUDABackend(Backend):
             "        if running[pair] == 0:",
             "            continue",
             "        img = tgt[pair]",
-            "        scale = loss_scale[pair]",
+            *(DEPTH_ROW if pir.depth else ["        scale = loss_scale[pair]"]),
         ]
         ind = "        "
         lines += unpack_lines(packed, "h[pair, {}]", ind, TYPED, [*pir.warp.hoisted, *pir.extra_hoisted])
@@ -171,11 +237,27 @@ class CUDABackend(Backend):
 
     def fused_launchers(self, pir: PhotometricIR) -> str:  # noqa: D102
         size = len(accumulator_names(pir))
-        signature = "params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0"
-        if len(f"def {pir.kind}_batch({signature}):") > LINE_LIMIT:
-            signature = f"\n    {signature}\n"
+        if pir.depth:
+            single = "params, constants, points, iref, tgt, depth, loss_id, scales, out=None, stream=0"
+            batch = "params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales, stream=0"
+            single, batch = _signature(pir.kind, single), _signature(f"{pir.kind}_batch", batch)
+            text = DEPTH_LAUNCHERS.format(kind=pir.kind, size=size, signature=single, batch_signature=batch)
+            return text.strip("\n") + "\n"
+        signature = _signature(
+            f"{pir.kind}_batch", "params, constants, points, iref, tgt, offsets, active, loss_id, loss_scale, stream=0"
+        )
         text = FUSED_LAUNCHERS.format(kind=pir.kind, size=size, batch_signature=signature)
         return text.strip("\n") + "\n"
+
+    def depth_residual_launcher(self) -> str:  # noqa: D102
+        return DEPTH_RESIDUAL_LAUNCHER.strip("\n") + "\n"
+
+    def depth_extras(self, model, dpirs) -> list[str]:  # noqa: D102
+        parts = [residual_sample_depth_kernel(dpirs[0], self), DEPTH_SAMPLE_LAUNCHER.strip("\n") + "\n"]
+        for kind, (pir, warp_ir) in depth_hoist_kinds(dpirs).items():
+            hoisted, packed, inputs = fused_hoist_parts(pir, warp_ir)
+            parts.append(hoist_device_function(kind, hoisted, packed, inputs, self.device_decorator))
+        return parts
 
     def residual_launcher(self) -> str:  # noqa: D102
         return RESIDUAL_LAUNCHER.strip("\n") + "\n"
@@ -198,10 +280,8 @@ class CUDABackend(Backend):
         return parts
 
     def device_function_names(self, model) -> tuple[str, ...]:  # noqa: D102
-        hoists = tuple(
-            f"_hoist_{kind}_device" for kind in ("normal_equations", "normal_equations_brightness", "residuals")
-        )
-        return ("pose_device", *hoists, "params_from_pose_device")
+        kinds = ("normal_equations", "normal_equations_brightness", "residuals", *DEPTH_HOISTS)
+        return ("pose_device", *(f"_hoist_{kind}_device" for kind in kinds), "params_from_pose_device")
 
 
 def residual_sample_kernel(pir: PhotometricIR, backend: Backend) -> str:
@@ -229,6 +309,37 @@ def residual_sample_kernel(pir: PhotometricIR, backend: Backend) -> str:
     lines += scalar_point_lines(pir, ind + "    ", accumulate=False)
     lines.append(f"{ind}    out[pair, _k] = res")
     return "\n".join(lines) + "\n"
+
+
+def residual_sample_depth_kernel(pir: PhotometricIR, backend: Backend) -> str:
+    """``_residual_sample_depth(h, points, depth, starts, steps, counts, out)``: the depth residuals' sample."""
+    packed = packed_fused(pir, pir.warp_only)
+    lines = [
+        backend.kernel_decorator,
+        "def _residual_sample_depth(h, points, depth, starts, steps, counts, out):",
+        '    """Depth residual of point ``starts[b] + k * steps[b]`` into ``out[b, k]`` for ``k < counts[b]``."""',
+        f"    {TYPED} = points.dtype.type",
+        "    height = depth.shape[1]",
+        "    width = depth.shape[2]",
+        "    _start = cuda.blockIdx.x * THREADS_PER_BLOCK + cuda.threadIdx.x",
+        "    for pair in range(cuda.blockIdx.y, out.shape[0], cuda.gridDim.y):",
+        "        img = depth[pair]",
+    ]
+    ind = "        "
+    lines += unpack_lines(packed, "h[pair, {}]", ind, TYPED, [*pir.warp_only.hoisted, *pir.extra_hoisted])
+    lines += [
+        f"{ind}_count = min(counts[pair], out.shape[1])",
+        f"{ind}for _k in range(_start, _count, cuda.gridDim.x * THREADS_PER_BLOCK):",
+        f"{ind}    i = starts[pair] + _k * steps[pair]",
+        f"{ind}    out[pair, _k] = math.nan",
+    ]
+    lines += depth_residual_lines(pir, ind + "    ", "out[pair, _k]")
+    return "\n".join(lines) + "\n"
+
+
+def _signature(name: str, arguments: str) -> str:
+    """``arguments`` of ``def name(...)``, on a line of their own where the ``def`` line would be too long."""
+    return f"\n    {arguments}\n" if len(f"def {name}({arguments}):") > FORMAT_LIMIT else arguments
 
 
 def _flat(r, c, n_params: int) -> str:
@@ -298,4 +409,6 @@ CUDA_BACKEND = CUDABackend(
     kernel_decorator="@cuda.jit(cache=True, fastmath=True)",
     device_decorator="@cuda.jit(device=True, inline=True)",
     extra_align_kernels=("residual_sample",),
+    fused_depth=True,
+    extra_depth_kernels=("residual_sample_depth",),
 )

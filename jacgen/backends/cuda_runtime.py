@@ -68,15 +68,34 @@ def launch_sample(kernel, arrays, stream=0) -> None:
         kernel[blocks, THREADS_PER_BLOCK, stream](*arrays)
 
 
-def _run_tiles(kernel, h, size, points, iref, tgt, tiles, running, loss_id, loss_scale, stream) -> np.ndarray:
-    """Launch a fused kernel on ``tiles`` (host rows): the ``(n_tiles, size)`` partial sums on the host."""
+def _run_tiles(kernel, h, size, points, iref, images, tiles, running, loss_id, scales, stream) -> np.ndarray:
+    """Launch a fused kernel on ``tiles`` (host rows): the ``(n_tiles, size)`` partial sums on the host.
+
+    ``images``: the stacks the kernel reads after ``iref`` (the targets', and their depths' for a
+    photometric + depth kernel); ``scales``: a robust scale per pair, or a row of three.
+    """
     partial = cuda.device_array((tiles.shape[0], size), dtype=np.float64, stream=stream)
     dh, dtiles, drunning, dscale = (
-        cuda.to_device(np.ascontiguousarray(a), stream=stream) for a in (h, tiles, running, loss_scale)
+        cuda.to_device(np.ascontiguousarray(a), stream=stream) for a in (h, tiles, running, scales)
     )
     blocks = min(tiles.shape[0], MAX_BLOCKS)
-    kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, tgt, dtiles, drunning, loss_id, dscale, partial)
+    kernel[blocks, THREADS_PER_BLOCK, stream](dh, points, iref, *images, dtiles, drunning, loss_id, dscale, partial)
     return partial.copy_to_host(stream=stream)
+
+
+def _pair(kernel, hoisted, size, points, iref, images, loss_id, scales, out, stream):
+    """One pair's accumulator vector (:func:`fused_pair`), ``images`` its (H, W, 3) stacks."""
+    n = points.shape[0]
+    first = np.arange(0, max(n, 1), THREADS_PER_BLOCK, dtype=np.int64)
+    tiles = np.column_stack([np.zeros_like(first), first, np.minimum(first + THREADS_PER_BLOCK, n)])
+    running = np.ones(1, dtype=np.int32)
+    stacks = tuple(a.reshape((1, *a.shape)) for a in images)
+    args = (points, iref, stacks, tiles, running, loss_id, scales, stream)
+    acc = sum_tiles(_run_tiles(kernel, hoisted[None, :], size, *args), tiles, 1)[0]
+    if out is None:
+        return acc
+    out.copy_to_device(out.copy_to_host(stream=stream) + acc.reshape(out.shape), stream=stream)
+    return out
 
 
 def fused_pair(kernel, hoisted, size, points, iref, tgt, loss_id, loss_scale, out=None, stream=0):
@@ -85,17 +104,28 @@ def fused_pair(kernel, hoisted, size, points, iref, tgt, loss_id, loss_scale, ou
     Returns the accumulator vector on the host (the tiles' partial sums added in tile order), or
     adds it into ``out`` (a device array of ``size``) and returns ``out``.
     """
-    n = points.shape[0]
-    first = np.arange(0, max(n, 1), THREADS_PER_BLOCK, dtype=np.int64)
-    tiles = np.column_stack([np.zeros_like(first), first, np.minimum(first + THREADS_PER_BLOCK, n)])
-    running = np.ones(1, dtype=np.int32)
     scale = np.array([float(loss_scale)])
-    args = (points, iref, tgt.reshape((1, *tgt.shape)), tiles, running, loss_id, scale, stream)
-    acc = sum_tiles(_run_tiles(kernel, hoisted[None, :], size, *args), tiles, 1)[0]
-    if out is None:
-        return acc
-    out.copy_to_device(out.copy_to_host(stream=stream) + acc.reshape(out.shape), stream=stream)
-    return out
+    return _pair(kernel, hoisted, size, points, iref, (tgt,), loss_id, scale, out, stream)
+
+
+def fused_pair_depth(kernel, hoisted, size, points, iref, tgt, depth, loss_id, scales, out=None, stream=0):
+    """:func:`fused_pair` of a photometric + depth kernel: ``depth`` the (H, W, 3) depth stack.
+
+    ``scales``: the photometric robust scale, the depth robust scale and the depth terms' weight.
+    """
+    scale = np.array(scales, dtype=np.float64).reshape(1, 3)
+    return _pair(kernel, hoisted, size, points, iref, (tgt, depth), loss_id, scale, out, stream)
+
+
+def _batch(kernel, hoist, size, params, constants, points, iref, images, offsets, active, loss_id, scales, stream):
+    """``(B, size)`` accumulators of B pairs (:func:`fused_batch`), ``images`` their (B, H, W, 3) stacks."""
+    h = hoist_rows(hoist, params, constants, active)
+    tiles = batch_tiles(offsets, active, BATCH_TILE)
+    if not tiles.shape[0]:
+        return np.zeros((h.shape[0], size))
+    running = np.asarray(active, dtype=np.int32)
+    partial = _run_tiles(kernel, h, size, points, iref, images, tiles, running, loss_id, scales, stream)
+    return sum_tiles(partial, tiles, h.shape[0])
 
 
 def fused_batch(
@@ -105,14 +135,18 @@ def fused_batch(
 
     The tiles' partial sums are added per pair in tile order (zero rows where not ``active``).
     """
-    h = hoist_rows(hoist, params, constants, active)
-    tiles = batch_tiles(offsets, active, BATCH_TILE)
-    if not tiles.shape[0]:
-        return np.zeros((h.shape[0], size))
-    running = np.asarray(active, dtype=np.int32)
     scale = np.asarray(loss_scale, dtype=np.float64)
-    partial = _run_tiles(kernel, h, size, points, iref, tgt, tiles, running, loss_id, scale, stream)
-    return sum_tiles(partial, tiles, h.shape[0])
+    args = (points, iref, (tgt,), offsets, active, loss_id, scale, stream)
+    return _batch(kernel, hoist, size, params, constants, *args)
+
+
+def fused_batch_depth(
+    kernel, hoist, size, params, constants, points, iref, tgt, depth, offsets, active, loss_id, scales, stream=0
+):
+    """:func:`fused_batch` of a photometric + depth kernel: ``depth`` (B, H, W, 3), ``scales`` (B, 3)."""
+    scale = np.ascontiguousarray(np.reshape(scales, (-1, 3)), dtype=np.float64)
+    args = (points, iref, (tgt, depth), offsets, active, loss_id, scale, stream)
+    return _batch(kernel, hoist, size, params, constants, *args)
 
 
 __all__ = [
@@ -122,7 +156,9 @@ __all__ = [
     "THREADS_PER_BLOCK",
     "cuda",
     "fused_batch",
+    "fused_batch_depth",
     "fused_pair",
+    "fused_pair_depth",
     "grid",
     "launch_points",
     "launch_sample",
