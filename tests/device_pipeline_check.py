@@ -2,9 +2,11 @@
 
 Run by ``tests/cuda_sim_check.py pipeline`` (``NUMBA_ENABLE_CUDASIM=1``); prints ``ok ...`` per check.
 Checks: the same statuses, iterations and poses as ``target="cpu"`` on several scenes (pairs that
-finish at different rounds, a pair with too few points on a coarse level, a singular pair); launches,
-copies and allocations that do not grow with B; a fixed number of launches and one 8-byte read-back
-per round; nothing allocated by a repeat call; foreign ``__cuda_array_interface__`` inputs.
+finish at different rounds, a pair with too few points on a coarse level, a singular pair), also
+with the targets' depths (RGB-D: holes and NaN in the target depth, the depth scale estimated or
+fixed); launches, copies and allocations that do not grow with B; a fixed number of launches and
+one 8-byte read-back per round; nothing allocated by a repeat call (each with and without the
+targets' depths); foreign ``__cuda_array_interface__`` inputs.
 """
 
 from __future__ import annotations
@@ -54,17 +56,23 @@ def _instrument() -> None:
 
 def compare_batches(name: str, cpu, gpu) -> None:
     """The same statuses and iterations per pair and level, poses within 1e-9, costs within 1e-9 (relative)."""
+    worst = {"pose": 0.0, "cost": 0.0}
     for b, (a, g) in enumerate(zip(cpu, gpu, strict=True)):
-        levels = [(lv.status, lv.iterations, lv.nfev, lv.n_points) for lv in a.levels]
-        assert levels == [(lv.status, lv.iterations, lv.nfev, lv.n_points) for lv in g.levels], (name, b, a.levels)
+        report = lambda lv: (lv.status, lv.iterations, lv.nfev, lv.n_accepted, lv.n_rejected, lv.n_points)  # noqa: E731
+        assert [report(lv) for lv in a.levels] == [report(lv) for lv in g.levels], (name, b, a.levels)
         assert a.status == g.status and a.nit == g.nit, (name, b, a.status, g.status, a.nit, g.nit)
         assert np.abs(a.pose - g.pose).max() <= 1e-9, (name, b, a.pose - g.pose)
-        for x, y in ((a.cost, g.cost), (a.initial_cost, g.initial_cost)):
+        assert a.n_depth_valid == g.n_depth_valid and a.n_valid == g.n_valid, (name, b, a.n_depth_valid)
+        worst["pose"] = max(worst["pose"], np.abs(a.pose - g.pose).max())
+        for x, y in ((a.cost, g.cost), (a.initial_cost, g.initial_cost), (a.cost_depth, g.cost_depth)):
             assert (np.isnan(x) and np.isnan(y)) or abs(x - y) <= 1e-9 * abs(x) + 1e-24, (name, b, x, y)
+            if x and not np.isnan(x):
+                worst["cost"] = max(worst["cost"], abs(x - y) / abs(x))
         for la, lg in zip(a.levels, g.levels, strict=True):
             np.testing.assert_allclose(la.cost_history, lg.cost_history, rtol=1e-9, atol=1e-24, err_msg=name)
             np.testing.assert_allclose(la.loss_scale, lg.loss_scale, rtol=1e-12, err_msg=name)
-    print("ok pipeline", name, [r.status.name for r in gpu], [r.nit for r in gpu])
+    differences = f"max |pose diff| {worst['pose']:.1e}, max rel cost diff {worst['cost']:.1e}"
+    print("ok pipeline", name, [r.status.name for r in gpu], [r.nit for r in gpu], differences)
 
 
 def equality_checks() -> None:
@@ -93,6 +101,23 @@ def equality_checks() -> None:
     run("euler_xyz float32 loss_scale", *[a[:2] for a in args], scenes[0].intrinsics, model="euler_xyz", **kw)
 
 
+def depth_checks() -> None:
+    """RGB-D batches against ``target="cpu"``: the depth scale from each pair's sample, or fixed with brightness."""
+    motions = [(0.01, 0.0, 0.0, 0.0, 1.0, 0.0), (-0.01, 0.005, 0.01, 0.5, -0.5, 1.0), (0.0, 0.002, 0.0, 0.1, 0.0, 0.0)]
+    scenes = [make_scene(m, shape=(24, 32), seed=k, noise=0.005) for k, m in enumerate(motions)]
+    args = ([s.ref_image for s in scenes], [s.ref_depth for s in scenes], [s.tgt_image for s in scenes])
+    tgt_depths = np.stack([s.tgt_depth for s in scenes])
+    tgt_depths[0, 4:10, 6:14] = 0.0  # missing target depth: those points keep their photometric residual only
+    tgt_depths[1, 12, 3:20] = np.nan
+    kw = {"levels": 2, "dtype": "float64", "max_iters": 3, "tgt_depths": tgt_depths[:2]}
+    gpu = run("se3 rgbd two motions", *[a[:2] for a in args], scenes[0].intrinsics, **kw)
+    assert all(0 < r.n_depth_valid < r.n_valid for r in gpu), [(r.n_depth_valid, r.n_valid) for r in gpu]
+    kw = {"levels": 2, "dtype": "float64", "max_iters": 3, "brightness": True, "loss": "l2", "fixed": ("t3",)}
+    kw |= {"tgt_depths": list(tgt_depths[2:]), "depth_weight": 0.5, "depth_loss_scale": 0.02}
+    run("rodrigues rgbd brightness fixed depth scale", *[a[2:] for a in args], scenes[0].intrinsics, model="rodrigues",
+        **kw)  # fmt: skip
+
+
 def run(name, refs, depths, tgts, K, **kw):
     """Both targets on the same pairs; compared (float32 runs within 1e-5 poses)."""
     cpu = solver.align_batch(refs, depths, tgts, K, **kw)
@@ -106,11 +131,12 @@ def run(name, refs, depths, tgts, K, **kw):
     return gpu
 
 
-def counted(b: int, scene, depth, **kw) -> dict:
-    """Launches, copies and allocations of one call on ``b`` identical pairs, and its rounds."""
+def counted(b: int, scene, depth, rgbd: bool = False, **kw) -> dict:
+    """Launches, copies and allocations of one call on ``b`` identical pairs, and its rounds (``rgbd``: with depths)."""
     EVENTS.clear()
+    tgt_depths = [scene.tgt_depth] * b if rgbd else None
     solver.align_batch([scene.ref_image] * b, [depth] * b, [scene.tgt_image] * b, scene.intrinsics,
-                       target="cuda", **kw)  # fmt: skip
+                       target="cuda", tgt_depths=tgt_depths, **kw)  # fmt: skip
     events = list(EVENTS)
     counts = {kind: sum(1 for k, _ in events if k == kind) for kind in ("launch", "copy", "alloc")}
     counts["events"] = events
@@ -118,15 +144,26 @@ def counted(b: int, scene, depth, **kw) -> dict:
 
 
 def structure_checks() -> None:
-    """Counts independent of B; per round two launches and one 8-byte read-back; a repeat call allocates nothing."""
+    """Counts independent of B; per round two launches and one 8-byte read-back; a repeat call allocates nothing.
+
+    Without and with the targets' depths (RGB-D: a few more launches per level, none more per round; B = 2
+    and 4 there, then 2 again: the simulator's time grows with B).
+    """
     scene = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(16, 24))
     depth = _window(scene.ref_depth)
     kw = {"levels": 2, "max_iters": 2, "dtype": "float64"}
-    two, eight, again = (counted(b, scene, depth, **kw) for b in (2, 8, 8))
+    for rgbd, sizes in ((False, (2, 8, 8)), (True, (2, 4, 2))):
+        _structure(scene, depth, rgbd, sizes, **kw)
+
+
+def _structure(scene, depth, rgbd: bool, sizes: tuple[int, int, int], **kw) -> None:
+    """The checks of :func:`structure_checks` on batches of ``sizes`` pairs (the last a repeat of an earlier size)."""
+    small, large, again = (counted(b, scene, depth, rgbd, **kw) for b in sizes)
     for kind in ("launch", "copy", "alloc"):
-        assert eight[kind] <= 1.05 * max(two[kind], 1), (kind, two[kind], eight[kind])
+        assert large[kind] <= 1.05 * max(small[kind], 1), (kind, rgbd, small[kind], large[kind])
     assert again["alloc"] == 0, again["alloc"]
-    print("ok pipeline counts", {k: (two[k], eight[k], again[k]) for k in ("launch", "copy", "alloc")})
+    tag = " rgbd" if rgbd else ""
+    print(f"ok pipeline{tag} counts", {k: (small[k], large[k], again[k]) for k in ("launch", "copy", "alloc")})
     events = again["events"]
     readbacks = [i for i, (k, n) in enumerate(events) if k == "copy" and n == 8]
     assert len(readbacks) >= 2, readbacks
@@ -135,7 +172,7 @@ def structure_checks() -> None:
         if any(k == "copy" for k, _ in between):
             continue  # a level boundary: the next level's preparation lies between
         assert [k for k, _ in between] == ["launch", "launch"], between
-    print("ok pipeline rounds: two launches and one 8-byte read-back each")
+    print(f"ok pipeline{tag} rounds: two launches and one 8-byte read-back each")
 
 
 def _window(depth: np.ndarray) -> np.ndarray:
@@ -185,7 +222,7 @@ def foreign_checks() -> None:
 
 def main() -> None:
     """All checks (the counting ones last: they patch the simulator), each timed."""
-    for check in (equality_checks, foreign_checks, _instrument, structure_checks):
+    for check in (equality_checks, depth_checks, foreign_checks, _instrument, structure_checks):
         t = time.perf_counter()
         check()
         print(f"  {check.__name__}: {time.perf_counter() - t:.1f} s")

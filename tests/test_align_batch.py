@@ -106,9 +106,11 @@ def test_bad_target_depths_raise(scenes):
         solver.align_batch(*two, tgt_depths=3.0)
 
 
-def test_target_depths_on_cuda_raise_before_device_work(monkeypatch, scenes):
-    """``target="cuda"`` with ``tgt_depths``: a ValueError once the options are valid, before any array is made."""
+def test_target_depths_on_cuda_without_depth_kernels_raise_before_device_work(monkeypatch, scenes):
+    """``target="cuda"`` with ``tgt_depths`` for a model whose CUDA align module has no depth kernels (one generated
+    before them): a ValueError from the model's capability once the options are valid, before any array is made."""
     import solver.options
+    from solver.core.model import AlignModel
 
     made = []
 
@@ -123,6 +125,7 @@ def test_target_depths_on_cuda_raise_before_device_work(monkeypatch, scenes):
             return cuda()
 
     monkeypatch.setattr(solver.options, "arrays_for", lambda target: Device)  # no GPU needed
+    monkeypatch.setattr(AlignModel, "has_depth", lambda self, target="cpu": target == "cpu")
     s = scenes[0]
     with pytest.raises(ValueError, match="tgt_depths: .*no depth kernels for target 'cuda'"):
         solver.align_batch(

@@ -210,7 +210,7 @@ def test_photometric_only_equals_chained_align_to_the_keyframe(sequence):
 
 
 def test_depth_on_a_target_without_depth_kernels_asks_for_photometric_only(sequence, monkeypatch):
-    """Odometry with depth refuses a target whose align module has no depth kernels (CUDA today), before any work."""
+    """Odometry with depth refuses a target whose align module has no depth kernels, before any work."""
     from solver.core.model import AlignModel
 
     calls = _recording_align(monkeypatch)

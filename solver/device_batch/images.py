@@ -1,4 +1,4 @@
-"""Batched device image preparation: gray, depth, pyramid halving and gradient stacks of all B pairs at once.
+"""Batched device image preparation: gray, depth, pyramid halving, gradient and depth stacks of all B pairs at once.
 
 Every function is one kernel launch over a (B, H, W) batch and takes preallocated device arrays
 (no allocation, no copy). The grid is 3-D: ``x`` over columns, ``y`` over rows, ``z`` over pairs,
@@ -26,6 +26,8 @@ _depth_block_mean = cuda.jit(device=True, inline=True)(images.depth_block_mean)
 _finite_depth = cuda.jit(device=True, inline=True)(images.finite_depth)
 _neighbours = cuda.jit(device=True, inline=True)(images.neighbours)
 _stack_pixel = cuda.jit(device=True, inline=True)(images.stack_pixel)
+_depth_difference = cuda.jit(device=True, inline=True)(images._depth_difference.py_func)
+"""The host's depth-gradient rule (missing samples, :data:`solver.arrays.images.DEPTH_EDGE`), its own Python body."""
 
 
 def grid(shape: tuple[int, ...]) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
@@ -151,4 +153,44 @@ def stack_batch(img, out) -> None:
     _stack_kernel[grid(img.shape)](img, out)
 
 
-__all__ = ["THREADS", "array_dtype", "depth_batch", "gray_batch", "grid", "halve_batch", "stack_batch"]
+@cuda.jit
+def _depth_stack_kernel(depth, out):
+    x, y, b = cuda.grid(3)
+    _, h, w = depth.shape
+    if b < depth.shape[0] and y < h and x < w:
+        d = depth[b]
+        ym, yp = _neighbours(y, h)
+        xm, xp = _neighbours(x, w)
+        z = d[y, x]
+        out[b, y, x, 0] = z if z > 0 else math.nan
+        sx = 0.5 if xp - xm == 2 else 1.0
+        sy = 0.5 if yp - ym == 2 else 1.0
+        out[b, y, x, 1] = _depth_difference(d[y, xm], z, d[y, xp], sx)
+        out[b, y, x, 2] = _depth_difference(d[ym, x], z, d[yp, x], sy)
+
+
+def depth_stack_batch(depth, out) -> None:
+    """Target depth stacks ``(D, dD/du, dD/dv)`` of all pairs, as :func:`solver.arrays.images.depth_stack`.
+
+    Parameters
+    ----------
+    depth : device array
+        (B, h, w) float64 depths in metres, 0 where missing (:func:`depth_batch`, :func:`halve_batch`).
+    out : device array
+        (B, h, w, 3) float32 or float64, written: ``D`` NaN where missing, each gradient the central
+        difference of :func:`solver.arrays.images.stack_pixel`, NaN where a sample of its stencil is
+        missing or the stencil crosses a depth edge; computed in float64, stored in ``out``'s dtype.
+    """
+    _depth_stack_kernel[grid(depth.shape)](depth, out)
+
+
+__all__ = [
+    "THREADS",
+    "array_dtype",
+    "depth_batch",
+    "depth_stack_batch",
+    "gray_batch",
+    "grid",
+    "halve_batch",
+    "stack_batch",
+]

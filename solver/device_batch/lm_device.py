@@ -1,4 +1,4 @@
-"""The model-independent pieces of the device LM: accumulator reads, the free block, its tests and solves.
+"""The model-independent pieces of the device LM: the free block of an accumulator row, its tests and solves.
 
 CUDA device functions on scalars and preallocated (local) arrays, used by
 :mod:`solver.device_batch.lm_kernels`; each mirrors one piece of :mod:`solver.core.lm` (the damped
@@ -30,13 +30,6 @@ this fraction of its largest."""
 def upper_index(n, p, q):
     """Offset of ``H[p, q]`` (``p <= q``) in the row-major upper triangle of an ``n`` x ``n`` matrix."""
     return p * n - p * (p - 1) // 2 + (q - p)
-
-
-@device
-def mean_cost(acc, cost_at, used_at):
-    """Cost per used point of an accumulator row (``inf`` when none was used), as ``NormalEquations.mean_cost``."""
-    n = int(round(acc[used_at]))
-    return acc[cost_at] / n if n else math.inf
 
 
 @device

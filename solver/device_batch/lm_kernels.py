@@ -8,6 +8,10 @@ that pair's Levenberg-Marquardt by one evaluation exactly as :func:`solver.core.
 does (the same tests in the same order), writes the hoisted row of its next candidate and counts
 the pairs still running. What depends on the model (pose from parameters, parameters from a pose,
 the hoisted per-call values) comes from the device functions jacgen emits into the align module.
+With the target's depth (RGB-D) the fused kernel is the photometric + depth one, whose cost is the
+photometric sum plus the depth part (``cost_depth``), as :func:`solver.core.model.unpack` adds them;
+the level start also writes the hoisted row of the depth residual's sample, and ``depth_scale``
+turns the depth residuals' spread into each pair's row of kernel scales.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from types import ModuleType
 from numba import float64
 
 from jacgen.cuda_support import require_cuda
+from solver.core.problem import DEPTH_SIGMA_FLOOR
 from solver.device_batch import lm_device
 from solver.result import Status
 
@@ -70,7 +75,6 @@ DELTA_POSE = POSE + MAX_SOLVED
 
 _device = cuda.jit(device=True)
 _free_block = lm_device.free_block
-_mean_cost = lm_device.mean_cost
 _is_singular = lm_device.is_singular
 _gain = lm_device.gauss_newton_gain
 _solve = lm_device.cholesky_solve
@@ -118,42 +122,62 @@ class LMKernels:
     hoisted: int
     hoisted_residuals: int
     layout: dict
+    depth: bool = False
+    """Whether the fused kernel is the photometric + depth one (RGB-D)."""
+    hoisted_depth: int = 0
+    """Entries of a row of the depth residual's hoisted values (0 without the depth residual)."""
 
 
-def kind(brightness: bool) -> str:
+def kind(brightness: bool, depth: bool = False) -> str:
     """The fused kernel's name (and that of its accumulator layout)."""
-    return "normal_equations_brightness" if brightness else "normal_equations"
+    return "normal_equations" + ("_depth" if depth else "") + ("_brightness" if brightness else "")
 
 
-def supports(module: ModuleType, brightness: bool) -> bool:
-    """Whether the device LM can run ``module``'s model (else the batch keeps the host LM)."""
+DEPTH_FUNCTIONS = ("_hoist_residuals_depth_device", "residual_sample_depth")
+"""What the device LM calls on an align module besides the fused kernel's hoist, with the depth residual."""
+
+
+def supports(module: ModuleType, brightness: bool, depth: bool = False) -> bool:
+    """Whether the device LM can run ``module``'s model (else the batch keeps the host LM).
+
+    ``depth``: with the depth residual (the photometric + depth kernel, its hoists and the depth sample).
+    """
     d = module.DESCRIPTION
     n = len(d["params"]) + (2 if brightness else 0)
-    needed = ("pose_device", "_hoist_residuals_device", f"_hoist_{kind(brightness)}_device", "residual_sample")
+    name = kind(brightness, depth)
+    needed = ("pose_device", "_hoist_residuals_device", f"_hoist_{name}_device", "residual_sample")
+    needed += DEPTH_FUNCTIONS if depth else ()
     has = all(callable(getattr(module, f, None)) for f in needed) and "hoisted_sizes" in d
     inverse = d["update"] != "compositional" or callable(getattr(module, "params_from_pose_device", None))
     sizes = n <= MAX_SOLVED and len(d["constants"]) <= MAX_CONSTANTS and len(d["brightness_params"]) == 2
-    return has and inverse and sizes and d["accumulators"][kind(brightness)]["size"] <= MAX_ACCUMULATORS
+    layout = d["accumulators"].get(name, {})
+    return has and inverse and sizes and layout.get("size", MAX_ACCUMULATORS + 1) <= MAX_ACCUMULATORS
 
 
 @functools.cache
-def lm_kernels(module: ModuleType, brightness: bool) -> LMKernels:
-    """The :class:`LMKernels` of ``module`` (``supports(module, brightness)`` must hold)."""
+def lm_kernels(module: ModuleType, brightness: bool, depth: bool = False) -> LMKernels:
+    """The :class:`LMKernels` of ``module`` (``supports(module, brightness, depth)`` must hold)."""
     d = module.DESCRIPTION
-    name = kind(brightness)
+    name = kind(brightness, depth)
     layout = d["accumulators"][name]
     shape = Shape(len(d["params"]), 2 if brightness else 0, len(d["constants"]))
     compositional = d["update"] == "compositional"
     inverse = module.params_from_pose_device if compositional else None
     hoist = getattr(module, f"_hoist_{name}_device")
+    hoist_depth = module._hoist_residuals_depth_device if depth else _no_hoist
     inputs = _inputs_function(shape, compositional)
     update = _update_function(shape, compositional, module.pose_device, inverse)
-    start = _level_start_kernel(shape, inputs, hoist, module._hoist_residuals_device)
+    start = _level_start_kernel(shape, inputs, hoist, module._hoist_residuals_device, hoist_depth)
     advance = _advance_function(shape, layout, inputs, update, hoist)
     sizes = d["hoisted_sizes"]
-    return LMKernels(
-        start, _scale_kernel, _step_kernel(layout["size"], advance), shape, sizes[name], sizes["residuals"], layout
-    )
+    step = _step_kernel(layout["size"], advance)
+    hoisted_depth = sizes["residuals_depth"] if depth else 0
+    return LMKernels(start, _scale_kernel, step, shape, sizes[name], sizes["residuals"], layout, depth, hoisted_depth)
+
+
+@cuda.jit(device=True)
+def _no_hoist(params, constants, out):
+    """The level start's depth hoist without the depth residual: nothing."""
 
 
 def _inputs_function(shape: Shape, compositional: bool):
@@ -202,11 +226,15 @@ def _update_function(shape: Shape, compositional: bool, pose_device, inverse):
     return _device(update)
 
 
-def _level_start_kernel(shape: Shape, inputs, hoist, hoist_residuals):
+def _level_start_kernel(shape: Shape, inputs, hoist, hoist_residuals, hoist_depth):
     W = shape.width
 
-    def level_start(rows, lmi, lmf, running, h, hres, consts, scale, fixed_scale, count):
-        """Every pair starts the level from its estimate (kept as the level-start row); counters reset."""
+    def level_start(rows, lmi, lmf, running, h, hres, hdepth, consts, scale, fixed_scale, count):
+        """Every pair starts the level from its estimate (kept as the level-start row); counters reset.
+
+        The hoisted rows: the fused kernel's (``h``), the residual sample's (``hres``, with the
+        brightness pair) and the depth residual sample's (``hdepth``, warp parameters only).
+        """
         b = cuda.grid(1)
         if b == 0:
             count[0] = 0
@@ -224,6 +252,7 @@ def _level_start_kernel(shape: Shape, inputs, hoist, hoist_residuals):
         kc = cuda.local.array(KC_SIZE, dtype=float64)
         inputs(rows[0, b], consts[b], kp, kc, False)
         hoist(kp, kc, h[b])
+        hoist_depth(kp, kc, hdepth[b])  # (reads the warp parameters only)
         inputs(rows[0, b], consts[b], kp, kc, True)
         hoist_residuals(kp, kc, hres[b])
         if fixed_scale > 0.0:
@@ -238,6 +267,27 @@ def _scale_kernel(sigma, factor, scale):
     b = cuda.grid(1)
     if b < sigma.shape[0]:
         scale[b] = factor * sigma[b] if sigma[b] > 0 else 1e-3
+
+
+@cuda.jit
+def _depth_scale_kernel(scale, sigma, factor, fixed, weight, out):
+    """Each pair's kernel scales ``(scale, depth scale, depth weight)``, as ``ModelProblem.depth_scales``.
+
+    The depth scale is ``fixed`` where positive (``depth_loss_scale``), else ``factor`` times the depth
+    residuals' sigma, at least :data:`~solver.core.problem.DEPTH_SIGMA_FLOOR`; the weight is
+    ``weight * (scale / depth scale) ** 2``.
+    """
+    b = cuda.grid(1)
+    if b < scale.shape[0]:
+        s = scale[b]
+        d = fixed if fixed > 0.0 else factor * max(sigma[b], DEPTH_SIGMA_FLOOR)
+        out[b, 0] = s
+        out[b, 1] = d
+        out[b, 2] = weight * (s / d) ** 2
+
+
+depth_scale = _depth_scale_kernel
+"""``depth_scale[blocks, threads](scale, sigma, factor, fixed, weight, out)``: see :func:`_depth_scale_kernel`."""
 
 
 def _step_kernel(size: int, advance):
@@ -305,11 +355,12 @@ def _step_kernel(size: int, advance):
 def _advance_function(shape: Shape, layout: dict, inputs, update, hoist):
     """``advance(b, acc, ...)``: pair ``b``'s LM after the evaluation ``acc`` (the host's tests, in order)."""
     n, NF_MAX, W = shape.solved, MAX_SOLVED, shape.width
-    h0, g0, cost_at, used_at, size = (layout[k] for k in ("H", "g", "cost", "n_used", "size"))
+    h0, g0, used_at, size = (layout[k] for k in ("H", "g", "n_used", "size"))
     x_count = shape.params + shape.brightness
-    start_tests = _start_tests_function(n, h0, g0, cost_at, used_at)
-    judge = _judge_function(n, h0, g0, cost_at, used_at, size, W, x_count)
-    propose = _propose_function(n, h0, g0, cost_at, W, inputs, update, hoist)
+    cost, mean_cost = _cost_functions(layout)
+    start_tests = _start_tests_function(n, h0, g0, cost, used_at)
+    judge = _judge_function(n, h0, g0, cost, mean_cost, used_at, size, W, x_count)
+    propose = _propose_function(n, h0, g0, cost, W, inputs, update, hoist)
 
     def advance(
         b, acc, rows, cur, last, steps, lmi, lmf, rec_int, rec_cost, rec_lam, h, consts, running, settings, level
@@ -322,7 +373,7 @@ def _advance_function(shape: Shape, layout: dict, inputs, update, hoist):
             for k in range(size):
                 cur[b, k] = acc[k]
             lmi[b, NFEV] = 1
-            rec_cost[b, level, 0] = _mean_cost(acc, cost_at, used_at)
+            rec_cost[b, level, 0] = mean_cost(acc)
             status = start_tests(acc, Hf, gf, L, settings)
             lmf[b, LAM] = settings[LAMBDA_INIT]
             lmf[b, NU] = 2.0
@@ -347,12 +398,38 @@ def _advance_function(shape: Shape, layout: dict, inputs, update, hoist):
     return _device(advance)
 
 
-def _start_tests_function(n, h0, g0, cost_at, used_at):
+def _cost_functions(layout: dict):
+    """``cost(acc)`` and ``mean_cost(acc)`` of an accumulator row, as ``NormalEquations`` has them.
+
+    The cost is the photometric sum, plus the depth part (``cost_depth``) where the layout has one;
+    the mean is per used point (``inf`` when none was used).
+    """
+    cost_at, used_at, depth_at = layout["cost"], layout["n_used"], layout.get("cost_depth")
+    if depth_at is None:
+
+        def cost(acc):
+            return acc[cost_at]
+
+    else:
+
+        def cost(acc):
+            return acc[cost_at] + acc[depth_at]
+
+    cost = _device(cost)
+
+    def mean_cost(acc):
+        n = int(round(acc[used_at]))
+        return cost(acc) / n if n else math.inf
+
+    return cost, _device(mean_cost)
+
+
+def _start_tests_function(n, h0, g0, cost, used_at):
     def start_tests(acc, Hf, gf, S, settings):
         nf = int(settings[N_FREE])
         if int(round(acc[used_at])) < int(settings[MIN_POINTS]):
             return _TOO_FEW_POINTS
-        if not math.isfinite(acc[cost_at]):
+        if not math.isfinite(cost(acc)):
             return _DIVERGED
         _free_block(acc, h0, g0, n, settings[FREE:], nf, Hf, gf)
         if _is_singular(Hf, nf, S):
@@ -362,7 +439,7 @@ def _start_tests_function(n, h0, g0, cost_at, used_at):
     return _device(start_tests)
 
 
-def _judge_function(n, h0, g0, cost_at, used_at, size, W, x_count):
+def _judge_function(n, h0, g0, cost, mean_cost, used_at, size, W, x_count):
     """``judge``: accept or reject the candidate just evaluated, then the tests of a tried step."""
 
     def judge(b, acc, rows, cur, steps, lmi, lmf, rec_cost, rec_lam, Hf, gf, settings, level):
@@ -371,9 +448,9 @@ def _judge_function(n, h0, g0, cost_at, used_at, size, W, x_count):
         lam, d = lmf[b, LAM], steps[b]
         predicted_total = _predicted(Hf, gf, d, lam, nf)
         n_cur = int(round(cur[b, used_at]))
-        cost_cur, mean_cur = cur[b, cost_at], _mean_cost(cur[b], cost_at, used_at)
+        cost_cur, mean_cur = cost(cur[b]), mean_cost(cur[b])
         n_ok = int(round(acc[used_at])) >= max(int(settings[MIN_POINTS]), n_cur // 4)
-        new_cost = _mean_cost(acc, cost_at, used_at)
+        new_cost = mean_cost(acc)
         step_norm = _norm(d, 0, nf)
         small = step_norm <= xtol * (xtol + _norm(rows[0, b], POSE, x_count))
         if n_ok and math.isfinite(new_cost) and new_cost <= mean_cur:
@@ -413,13 +490,13 @@ def _judge_function(n, h0, g0, cost_at, used_at, size, W, x_count):
     return _device(judge)
 
 
-def _propose_function(n, h0, g0, cost_at, W, inputs, update, hoist):
+def _propose_function(n, h0, g0, cost_of, W, inputs, update, hoist):
     """``propose``: the loop head of the host LM, up to the next candidate (its hoisted row written)."""
 
     def propose(b, rows, cur, steps, lmi, lmf, h, consts, Hf, gf, L, d, settings):
         nf = int(settings[N_FREE])
         _free_block(cur[b], h0, g0, n, settings[FREE:], nf, Hf, gf)
-        cost = cur[b, cost_at]
+        cost = cost_of(cur[b])
         while lmi[b, ITER] < int(settings[MAX_ITERS]):
             if _gain(Hf, gf, nf, L, d) <= settings[FTOL] * cost:
                 return _CONVERGED_COST

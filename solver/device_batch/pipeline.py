@@ -8,7 +8,10 @@ every pair's LM starts from its estimate, and the robust scales come from each p
 sample by an exact selection on the device. Per round: the fused normal equations (per-tile
 partial sums) and the LM step of every running pair (see :mod:`solver.device_batch.lm_kernels`),
 then one 8-byte read-back of the number of pairs still running. The results are built once after
-the last level.
+the last level. With the targets' depths (RGB-D), their depth stacks are prepared with the images
+(one launch per step), each level's start adds the depth residuals' robust scales (a sample and
+an exact selection, then one launch for the rows of kernel scales), and every round's fused
+kernel is the photometric + depth one: still two launches and one read-back per round.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from jacgen.cuda_support import interface_shape_dtype, is_device_array, require_
 from solver.arrays import images
 from solver.arrays.device import as_device
 from solver.core.lm import LMOptions
-from solver.core.model import unpack
+from solver.core.model import FusedKernels, unpack
 from solver.core.problem import FAILED_LEVEL, MAD_SAMPLES, ModelProblem, State
 from solver.device_batch import images as batch_images
 from solver.device_batch import mad, points
@@ -37,6 +40,7 @@ from solver.device_batch.lm_kernels import (
     REJECTED,
     STATUS,
     STEP_THREADS,
+    depth_scale,
     kind,
     lm_kernels,
     supports,
@@ -48,22 +52,23 @@ from solver.result import AlignResult, LevelReport, Status, add_summary
 cuda = require_cuda()
 
 
-def device_supported(options: ValidAlignOptions) -> bool:
+def device_supported(options: ValidAlignOptions, depth: bool = False) -> bool:
     """Whether :func:`align_batch_device` runs these options (else the batch keeps the host LM).
 
     The device LM runs the Levenberg-Marquardt method on every level's points (no ``max_points``
     selection), for models whose align module has the device functions (see
-    :func:`solver.device_batch.lm_kernels.supports`).
+    :func:`solver.device_batch.lm_kernels.supports`); ``depth``: with the depth residual.
     """
     if options.method != "lm" or options.max_points is not None:
         return False
-    return supports(options.spec.module("cuda"), options.brightness)
+    return supports(options.spec.module("cuda"), options.brightness, depth)
 
 
 class _Pipeline(ModelProblem):
     """The model's side of the batch (its :meth:`result` builds each pair's result)."""
 
-    def __init__(self, options: ValidAlignOptions, schedule) -> None:
+    def __init__(self, options: ValidAlignOptions, schedule, depth: bool = False) -> None:
+        """The model, loss and LM settings of ``options``; ``depth``: with the depth residual (RGB-D)."""
         self.set_model(
             options.spec,
             model=options.model,
@@ -79,23 +84,31 @@ class _Pipeline(ModelProblem):
             dtype=options.dtype,
         )
         self.levels = schedule.levels
-        self.lm = lm_kernels(self.module, options.brightness)
+        self.lm = lm_kernels(self.module, options.brightness, depth)
         self.depth_range = tuple(float(v) for v in options.depth_range)
+        if depth:
+            self.depth_weight, self.depth_loss_scale = options.depth_weight, options.depth_loss_scale
+            self.depth_kernels = FusedKernels.of(self.module, options.loss, options.brightness, depth=True)
 
 
-def align_batch_device(refs, depths, tgts, Ks, inits, options: ValidAlignOptions, start: float) -> list[AlignResult]:
+def align_batch_device(
+    refs, depths, tgts, Ks, inits, options: ValidAlignOptions, start: float, tgt_depths=None
+) -> list[AlignResult]:
     """The results of ``B`` pairs aligned on the device (inputs as :func:`solver.align_batch` takes them).
 
     ``Ks``: (B, 4) checked intrinsics; ``inits``: (B, 4, 4) checked poses; ``start``: the call's
-    ``time.perf_counter()``.
+    ``time.perf_counter()``; ``tgt_depths``: the targets' depths for the depth residual, or None.
     """
     ref, tgt, depth = _inputs(refs, "ref_image"), _inputs(tgts, "tgt_image"), _inputs(depths, "ref_depth")
     if len(ref.shape) < 3:
         raise ValueError(f"ref_images must hold (H, W[, C]) images, got shape {ref.shape}")
     B, H, W = ref.shape[:3]
     _check_shapes(ref, tgt, depth, len(Ks))
+    tgt_depth = None if tgt_depths is None else _inputs(tgt_depths, "tgt_depth")
+    if tgt_depth is not None:
+        _check_tgt_depth(tgt_depth, ref)
     schedule = options.schedule((H, W))
-    problem = _Pipeline(options, schedule)
+    problem = _Pipeline(options, schedule, tgt_depth is not None)
     key = BatchShape(
         B,
         H,
@@ -108,9 +121,10 @@ def align_batch_device(refs, depths, tgts, Ks, inits, options: ValidAlignOptions
         tgt.spec,
         depth.spec,
         BATCH_TILE,
+        None if tgt_depth is None else tgt_depth.spec,
     )
     ws = workspace(key)
-    _prepare(ws, ref, tgt, depth)
+    _prepare(ws, ref, tgt, depth, tgt_depth)
     _upload_state(ws, problem, Ks, inits)
     preparation = time.perf_counter() - start
     levels = []
@@ -171,6 +185,17 @@ def _check_shapes(ref: _Input, tgt: _Input, depth: _Input, n: int) -> None:
         raise ValueError(f"need {n} images of each kind, got {ref.shape[0]}, {tgt.shape[0]}, {depth.shape[0]}")
 
 
+def _check_tgt_depth(tgt_depth: _Input, ref: _Input) -> None:
+    """``ValueError`` unless the target depths are real numbers of the reference images' (B, H, W)."""
+    if not images.is_real_numeric(np.dtype(tgt_depth.dtype)):
+        raise ValueError(f"tgt_depths must be real-valued numeric arrays, got {tgt_depth.dtype}")
+    if tuple(tgt_depth.shape) != tuple(ref.shape[:3]):
+        raise ValueError(
+            f"tgt_depths must be (H, W) depths of ref_image's shape, (B, H, W) = {ref.shape[:3]}, "
+            f"got {tuple(tgt_depth.shape)}"
+        )
+
+
 def _device_input(ws: Workspace, name: str, given: _Input):
     """The input on the device: uploaded into (or gathered in) the workspace's buffer, or the caller's array."""
     a = given.data
@@ -184,8 +209,11 @@ def _device_input(ws: Workspace, name: str, given: _Input):
     return a
 
 
-def _prepare(ws: Workspace, ref, tgt, depth) -> None:
-    """Gray images, depth, pyramids and gradient stacks of all pairs (one launch per step)."""
+def _prepare(ws: Workspace, ref, tgt, depth, tgt_depth=None) -> None:
+    """Gray images, depth, pyramids and gradient stacks of all pairs (one launch per step).
+
+    ``tgt_depth``: the targets' depths, whose pyramids and depth stacks are made too (RGB-D), or None.
+    """
     ws.n_bad.copy_to_device(ws.zeros_bad)
     batch_images.gray_batch(_device_input(ws, "ref", ref), ws.ref_pyr[0], ws.bad_counters[0])
     batch_images.gray_batch(_device_input(ws, "tgt", tgt), ws.tgt_pyr[0], ws.bad_counters[1])
@@ -194,12 +222,18 @@ def _prepare(ws: Workspace, ref, tgt, depth) -> None:
     for name, bad in zip(("ref_image", "tgt_image"), ws.host_bad, strict=True):
         if bad:
             raise ValueError(f"{name} contains {int(bad)} NaN/inf pixels (over the batch)")
+    if tgt_depth is not None:
+        batch_images.depth_batch(_device_input(ws, "tgt_depth", tgt_depth), ws.tgt_depth_pyr[0])
     for k in range(1, len(ws.sizes)):
         batch_images.halve_batch(ws.ref_pyr[k - 1], ws.ref_pyr[k], False)
         batch_images.halve_batch(ws.tgt_pyr[k - 1], ws.tgt_pyr[k], False)
         batch_images.halve_batch(ws.depth_pyr[k - 1], ws.depth_pyr[k], True)
+        if tgt_depth is not None:
+            batch_images.halve_batch(ws.tgt_depth_pyr[k - 1], ws.tgt_depth_pyr[k], True)
     for k in range(len(ws.sizes)):
         batch_images.stack_batch(ws.tgt_pyr[k], ws.stacks[k])
+        if tgt_depth is not None:
+            batch_images.depth_stack_batch(ws.tgt_depth_pyr[k], ws.depth_stacks[k])
 
 
 def _upload_state(ws: Workspace, problem: _Pipeline, Ks: np.ndarray, inits: np.ndarray) -> None:
@@ -256,20 +290,15 @@ def _run_level(ws: Workspace, problem: _Pipeline, level: int) -> dict:
     n_points = np.diff(ws.host_offsets)
     n_tiles = int(np.sum((n_points + ws.shape.tile - 1) // ws.shape.tile))
     points.fill_batch(ref, depth, lo, hi, ws.intrinsics[level], ws.row_starts[level], ws.points, ws.iref)
-    scale = ws.scales[level]
     count, count_next = ws.counters
     fixed = float(problem.loss_scale) if problem.loss_scale is not None else 0.0
+    hdepth = ws.hdepth if lm.depth else ws.hres  # (without the depth residual its hoist writes nothing)
     lm.level_start[_grid(B, PAIR_THREADS), PAIR_THREADS](
-        ws.rows, ws.lmi, ws.lmf, ws.running, ws.h, ws.hres, ws.consts[level], scale, fixed, count
+        ws.rows, ws.lmi, ws.lmf, ws.running, ws.h, ws.hres, hdepth, ws.consts[level], ws.scales[level], fixed, count
     )
-    stack = ws.stacks[level]
-    if problem.loss_scale is None:
-        starts, steps, counts = ws.sample_columns
-        samples = ws.samples[:, : _sample_width(n_points)]  # no blocks for entries no pair uses
-        problem.module.residual_sample(ws.hres, ws.points, ws.iref, stack, starts, steps, counts, samples)
-        mad.mad_batch(samples, counts, ws.sigma)
-        lm.scale[_grid(B, PAIR_THREADS), PAIR_THREADS](ws.sigma, problem.loss_scale_factor, scale)
-    fused = getattr(problem.module, "_" + kind(problem.brightness))  # the fused kernel itself, not its launcher
+    _robust_scales(ws, problem, level, n_points)
+    fused = getattr(problem.module, "_" + kind(problem.brightness, lm.depth))  # the kernel itself, not its launcher
+    images_in, scales = _fused_inputs(ws, lm.depth, level)
     tiles = ws.tiles[:n_tiles]
     blocks = min(max(n_tiles, 1), MAX_BLOCKS)
     rounds: list[tuple[float, int]] = []
@@ -279,7 +308,7 @@ def _run_level(ws: Workspace, problem: _Pipeline, level: int) -> dict:
         t = time.perf_counter()
         if n_tiles:
             fused[blocks, THREADS_PER_BLOCK](
-                ws.h, ws.points, ws.iref, stack, tiles, ws.running, problem.kernels.loss_id, scale, ws.partials
+                ws.h, ws.points, ws.iref, *images_in, tiles, ws.running, problem.kernels.loss_id, scales, ws.partials
             )
         lm.step[B, STEP_THREADS](
             ws.partials,
@@ -317,6 +346,38 @@ def _run_level(ws: Workspace, problem: _Pipeline, level: int) -> dict:
     }
 
 
+def _robust_scales(ws: Workspace, problem: _Pipeline, level: int, n_points: np.ndarray) -> None:
+    """The pairs' robust scales at the level's start, from their residual samples (exact selections).
+
+    ``ws.scales[level]``: the photometric scales (unless ``loss_scale`` fixed them at the level
+    start); with the depth residual also ``ws.kernel_scales[level]``, each pair's
+    ``(scale, depth scale, depth weight)`` as ``ModelProblem.depth_scales`` makes them.
+    """
+    B, lm, scale = ws.shape.pairs, problem.lm, ws.scales[level]
+    starts, steps, counts = ws.sample_columns
+    samples = ws.samples[:, : _sample_width(n_points)]  # no blocks for entries no pair uses
+    if problem.loss_scale is None:
+        problem.module.residual_sample(ws.hres, ws.points, ws.iref, ws.stacks[level], starts, steps, counts, samples)
+        mad.mad_batch(samples, counts, ws.sigma)
+        lm.scale[_grid(B, PAIR_THREADS), PAIR_THREADS](ws.sigma, problem.loss_scale_factor, scale)
+    if not lm.depth:
+        return
+    if problem.depth_loss_scale is None:
+        stack = ws.depth_stacks[level]
+        problem.module.residual_sample_depth(ws.hdepth, ws.points, stack, starts, steps, counts, samples)
+        mad.mad_batch(samples, counts, ws.sigma_depth)
+    fixed = float(problem.depth_loss_scale) if problem.depth_loss_scale is not None else 0.0
+    args = (scale, ws.sigma_depth, problem.loss_scale_factor, fixed, float(problem.depth_weight))
+    depth_scale[_grid(B, PAIR_THREADS), PAIR_THREADS](*args, ws.kernel_scales[level])
+
+
+def _fused_inputs(ws: Workspace, depth: bool, level: int) -> tuple[tuple, object]:
+    """What the level's fused kernel reads after ``iref``, and its scales: the target stacks (and depth stacks)."""
+    if depth:
+        return (ws.stacks[level], ws.depth_stacks[level]), ws.kernel_scales[level]
+    return (ws.stacks[level],), ws.scales[level]
+
+
 def _results(ws: Workspace, problem: _Pipeline, levels: list[dict], start: float) -> list[tuple[AlignResult, float]]:
     """Every pair's result and initial cost, from the records read back once."""
     rows, last = ws.rows.copy_to_host(), ws.last.copy_to_host()
@@ -352,7 +413,7 @@ def _results(ws: Workspace, problem: _Pipeline, levels: list[dict], start: float
             )
             if status not in FAILED_LEVEL:
                 solved, initial = True, float(rec_cost[b, level, 0])
-        ne = unpack(last[b], problem.kernels.layout) if solved else None  # the finest level that did not fail
+        ne = unpack(last[b], problem.lm.layout) if solved else None  # the finest level that did not fail
         row = rows[0, b]
         pose = np.eye(4)
         pose[:3, :4] = row[:POSE].reshape(3, 4)

@@ -4,7 +4,9 @@ A :class:`Workspace` holds everything :func:`solver.device_batch.pipeline.align_
 touches on the device: the uploaded images, the stacked pyramids and gradient stacks, all pairs'
 points with their offsets and tiles, the robust-scale samples, the per-tile partial sums, every
 pair's LM state and per-level records, and the small host buffers that the per-level and per-round
-read-backs land in. Nothing is allocated inside a call once its workspace exists.
+read-backs land in; with the targets' depths (RGB-D) also their pyramids and depth stacks, each
+level's rows of kernel scales and the depth residual sample's hoisted rows. Nothing is allocated
+inside a call once its workspace exists.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class BatchShape:
     tgt_input: tuple | None
     depth_input: tuple | None
     tile: int
+    tgt_depth_input: tuple | None = None
+    """Shape tail and dtype of the host target depths (None: given on the device, or none: see ``kernels.depth``)."""
 
 
 def _level_shapes(shape: BatchShape) -> list[tuple[int, int]]:
@@ -64,7 +68,12 @@ class Workspace:
         self.sizes = _level_shapes(shape)
         self.inputs = {
             name: empty((B, *spec[0]), dtype=spec[1]) if spec is not None else None
-            for name, spec in (("ref", shape.ref_input), ("tgt", shape.tgt_input), ("depth", shape.depth_input))
+            for name, spec in (
+                ("ref", shape.ref_input),
+                ("tgt", shape.tgt_input),
+                ("depth", shape.depth_input),
+                ("tgt_depth", shape.tgt_depth_input),
+            )
         }
         self.n_bad = empty(2, dtype=i64)
         self.ref_pyr = [empty((B, h, w), dtype=f64) for h, w in self.sizes]
@@ -99,6 +108,14 @@ class Workspace:
         self.running = empty(B, dtype=np.int32)
         self.counters = (empty(1, dtype=i64), empty(1, dtype=i64))
         self.consts = empty((L, B, k.shape.constants), dtype=f64)
+        rgbd = self.sizes if k.depth else []  # the RGB-D arrays (none without depth)
+        self.tgt_depth_pyr = [empty((B, h, w), dtype=f64) for h, w in rgbd]
+        self.depth_stacks = [empty((B, h, w, 3), dtype=shape.dtype) for h, w in rgbd]
+        self.kernel_scales = empty((L, B, 3), dtype=f64) if k.depth else None
+        """Per level, each pair's ``(scale, depth scale, depth weight)`` (the photometric + depth kernel's scales)."""
+        self.sigma_depth = empty(B, dtype=f64) if k.depth else None
+        self.hdepth = empty((B, max(k.hoisted_depth, 1)), dtype=f64) if k.depth else None
+        """Each pair's hoisted row of the depth residual's sample (the level start writes it)."""
         self.intrinsics = empty((L, B, 4), dtype=f64)
         self.settings = empty((L, SETTINGS), dtype=f64)
         self.host_offsets = np.zeros(B + 1, dtype=i64)

@@ -2,8 +2,9 @@
 
 Every pair runs its own Levenberg-Marquardt (own damping, own stopping); per pyramid level and
 round, one call of the generated batched kernel evaluates the pending estimate of every pair that
-is still running, so finished pairs cost nothing. With the targets' depths (RGB-D, CPU), that call
-is the batched photometric + depth kernel, each pair with its own scales.
+is still running, so finished pairs cost nothing. With the targets' depths (RGB-D), that call
+is the batched photometric + depth kernel, each pair with its own scales (on the CPU here; with
+``target="cuda"`` in the device-resident pipeline).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def align_batch(
         The targets' depths (metres; 0 or NaN = missing), one per pair: every pair then also has
         the depth residual, exactly as :func:`solver.align` with ``tgt_depth`` (its own depth scale
         per level, ``depth_weight`` / ``depth_loss_scale`` shared), and each round's one call is the
-        batched photometric + depth kernel. CPU only: with ``target="cuda"`` a ``ValueError`` is
-        raised before any work on the device.
+        batched photometric + depth kernel. With ``target="cuda"`` they may be ``(B, H, W)`` device
+        arrays too, and the device-resident pipeline runs them; a ``ValueError`` is raised before
+        any work on the device where it cannot (a model whose CUDA align module has no depth
+        kernels, ``method="gn"``, ``max_points``, or a model without the device functions).
     init : None, ndarray (4, 4) or (B, 4, 4)
         Initial ``T_tgt_from_ref``: identity, shared, or one per pair.
     target : {"cpu", "cuda"}
@@ -85,7 +88,7 @@ def align_batch(
     device = options.arrays().choose(cpu=lambda: None, cuda=lambda: _device_pipeline(options, tgt_depths))
     if device is not None:
         Ks, inits = [check_intrinsics(k) for k in Ks], [check_pose(T) for T in inits]
-        return device(ref_images, ref_depths, tgt_images, Ks, inits, options, start)
+        return device(ref_images, ref_depths, tgt_images, Ks, inits, options, start, tgt_depths)
     refs, depths, tgts = list(ref_images), list(ref_depths), list(tgt_images)
     tgt_ds = [None] * n if tgt_depths is None else list(tgt_depths)
     problems = [Problem(refs[b], depths[b], tgts[b], Ks[b], inits[b], options, tgt_ds[b]) for b in range(n)]
@@ -138,16 +141,27 @@ def _count(images, name: str) -> int:
 def _device_pipeline(options, tgt_depths=None):
     """The device-resident pipeline when it runs these options, else None (the lockstep host LM below).
 
-    ``ValueError`` with ``tgt_depths``, before any device work: the depth kernels are CPU only.
+    With ``tgt_depths``, ``ValueError`` before any device work where the model's CUDA align module
+    has no depth kernels (:meth:`~solver.core.model.AlignModel.has_depth`) or the pipeline cannot
+    run these options: the lockstep host LM takes the depth residual on the CPU only.
     """
-    if tgt_depths is not None:
+    depth = tgt_depths is not None
+    if depth and not options.spec.has_depth("cuda"):
         raise ValueError(
-            f"tgt_depths: model {options.spec.name!r} has no depth kernels for target 'cuda' (they are generated "
-            "for target='cpu' only; run align_batch(..., target='cpu') with tgt_depths)"
+            f"tgt_depths: model {options.spec.name!r} has no depth kernels for target 'cuda' (an align module "
+            "generated before them: regenerate it, or run align_batch(..., target='cpu') with tgt_depths)"
         )
     from solver.device_batch.pipeline import align_batch_device, device_supported
 
-    return align_batch_device if device_supported(options) else None
+    if device_supported(options, depth):
+        return align_batch_device
+    if depth:
+        raise ValueError(
+            "tgt_depths with target='cuda' runs in the device-resident pipeline, which takes method='lm' without "
+            f"max_points and a model with the device functions (got method={options.method!r}, "
+            f"max_points={options.max_points!r}, model {options.spec.name!r}); run target='cpu' otherwise"
+        )
+    return None
 
 
 def _per_pair(value, n: int, shape: tuple[int, ...], name: str) -> list[np.ndarray]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solver.arrays.target import arrays_for
 from solver.core import lie
 from solver.core.model import align_model
 from solver.options import ODOMETRY_LOSS, AlignOptions
@@ -111,7 +112,8 @@ def check_align_options(align_options: dict, photometric_only: bool) -> None:
     """``ValueError`` for options odometry sets itself, or for depth asked of a target without depth kernels.
 
     The depth residual runs where the model's generated align module has the photometric + depth
-    kernels (``target="cpu"`` today; ``target="cuda"`` has none yet): elsewhere odometry needs
+    kernels and the target's arrays of one pair have a depth stack (``target="cpu"``; on
+    ``target="cuda"`` RGB-D runs in the batched device pipeline only): elsewhere odometry needs
     ``photometric_only=True`` rather than silently dropping the frames' depth.
     """
     taken = sorted({"init", "callback", "tgt_depth"} & set(align_options))
@@ -121,11 +123,18 @@ def check_align_options(align_options: dict, photometric_only: bool) -> None:
         return
     model = align_options.get("model", AlignOptions.model)
     target = align_options.get("target", AlignOptions.target)
-    if isinstance(target, str) and not align_model(model).has_depth(target):
-        name = model if isinstance(model, str) else getattr(model, "name", "model")
+    if not isinstance(target, str):
+        return
+    name = model if isinstance(model, str) else getattr(model, "name", "model")
+    if not align_model(model).has_depth(target):
         raise ValueError(
             f"odometry uses each frame's depth, and model {name!r} has no depth kernels for target {target!r} "
             "yet: pass photometric_only=True (python -m solver odometry --photometric-only)"
+        )
+    if not callable(getattr(arrays_for(target), "depth_stack", None)):
+        raise ValueError(
+            f"odometry uses each frame's depth, and one pair's alignment on target {target!r} has no depth "
+            "stack (RGB-D runs in align_batch there): pass photometric_only=True (--photometric-only)"
         )
 
 
