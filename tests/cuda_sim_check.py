@@ -371,32 +371,121 @@ def user_depth_checks():
 
 
 def depth_error_checks():
-    """What the CUDA path does not run with the depth residual says so: one pair, and the host LM of the batch."""
+    """What the CUDA path does not run with the depth residual says so: the host LM of the batch."""
     import solver
     from solver.synthetic import make_scene
 
     s = make_scene((0.01, 0.0, 0.0, 0.0, 1.0, 0.0), shape=(16, 24))
-    args = (s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics)
-    one = {"tgt_depth": s.tgt_depth, "target": "cuda"}
-    batch = {"tgt_depths": [s.tgt_depth], "target": "cuda", "method": "gn"}
-    for call, match in (
-        (lambda: solver.align(*args, **one), "align_batch"),
-        (lambda: solver.align_batch(*([a] for a in args[:3]), s.intrinsics, **batch), "method='lm'"),
-    ):
-        try:
-            call()
-        except ValueError as exc:
-            assert match in str(exc), exc
-        else:
-            raise AssertionError(f"no ValueError ({match})")
+    args = ([s.ref_image], [s.ref_depth], [s.tgt_image], s.intrinsics)
+    try:
+        solver.align_batch(*args, tgt_depths=[s.tgt_depth], target="cuda", method="gn")
+    except ValueError as exc:
+        assert "method='lm'" in str(exc), exc
+    else:
+        raise AssertionError("no ValueError (method='lm')")
     print("ok cuda depth errors")
+
+
+def rgbd_target_depth(scene):
+    """The scene's target depth with a hole (0), a NaN row, an inf pixel and a 30 % step (a depth edge)."""
+    depth = scene.tgt_depth.copy()
+    h, w = depth.shape
+    depth[h // 5 : h // 5 + 4, w // 6 : w // 6 + 5] = 0.0
+    depth[h // 2, 2 : w // 2] = np.nan
+    depth[2, 3 * w // 4] = np.inf
+    depth[2 * h // 3 :, 2 * w // 3 :] *= 1.3
+    return depth
+
+
+def device_depth_stack_checks(depth, levels: int = 3):
+    """``DeviceArrays`` depth, depth pyramid and depth stacks (from a device ``tgt_depth``) against the host's.
+
+    NaN patterns identical, values within 1e-12 (float64) / 1e-6 (float32) of each stack's largest entry.
+    """
+    from solver.arrays.device import DeviceArrays
+    from solver.arrays.host import HostArrays
+
+    host, dev = HostArrays(), DeviceArrays()
+    shape = depth.shape
+    pyr_h = host.depth_pyramid(host.depth(depth, shape, "tgt_depth"), levels)
+    pyr_d = dev.depth_pyramid(dev.depth(cuda.to_device(depth), shape, "tgt_depth"), levels)
+    worst = {}
+    for level in range(levels):
+        for dtype in (np.float64, np.float32):
+            a = host.depth_stack(pyr_h[level], dtype)
+            b = dev.depth_stack(pyr_d[level], dtype).copy_to_host()
+            assert a.dtype == b.dtype and np.array_equal(np.isnan(a), np.isnan(b)), (level, dtype)
+            assert 0 < np.isnan(a).sum() < a.size, level  # holes and edges present, not everything missing
+            finite = ~np.isnan(a)
+            diff = np.abs(a[finite].astype(np.float64) - b[finite]).max() / np.abs(a[finite]).max()
+            key = np.dtype(dtype).name
+            worst[key] = max(worst.get(key, 0.0), float(diff))
+            assert diff <= (1e-12 if dtype == np.float64 else 1e-6), (level, dtype, diff)
+    host.release()
+    print("ok device depth stack", levels, "levels", {k: f"{v:.1e}" for k, v in worst.items()})
+    try:
+        dev.depth(np.zeros((3, 4), dtype=bool), (3, 4), "tgt_depth")
+    except ValueError as exc:
+        assert "tgt_depth" in str(exc), exc
+    else:
+        raise AssertionError("no ValueError for a bool tgt_depth")
+
+
+def compare_align(name, a, g) -> dict:
+    """Same statuses, iterations, evaluations and points per level; poses 1e-9, costs and scales 1e-9 relative."""
+    report = lambda lv: (lv.status, lv.iterations, lv.nfev, lv.n_accepted, lv.n_rejected, lv.n_points)  # noqa: E731
+    assert [report(lv) for lv in a.levels] == [report(lv) for lv in g.levels], (name, a.levels, g.levels)
+    assert a.status == g.status and a.nit == g.nit, (name, a.status, g.status, a.nit, g.nit)
+    assert a.n_valid == g.n_valid and a.n_depth_valid == g.n_depth_valid, (name, a.n_valid, g.n_valid)
+    assert 0 < a.n_depth_valid < a.n_valid, (name, a.n_depth_valid, a.n_valid)  # some points lack target depth
+    pose = float(np.abs(a.pose - g.pose).max())
+    assert pose <= 1e-9, (name, a.pose - g.pose)
+    rel = 0.0
+    pairs = [(a.cost, g.cost), (a.cost_depth, g.cost_depth), (a.initial_cost, g.initial_cost)]
+    for la, lg in zip(a.levels, g.levels, strict=True):
+        pairs += [*zip(la.cost_history, lg.cost_history, strict=True), (la.loss_scale, lg.loss_scale)]
+    for x, y in pairs:
+        assert np.isfinite(x) and abs(x - y) <= 1e-9 * abs(x), (name, x, y)
+        rel = max(rel, abs(x - y) / abs(x) if x else abs(y))
+    if a.brightness is not None:
+        assert np.abs(a.brightness - g.brightness).max() <= 1e-9, (name, a.brightness, g.brightness)
+    iterations = [lv.iterations for lv in g.levels]
+    print(f"ok align depth {name}", g.status.name, iterations, f"max |pose diff| {pose:.1e}, rel cost {rel:.1e}")
+    return {"pose": pose, "cost": rel}
+
+
+def align_depth_checks():
+    """``align(target="cuda", tgt_depth=...)`` (one pair, device depth stacks, host LM) equal to ``target="cpu"``.
+
+    se3 (tukey; robust and depth scales from the MADs; the finest level converges) and rodrigues with
+    brightness (l2, depth_weight 0.5), two levels each, float64, on a 16 x 24 scene (simulator time);
+    the target depth has a hole, NaN, inf and a depth edge.
+    """
+    import solver
+    from solver.synthetic import make_scene
+
+    s = make_scene((0.002, 0.001, 0.0, 0.1, 0.1, 0.0), shape=(16, 24), seed=3, noise=0.005)
+    depth = rgbd_target_depth(s)
+    device_depth_stack_checks(depth)
+    args = (s.ref_image, s.ref_depth, s.tgt_image, s.intrinsics)
+    worst = {"pose": 0.0, "cost": 0.0}
+    for name, kw in (
+        ("se3 float64 2 levels", {"loss": "tukey", "levels": 2, "max_iters": 3}),
+        ("rodrigues brightness float64 2 levels", {"model": "rodrigues", "brightness": True, "loss": "l2",
+                                                   "levels": 2, "max_iters": 2, "depth_weight": 0.5}),
+    ):  # fmt: skip
+        kw = {"dtype": "float64", "tgt_depth": depth, **kw}
+        a, g = solver.align(*args, **kw), solver.align(*args, target="cuda", **kw)
+        for k, v in compare_align(name, a, g).items():
+            worst[k] = max(worst[k], v)
+    print("align depth max differences (CUDA simulator vs CPU):", {k: f"{v:.1e}" for k, v in worst.items()})
 
 
 def depth_checks():
     """Everything of the depth residual on CUDA against the CPU; prints the worst relative difference per dtype."""
     import time
 
-    for check in (depth_pair_checks, depth_batch_checks, user_depth_checks, depth_error_checks):
+    for check in (depth_pair_checks, depth_batch_checks, user_depth_checks, depth_error_checks, align_depth_checks):
         t = time.perf_counter()
         check()
         print(f"  {check.__name__}: {time.perf_counter() - t:.1f} s")

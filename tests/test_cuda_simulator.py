@@ -49,6 +49,20 @@ def test_depth_cuda_kernels_match_cpu_under_simulator(background_result):
     assert "depth max rel differences" in proc.stdout and "ok cuda depth errors" in proc.stdout
 
 
+@pytest.mark.background_check("depth")
+def test_single_pair_rgbd_align_on_cuda_matches_cpu_under_simulator(background_result):
+    """``align(target="cuda", tgt_depth=...)``: the device depth, depth pyramid and depth stacks equal the host's (NaN
+    pattern identical, float64 within 1e-12), and se3 / rodrigues with brightness equal ``target="cpu"``: statuses,
+    iterations, evaluations and points per level, n_valid and n_depth_valid; poses within 1e-9; costs, cost_depth,
+    cost histories and robust scales within 1e-9 relative (the depth check's output)."""
+    proc = background_result
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert sum(line.startswith("ok device depth stack 3 levels") for line in lines) == 1, lines
+    assert sum(line.startswith("ok align depth ") for line in lines) == 2, lines
+    assert "align depth max differences" in proc.stdout
+
+
 @pytest.mark.background_check("device")
 def test_device_preparation_and_align_match_cpu_under_simulator(background_result):
     proc = background_result

@@ -2,7 +2,8 @@
 
 The kernels compute every pixel with the per-pixel functions of :mod:`solver.arrays.images` and
 :mod:`solver.arrays.backprojection` (luma, 2x2 block means and the depth-edge rule, missing depth,
-the gradient stack, the usable-pixel test, back-projection), compiled as device functions, and
+the gradient stack, the target depth stack's gradients, the usable-pixel test, back-projection),
+compiled as device functions, and
 keep the host's row-major point order: the device path selects the same points and computes the
 same values as the CPU path. Inputs may be NumPy arrays (copied once) or any
 ``__cuda_array_interface__`` array (used without a copy). :class:`DeviceArrays` is the
@@ -29,6 +30,8 @@ _depth_block_mean = cuda.jit(device=True, inline=True)(images.depth_block_mean)
 _finite_depth = cuda.jit(device=True, inline=True)(images.finite_depth)
 _neighbours = cuda.jit(device=True, inline=True)(images.neighbours)
 _stack_pixel = cuda.jit(device=True, inline=True)(images.stack_pixel)
+_depth_difference = cuda.jit(device=True, inline=True)(images._depth_difference.py_func)
+"""The host's depth-gradient rule (missing samples, :data:`solver.arrays.images.DEPTH_EDGE`), its own Python body."""
 _normalised = cuda.jit(device=True, inline=True)(backprojection.normalised)
 _usable = cuda.jit(device=True, inline=True)(backprojection.usable)
 
@@ -99,6 +102,21 @@ def _stack_kernel(img, out):
         _stack_pixel(img, out, y, x, ym, yp, xm, xp)
 
 
+@cuda.jit
+def _depth_stack_kernel(depth, out):
+    y, x = cuda.grid(2)
+    h, w = depth.shape
+    if y < h and x < w:  # the host's _depth_stack, pixel by pixel
+        ym, yp = _neighbours(y, h)
+        xm, xp = _neighbours(x, w)
+        z = depth[y, x]
+        out[y, x, 0] = z if z > 0 else math.nan
+        sx = 0.5 if xp - xm == 2 else 1.0
+        sy = 0.5 if yp - ym == 2 else 1.0
+        out[y, x, 1] = _depth_difference(depth[y, xm], z, depth[y, xp], sx)
+        out[y, x, 2] = _depth_difference(depth[ym, x], z, depth[yp, x], sy)
+
+
 @cuda.jit(device=True, inline=True)
 def _usable_at(image, depth, y, x, lo, hi):
     ym, yp = _neighbours(y, image.shape[0])
@@ -156,11 +174,13 @@ def gray(image, name: str):
     return out
 
 
-def depth_metres(depth):
-    """(H, W) float64 device depth with NaN/inf replaced by 0 (missing)."""
+def depth_metres(depth, name: str = "ref_depth"):
+    """(H, W) float64 device depth with NaN/inf replaced by 0 (missing); ``ValueError`` naming ``name`` if invalid."""
     d = as_device(depth)
     if len(d.shape) != 2:
-        raise ValueError(f"ref_depth must be (H, W), got shape {tuple(d.shape)}")
+        raise ValueError(f"{name} must be (H, W), got shape {tuple(d.shape)}")
+    if not images.is_real_numeric(np.dtype(d.dtype)):
+        raise ValueError(f"{name} must be a real-valued numeric array, got {d.dtype}")
     out = cuda.device_array(tuple(d.shape), dtype=np.float64)
     _depth_kernel[_grid_2d(*d.shape)](d, out)
     return out
@@ -193,6 +213,19 @@ def stack_with_gradients(img, dtype):
     """
     out = cuda.device_array((*img.shape, 3), dtype=dtype)
     _stack_kernel[_grid_2d(*img.shape)](img, out)
+    return out
+
+
+def depth_stack(depth, dtype):
+    """(H, W, 3) device target depth stack ``(D, dD/du, dD/dv)`` (as :func:`solver.arrays.images.depth_stack`).
+
+    ``depth``: (H, W) float64 device depth in metres, 0 where missing (:func:`depth_metres`, a
+    :func:`depth_pyramid` level). ``D`` is NaN where the depth is missing, each gradient NaN where a
+    sample of its stencil is missing or the stencil crosses a depth edge; computed in float64 and
+    stored in ``dtype``, as on the host.
+    """
+    out = cuda.device_array((*depth.shape, 3), dtype=dtype)
+    _depth_stack_kernel[_grid_2d(*depth.shape)](depth, out)
     return out
 
 
@@ -239,10 +272,10 @@ class DeviceArrays:
         """:func:`gray`."""
         return gray(image, name)
 
-    def depth(self, depth, shape: tuple[int, int]):
-        """:func:`depth_metres`, of the reference image's ``shape``."""
-        d = depth_metres(depth)
-        images.check_shape("ref_depth", d.shape, shape)
+    def depth(self, depth, shape: tuple[int, int], name: str = "ref_depth"):
+        """:func:`depth_metres`, of the reference image's ``shape`` (a host array or a device array, not copied)."""
+        d = depth_metres(depth, name)
+        images.check_shape(name, d.shape, shape)
         return d
 
     def pyramid(self, img, levels: int) -> list:
@@ -265,6 +298,20 @@ class DeviceArrays:
     def gradient_stack(self, img, dtype):
         """:func:`stack_with_gradients`."""
         return stack_with_gradients(img, dtype)
+
+    def depth_stack(self, depth, dtype):
+        """:func:`depth_stack`."""
+        return depth_stack(depth, dtype)
+
+    def depth_residual_sample(self, module, params, constants, points, stack, step: int) -> np.ndarray:
+        """Depth residuals of all points on the device; every ``step``-th comes to the host.
+
+        NaN where a point has none. ``module``: the CUDA align module (its ``residuals_depth``);
+        ``params``: the warp's only.
+        """
+        out = cuda.device_array(points.shape[0], dtype=points.dtype)
+        module.residuals_depth(params, constants, points, stack, out)
+        return strided_sample(out, step)
 
     def residual_sample(self, module, params, constants, points, iref, stack, step: int) -> np.ndarray:
         """Residuals of all points on the device; every ``step``-th comes to the host."""

@@ -33,9 +33,9 @@ class HostArrays:
         """:func:`solver.arrays.images.to_gray` into scratch memory."""
         return images.to_gray(image, name, self.scratch.empty)
 
-    def depth(self, depth, shape: tuple[int, int]) -> np.ndarray:
-        """:func:`solver.arrays.images.to_depth`, then NaN and inf set to 0 (missing)."""
-        return images.finite_or_zero(images.to_depth(depth, shape), self.scratch.empty)
+    def depth(self, depth, shape: tuple[int, int], name: str = "ref_depth") -> np.ndarray:
+        """:func:`solver.arrays.images.to_depth` (errors naming ``name``), then NaN and inf set to 0 (missing)."""
+        return images.finite_or_zero(images.to_depth(depth, shape, name), self.scratch.empty)
 
     def pyramid(self, img: np.ndarray, levels: int) -> list[np.ndarray]:
         """:func:`solver.arrays.images.pyramid` into scratch memory."""

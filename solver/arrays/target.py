@@ -29,8 +29,12 @@ class Arrays(Protocol):
     def gray(self, image, name: str):
         """(H, W) float64 intensities of a gray or RGB(A) image; ``ValueError`` naming ``name`` if invalid."""
 
-    def depth(self, depth, shape: tuple[int, int]):
-        """(H, W) float64 depth in metres of the reference image's ``shape``, 0 where missing (NaN, inf)."""
+    def depth(self, depth, shape: tuple[int, int], name: str = "ref_depth"):
+        """(H, W) float64 depth in metres of the reference image's ``shape``, 0 where missing (NaN, inf).
+
+        ``ValueError`` naming ``name`` (``"ref_depth"``, ``"tgt_depth"``) for a depth that is not a
+        real-valued (H, W) array of that shape.
+        """
 
     def pyramid(self, img, levels: int) -> list:
         """``[level 0 (full), level 1, ...]`` by 2x2 block means."""
@@ -45,7 +49,11 @@ class Arrays(Protocol):
         """(H, W, 3) stack of intensity and its gradients ``d/du``, ``d/dv`` in ``dtype``."""
 
     def depth_stack(self, depth, dtype):
-        """(H, W, 3) target depth stack ``(D, dD/du, dD/dv)``, NaN where missing or across depth edges."""
+        """(H, W, 3) target depth stack ``(D, dD/du, dD/dv)``, NaN where missing or across depth edges.
+
+        ``depth``: a level of :meth:`depth_pyramid` (metres, 0 where missing); the host's rules
+        (:func:`solver.arrays.images.depth_stack`) on either target.
+        """
 
     def depth_residual_sample(self, module: ModuleType, params, constants, points, stack, step: int) -> np.ndarray:
         """On the host: the depth residuals of every ``step``-th point (``params``: the warp's only)."""

@@ -57,21 +57,18 @@ class Problem(ModelProblem):
     def target_depth(self, tgt_depth, shape: tuple[int, int], options: ValidAlignOptions) -> list:
         """The target depth's pyramid (checked as the reference depth), and the depth kernels chosen.
 
-        ``ValueError`` for a target or model without the photometric + depth kernels, or a target
-        whose arrays of one problem have no depth stack (``target="cuda"``: RGB-D alignment runs in
-        the device-resident batch, :func:`solver.align_batch` with ``tgt_depths``).
+        On the options' target: with ``target="cuda"`` the depth (a host array, copied once, or a
+        device array), its pyramid and, per level, its depth stack (:meth:`level_data`) are built on
+        the device by the host's rules, and the photometric + depth kernels run there.
+        ``ValueError`` for a model whose align module for the target has no photometric + depth
+        kernels, or a depth that is not a real-valued array of the reference image's shape.
         """
         if not self.spec.has_depth(self.arrays.name):
             raise ValueError(
                 f"tgt_depth: model {self.spec.name!r} has no depth kernels for target {self.arrays.name!r} "
                 "(an align module generated before them: regenerate it)"
             )
-        if not callable(getattr(self.arrays, "depth_stack", None)):
-            raise ValueError(
-                f"tgt_depth: one pair on target {self.arrays.name!r} has no device depth stack; run "
-                f"align_batch(..., target={self.arrays.name!r}, tgt_depths=[...]) (its device pipeline) or target='cpu'"
-            )
-        depth = self.arrays.depth(images.to_depth(tgt_depth, shape, "tgt_depth"), shape)
+        depth = self.arrays.depth(tgt_depth, shape, "tgt_depth")
         self.depth_weight, self.depth_loss_scale = options.depth_weight, options.depth_loss_scale
         self.depth_kernels = FusedKernels.of(self.module, self.loss, self.brightness, depth=True)
         return self.arrays.depth_pyramid(depth, self.levels)
