@@ -8,8 +8,9 @@ latency: Numba cache load, torch warm-up, ...). Each call is timed as it comes a
 makes a multi-threaded contender single-threaded for a short call) and, for contenders faster than
 ``harness.WAKE_BELOW_S``, repeated at once ("warm", the steady state of a tracking loop, the same
 rule as the other suites' untimed wake-up call). Contenders: the project's aligner with default
-options (photometric only) and with ``brightness=True``; Open3D ``compute_rgbd_odometry`` with the
-color and the hybrid term; OpenCV RGB and RGB-D odometry; an autograd aligner in PyTorch
+options (photometric only), with ``brightness=True`` and with the target's depth (``tgt_depth``, the
+RGB-D defaults); Open3D ``compute_rgbd_odometry`` with the color and the hybrid term; OpenCV RGB and
+RGB-D odometry; an autograd aligner in PyTorch
 (grid_sample + LBFGS, same pyramid). All are called with the REFERENCE frame as source and return
 ``T_tgt_from_ref``; the suite checks that on the data (error of ``T`` against error of ``inv(T)``).
 """
@@ -122,7 +123,9 @@ def to_gray(rgb: np.ndarray) -> np.ndarray:
 # contenders: factory() -> run(frames) -> (T, reported_success)
 
 
-def _ours(**options):
+def _ours(depth: bool = False, **options):
+    """``solver.align`` with ``options``; ``depth``: the target's depth as ``tgt_depth`` (RGB-D)."""
+
     def factory():
         try:
             import solver
@@ -130,7 +133,8 @@ def _ours(**options):
             raise Skip(f"pending: solver.align not importable ({exc})") from None
 
         def run(f):
-            res = solver.align(f["ref_rgb"], f["ref_depth"], f["tgt_rgb"], INTRINSICS, **options)
+            tgt_depth = f["tgt_depth"] if depth else None
+            res = solver.align(f["ref_rgb"], f["ref_depth"], f["tgt_rgb"], INTRINSICS, tgt_depth=tgt_depth, **options)
             return np.asarray(res.pose), bool(res.success)
 
         return run
@@ -177,6 +181,7 @@ def _torch(optimizer):
 ENTRIES = (
     ("ours: solver.align (defaults, photometric)", _ours(), True, True),
     ("ours: solver.align(brightness=True)", _ours(brightness=True), False, True),
+    ("ours: solver.align(tgt_depth=...) (RGB-D defaults)", _ours(depth=True), False, True),
     ("Open3D compute_rgbd_odometry, color term", _open3d("color"), False, False),
     ("Open3D compute_rgbd_odometry, hybrid term", _open3d("hybrid"), False, False),
     ("OpenCV Odometry RGB", _opencv("rgb"), False, False),

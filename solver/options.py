@@ -39,13 +39,26 @@ from solver.core.problem import usable_levels
 # Defaults shared by several entry points
 
 DEFAULT_LOSS = "huber"
-"""Robust loss of :func:`solver.align` (and :func:`solver.align_batch`) when none is given."""
+"""Robust loss of :func:`solver.align` (and :func:`solver.align_batch`) when none is given, photometric
+alignment (no target depth)."""
+
+DEPTH_LOSS = "tukey"
+"""Robust loss of both residuals of :func:`solver.align` / :func:`solver.align_batch` with the target's
+depth (``tgt_depth`` / ``tgt_depths``), and so of :func:`solver.odometry`, when none is given.
+
+Redescending, as DVO-SLAM's t-distribution weights: a depth residual at an occlusion or
+disocclusion is metres where the noise is millimetres, and a loss whose influence does not vanish
+(Huber's stays ``k``) lets such points pull the pose; Tukey's gives them weight 0. Measured against
+Huber (README: Align images): better median translation and rotation at every gap of the TUM
+pairs (e.g. gap 2 0.58 cm / 0.46 deg against 0.68 / 0.49), 0.03-0.04 cm instead of 0.36-0.44 cm on
+synthetic pairs with an occluding box, equal without one, and a wider basin on synthetic pairs."""
 
 LEAST_SQUARES_LOSS = "l2"
 """The plain (non-robust) loss: the default of :func:`solver.align_points`."""
 
 ODOMETRY_LOSS = "cauchy"
-"""Robust loss of :func:`solver.odometry` when none is given (measured on TUM fr1_rpy, README: Sequences)."""
+"""Robust loss of photometric-only :func:`solver.odometry` (``photometric_only=True``) when none is given
+(measured on TUM fr1_rpy, README: Sequences); with the frames' depth it is :data:`DEPTH_LOSS`."""
 
 POINTSET_MODEL = "euler_xyz"
 """Model of :func:`solver.align_points`, :func:`solver.fit_render` and :func:`solver.render_points` when none
@@ -78,7 +91,8 @@ class AlignOptions:
 
     model: str | GeneratedModel = DEFAULT_MODEL
     method: str = "lm"
-    loss: str = DEFAULT_LOSS
+    loss: str | None = None
+    """None: :data:`DEFAULT_LOSS`, or :data:`DEPTH_LOSS` with the target's depth (see :meth:`validated`)."""
     loss_scale: float | None = None
     levels: int = 4
     max_iters: int | Sequence[int] | None = None
@@ -94,14 +108,17 @@ class AlignOptions:
     depth_weight: float = 1.0
     depth_loss_scale: float | None = None
 
-    def validated(self) -> ValidAlignOptions:
+    def validated(self, depth: bool = False) -> ValidAlignOptions:
         """Every option checked, and normalised; ``ValueError`` naming the first that is not as documented.
 
-        ``target="cuda"`` raises ``CudaUnavailableError`` (naming the cause) when CUDA cannot run.
+        ``depth``: the call has the target's depth (the depth residual), which decides the loss
+        when none is given (:data:`DEPTH_LOSS`, else :data:`DEFAULT_LOSS`). ``target="cuda"``
+        raises ``CudaUnavailableError`` (naming the cause) when CUDA cannot run.
         """
         spec = align_model(self.model)
         method = check_method(self.method)
-        spec.loss_id(self.loss)
+        loss = self.loss if self.loss is not None else DEPTH_LOSS if depth else DEFAULT_LOSS
+        spec.loss_id(loss)
         loss_scale = None if self.loss_scale is None else check_number("loss_scale", self.loss_scale, positive=True)
         dtype = check_dtype(self.dtype)
         levels = check_int("levels", self.levels, 1)
@@ -124,7 +141,7 @@ class AlignOptions:
             spec=spec,
             model=self.model,
             method=method,
-            loss=self.loss,
+            loss=loss,
             loss_scale=loss_scale,
             levels=levels,
             max_iters=max_iters,

@@ -8,7 +8,7 @@ from solver.arrays import images
 from solver.core import lie
 from solver.core.model import align_module, normal_equations, normal_equations_depth, residuals_depth, unpack
 from solver.core.problem import DEPTH_SIGMA_FLOOR, mad_step
-from solver.options import AlignOptions
+from solver.options import DEFAULT_LOSS, DEPTH_LOSS, AlignOptions
 from solver.photometric.problem import Problem
 from solver.synthetic import make_scene
 
@@ -181,6 +181,41 @@ def test_align_with_target_depth_converges_from_a_wider_start():
     t_rgbd, r_rgbd = lie.pose_error(rgbd.pose, sc.pose)
     t_photo, _ = lie.pose_error(photometric.pose, sc.pose)
     assert t_rgbd < 2e-3 and r_rgbd < 0.1 and t_rgbd <= t_photo
+
+
+def test_loss_defaults_to_tukey_with_target_depth_only():
+    """With ``tgt_depth`` (``tgt_depths``) the loss defaults to :data:`DEPTH_LOSS`; without, to :data:`DEFAULT_LOSS`."""
+    assert (DEFAULT_LOSS, DEPTH_LOSS) == ("huber", "tukey")
+    assert AlignOptions().validated().loss == "huber" and AlignOptions().validated(depth=True).loss == "tukey"
+    assert AlignOptions(loss="cauchy").validated(depth=True).loss == "cauchy"  # a given loss is kept
+    sc = make_scene(shape=(120, 160), noise=0.01)
+    args = (sc.ref_image, sc.ref_depth, sc.tgt_image, sc.intrinsics)
+    rgbd = solver.align(*args, tgt_depth=sc.tgt_depth)
+    np.testing.assert_array_equal(rgbd.pose, solver.align(*args, tgt_depth=sc.tgt_depth, loss="tukey").pose)
+    assert not np.array_equal(rgbd.pose, solver.align(*args, tgt_depth=sc.tgt_depth, loss="huber").pose)
+    np.testing.assert_array_equal(solver.align(*args).pose, solver.align(*args, loss="huber").pose)
+    batch = [[a] for a in args[:3]]
+    default, tukey = (
+        solver.align_batch(*batch, sc.intrinsics, tgt_depths=[sc.tgt_depth], **o)[0] for o in ({}, {"loss": "tukey"})
+    )
+    np.testing.assert_array_equal(default.pose, tukey.pose)
+
+
+def test_target_depth_default_drops_an_occluding_box():
+    """A box in front of the scene in the target only (its own texture, 0.6 m): Huber's depth terms let it pull.
+
+    The box's depth residuals are metres where the noise is none: Huber's influence stays ``k`` for
+    them, the redescending default gives them weight 0 (why :data:`DEPTH_LOSS` is Tukey).
+    """
+    sc = make_scene(shape=(120, 160), noise=0.01)
+    tgt, tgt_depth = sc.tgt_image.copy(), sc.tgt_depth.copy()
+    box = (slice(30, 60), slice(53, 106))
+    tgt[box] = 0.3 + 0.05 * np.random.default_rng(0).normal(size=tgt[box].shape)
+    tgt_depth[box] = 0.6
+    args = (sc.ref_image, sc.ref_depth, tgt, sc.intrinsics)
+    t_default, r_default = lie.pose_error(solver.align(*args, tgt_depth=tgt_depth).pose, sc.pose)
+    t_huber, _ = lie.pose_error(solver.align(*args, tgt_depth=tgt_depth, loss="huber").pose, sc.pose)
+    assert t_default < 1e-4 < 2e-4 < t_huber and r_default < 0.005, (t_default, t_huber)
 
 
 def test_target_depth_is_checked():

@@ -22,7 +22,7 @@ def align(
     init=None,
     model: str | GeneratedModel = AlignOptions.model,
     method: str = AlignOptions.method,
-    loss: str = AlignOptions.loss,
+    loss: str | None = AlignOptions.loss,
     loss_scale: float | None = AlignOptions.loss_scale,
     levels: int = AlignOptions.levels,
     max_iters: int | Sequence[int] | None = AlignOptions.max_iters,
@@ -67,9 +67,11 @@ def align(
     method : {"lm", "gn"}
         Levenberg-Marquardt with Nielsen's damping update, or undamped Gauss-Newton with the same
         acceptance test (a step that raises the cost is never applied).
-    loss : str
+    loss : str, optional
         Robust loss, one of the model's (``DESCRIPTION["losses"]``: l2, huber, tukey, cauchy),
-        applied as IRLS weights in both ``H`` and ``g``; default :data:`solver.options.DEFAULT_LOSS`.
+        applied as IRLS weights in both ``H`` and ``g`` (with ``tgt_depth``, of both residuals);
+        default :data:`solver.options.DEFAULT_LOSS` (huber), and with ``tgt_depth``
+        :data:`solver.options.DEPTH_LOSS` (tukey: a redescending loss drops occluded points).
     loss_scale : float, optional
         Robust scale in intensity units; default ``factor * 1.4826 * MAD`` of the residuals at the
         start of each level (factor 1.345 huber, 4.685 tukey, 2.385 cauchy).
@@ -109,10 +111,12 @@ def align(
         distortion coefficient). The reference pixels are back-projected with the pinhole
         ``intrinsics``: the model's projection applies to the target image only.
     tgt_depth : ndarray (H, W), optional
-        The target's depth (metres, as ``ref_depth``; 0 or NaN = missing), for the depth residual
-        (CPU only). A point whose bilinear neighbourhood in the target depth has a missing value,
-        or whose depth gradient there crosses a depth edge (neighbours differing by more than
-        10 %), drops its depth residual and keeps its photometric one.
+        The target's depth (metres, as ``ref_depth``; 0 or NaN = missing), for the depth residual,
+        on either target (``"cuda"``: a host array, copied once, or a device array; its pyramid
+        and depth stacks are built on the device by the host's rules). A point whose bilinear
+        neighbourhood in the target depth has a missing value, or whose depth gradient there
+        crosses a depth edge (neighbours differing by more than 10 %), drops its depth residual
+        and keeps its photometric one.
     depth_weight : float
         Weight of the depth terms, ``>= 0``, relative to the photometric ones after both are
         normalised by their robust scales (default 1: equal weight). Used with ``tgt_depth`` only.
@@ -156,7 +160,7 @@ def align(
         depth_weight=depth_weight,
         depth_loss_scale=depth_loss_scale,
     )
-    valid = options.validated()
+    valid = options.validated(depth=tgt_depth is not None)
     ahead = background_compile.start(valid, tgt_depth is not None)  # a cold cache's second process, or None
     problem = Problem(ref_image, ref_depth, tgt_image, intrinsics, init, valid, tgt_depth)
     if ahead is not None:

@@ -84,7 +84,7 @@ def align_batch(
         raise ValueError(f"tgt_depths must hold one depth per pair (B = {n}), got {_count(tgt_depths, 'tgt_depths')}")
     Ks = _per_pair(intrinsics, n, (4,), "intrinsics")
     inits = [None] * n if init is None else _per_pair(init, n, (4, 4), "init")
-    options = AlignOptions(target=target, **align_options).validated()
+    options = AlignOptions(target=target, **align_options).validated(depth=tgt_depths is not None)
     device = options.arrays().choose(cpu=lambda: None, cuda=lambda: _device_pipeline(options, tgt_depths))
     if device is not None:
         Ks, inits = [check_intrinsics(k) for k in Ks], [check_pose(T) for T in inits]

@@ -5,8 +5,8 @@ starting from a constant-velocity prediction. By default the frame's own depth i
 (``tgt_depth``: DVO-SLAM's depth residual beside the photometric one); ``photometric_only=True``
 aligns on intensities alone, as before that residual existed. A frame becomes the new keyframe when its motion
 from the keyframe, or the share of the keyframe's points it still sees, passes the policy's
-thresholds. A frame whose alignment fails is reported and bridged with the prediction: every pose
-is finite.
+thresholds, and it can serve as one (enough usable reference points: a textureless frame cannot).
+A frame whose alignment fails is reported and bridged with the prediction: every pose is finite.
 
 Long sequences can be cut into chunks that start with a keyframe and a fresh velocity prior; the
 chunks' trajectories are chained at their shared boundary frame. The serial run and the
@@ -19,13 +19,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
-from solver.arrays.target import arrays_for
+from solver.arrays.backprojection import reference_points
+from solver.arrays.images import to_depth, to_gray
 from solver.core import lie
 from solver.core.model import align_model
-from solver.options import ODOMETRY_LOSS, AlignOptions
+from solver.options import DEPTH_LOSS, ODOMETRY_LOSS, AlignOptions
 from solver.photometric.align import align
 from solver.result import AlignResult
 
@@ -35,11 +37,16 @@ class KeyframePolicy:
     """When a frame becomes the new keyframe (any one test suffices).
 
     The defaults keep a keyframe while the aligner is still strong against it (it is at gap 4 with
-    the depth residual), so drift does not grow with the number of frames: on a 300-frame synthetic
-    sequence (120x160, intensity and depth noise) ATE 0.28 cm against 2.65 cm for the earlier
-    5 mm / 0.5 degree / 80 % / 30-frame policy, fr1_rpy 1.29 against 1.87 cm, fr1_desk (9 frames)
-    0.29 against 0.27 cm (README, Sequences). Photometric-only odometry (``photometric_only=True``)
-    was tuned with the earlier policy, which it may prefer.
+    the depth residual), so drift does not grow with the number of frames (measured with the Cauchy
+    loss, the default then): on a 300-frame synthetic sequence (120x160, intensity and depth noise)
+    ATE 0.28 cm against 2.65 cm for the earlier 5 mm / 0.5 degree / 80 % / 30-frame policy,
+    fr1_rpy 1.29 against 1.87 cm, fr1_desk (9 frames) 0.29 against 0.27 cm (README, Sequences).
+    Photometric-only odometry (``photometric_only=True``) was tuned with the earlier policy, which
+    it may prefer.
+
+    A frame becomes a keyframe only if it can serve as one (:meth:`can_be_keyframe`): a frame
+    without texture or depth (a flat image with valid depth, say) would leave every later frame
+    without reference points, so the keyframe is kept and the next frame that can serve takes over.
 
     Attributes
     ----------
@@ -66,6 +73,19 @@ class KeyframePolicy:
         far = moved > self.max_translation or turned > self.max_rotation
         return far or overlap < self.min_overlap or gap >= self.max_gap
 
+    def min_points(self, n_key: int) -> float:
+        """Points of a keyframe with ``n_key`` depth pixels that an alignment to it must use to be trusted."""
+        return 0.25 * self.min_overlap * n_key
+
+    def can_be_keyframe(self, usable_points: int, n_key: int) -> bool:
+        """Whether a frame with ``usable_points`` reference points and ``n_key`` depth pixels can serve as a keyframe.
+
+        ``usable_points``: the pixels :func:`solver.align` would use as the reference's points (depth
+        in range, non-zero gradient). An alignment uses at most these, so with fewer than
+        :meth:`min_points` no frame aligned to it could be trusted.
+        """
+        return usable_points > 0 and usable_points >= self.min_points(n_key)
+
 
 @dataclass
 class OdometryResult:
@@ -82,7 +102,8 @@ class OdometryResult:
         Each frame's alignment to its keyframe (``None`` for keyframes that start a chunk).
     failures : list of int
         Frames whose alignment failed, or whose files could not be read; their pose is the
-        constant-velocity prediction.
+        constant-velocity prediction. Also the frames before the first keyframe (unreadable, or
+        unable to serve as one), which keep the origin.
     unreadable : dict of int to str
         Frames whose files could not be read (a truncated PNG, say), with the reason naming the file;
         they are among ``failures`` and have no result.
@@ -101,20 +122,37 @@ class OdometryResult:
 
 def _plausible(result: AlignResult, n_key: int, policy: KeyframePolicy) -> bool:
     """An alignment to trust: converged or stopped at the limit, with enough of the keyframe's points."""
-    return result.status >= 0 and result.n_valid >= 0.25 * policy.min_overlap * n_key and np.isfinite(result.pose).all()
+    return result.status >= 0 and result.n_valid >= policy.min_points(n_key) and np.isfinite(result.pose).all()
+
+
+def depth_points(depth: np.ndarray) -> int:
+    """Pixels with a depth (finite, > 0): a keyframe's count for the overlap and :meth:`KeyframePolicy.min_points`."""
+    return int(np.count_nonzero(np.isfinite(depth) & (depth > 0)))
+
+
+def usable_points(image, depth, intrinsics, depth_range) -> int:
+    """The pixels of ``(image, depth)`` that :func:`solver.align` would use as reference points (full resolution)."""
+    gray = to_gray(image, "image")
+    points, _ = reference_points(gray, to_depth(depth, gray.shape, "depth"), intrinsics, depth_range, None, np.float32)
+    return int(points.shape[0])
 
 
 ALIGN_DEFAULTS = {"loss": ODOMETRY_LOSS, "ftol": 1e-5}
-""":func:`solver.align` options that odometry uses unless given (measured on fr1_rpy, README: Sequences)."""
+""":func:`solver.align` options that photometric-only odometry uses unless given (measured on fr1_rpy, README:
+Sequences)."""
+
+RGBD_ALIGN_DEFAULTS = {"loss": DEPTH_LOSS, "ftol": 1e-5}
+""":func:`solver.align` options that odometry with the frames' depth (the default) uses unless given: the
+RGB-D loss of :func:`solver.align` (:data:`solver.options.DEPTH_LOSS`; measured against Cauchy on fr1_rpy,
+fr1_desk and three noisy 300-frame synthetic sequences, README: Sequences)."""
 
 
 def check_align_options(align_options: dict, photometric_only: bool) -> None:
     """``ValueError`` for options odometry sets itself, or for depth asked of a target without depth kernels.
 
-    The depth residual runs where the model's generated align module has the photometric + depth
-    kernels and the target's arrays of one pair have a depth stack (``target="cpu"``; on
-    ``target="cuda"`` RGB-D runs in the batched device pipeline only): elsewhere odometry needs
-    ``photometric_only=True`` rather than silently dropping the frames' depth.
+    The depth residual runs where the model's generated align module for the target has the
+    photometric + depth kernels (``target="cpu"`` and ``target="cuda"`` alike): elsewhere odometry
+    needs ``photometric_only=True`` rather than silently dropping the frames' depth.
     """
     taken = sorted({"init", "callback", "tgt_depth"} & set(align_options))
     if taken:
@@ -130,11 +168,6 @@ def check_align_options(align_options: dict, photometric_only: bool) -> None:
         raise ValueError(
             f"odometry uses each frame's depth, and model {name!r} has no depth kernels for target {target!r} "
             "yet: pass photometric_only=True (python -m solver odometry --photometric-only)"
-        )
-    if not callable(getattr(arrays_for(target), "depth_stack", None)):
-        raise ValueError(
-            f"odometry uses each frame's depth, and one pair's alignment on target {target!r} has no depth "
-            "stack (RGB-D runs in align_batch there): pass photometric_only=True (--photometric-only)"
         )
 
 
@@ -152,23 +185,26 @@ def odometry_chunk(
     ``frames[k]`` is ``(image, depth_m)``. Returns ``(poses (n, 4, 4), keyframes, results, failures,
     unreadable)`` with chunk-local frame indices. A frame whose files cannot be read (``OSError``) is
     bridged like a failed alignment and listed in ``unreadable`` with the reason; the first readable
-    frame is the first keyframe (the frames before it keep the chunk's origin). Each alignment gets
+    frame that can serve as a keyframe (:meth:`KeyframePolicy.can_be_keyframe`) is the first keyframe
+    (the frames before it are failures and keep the chunk's origin). Each alignment gets
     the frame's depth as ``tgt_depth`` unless ``photometric_only``.
     """
     check_align_options(align_options, photometric_only)
-    align_options = {**ALIGN_DEFAULTS, **align_options}
+    align_options = {**(ALIGN_DEFAULTS if photometric_only else RGBD_ALIGN_DEFAULTS), **align_options}
+    depth_range = align_options.get("depth_range", AlignOptions.depth_range)
+    serves = partial(_can_serve, keyframe_policy, intrinsics, depth_range)
     n = len(frames)
     poses = np.tile(np.eye(4), (n, 1, 1))
     results: list[AlignResult | None] = [None]
     unreadable: dict[int, str] = {}
-    first, key = _first_readable(frames, unreadable)
-    failures = list(unreadable)
+    first, key = _first_keyframe(frames, unreadable, serves)
+    failures = list(range(first))  # unreadable, or unable to serve as the first keyframe
     results += [None] * first
-    if key is None:  # nothing readable: every frame bridged at the origin
+    if key is None:  # no frame can serve: every frame bridged at the origin
         return poses, [], results[:n], failures, unreadable
     keyframes = [first]
     key_image, key_depth = key
-    key_points = int(np.count_nonzero(np.isfinite(key_depth) & (key_depth > 0)))
+    key_points = depth_points(key_depth)
     key_pose = np.eye(4)
     T_prev_from_key = np.eye(4)
     velocity = np.eye(4)  # T_k-1_from_k-2
@@ -201,10 +237,11 @@ def odometry_chunk(
         poses[k] = key_pose @ lie.se3_inverse(T_k_from_key)
         velocity = T_k_from_key @ lie.se3_inverse(T_prev_from_key)
         overlap = result.n_valid / max(key_points, 1)
-        if ok and keyframe_policy.new_keyframe(T_k_from_key, overlap, k - keyframes[-1]):  # never a failed frame
+        new = ok and keyframe_policy.new_keyframe(T_k_from_key, overlap, k - keyframes[-1])  # never a failed frame
+        if new and serves(image, depth):  # else the keyframe stays, and the next frame that can serve takes over
             keyframes.append(k)
             key_image, key_depth, key_pose = image, depth, poses[k]
-            key_points = int(np.count_nonzero(np.isfinite(depth) & (depth > 0)))
+            key_points = depth_points(depth)
             T_prev_from_key = np.eye(4)
         else:
             T_prev_from_key = T_k_from_key
@@ -213,13 +250,24 @@ def odometry_chunk(
     return poses, keyframes, results, failures, unreadable
 
 
-def _first_readable(frames: Sequence, unreadable: dict[int, str]) -> tuple[int, tuple | None]:
-    """The index and the ``(image, depth)`` of the first frame that reads; the others before it in ``unreadable``."""
+def _can_serve(policy: KeyframePolicy, intrinsics, depth_range, image, depth) -> bool:
+    """Whether the frame ``(image, depth)`` can serve as a keyframe (:meth:`KeyframePolicy.can_be_keyframe`)."""
+    return policy.can_be_keyframe(usable_points(image, depth, intrinsics, depth_range), depth_points(depth))
+
+
+def _first_keyframe(frames: Sequence, unreadable: dict[int, str], serves: Callable) -> tuple[int, tuple | None]:
+    """The index and the ``(image, depth)`` of the first frame that reads and ``serves`` as a keyframe.
+
+    The frames before it that do not read are recorded in ``unreadable``; ``(len(frames), None)`` when none serves.
+    """
     for k in range(len(frames)):
         try:
-            return k, frames[k]
+            frame = frames[k]
         except OSError as error:
             unreadable[k] = str(error)
+            continue
+        if serves(*frame):
+            return k, frame
     return len(frames), None
 
 
@@ -294,7 +342,7 @@ def odometry(
     **align_options
         Keywords of :func:`solver.align` (``model``, ``loss``, ``levels``, ``brightness``,
         ``depth_weight``, ...) but ``init``, ``callback`` and ``tgt_depth``, which odometry sets;
-        :data:`ALIGN_DEFAULTS` unless given.
+        :data:`RGBD_ALIGN_DEFAULTS` (:data:`ALIGN_DEFAULTS` with ``photometric_only``) unless given.
 
     Returns
     -------
