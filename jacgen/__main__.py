@@ -62,7 +62,9 @@ def _add_warm_parser(sub) -> None:
     """``warm``: compile the aligner's kernels into Numba's cache ahead of the first call."""
     warm = sub.add_parser("warm", help="compile the aligner's kernels into Numba's on-disk cache ahead of time")
     warm.add_argument("--models", nargs="+", metavar="MODEL", help="built-in models (default: all)")
-    warm.add_argument("--losses", nargs="+", default=["huber"], metavar="LOSS", help="robust losses (default: huber)")
+    warm.add_argument(
+        "--losses", nargs="+", metavar="LOSS", help="robust losses (default: align's, huber; tukey with depth)"
+    )
     warm.add_argument("--dtypes", nargs="+", default=["float32"], metavar="DTYPE", help="default: float32")
     warm.add_argument("--photometric-only", action="store_true", help="skip the RGB-D (depth residual) kernels")
     warm.add_argument("--brightness", action="store_true", help="also the gain/bias (brightness=True) kernels")

@@ -83,6 +83,13 @@ def test_warm_sets_are_every_combination():
     assert len(sets) == 8 and len(set(sets)) == 8
 
 
+def test_warm_sets_default_to_each_calls_default_loss():
+    from solver.options import DEFAULT_LOSS, DEPTH_LOSS
+
+    sets = compile_ahead.warm_sets(["se3"])
+    assert {(s.depth, s.loss) for s in sets} == {(False, DEFAULT_LOSS), (True, DEPTH_LOSS)}
+
+
 def test_warm_cli_fails_in_one_line():
     proc = _run("-m", "jacgen", "warm", "--models", "nope")
     assert proc.returncode == 2

@@ -77,32 +77,35 @@ def helpers_in_python() -> Iterator[None]:
 
 def warm_sets(
     models: Sequence[str] | None = None,
-    losses: Sequence[str] = ("huber",),
+    losses: Sequence[str] | None = None,
     dtypes: Sequence[str] = ("float32",),
     depth: Sequence[bool] = (False, True),
     brightness: Sequence[bool] = (False,),
 ) -> list[KernelSet]:
-    """Every :class:`KernelSet` of the given options (``models``: the built-in ones when None)."""
+    """Every :class:`KernelSet` of the given options (``models``: the built-in ones when None).
+
+    ``losses`` None: each call's default, :data:`solver.options.DEFAULT_LOSS` photometric and
+    :data:`solver.options.DEPTH_LOSS` with the target's depth (what ``align`` and ``odometry`` run).
+    """
     from jacgen.handles import builtin_names
     from solver.core.model import align_model
+    from solver.options import DEFAULT_LOSS, DEPTH_LOSS
 
     names = list(models) if models else builtin_names()
     for name in names:
-        spec = align_model(name)  # ValueError naming an unknown model
-        unknown = [loss for loss in losses if loss not in spec.module("cpu").DESCRIPTION["losses"]]
+        known = align_model(name).module("cpu").DESCRIPTION["losses"]  # ValueError naming an unknown model
+        unknown = [loss for loss in losses or () if loss not in known]
         if unknown:
-            raise ValueError(
-                f"unknown loss {unknown[0]!r}; model {name!r} has {', '.join(spec.module().DESCRIPTION['losses'])}"
-            )
+            raise ValueError(f"unknown loss {unknown[0]!r}; model {name!r} has {', '.join(known)}")
     bad = [d for d in dtypes if d not in ("float32", "float64")]
     if bad:
         raise ValueError(f"dtype must be float32 or float64, got {bad[0]!r}")
     return [
         KernelSet(model=m, loss=loss, dtype=d, depth=z, brightness=b)
         for m in names
-        for loss in losses
-        for d in dtypes
         for z in depth
+        for loss in (losses or ((DEPTH_LOSS,) if z else (DEFAULT_LOSS,)))
+        for d in dtypes
         for b in brightness
     ]
 
