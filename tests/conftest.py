@@ -94,21 +94,6 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     _checks.start()
 
 
-@pytest.fixture(autouse=True)
-def _numba_threads_beside_background_checks():
-    """One Numba thread per test while a background check holds the other core, all of them after.
-
-    On a 2-core machine a 2-thread ``prange`` waits, every call, for the thread that shares its core
-    with the background check; one thread does the same work without the waits (the results are the
-    same bits at any thread count: tests/test_reproducible.py).
-    """
-    import numba
-
-    busy = _checks is not None and not all(done.is_set() for done in _checks.done.values())
-    numba.set_num_threads(1 if busy else numba.config.NUMBA_NUM_THREADS)
-    yield
-
-
 @pytest.fixture
 def background_result(request):
     """Output of the background check named by the test's ``background_check`` mark."""
