@@ -79,12 +79,21 @@ def kernel_set(options, depth: bool) -> KernelSet:
     )
 
 
+_KNOWN_CACHED: set[int] = set()
+"""``id`` of the dispatchers found cached in this process (a cache index, once written, stays)."""
+
+
 def _cached(dispatcher) -> bool:
     """Whether Numba's cache has an index for ``dispatcher`` (any signature); True when it cannot tell."""
-    try:
-        return os.path.exists(dispatcher._cache._cache_file._index_path)
-    except AttributeError:  # not cached, or another Numba's internals: do not start a process
+    if id(dispatcher) in _KNOWN_CACHED:
         return True
+    try:
+        cached = os.path.exists(dispatcher._cache._cache_file._index_path)
+    except AttributeError:  # not cached, or another Numba's internals: do not start a process
+        cached = True
+    if cached:
+        _KNOWN_CACHED.add(id(dispatcher))
+    return cached
 
 
 def is_cold(options, depth: bool) -> bool:
@@ -137,8 +146,7 @@ def start(options, depth: bool) -> Background | None:
     """The background compile of a cold host call (None: switched off, one core, cached, or not on the host)."""
     if os.environ.get(SWITCH, "1") == "0" or (os.cpu_count() or 1) < 2 or os.environ.get("NUMBA_DISABLE_JIT"):
         return None
-    on_host = options.arrays().choose(cpu=lambda: True, cuda=lambda: False)
-    if not on_host or not is_cold(options, depth):
+    if not is_cold(options, depth) or not options.arrays().choose(cpu=lambda: True, cuda=lambda: False):
         return None
     try:
         return Background(spawn(["--fused", kernel_set(options, depth).to_json()]))
