@@ -100,3 +100,13 @@ def test_warm_runs_each_share_in_a_child_and_names_the_sets_that_failed():
     assert compile_ahead.warm([KernelSet()], jobs=1) > 0  # cached by now (this suite's own aligns): loads only
     with pytest.raises(RuntimeError, match="nope/huber/float32"):
         compile_ahead.warm([KernelSet(), KernelSet(model="nope")], jobs=2)
+
+
+def test_profile_table_sums_its_rows_and_splits_each_compile():
+    from solver.photometric.compile_profile import CompileRow, format_profile
+
+    rows = [CompileRow("a.kernel", 2.0, 0.5, 0.75), CompileRow("b.helper", 1.0, 0.25, 1.5)]
+    assert rows[0].other == 0.75 and rows[1].other == 0.0  # never negative
+    table = format_profile(3.5, rows).splitlines()
+    assert table[-2].split()[-4:] == ["3.00", "0.75", "2.25", "0.75"] and "all (2 functions)" in table[-2]
+    assert table[-1].endswith("3.50 s")

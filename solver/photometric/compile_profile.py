@@ -47,7 +47,7 @@ class _Recorder(event.Listener):
         self.depth += 1
         dispatcher = (ev.data or {}).get("dispatcher")
         module = getattr(getattr(dispatcher, "py_func", None), "__module__", "") or ""
-        if module.split(".")[0] in PACKAGES:
+        if self.depth == 1 and module.split(".")[0] in PACKAGES:  # a nested compile's time is in its caller's
             self.dispatchers.append(dispatcher)
 
     def on_end(self, ev: event.Event) -> None:
