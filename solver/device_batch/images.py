@@ -2,7 +2,9 @@
 
 Every function is one kernel launch over a (B, H, W) batch and takes preallocated device arrays
 (no allocation, no copy). The grid is 3-D: ``x`` over columns, ``y`` over rows, ``z`` over pairs,
-with blocks of :data:`THREADS` threads. Each pixel is computed by the per-pixel functions of
+with blocks of :data:`THREADS` threads; each thread strides over the pixels beyond the grid (one
+pixel per thread on a GPU, where :func:`grid` covers the batch; a few blocks per pair under Numba's
+simulator, which runs every thread as a Python thread). Each pixel is computed by the per-pixel functions of
 :mod:`solver.arrays.images` (the host's code), so every pair gets the host's values bit for bit.
 """
 
@@ -12,13 +14,17 @@ import math
 
 import numpy as np
 
-from jacgen.cuda_support import require_cuda
+from jacgen.cuda_support import _simulated, require_cuda
 from solver.arrays import images
 
 cuda = require_cuda()
 
-THREADS = (32, 8, 1)
+THREADS = (8, 4, 1) if _simulated() else (32, 8, 1)
 """Threads per block ``(columns, rows, pairs)``: a warp covers 32 consecutive pixels of one row."""
+
+MAX_BLOCKS = (1, 1, 65535) if _simulated() else (2**31 - 1, 65535, 65535)
+"""Most blocks along each grid axis (CUDA's limits; one block per pair's rows and columns under the
+simulator); the kernels stride over what lies beyond."""
 
 _pixel_luma = cuda.jit(device=True, inline=True)(images.pixel_luma)
 _block_mean = cuda.jit(device=True, inline=True)(images.block_mean)
@@ -34,7 +40,8 @@ def grid(shape: tuple[int, ...]) -> tuple[tuple[int, int, int], tuple[int, int, 
     """Launch configuration ``(blocks, THREADS)`` covering the ``(B, h, w, ...)`` batch ``shape``."""
     b, h, w = (int(v) for v in shape[:3])
     tx, ty, _ = THREADS
-    return ((w + tx - 1) // tx, (h + ty - 1) // ty, max(b, 1)), THREADS
+    wanted = ((w + tx - 1) // tx, (h + ty - 1) // ty, b)
+    return tuple(max(1, min(n, cap)) for n, cap in zip(wanted, MAX_BLOCKS, strict=True)), THREADS
 
 
 def array_dtype(a) -> np.dtype:
@@ -47,25 +54,31 @@ def array_dtype(a) -> np.dtype:
 
 @cuda.jit
 def _gray_kernel(src, scale, out, n_bad):
-    x, y, b = cuda.grid(3)
-    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
-        v = scale * src[b, y, x]
-        out[b, y, x] = v
-        if not math.isfinite(v):
-            cuda.atomic.add(n_bad, 0, 1)
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
+    for b in range(b0, out.shape[0], step_b):
+        for y in range(y0, out.shape[1], step_y):
+            for x in range(x0, out.shape[2], step_x):
+                v = scale * src[b, y, x]
+                out[b, y, x] = v
+                if not math.isfinite(v):
+                    cuda.atomic.add(n_bad, 0, 1)
 
 
 @cuda.jit
 def _luma_kernel(rgb, scale, out, n_bad):
-    x, y, b = cuda.grid(3)
-    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
-        px = cuda.local.array((1, 1, 3), np.float64)  # the channels as float64, as the host's arithmetic has them
-        for c in range(3):
-            px[0, 0, c] = rgb[b, y, x, c]
-        v = scale * _pixel_luma(px, 0, 0)
-        out[b, y, x] = v
-        if not math.isfinite(v):
-            cuda.atomic.add(n_bad, 0, 1)
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
+    for b in range(b0, out.shape[0], step_b):
+        for y in range(y0, out.shape[1], step_y):
+            for x in range(x0, out.shape[2], step_x):
+                px = cuda.local.array((1, 1, 3), np.float64)  # the channels as float64, as the host has them
+                for c in range(3):
+                    px[0, 0, c] = rgb[b, y, x, c]
+                v = scale * _pixel_luma(px, 0, 0)
+                out[b, y, x] = v
+                if not math.isfinite(v):
+                    cuda.atomic.add(n_bad, 0, 1)
 
 
 def gray_batch(src, out, n_bad) -> None:
@@ -88,9 +101,12 @@ def gray_batch(src, out, n_bad) -> None:
 
 @cuda.jit
 def _depth_kernel(src, out):
-    x, y, b = cuda.grid(3)
-    if b < out.shape[0] and y < out.shape[1] and x < out.shape[2]:
-        out[b, y, x] = _finite_depth(1.0 * src[b, y, x])  # (as float64, whatever the input's type)
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
+    for b in range(b0, out.shape[0], step_b):
+        for y in range(y0, out.shape[1], step_y):
+            for x in range(x0, out.shape[2], step_x):
+                out[b, y, x] = _finite_depth(1.0 * src[b, y, x])  # (as float64, whatever the input's type)
 
 
 def depth_batch(src, out) -> None:
@@ -108,10 +124,13 @@ def depth_batch(src, out) -> None:
 
 @cuda.jit
 def _halve_kernel(src, depth, dst):
-    x, y, b = cuda.grid(3)
-    if b < dst.shape[0] and y < dst.shape[1] and x < dst.shape[2]:
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
+    for b in range(b0, dst.shape[0], step_b):
         img = src[b]
-        dst[b, y, x] = _depth_block_mean(img, y, x) if depth else _block_mean(img, y, x)
+        for y in range(y0, dst.shape[1], step_y):
+            for x in range(x0, dst.shape[2], step_x):
+                dst[b, y, x] = _depth_block_mean(img, y, x) if depth else _block_mean(img, y, x)
 
 
 def halve_batch(src, dst, depth: bool) -> None:
@@ -132,12 +151,15 @@ def halve_batch(src, dst, depth: bool) -> None:
 
 @cuda.jit
 def _stack_kernel(img, out):
-    x, y, b = cuda.grid(3)
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
     _, h, w = img.shape
-    if b < img.shape[0] and y < h and x < w:
-        ym, yp = _neighbours(y, h)
-        xm, xp = _neighbours(x, w)
-        _stack_pixel(img[b], out[b], y, x, ym, yp, xm, xp)
+    for b in range(b0, img.shape[0], step_b):
+        for y in range(y0, h, step_y):
+            for x in range(x0, w, step_x):
+                ym, yp = _neighbours(y, h)
+                xm, xp = _neighbours(x, w)
+                _stack_pixel(img[b], out[b], y, x, ym, yp, xm, xp)
 
 
 def stack_batch(img, out) -> None:
@@ -155,18 +177,21 @@ def stack_batch(img, out) -> None:
 
 @cuda.jit
 def _depth_stack_kernel(depth, out):
-    x, y, b = cuda.grid(3)
+    x0, y0, b0 = cuda.grid(3)
+    step_x, step_y, step_b = cuda.gridsize(3)
     _, h, w = depth.shape
-    if b < depth.shape[0] and y < h and x < w:
+    for b in range(b0, depth.shape[0], step_b):
         d = depth[b]
-        ym, yp = _neighbours(y, h)
-        xm, xp = _neighbours(x, w)
-        z = d[y, x]
-        out[b, y, x, 0] = z if z > 0 else math.nan
-        sx = 0.5 if xp - xm == 2 else 1.0
-        sy = 0.5 if yp - ym == 2 else 1.0
-        out[b, y, x, 1] = _depth_difference(d[y, xm], z, d[y, xp], sx)
-        out[b, y, x, 2] = _depth_difference(d[ym, x], z, d[yp, x], sy)
+        for y in range(y0, h, step_y):
+            for x in range(x0, w, step_x):
+                ym, yp = _neighbours(y, h)
+                xm, xp = _neighbours(x, w)
+                z = d[y, x]
+                out[b, y, x, 0] = z if z > 0 else math.nan
+                sx = 0.5 if xp - xm == 2 else 1.0
+                sy = 0.5 if yp - ym == 2 else 1.0
+                out[b, y, x, 1] = _depth_difference(d[y, xm], z, d[y, xp], sx)
+                out[b, y, x, 2] = _depth_difference(d[ym, x], z, d[yp, x], sy)
 
 
 def depth_stack_batch(depth, out) -> None:
