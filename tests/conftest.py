@@ -1,8 +1,9 @@
 """Run the checks that need fresh processes in the background while the rest of the suite runs.
 
-The CUDA-simulator checks (``NUMBA_ENABLE_CUDASIM=1`` must be set before Numba loads) and the
+The CUDA-simulator checks (``NUMBA_ENABLE_CUDASIM=1`` must be set before Numba loads), the
 cold/warm cache reproducibility check (kernels compiled into an empty cache, then loaded from it)
-are separate processes that spend their time in Numba compiles and the simulator's Python threads:
+and the benchmark command-line smoke runs (``python -m benchmarks SUITE ...``) are separate
+processes that spend their time in Numba compiles and the simulator's Python threads:
 single-threaded work that would otherwise keep one of the machine's cores idle. When any of their
 tests is selected, the checks start right after collection, one at a time, on a background thread;
 those tests are moved to the end of the run and wait for their check's output.
@@ -21,6 +22,9 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 REPRODUCIBILITY = "reproducibility"
+BENCHMARKS = "benchmarks "
+"""Prefix of a mode ``"benchmarks SUITE OPTIONS"``: ``python -m benchmarks SUITE OPTIONS --out DIR``."""
+_outputs = tempfile.TemporaryDirectory(prefix="jacgen-tests-")
 
 
 def run_simulated(*args: str) -> subprocess.CompletedProcess:
@@ -46,8 +50,19 @@ def run_reproducibility() -> tuple[subprocess.CompletedProcess, ...]:
     return tuple(runs)
 
 
+def run_benchmarks(suite: str, *options: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """``python -m benchmarks SUITE OPTIONS --out DIR``: the process and ``DIR`` (removed after the session)."""
+    out = Path(tempfile.mkdtemp(prefix=f"{suite}-", dir=_outputs.name))
+    command = [sys.executable, "-m", "benchmarks", suite, *options, "--out", str(out)]
+    return subprocess.run(command, cwd=HERE.parent, capture_output=True, text=True, timeout=1200), out
+
+
 def _run(mode: str):
-    return run_reproducibility() if mode == REPRODUCIBILITY else run_simulated(*([mode] if mode else []))
+    if mode == REPRODUCIBILITY:
+        return run_reproducibility()
+    if mode.startswith(BENCHMARKS):
+        return run_benchmarks(*mode[len(BENCHMARKS) :].split())
+    return run_simulated(*([mode] if mode else []))
 
 
 class BackgroundChecks:
@@ -101,6 +116,10 @@ def background_result(request):
     if _checks is None or mode not in _checks.done:
         return _run(mode)
     return _checks.result(mode)
+
+
+def pytest_unconfigure(config) -> None:
+    _outputs.cleanup()
 
 
 def pytest_configure(config) -> None:

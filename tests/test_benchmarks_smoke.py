@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks import align_suite, harness, jacobian, normal_equations, torus
+from benchmarks import align_suite, harness, jacobian, torus
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
@@ -59,17 +59,23 @@ def test_harness_alternates_and_takes_ratios():
     assert "**ours**" in table and "skipped: x not installed" in table
 
 
-@pytest.fixture(scope="module")
-def jacobian_cli(tmp_path_factory):
-    """``python -m benchmarks jacobian --smoke`` once: its stdout, Markdown and JSON."""
-    out = tmp_path_factory.mktemp("jacobian")
-    res = _run_cli("jacobian", "--smoke", out=out)
+JACOBIAN_CLI = "benchmarks jacobian --smoke"
+TORUS_CLI = "benchmarks torus --quick"
+NORMAL_EQUATIONS_CLI = "benchmarks normal_equations --smoke"
+
+
+def _jacobian_cli(background_result):
+    """``python -m benchmarks jacobian --smoke`` (run once, in the background: conftest.py): its stdout,
+    Markdown and JSON, and its output folder."""
+    res, out = background_result
+    assert res.returncode == 0, res.stderr[-2000:]
     data = json.loads((out / "jacobian.json").read_text())  # strict JSON (no NaN)
     return res.stdout, (out / "jacobian.md").read_text(), data, out
 
 
-def test_cli_jacobian_writes_markdown_json_png(jacobian_cli):
-    stdout, md, data, out = jacobian_cli
+@pytest.mark.background_check(JACOBIAN_CLI)
+def test_cli_jacobian_writes_markdown_json_png(background_result):
+    stdout, md, data, out = _jacobian_cli(background_result)
     assert OURS in stdout
     assert "| **" + OURS + "** |" in md
     assert "Machine:" in md and "Versions:" in md and "0.15 s" in md
@@ -89,20 +95,23 @@ def test_cli_jacobian_writes_markdown_json_png(jacobian_cli):
         assert (out / "jacobian.png").stat().st_size > 1000
 
 
-def test_cli_torus_quick(tmp_path):
-    _run_cli("torus", "--quick", out=tmp_path)
-    md = (tmp_path / "torus.md").read_text()
+@pytest.mark.background_check(TORUS_CLI)
+def test_cli_torus_quick(background_result):
+    res, out = background_result
+    assert res.returncode == 0, res.stderr[-2000:]
+    md = (out / "torus.md").read_text()
     assert "| **ours: solver.align_points" in md and "quick mode" in md
     assert "### Dense torus" in md and "| **ours: solver.fit_render" in md
     assert "Dense torus, axis along y, both angles within 0.05 deg: **met**" in md
     assert "Dense torus, axis along z, Rx within 0.05 deg and Rz reported unobservable: **met**" in md
-    data = json.loads((tmp_path / "torus.json").read_text())
+    data = json.loads((out / "torus.json").read_text())
     peer = next(s for s in data["dense_summary"] if s["kind"] == "torch")
     assert peer["status"] in ("ok", "skipped")  # skipped (with a note) where torch is not installed
 
 
-def test_jacobian_correctness_columns(jacobian_cli):
-    _stdout, md, data, _out = jacobian_cli
+@pytest.mark.background_check(JACOBIAN_CLI)
+def test_jacobian_correctness_columns(background_result):
+    _stdout, md, data, _out = _jacobian_cli(background_result)
     by = {(r["dtype"], t["name"]): t for r in data["results"] for t in r["timings"]}
     for dtype, tol_lambdify, tol_fd in (("float64", 1e-12, 1e-7), ("float32", 1e-5, 1e-2)):
         ours = by[(dtype, OURS)]
@@ -137,23 +146,27 @@ def test_memory_floor_writes_every_output_byte():
     np.testing.assert_array_equal(valid, pts[:, 2] > 0)
 
 
-def test_normal_equations_peers_agree_with_ours():
-    res = normal_equations.run(_mode(smoke=True))
-    for r in res["results"]:
-        ts = {t.name: t for t in r["_t"]}
+@pytest.mark.background_check(NORMAL_EQUATIONS_CLI)
+def test_normal_equations_peers_agree_with_ours(background_result):
+    res, out = background_result
+    assert res.returncode == 0, res.stderr[-2000:]
+    data = json.loads((out / "normal_equations.json").read_text())
+    assert "| **" in (out / "normal_equations.md").read_text()
+    for r in data["results"]:
+        ts = {t["name"]: t for t in r["timings"]}
         numpy_peer = ts["NumPy (lambdify Jacobian, fancy-index sampling)"]
-        assert numpy_peer.status == "ok"
+        assert numpy_peer["status"] == "ok"
         tol = 1e-9 if r["dtype"] == "float64" else 1e-3
-        assert numpy_peer.checks["rel_dev_H"] < tol and numpy_peer.checks["rel_dev_g"] < tol
-        assert numpy_peer.checks["n_used"] == numpy_peer.checks["n_used_ref"]
-        ours = r["_t"][0]
-        if ours.status == "ok":
-            assert ours.ratio == pytest.approx(1.0)
-            assert math.isfinite(numpy_peer.ratio)
+        assert numpy_peer["checks"]["rel_dev_H"] < tol and numpy_peer["checks"]["rel_dev_g"] < tol
+        assert numpy_peer["checks"]["n_used"] == numpy_peer["checks"]["n_used_ref"]
+        ours = r["timings"][0]
+        if ours["status"] == "ok":
+            assert ours["ratio_to_baseline"] == pytest.approx(1.0)
+            assert math.isfinite(numpy_peer["ratio_to_baseline"])
             assert r["roofline"]["bytes_per_point"] > 0 and r["roofline"]["flops_per_point"] > 50
         else:
-            assert ours.status == "pending"
-    assert res["bandwidth"]["numba_parallel_GBps"] > 0.1
+            assert ours["status"] == "pending"
+    assert data["bandwidth"]["numba_parallel_GBps"] > 0.1
 
 
 def test_align_smoke_on_shared_data():
