@@ -6,7 +6,8 @@ and the benchmark command-line smoke runs (``python -m benchmarks SUITE ...``) a
 processes that spend their time in Numba compiles and the simulator's Python threads:
 single-threaded work that would otherwise keep one of the machine's cores idle. When any of their
 tests is selected, the checks start right after collection, one at a time, on a background thread;
-those tests are moved to the end of the run and wait for their check's output.
+those tests are moved to the end of the run and wait for their check's output, running the
+checks that have not started yet meanwhile.
 """
 
 from __future__ import annotations
@@ -66,10 +67,15 @@ def _run(mode: str):
 
 
 class BackgroundChecks:
-    """Runs each mode's check, in order, on one background thread."""
+    """Runs the modes' checks, in order, on one background thread; a test that waits for one helps.
+
+    A waiting test (the foreground, once the rest of the suite is done) runs a check that has not
+    started yet itself, its own first, so both cores stay busy until the last check ends.
+    """
 
     def __init__(self, modes: list[str]):
-        self.modes = modes
+        self.pending = list(modes)
+        self.lock = threading.Lock()
         self.results: dict[str, object] = {}
         self.done = {mode: threading.Event() for mode in modes}
         self.thread = threading.Thread(target=self._run_all, daemon=True)
@@ -77,16 +83,29 @@ class BackgroundChecks:
     def start(self) -> None:
         self.thread.start()
 
+    def _take(self, preferred: str | None = None) -> str | None:
+        """The next mode to run (``preferred`` if it has not started), removed from the pending ones."""
+        with self.lock:
+            if preferred in self.pending:
+                self.pending.remove(preferred)
+                return preferred
+            return self.pending.pop(0) if self.pending else None
+
+    def _run_one(self, mode: str) -> None:
+        try:
+            self.results[mode] = _run(mode)
+        except Exception as error:  # noqa: BLE001 (reported by the waiting test)
+            self.results[mode] = subprocess.CompletedProcess([mode], 1, "", repr(error))
+        self.done[mode].set()
+
     def _run_all(self) -> None:
-        for mode in self.modes:
-            try:
-                self.results[mode] = _run(mode)
-            except Exception as error:  # noqa: BLE001 (reported by the waiting test)
-                self.results[mode] = subprocess.CompletedProcess([mode], 1, "", repr(error))
-            self.done[mode].set()
+        while (mode := self._take()) is not None:
+            self._run_one(mode)
 
     def result(self, mode: str):
-        """The finished check of ``mode`` (waits for it)."""
+        """The finished check of ``mode``: runs pending checks here (``mode`` first) while it is not done."""
+        while not self.done[mode].is_set() and (other := self._take(mode)) is not None:
+            self._run_one(other)
         if not self.done[mode].wait(timeout=1800):
             raise TimeoutError(f"background check {mode!r} did not finish in 30 min")
         return self.results[mode]
@@ -104,7 +123,8 @@ def pytest_collection_modifyitems(session, config, items) -> None:
         return
     items[:] = [item for item in items if item not in waiting] + waiting
     modes = list(dict.fromkeys(item.get_closest_marker("background_check").args[0] for item in waiting))
-    modes.sort(key=lambda mode: mode != REPRODUCIBILITY)  # first: its cold compile is the longest single check
+    longest_first = (REPRODUCIBILITY, "pipeline")  # the longest checks first: the short ones fill the end
+    modes.sort(key=lambda mode: longest_first.index(mode) if mode in longest_first else len(longest_first))
     _checks = BackgroundChecks(modes)
     _checks.start()
 
