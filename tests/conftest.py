@@ -13,6 +13,7 @@ checks that have not started yet meanwhile.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,7 @@ def _run(mode: str):
     if mode == REPRODUCIBILITY:
         return run_reproducibility()
     if mode.startswith(BENCHMARKS):
-        return run_benchmarks(*mode[len(BENCHMARKS) :].split())
+        return run_benchmarks(*shlex.split(mode[len(BENCHMARKS) :]))
     return run_simulated(*([mode] if mode else []))
 
 

@@ -6,6 +6,7 @@ NumPy / Sympy / Numba contenders always run. The full runs are not part of CI.
 
 import json
 import math
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,7 @@ def test_harness_alternates_and_takes_ratios():
 JACOBIAN_CLI = "benchmarks jacobian --smoke"
 TORUS_CLI = "benchmarks torus --quick"
 NORMAL_EQUATIONS_CLI = "benchmarks normal_equations --smoke"
+ALIGN_CLI = f"benchmarks align --smoke --data {shlex.quote(str(DATA))}"  # (skips cleanly where DATA is absent)
 
 
 def _jacobian_cli(background_result):
@@ -105,6 +107,13 @@ def test_cli_torus_quick(background_result):
     assert "Dense torus, axis along y, both angles within 0.05 deg: **met**" in md
     assert "Dense torus, axis along z, Rx within 0.05 deg and Rz reported unobservable: **met**" in md
     data = json.loads((out / "torus.json").read_text())
+    points, render = data["summary"][:2]  # align_points (the reference row), then fit_render
+    assert points["status"] == render["status"] == "ok" and math.isfinite(points["median_final_err_deg"])
+    assert render["converged"] == 1.0 and points["converged"] > 0  # quick: 4 starts within 20 deg
+    assert "Random 20-point set not worse: **met**" in md
+    dense = {s["axis"]: s for s in data["dense_summary"] if s["kind"] == "fit_render"}
+    assert dense["y"]["met"] == dense["y"]["n"] >= 1  # both angles within 0.05 deg
+    assert dense["z"]["met"] == dense["z"]["n"] >= 1  # Rx within 0.05 deg, Rz reported unobservable
     peer = next(s for s in data["dense_summary"] if s["kind"] == "torch")
     assert peer["status"] in ("ok", "skipped")  # skipped (with a note) where torch is not installed
 
@@ -169,17 +178,18 @@ def test_normal_equations_peers_agree_with_ours(background_result):
     assert data["bandwidth"]["numba_parallel_GBps"] > 0.1
 
 
-def test_align_smoke_on_shared_data():
+@pytest.mark.background_check(ALIGN_CLI)
+def test_align_smoke_on_shared_data(background_result):
     if not align_suite.find_datasets(DATA):
         pytest.skip(f"no */pairs.csv under {DATA}")
-    res = align_suite.run(_mode(smoke=True, data=DATA))
-    summ = align_suite.summary(res)
-    ours = summ[0]
+    res, out = background_result
+    assert res.returncode == 0, res.stderr[-2000:]
+    ours = json.loads((out / "align.json").read_text())["summary"][0]
     if ours["status"] == "pending":
         pytest.skip("solver.align not importable yet")
     assert ours["status"] == "ok" and ours["ratio"] == pytest.approx(1.0)
     assert ours["success_rate"] > 0.5  # gap-1 pairs: centimetre / degree level
-    md = align_suite.markdown(res, "# header\n")
+    md = (out / "align.md").read_text()
     assert "ours: solver.align" in md and "identity (no motion)" in md
 
 
@@ -213,19 +223,6 @@ def test_odometry_smoke_without_opencv(monkeypatch, tmp_path):
     md = odometry_suite.markdown(res, "# header\n")
     assert "| **ours: solver.odometry" in md and "skipped: " in md and "opencv not importable" in md
     json.dumps(harness.clean_json(odometry_suite.strip_private(res)), allow_nan=False)  # strict JSON
-
-
-def test_torus_smoke():
-    res = torus.run(_mode(smoke=True))
-    if res.get("skipped"):
-        pytest.skip(res["skipped"])
-    summ = torus.summary(res)
-    assert summ[0]["status"] == "ok" and summ[0]["converged"] == 1.0
-    assert np.isfinite(summ[0]["median_final_err_deg"])
-    dense = {s["axis"]: s for s in torus.dense_summary(res["dense"]) if s["kind"] == "fit_render"}
-    assert dense["y"]["met"] == dense["y"]["n"] == 1  # both angles within 0.05 deg
-    assert dense["z"]["met"] == dense["z"]["n"] == 1  # Rx within 0.05 deg, Rz reported unobservable
-    assert "### Dense torus" in torus.markdown(res, "")
 
 
 def test_grid_torus_axes():
