@@ -1,4 +1,4 @@
-"""``python -m benchmarks <suite> [--quick] [--out DIR] [--data DIR] [--threads N]``.
+"""``python -m benchmarks <suite> [--quick | --smoke] [--out DIR] [--data DIR] [--threads N] [--settle S]``.
 
 Suites: ``jacobian``, ``normal_equations``, ``align``, ``odometry``, ``torus``, ``gpu`` (or ``all``). Each writes
 ``<suite>.md``, ``<suite>.json`` and ``<suite>.png`` into ``--out`` (default ``benchmarks/results/``)
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import os
 import shlex
 import sys
@@ -39,7 +40,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--threads", type=int, default=None, help="threads for every contender (default: all CPUs of this process)"
     )
-    return ap.parse_args(argv)
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=None,
+        metavar="S",
+        help=f"seconds slept before each timed call (default {harness.SETTLE_S}; 0 with --smoke)",
+    )
+    args = ap.parse_args(argv)
+    if args.settle is not None and not (math.isfinite(args.settle) and args.settle >= 0):
+        ap.error(f"--settle must be a finite number >= 0, got {args.settle}")
+    return args
 
 
 def run_suite(suite: str, args: argparse.Namespace, threads: int, command: str) -> dict:
@@ -67,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
     threads = harness.configure_threads(args.threads or len(os.sched_getaffinity(0)))
+    harness.set_settle(args.settle if args.settle is not None else 0.0 if args.smoke else harness.SETTLE_S)
     command = "python -m benchmarks " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
     for suite in SUITES if args.suite == "all" else [args.suite]:
         run_suite(suite, args, threads, command)

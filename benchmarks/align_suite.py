@@ -341,10 +341,10 @@ def markdown(res: dict, header: str) -> str:
     res["summary"] = summ
     parts.append(
         f"{res['n_pairs']} pairs from {', '.join(res['datasets'])}; per contender and pair, after the settling "
-        f"pause, one call timed as it comes ('after 0.15 s idle') and, for contenders faster than "
-        f"{harness.WAKE_BELOW_S:g} s, the same call repeated at once ('median time / pair', the steady state of a "
-        "tracking loop; slower contenders: the first call); the timed repeats are the pairs, after an untimed "
-        "first call on the first pair. "
+        f"pause, one call timed as it comes ('after idle': {harness.settle_seconds():g} s) and, for contenders "
+        f"faster than {harness.WAKE_BELOW_S:g} s, the same call repeated at once ('median time / pair', the steady "
+        "state of a tracking loop; slower contenders: the first call); the timed repeats are the pairs, after an "
+        "untimed first call on the first pair. "
         f"Success: error <= {SUCCESS_CM:g} cm and <= {SUCCESS_DEG:g} deg against ground truth. "
         "Errors are medians over the pairs of a gap (cm / deg).\n"
     )
@@ -401,7 +401,7 @@ def markdown(res: dict, header: str) -> str:
                 "reports success",
                 "median time / pair",
                 "ratio to ours",
-                "after 0.15 s idle",
+                f"after {harness.settle_seconds():g} s idle",
                 "ratio to ours",
                 "first call",
                 "returned pose is (median rot. error of T vs inv(T))",

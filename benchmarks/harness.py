@@ -45,16 +45,41 @@ WAKE_FOR_S = 0.03
 settle pause an idle vCPU of this VM runs a two-thread kernel at one-thread speed for several
 calls of a few milliseconds (measured: 4 consecutive 4 ms calls), so one short call is not enough."""
 
-SETTLE_NOTE = (
-    f"Before every timed call the harness sleeps {SETTLE_S:.2f} s so that idle OpenMP / OpenBLAS / XLA / "
-    "Numba worker threads left spinning by the previous contender settle (they slowed the next contender "
-    "by up to 4x), then calls the same contender untimed for at least "
-    f"{WAKE_FOR_S * 1e3:.0f} ms (when its warm-up calls took < {WAKE_BELOW_S} s) so that the timed call "
-    "finds that contender's own thread pool and both vCPUs awake, as in a "
-    "solver loop; contenders alternate, in an order rotated every round. `OMP_WAIT_POLICY=PASSIVE` is set "
-    "for every contender unless the caller set it: on this 2-vCPU VM the default active spin-wait made "
-    "PyTorch 3-7x and small Numba calls up to 50x slower."
-)
+_settle_s = SETTLE_S
+
+
+def set_settle(seconds: float) -> None:
+    """Seconds :func:`settle` sleeps from now on (``python -m benchmarks --settle``; 0 for smoke runs)."""
+    global _settle_s
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"settle seconds must be finite and >= 0, got {seconds}")
+    _settle_s = float(seconds)
+
+
+def settle_seconds() -> float:
+    """Seconds :func:`settle` sleeps (:data:`SETTLE_S` unless :func:`set_settle` changed it)."""
+    return _settle_s
+
+
+def settle_note() -> str:
+    """The report's paragraph on the settling pause and the wake-up calls (with the pause in force)."""
+    if _settle_s > 0:
+        pause = (
+            f"Before every timed call the harness sleeps {_settle_s:.2f} s so that idle OpenMP / OpenBLAS / XLA / "
+            "Numba worker threads left spinning by the previous contender settle (they slowed the next contender "
+            "by up to 4x), then calls"
+        )
+    else:
+        pause = "No settling pause before timed calls (`--settle 0`: timings not for comparison); the harness calls"
+    return (
+        f"{pause} the same contender untimed for at least "
+        f"{WAKE_FOR_S * 1e3:.0f} ms (when its warm-up calls took < {WAKE_BELOW_S} s) so that the timed call "
+        "finds that contender's own thread pool and both vCPUs awake, as in a "
+        "solver loop; contenders alternate, in an order rotated every round. `OMP_WAIT_POLICY=PASSIVE` is set "
+        "for every contender unless the caller set it: on this 2-vCPU VM the default active spin-wait made "
+        "PyTorch 3-7x and small Numba calls up to 50x slower."
+    )
+
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
@@ -289,8 +314,9 @@ def clean_json(obj: Any) -> Any:
     return _jsonable(obj)
 
 
-def settle(seconds: float = SETTLE_S) -> None:
-    """Sleep ``seconds`` so that idle worker threads of the previous call stop spinning."""
+def settle(seconds: float | None = None) -> None:
+    """Sleep ``seconds`` (default: :func:`set_settle`'s, :data:`SETTLE_S`) so that idle worker threads stop spinning."""
+    seconds = _settle_s if seconds is None else seconds
     if seconds > 0:
         time.sleep(seconds)
 
@@ -299,7 +325,7 @@ def time_contenders(
     contenders: Sequence[Contender],
     repeats: int = 7,
     warmup: int = 2,
-    settle_s: float = SETTLE_S,
+    settle_s: float | None = None,
     budget_s: float | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[Timing]:
@@ -313,8 +339,8 @@ def time_contenders(
         Timed rounds (at least 7 for the published tables).
     warmup : int
         Untimed rounds after the first call.
-    settle_s : float
-        Sleep before every timed call.
+    settle_s : float, optional
+        Sleep before every timed call (default: :func:`settle`'s).
     budget_s : float, optional
         A contender whose first call takes longer than ``budget_s / (warmup + repeats)`` is not
         repeated (reported as skipped, with its first-call time).
@@ -507,7 +533,7 @@ def environment(threads: int) -> dict:
         "git_commit": _git("rev-parse", "--short", "HEAD"),
         "git_dirty": bool(status) if status is not None else None,
         "packages": package_versions(),
-        "settle_s": SETTLE_S,
+        "settle_s": _settle_s,
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "loadavg_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "busy_processes_at_start": busy_processes(),
@@ -686,7 +712,7 @@ def report_header(suite: str, title: str, command: str, env: dict, quick: bool) 
         f"## {title}{mode}\n\n"
         f"Command: `{command}`\n\n"
         f"{environment_markdown(env)}\n"
-        f"- Timing: {SETTLE_NOTE} Ratio = contender median / ours (the bold row) in the same run; "
+        f"- Timing: {settle_note()} Ratio = contender median / ours (the bold row) in the same run; "
         "> 1 means slower than ours. First call (compile / trace / cache load) and setup (e.g. Sympy build) "
         "are reported apart from the steady-state times.\n"
     )

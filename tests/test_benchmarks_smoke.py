@@ -60,8 +60,22 @@ def test_harness_alternates_and_takes_ratios():
     assert "**ours**" in table and "skipped: x not installed" in table
 
 
+def test_settle_pause_is_validated_and_reported():
+    with pytest.raises(ValueError, match="settle"):
+        harness.set_settle(-1.0)
+    before = harness.settle_seconds()
+    try:
+        harness.set_settle(0.0)
+        assert "No settling pause" in harness.settle_note()
+        harness.set_settle(0.2)
+        assert "sleeps 0.20 s" in harness.settle_note() and harness.settle_seconds() == 0.2
+    finally:
+        harness.set_settle(before)
+    assert harness.settle_seconds() == before
+
+
 JACOBIAN_CLI = "benchmarks jacobian --smoke"
-TORUS_CLI = "benchmarks torus --quick"
+TORUS_CLI = "benchmarks torus --quick --settle 0"  # (no pause before timed calls: not for comparison)
 NORMAL_EQUATIONS_CLI = "benchmarks normal_equations --smoke"
 ALIGN_CLI = f"benchmarks align --smoke --data {shlex.quote(str(DATA))}"  # (skips cleanly where DATA is absent)
 
@@ -80,7 +94,8 @@ def test_cli_jacobian_writes_markdown_json_png(background_result):
     stdout, md, data, out = _jacobian_cli(background_result)
     assert OURS in stdout
     assert "| **" + OURS + "** |" in md
-    assert "Machine:" in md and "Versions:" in md and "0.15 s" in md
+    assert "Machine:" in md and "Versions:" in md and "No settling pause" in md  # --smoke: --settle 0
+    assert data["environment"]["settle_s"] == 0.0
     assert data["environment"]["logical_cpus"] >= 1
     rows = data["results"][0]["timings"]
     ours = next(r for r in rows if r["name"] == OURS)
