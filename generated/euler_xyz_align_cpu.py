@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:aeddf08f0695d80c67a598d0613e25bd   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:6bb815eb0a4e4421836c50100ccd2b0b   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
 #   _normal_equations_brightness                    1256        206      132         74
 #   _residuals                                       127         49       23         26
-#   _normal_equations_depth                         1635        216      132         84
-#   _normal_equations_depth_brightness              1635        216      132         84
-#   _residuals_depth                                 154         49       23         26
+#   _normal_equations_depth                         2304        229      129        100
+#   _normal_equations_depth_brightness              2304        229      129        100
+#   _residuals_depth                                 194         49       23         26
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` model for the Numba CPU target.
 
@@ -80,8 +80,8 @@ DESCRIPTION = {
         "normal_equations": 32,
         "normal_equations_brightness": 34,
         "residuals": 19,
-        "normal_equations_depth": 32,
-        "normal_equations_depth_brightness": 34,
+        "normal_equations_depth": 29,
+        "normal_equations_depth_brightness": 31,
         "residuals_depth": 17,
     },
     "kernels": (
@@ -1303,14 +1303,11 @@ def _hoist_normal_equations_depth(params, constants):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     return np.array(
         [
             h0,
@@ -1335,9 +1332,6 @@ def _hoist_normal_equations_depth(params, constants):
             h44,
             h45,
             h46,
-            h47,
-            h48,
-            h49,
             t1,
             t2,
             t3,
@@ -1374,18 +1368,15 @@ def _normal_equations_depth_values(h, pair, points):
         T(h[pair, 17]),  # h42
         T(h[pair, 18]),  # h43
         T(h[pair, 19]),  # h44
-        T(h[pair, 20]),  # h45
-        T(h[pair, 21]),  # h46
-        T(h[pair, 22]),  # h47
-        T(h[pair, 23]),  # h48 = -math.sin(r3) * math.cos(r2)
-        T(h[pair, 24]),  # h49 = -math.sin(r1)
-        T(h[pair, 25]),  # t1
-        T(h[pair, 26]),  # t2
-        T(h[pair, 27]),  # t3
-        T(h[pair, 28]),  # fx
-        T(h[pair, 29]),  # fy
-        T(h[pair, 30]),  # cx
-        T(h[pair, 31]),  # cy
+        T(h[pair, 20]),  # h45 = -math.sin(r3) * math.cos(r2)
+        T(h[pair, 21]),  # h46 = -math.sin(r1)
+        T(h[pair, 22]),  # t1
+        T(h[pair, 23]),  # t2
+        T(h[pair, 24]),  # t3
+        T(h[pair, 25]),  # fx
+        T(h[pair, 26]),  # fy
+        T(h[pair, 27]),  # cx
+        T(h[pair, 28]),  # cy
     )
 
 
@@ -1422,9 +1413,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         h44,
         h45,
         h46,
-        h47,
-        h48,
-        h49,
         t1,
         t2,
         t3,
@@ -1486,14 +1474,17 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         X = lane_rows(points_flat, first, 3, 0)
         Y = lane_rows(points_flat, first, 3, 1)
         Z = lane_rows(points_flat, first, 3, 2)
-        rx0 = X * h12 + Y * h48 + Z * h2
+        rx0 = X * h12 + Y * h45 + Z * h2
         p0 = rx0 + t1
-        p13 = h17 * rx0
-        p14 = h34 * rx0
-        p15 = h38 * rx0
-        p16 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p16
-        rx2 = X * h21 + Y * h18 + h0 * p16
+        p14 = h23 * rx0
+        p15 = h17 * rx0
+        p16 = h36 * rx0
+        p17 = h34 * rx0
+        p18 = h40 * rx0
+        p19 = h38 * rx0
+        p20 = Z * h8
+        rx1 = X * h15 + Y * h6 + h46 * p20
+        rx2 = X * h21 + Y * h18 + h0 * p20
         p1 = rx2 + t3
         p2 = T(1.0) / p1
         p3 = fx * p2
@@ -1502,10 +1493,11 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = fy * p4 * p6
-        p11 = -p10 * rx1 - p5 * rx2
-        p12 = p5 * rx0
+        p9 = h23 * rx1
+        p10 = h36 * rx1
+        p11 = h40 * rx1
+        p12 = fy * p4 * p6
+        p13 = -p12 * rx1 - p5 * rx2
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -1551,17 +1543,17 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         I_ref = lane_rows(iref, first, 1, 0)
         res = -I_ref + I_t
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + g_y * (h23 * p12 + h27 * p11 + p10 * p13)
+        j0 = g_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + g_y * (h27 * p13 + p12 * p15 + p14 * p5)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + g_y * (h36 * p12 + h37 * p11 + p10 * p14)
+        j1 = g_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + g_y * (h37 * p13 + p12 * p17 + p16 * p5)
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + g_y * (h40 * p12 + h41 * p11 + p10 * p15)
+        j2 = g_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + g_y * (h41 * p13 + p12 * p19 + p18 * p5)
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
         j3 = g_x * p3
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p7 - g_y * p10
+        j5 = -g_x * p7 - g_y * p12
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         wt, rho = robust_lanes(r64, loss_id, scale)
         wt = lane_select(ok, wt, 0.0)
@@ -1571,25 +1563,35 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         wj3 = wt * j3_64
         wj4 = wt * j4_64
         wj5 = wt * j5_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0_a = gd_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + p13
-        jd0_b = gd_y * (h23 * p12 + h27 * p11 + p10 * p13) - h27 * rx1
-        jd0 = jd0_a + jd0_b
+        jd0_a = s_D
+        jd0_b_a = gd_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + p15
+        jd0_b_b = gd_y * (h27 * p13 + p12 * p15 + p14 * p5) - h27 * rx1
+        jd0_b = jd0_b_a + jd0_b_b
+        jd0 = jd0_a * jd0_b
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1_a = gd_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + p14
-        jd1_b = gd_y * (h36 * p12 + h37 * p11 + p10 * p14) - h37 * rx1
-        jd1 = jd1_a + jd1_b
+        jd1_a = s_D
+        jd1_b_a = gd_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + p17
+        jd1_b_b = gd_y * (h37 * p13 + p12 * p17 + p16 * p5) - h37 * rx1
+        jd1_b = jd1_b_a + jd1_b_b
+        jd1 = jd1_a * jd1_b
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2_a = gd_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + p15
-        jd2_b = gd_y * (h40 * p12 + h41 * p11 + p10 * p15) - h41 * rx1
-        jd2 = jd2_a + jd2_b
+        jd2_a = s_D
+        jd2_b_a = gd_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + p19
+        jd2_b_b = gd_y * (h41 * p13 + p12 * p19 + p18 * p5) - h41 * rx1
+        jd2_b = jd2_b_a + jd2_b_b
+        jd2 = jd2_a * jd2_b
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -1830,14 +1832,11 @@ def _hoist_normal_equations_depth_brightness(params, constants):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     q0 = -math.exp(a)
     q1 = -b
     return np.array(
@@ -1864,9 +1863,6 @@ def _hoist_normal_equations_depth_brightness(params, constants):
             h44,
             h45,
             h46,
-            h47,
-            h48,
-            h49,
             t1,
             t2,
             t3,
@@ -1905,20 +1901,17 @@ def _normal_equations_depth_brightness_values(h, pair, points):
         T(h[pair, 17]),  # h42
         T(h[pair, 18]),  # h43
         T(h[pair, 19]),  # h44
-        T(h[pair, 20]),  # h45
-        T(h[pair, 21]),  # h46
-        T(h[pair, 22]),  # h47
-        T(h[pair, 23]),  # h48 = -math.sin(r3) * math.cos(r2)
-        T(h[pair, 24]),  # h49 = -math.sin(r1)
-        T(h[pair, 25]),  # t1
-        T(h[pair, 26]),  # t2
-        T(h[pair, 27]),  # t3
-        T(h[pair, 28]),  # fx
-        T(h[pair, 29]),  # fy
-        T(h[pair, 30]),  # cx
-        T(h[pair, 31]),  # cy
-        T(h[pair, 32]),  # q0 = -math.exp(a)
-        T(h[pair, 33]),  # q1 = -b
+        T(h[pair, 20]),  # h45 = -math.sin(r3) * math.cos(r2)
+        T(h[pair, 21]),  # h46 = -math.sin(r1)
+        T(h[pair, 22]),  # t1
+        T(h[pair, 23]),  # t2
+        T(h[pair, 24]),  # t3
+        T(h[pair, 25]),  # fx
+        T(h[pair, 26]),  # fy
+        T(h[pair, 27]),  # cx
+        T(h[pair, 28]),  # cy
+        T(h[pair, 29]),  # q0 = -math.exp(a)
+        T(h[pair, 30]),  # q1 = -b
     )
 
 
@@ -1955,9 +1948,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         h44,
         h45,
         h46,
-        h47,
-        h48,
-        h49,
         t1,
         t2,
         t3,
@@ -2038,14 +2028,17 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         X = lane_rows(points_flat, first, 3, 0)
         Y = lane_rows(points_flat, first, 3, 1)
         Z = lane_rows(points_flat, first, 3, 2)
-        rx0 = X * h12 + Y * h48 + Z * h2
+        rx0 = X * h12 + Y * h45 + Z * h2
         p0 = rx0 + t1
-        p13 = h17 * rx0
-        p14 = h34 * rx0
-        p15 = h38 * rx0
-        p16 = Z * h8
-        rx1 = X * h15 + Y * h6 + h49 * p16
-        rx2 = X * h21 + Y * h18 + h0 * p16
+        p14 = h23 * rx0
+        p15 = h17 * rx0
+        p16 = h36 * rx0
+        p17 = h34 * rx0
+        p18 = h40 * rx0
+        p19 = h38 * rx0
+        p20 = Z * h8
+        rx1 = X * h15 + Y * h6 + h46 * p20
+        rx2 = X * h21 + Y * h18 + h0 * p20
         p1 = rx2 + t3
         p2 = T(1.0) / p1
         p3 = fx * p2
@@ -2054,10 +2047,11 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = fy * p4 * p6
-        p11 = -p10 * rx1 - p5 * rx2
-        p12 = p5 * rx0
+        p9 = h23 * rx1
+        p10 = h36 * rx1
+        p11 = h40 * rx1
+        p12 = fy * p4 * p6
+        p13 = -p12 * rx1 - p5 * rx2
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -2103,17 +2097,17 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         I_ref = lane_rows(iref, first, 1, 0)
         res = I_ref * q0 + I_t + q1
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + g_y * (h23 * p12 + h27 * p11 + p10 * p13)
+        j0 = g_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + g_y * (h27 * p13 + p12 * p15 + p14 * p5)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + g_y * (h36 * p12 + h37 * p11 + p10 * p14)
+        j1 = g_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + g_y * (h37 * p13 + p12 * p17 + p16 * p5)
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
-        j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + g_y * (h40 * p12 + h41 * p11 + p10 * p15)
+        j2 = g_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + g_y * (h41 * p13 + p12 * p19 + p18 * p5)
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
         j3 = g_x * p3
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p7 - g_y * p10
+        j5 = -g_x * p7 - g_y * p12
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         j6 = I_ref * q0
         j6_64 = lane_select(ok, lane_f64(j6), 0.0)
@@ -2129,25 +2123,35 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         wj5 = wt * j5_64
         wj6 = wt * j6_64
         wj7 = wt * j7_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0_a = gd_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + p13
-        jd0_b = gd_y * (h23 * p12 + h27 * p11 + p10 * p13) - h27 * rx1
-        jd0 = jd0_a + jd0_b
+        jd0_a = s_D
+        jd0_b_a = gd_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + p15
+        jd0_b_b = gd_y * (h27 * p13 + p12 * p15 + p14 * p5) - h27 * rx1
+        jd0_b = jd0_b_a + jd0_b_b
+        jd0 = jd0_a * jd0_b
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1_a = gd_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + p14
-        jd1_b = gd_y * (h36 * p12 + h37 * p11 + p10 * p14) - h37 * rx1
-        jd1 = jd1_a + jd1_b
+        jd1_a = s_D
+        jd1_b_a = gd_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + p17
+        jd1_b_b = gd_y * (h37 * p13 + p12 * p17 + p16 * p5) - h37 * rx1
+        jd1_b = jd1_b_a + jd1_b_b
+        jd1 = jd1_a * jd1_b
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2_a = gd_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + p15
-        jd2_b = gd_y * (h40 * p12 + h41 * p11 + p10 * p15) - h41 * rx1
-        jd2 = jd2_a + jd2_b
+        jd2_a = s_D
+        jd2_b_a = gd_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + p19
+        jd2_b_b = gd_y * (h41 * p13 + p12 * p19 + p18 * p5) - h41 * rx1
+        jd2_b = jd2_b_a + jd2_b_b
+        jd2 = jd2_a * jd2_b
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -2439,8 +2443,10 @@ def _residuals_depth(h, points, depth, resid):
         p0 = Z * h8
         p1 = X * h9 + Y * h10 + h4 * p0 + t3
         p2 = T(1.0) / p1
-        u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-        v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+        p3 = X * h11 + Y * h12 + Z * h3 + t1
+        p4 = X * h13 + Y * h14 + h15 * p0 + t2
+        u = cx + fx * p2 * p3
+        v = cy + fy * p2 * p4
         if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2463,9 +2469,13 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p1
+        n_D_a = (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p1)
 
 
 def residuals_depth(params, constants, points, depth, resid):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)

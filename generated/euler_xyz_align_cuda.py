@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:01b24bf916f5cf8cae6e90200f204103   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:7754c8de14a2da48b540cf8aa5aa431a   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74
 #   _normal_equations_brightness                    1256        206      132         74
 #   _residuals                                       127         49       23         26
-#   _normal_equations_depth                         1635        216      132         84
-#   _normal_equations_depth_brightness              1635        216      132         84
-#   _residuals_depth                                 154         49       23         26
+#   _normal_equations_depth                         2304        229      129        100
+#   _normal_equations_depth_brightness              2304        229      129        100
+#   _residuals_depth                                 194         49       23         26
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``euler_xyz`` model for the Numba CUDA target.
 
@@ -89,8 +89,8 @@ DESCRIPTION = {
         "normal_equations": 32,
         "normal_equations_brightness": 34,
         "residuals": 19,
-        "normal_equations_depth": 32,
-        "normal_equations_depth_brightness": 34,
+        "normal_equations_depth": 29,
+        "normal_equations_depth_brightness": 31,
         "residuals_depth": 17,
     },
     "kernels": (
@@ -1519,14 +1519,11 @@ def _hoist_normal_equations_depth(params, constants):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     return np.array(
         [
             h0,
@@ -1551,9 +1548,6 @@ def _hoist_normal_equations_depth(params, constants):
             h44,
             h45,
             h46,
-            h47,
-            h48,
-            h49,
             t1,
             t2,
             t3,
@@ -1599,21 +1593,18 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
         h38 = T(h[pair, 14])  # -h12 * h18 - h21 * h8 * math.sin(r3)
         h40 = T(h[pair, 15])  # h12 * h6 + h15 * h8 * math.sin(r3)
         h41 = T(h[pair, 16])  # h15 * h18 - h21 * h6
-        h42 = T(h[pair, 17])  # -h23
-        h43 = T(h[pair, 18])  # -h27
-        h44 = T(h[pair, 19])  # -h36
-        h45 = T(h[pair, 20])  # -h37
-        h46 = T(h[pair, 21])  # -h40
-        h47 = T(h[pair, 22])  # -h41
-        h48 = T(h[pair, 23])  # -h8 * math.sin(r3)
-        h49 = T(h[pair, 24])  # -math.sin(r1)
-        t1 = T(h[pair, 25])
-        t2 = T(h[pair, 26])
-        t3 = T(h[pair, 27])
-        fx = T(h[pair, 28])
-        fy = T(h[pair, 29])
-        cx = T(h[pair, 30])
-        cy = T(h[pair, 31])
+        h42 = T(h[pair, 17])  # -h27
+        h43 = T(h[pair, 18])  # -h37
+        h44 = T(h[pair, 19])  # -h41
+        h45 = T(h[pair, 20])  # -h8 * math.sin(r3)
+        h46 = T(h[pair, 21])  # -math.sin(r1)
+        t1 = T(h[pair, 22])
+        t2 = T(h[pair, 23])
+        t3 = T(h[pair, 24])
+        fx = T(h[pair, 25])
+        fy = T(h[pair, 26])
+        cx = T(h[pair, 27])
+        cy = T(h[pair, 28])
         acc_H_r1_r1 = 0.0
         acc_H_r1_r2 = 0.0
         acc_H_r1_r3 = 0.0
@@ -1651,14 +1642,17 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             X = points[i, 0]
             Y = points[i, 1]
             Z = points[i, 2]
-            rx0 = X * h12 + Y * h48 + Z * h2
+            rx0 = X * h12 + Y * h45 + Z * h2
             p0 = rx0 + t1
-            p13 = h17 * rx0
-            p14 = h34 * rx0
-            p15 = h38 * rx0
-            p16 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p16
-            rx2 = X * h21 + Y * h18 + h0 * p16
+            p14 = h23 * rx0
+            p15 = h17 * rx0
+            p16 = h36 * rx0
+            p17 = h34 * rx0
+            p18 = h40 * rx0
+            p19 = h38 * rx0
+            p20 = Z * h8
+            rx1 = X * h15 + Y * h6 + h46 * p20
+            rx2 = X * h21 + Y * h18 + h0 * p20
             p1 = rx2 + t3
             p2 = T(1.0) / p1
             p3 = fx * p2
@@ -1667,10 +1661,11 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = fy * p4 * p6
-            p11 = -p10 * rx1 - p5 * rx2
-            p12 = p5 * rx0
+            p9 = h23 * rx1
+            p10 = h36 * rx1
+            p11 = h40 * rx1
+            p12 = fy * p4 * p6
+            p13 = -p12 * rx1 - p5 * rx2
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -1706,17 +1701,17 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = -I_ref + I_t
             r64 = float(res) if ok else 0.0
-            j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + g_y * (h23 * p12 + h27 * p11 + p10 * p13)
+            j0 = g_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + g_y * (h27 * p13 + p12 * p15 + p14 * p5)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + g_y * (h36 * p12 + h37 * p11 + p10 * p14)
+            j1 = g_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + g_y * (h37 * p13 + p12 * p17 + p16 * p5)
             j1_64 = float(j1) if ok else 0.0
-            j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + g_y * (h40 * p12 + h41 * p11 + p10 * p15)
+            j2 = g_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + g_y * (h41 * p13 + p12 * p19 + p18 * p5)
             j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p7 - g_y * p10
+            j5 = -g_x * p7 - g_y * p12
             j5_64 = float(j5) if ok else 0.0
             wt, rho = robust(r64, loss_id, scale)
             wt = wt if ok else 0.0
@@ -1726,25 +1721,35 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             wj3 = wt * j3_64
             wj4 = wt * j4_64
             wj5 = wt * j5_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0_a = gd_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + p13
-            jd0_b = gd_y * (h23 * p12 + h27 * p11 + p10 * p13) - h27 * rx1
-            jd0 = jd0_a + jd0_b
+            jd0_a = s_D
+            jd0_b_a = gd_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + p15
+            jd0_b_b = gd_y * (h27 * p13 + p12 * p15 + p14 * p5) - h27 * rx1
+            jd0_b = jd0_b_a + jd0_b_b
+            jd0 = jd0_a * jd0_b
             jd0_64 = float(jd0) if okd else 0.0
-            jd1_a = gd_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + p14
-            jd1_b = gd_y * (h36 * p12 + h37 * p11 + p10 * p14) - h37 * rx1
-            jd1 = jd1_a + jd1_b
+            jd1_a = s_D
+            jd1_b_a = gd_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + p17
+            jd1_b_b = gd_y * (h37 * p13 + p12 * p17 + p16 * p5) - h37 * rx1
+            jd1_b = jd1_b_a + jd1_b_b
+            jd1 = jd1_a * jd1_b
             jd1_64 = float(jd1) if okd else 0.0
-            jd2_a = gd_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + p15
-            jd2_b = gd_y * (h40 * p12 + h41 * p11 + p10 * p15) - h41 * rx1
-            jd2 = jd2_a + jd2_b
+            jd2_a = s_D
+            jd2_b_a = gd_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + p19
+            jd2_b_b = gd_y * (h41 * p13 + p12 * p19 + p18 * p5) - h41 * rx1
+            jd2_b = jd2_b_a + jd2_b_b
+            jd2 = jd2_a * jd2_b
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -1957,14 +1962,11 @@ def _hoist_normal_equations_depth_brightness(params, constants):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     q0 = -math.exp(a)
     q1 = -b
     return np.array(
@@ -1991,9 +1993,6 @@ def _hoist_normal_equations_depth_brightness(params, constants):
             h44,
             h45,
             h46,
-            h47,
-            h48,
-            h49,
             t1,
             t2,
             t3,
@@ -2041,23 +2040,20 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
         h38 = T(h[pair, 14])  # -h12 * h18 - h21 * h8 * math.sin(r3)
         h40 = T(h[pair, 15])  # h12 * h6 + h15 * h8 * math.sin(r3)
         h41 = T(h[pair, 16])  # h15 * h18 - h21 * h6
-        h42 = T(h[pair, 17])  # -h23
-        h43 = T(h[pair, 18])  # -h27
-        h44 = T(h[pair, 19])  # -h36
-        h45 = T(h[pair, 20])  # -h37
-        h46 = T(h[pair, 21])  # -h40
-        h47 = T(h[pair, 22])  # -h41
-        h48 = T(h[pair, 23])  # -h8 * math.sin(r3)
-        h49 = T(h[pair, 24])  # -math.sin(r1)
-        t1 = T(h[pair, 25])
-        t2 = T(h[pair, 26])
-        t3 = T(h[pair, 27])
-        fx = T(h[pair, 28])
-        fy = T(h[pair, 29])
-        cx = T(h[pair, 30])
-        cy = T(h[pair, 31])
-        q0 = T(h[pair, 32])  # -math.exp(a)
-        q1 = T(h[pair, 33])  # -b
+        h42 = T(h[pair, 17])  # -h27
+        h43 = T(h[pair, 18])  # -h37
+        h44 = T(h[pair, 19])  # -h41
+        h45 = T(h[pair, 20])  # -h8 * math.sin(r3)
+        h46 = T(h[pair, 21])  # -math.sin(r1)
+        t1 = T(h[pair, 22])
+        t2 = T(h[pair, 23])
+        t3 = T(h[pair, 24])
+        fx = T(h[pair, 25])
+        fy = T(h[pair, 26])
+        cx = T(h[pair, 27])
+        cy = T(h[pair, 28])
+        q0 = T(h[pair, 29])  # -math.exp(a)
+        q1 = T(h[pair, 30])  # -b
         acc_H_r1_r1 = 0.0
         acc_H_r1_r2 = 0.0
         acc_H_r1_r3 = 0.0
@@ -2112,14 +2108,17 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             X = points[i, 0]
             Y = points[i, 1]
             Z = points[i, 2]
-            rx0 = X * h12 + Y * h48 + Z * h2
+            rx0 = X * h12 + Y * h45 + Z * h2
             p0 = rx0 + t1
-            p13 = h17 * rx0
-            p14 = h34 * rx0
-            p15 = h38 * rx0
-            p16 = Z * h8
-            rx1 = X * h15 + Y * h6 + h49 * p16
-            rx2 = X * h21 + Y * h18 + h0 * p16
+            p14 = h23 * rx0
+            p15 = h17 * rx0
+            p16 = h36 * rx0
+            p17 = h34 * rx0
+            p18 = h40 * rx0
+            p19 = h38 * rx0
+            p20 = Z * h8
+            rx1 = X * h15 + Y * h6 + h46 * p20
+            rx2 = X * h21 + Y * h18 + h0 * p20
             p1 = rx2 + t3
             p2 = T(1.0) / p1
             p3 = fx * p2
@@ -2128,10 +2127,11 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = fy * p4 * p6
-            p11 = -p10 * rx1 - p5 * rx2
-            p12 = p5 * rx0
+            p9 = h23 * rx1
+            p10 = h36 * rx1
+            p11 = h40 * rx1
+            p12 = fy * p4 * p6
+            p13 = -p12 * rx1 - p5 * rx2
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -2167,17 +2167,17 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = I_ref * q0 + I_t + q1
             r64 = float(res) if ok else 0.0
-            j0 = g_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + g_y * (h23 * p12 + h27 * p11 + p10 * p13)
+            j0 = g_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + g_y * (h27 * p13 + p12 * p15 + p14 * p5)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + g_y * (h36 * p12 + h37 * p11 + p10 * p14)
+            j1 = g_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + g_y * (h37 * p13 + p12 * p17 + p16 * p5)
             j1_64 = float(j1) if ok else 0.0
-            j2 = g_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + g_y * (h40 * p12 + h41 * p11 + p10 * p15)
+            j2 = g_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + g_y * (h41 * p13 + p12 * p19 + p18 * p5)
             j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p7 - g_y * p10
+            j5 = -g_x * p7 - g_y * p12
             j5_64 = float(j5) if ok else 0.0
             j6 = I_ref * q0
             j6_64 = float(j6) if ok else 0.0
@@ -2193,25 +2193,35 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             wj5 = wt * j5_64
             wj6 = wt * j6_64
             wj7 = wt * j7_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0_a = gd_x * (h17 * p8 + h42 * p9 + h43 * p7 * rx1) + p13
-            jd0_b = gd_y * (h23 * p12 + h27 * p11 + p10 * p13) - h27 * rx1
-            jd0 = jd0_a + jd0_b
+            jd0_a = s_D
+            jd0_b_a = gd_x * (h17 * p8 + h42 * p7 * rx1 - p3 * p9) + p15
+            jd0_b_b = gd_y * (h27 * p13 + p12 * p15 + p14 * p5) - h27 * rx1
+            jd0_b = jd0_b_a + jd0_b_b
+            jd0 = jd0_a * jd0_b
             jd0_64 = float(jd0) if okd else 0.0
-            jd1_a = gd_x * (h34 * p8 + h44 * p9 + h45 * p7 * rx1) + p14
-            jd1_b = gd_y * (h36 * p12 + h37 * p11 + p10 * p14) - h37 * rx1
-            jd1 = jd1_a + jd1_b
+            jd1_a = s_D
+            jd1_b_a = gd_x * (h34 * p8 + h43 * p7 * rx1 - p10 * p3) + p17
+            jd1_b_b = gd_y * (h37 * p13 + p12 * p17 + p16 * p5) - h37 * rx1
+            jd1_b = jd1_b_a + jd1_b_b
+            jd1 = jd1_a * jd1_b
             jd1_64 = float(jd1) if okd else 0.0
-            jd2_a = gd_x * (h38 * p8 + h46 * p9 + h47 * p7 * rx1) + p15
-            jd2_b = gd_y * (h40 * p12 + h41 * p11 + p10 * p15) - h41 * rx1
-            jd2 = jd2_a + jd2_b
+            jd2_a = s_D
+            jd2_b_a = gd_x * (h38 * p8 + h44 * p7 * rx1 - p11 * p3) + p19
+            jd2_b_b = gd_y * (h41 * p13 + p12 * p19 + p18 * p5) - h41 * rx1
+            jd2_b = jd2_b_a + jd2_b_b
+            jd2 = jd2_a * jd2_b
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -2487,8 +2497,10 @@ def _residuals_depth(h, points, depth, resid):
         p0 = Z * h8
         p1 = X * h9 + Y * h10 + h4 * p0 + t3
         p2 = T(1.0) / p1
-        u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-        v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+        p3 = X * h11 + Y * h12 + Z * h3 + t1
+        p4 = X * h13 + Y * h14 + h15 * p0 + t2
+        u = cx + fx * p2 * p3
+        v = cy + fy * p2 * p4
         if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2511,11 +2523,15 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p1
+        n_D_a = (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p1)
 
 
 def residuals_depth(params, constants, points, depth, resid, stream=0):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     launch_points(_residuals_depth, _hoist_residuals_depth(params, constants), (points, depth, resid), stream)
 
 
@@ -2555,8 +2571,10 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             p0 = Z * h8
             p1 = X * h9 + Y * h10 + h4 * p0 + t3
             p2 = T(1.0) / p1
-            u = cx + fx * p2 * (X * h11 + Y * h12 + Z * h3 + t1)
-            v = cy + fy * p2 * (X * h13 + Y * h14 + h15 * p0 + t2)
+            p3 = X * h11 + Y * h12 + Z * h3 + t1
+            p4 = X * h13 + Y * h14 + h15 * p0 + t2
+            u = cx + fx * p2 * p3
+            v = cy + fy * p2 * p4
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
                 continue
             if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2579,7 +2597,11 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
                 continue
-            out[pair, _k] = D_t - p1
+            n_D_a = (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p3 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            out[pair, _k] = s_D * (D_t - p1)
 
 
 def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0):
@@ -2593,7 +2615,7 @@ def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0
 
 @cuda.jit(device=True, inline=True)
 def _hoist_normal_equations_depth_device(params, constants, out):
-    """``_hoist_normal_equations_depth(params, constants)`` into ``out[0:32]`` (device, float64)."""
+    """``_hoist_normal_equations_depth(params, constants)`` into ``out[0:29]`` (device, float64)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -2646,14 +2668,11 @@ def _hoist_normal_equations_depth_device(params, constants, out):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     out[0] = h0
     out[1] = h2
     out[2] = h6
@@ -2676,21 +2695,18 @@ def _hoist_normal_equations_depth_device(params, constants, out):
     out[19] = h44
     out[20] = h45
     out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
+    out[22] = t1
+    out[23] = t2
+    out[24] = t3
+    out[25] = fx
+    out[26] = fy
+    out[27] = cx
+    out[28] = cy
 
 
 @cuda.jit(device=True, inline=True)
 def _hoist_normal_equations_depth_brightness_device(params, constants, out):
-    """``_hoist_normal_equations_depth_brightness(params, constants)`` into ``out[0:34]`` (device, float64)."""
+    """``_hoist_normal_equations_depth_brightness(params, constants)`` into ``out[0:31]`` (device, float64)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -2745,14 +2761,11 @@ def _hoist_normal_equations_depth_brightness_device(params, constants, out):
     h39 = -h15
     h40 = h12 * h6 + h16 * h9 - h20 * h39
     h41 = h15 * h25 - h21 * h7 - h25 * h39 + h26 * h6
-    h42 = -h23
-    h43 = -h27
-    h44 = -h36
-    h45 = -h37
-    h46 = -h40
-    h47 = -h41
-    h48 = -h9
-    h49 = -h3
+    h42 = -h27
+    h43 = -h37
+    h44 = -h41
+    h45 = -h9
+    h46 = -h3
     q0 = -math.exp(a)
     q1 = -b
     out[0] = h0
@@ -2777,18 +2790,15 @@ def _hoist_normal_equations_depth_brightness_device(params, constants, out):
     out[19] = h44
     out[20] = h45
     out[21] = h46
-    out[22] = h47
-    out[23] = h48
-    out[24] = h49
-    out[25] = t1
-    out[26] = t2
-    out[27] = t3
-    out[28] = fx
-    out[29] = fy
-    out[30] = cx
-    out[31] = cy
-    out[32] = q0
-    out[33] = q1
+    out[22] = t1
+    out[23] = t2
+    out[24] = t3
+    out[25] = fx
+    out[26] = fy
+    out[27] = cx
+    out[28] = cy
+    out[29] = q0
+    out[30] = q1
 
 
 @cuda.jit(device=True, inline=True)

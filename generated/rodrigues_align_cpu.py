@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:20076056c4d40e2bcc701c57fed82732   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:aad12756676c79917a41207c4397dbaa   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
 #   _normal_equations_brightness                    7221        330      257         73
 #   _residuals                                       286         58       33         25
-#   _normal_equations_depth                         9525        340      257         83
-#   _normal_equations_depth_brightness              9525        340      257         83
-#   _residuals_depth                                 342         58       33         25
+#   _normal_equations_depth                        14133        353      254         99
+#   _normal_equations_depth_brightness             14133        353      254         99
+#   _residuals_depth                                 454         58       33         25
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` model for the Numba CPU target.
 
@@ -81,8 +81,8 @@ DESCRIPTION = {
         "normal_equations": 31,
         "normal_equations_brightness": 33,
         "residuals": 18,
-        "normal_equations_depth": 31,
-        "normal_equations_depth_brightness": 33,
+        "normal_equations_depth": 28,
+        "normal_equations_depth_brightness": 30,
         "residuals_depth": 16,
     },
     "kernels": (
@@ -1493,12 +1493,9 @@ def _hoist_normal_equations_depth(params, constants):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     return np.array(
         [
             h8,
@@ -1522,9 +1519,6 @@ def _hoist_normal_equations_depth(params, constants):
             h105,
             h106,
             h107,
-            h108,
-            h109,
-            h110,
             t1,
             t2,
             t3,
@@ -1562,16 +1556,13 @@ def _normal_equations_depth_values(h, pair, points):
         T(h[pair, 18]),  # h105
         T(h[pair, 19]),  # h106
         T(h[pair, 20]),  # h107
-        T(h[pair, 21]),  # h108
-        T(h[pair, 22]),  # h109
-        T(h[pair, 23]),  # h110
-        T(h[pair, 24]),  # t1
-        T(h[pair, 25]),  # t2
-        T(h[pair, 26]),  # t3
-        T(h[pair, 27]),  # fx
-        T(h[pair, 28]),  # fy
-        T(h[pair, 29]),  # cx
-        T(h[pair, 30]),  # cy
+        T(h[pair, 21]),  # t1
+        T(h[pair, 22]),  # t2
+        T(h[pair, 23]),  # t3
+        T(h[pair, 24]),  # fx
+        T(h[pair, 25]),  # fy
+        T(h[pair, 26]),  # cx
+        T(h[pair, 27]),  # cy
     )
 
 
@@ -1607,9 +1598,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         h105,
         h106,
         h107,
-        h108,
-        h109,
-        h110,
         t1,
         t2,
         t3,
@@ -1683,13 +1671,17 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = fy * p4 * p6
-        p11 = -p10 * rx1 - p5 * rx2
-        p12 = p5 * rx0
-        p13 = h53 * rx0
-        p14 = h83 * rx0
-        p15 = h99 * rx0
+        p9 = h61 * rx1
+        p10 = h87 * rx1
+        p11 = h103 * rx1
+        p12 = fy * p4 * p6
+        p13 = -p12 * rx1 - p5 * rx2
+        p14 = h61 * rx0
+        p15 = h53 * rx0
+        p16 = h87 * rx0
+        p17 = h83 * rx0
+        p18 = h103 * rx0
+        p19 = h99 * rx0
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -1735,17 +1727,17 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         I_ref = lane_rows(iref, first, 1, 0)
         res = -I_ref + I_t
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + g_y * (h61 * p12 + h68 * p11 + p10 * p13)
+        j0 = g_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + g_y * (h68 * p13 + p12 * p15 + p14 * p5)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + g_y * (h87 * p12 + h88 * p11 + p10 * p14)
+        j1 = g_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + g_y * (h88 * p13 + p12 * p17 + p16 * p5)
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
-        j2 = g_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + g_y * (h103 * p12 + h104 * p11 + p10 * p15)
+        j2 = g_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + g_y * (h104 * p13 + p12 * p19 + p18 * p5)
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
         j3 = g_x * p3
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p7 - g_y * p10
+        j5 = -g_x * p7 - g_y * p12
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         wt, rho = robust_lanes(r64, loss_id, scale)
         wt = lane_select(ok, wt, 0.0)
@@ -1755,25 +1747,35 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         wj3 = wt * j3_64
         wj4 = wt * j4_64
         wj5 = wt * j5_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0_a = gd_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + p13
-        jd0_b = gd_y * (h61 * p12 + h68 * p11 + p10 * p13) - h68 * rx1
-        jd0 = jd0_a + jd0_b
+        jd0_a = s_D
+        jd0_b_a = gd_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + p15
+        jd0_b_b = gd_y * (h68 * p13 + p12 * p15 + p14 * p5) - h68 * rx1
+        jd0_b = jd0_b_a + jd0_b_b
+        jd0 = jd0_a * jd0_b
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1_a = gd_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + p14
-        jd1_b = gd_y * (h87 * p12 + h88 * p11 + p10 * p14) - h88 * rx1
-        jd1 = jd1_a + jd1_b
+        jd1_a = s_D
+        jd1_b_a = gd_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + p17
+        jd1_b_b = gd_y * (h88 * p13 + p12 * p17 + p16 * p5) - h88 * rx1
+        jd1_b = jd1_b_a + jd1_b_b
+        jd1 = jd1_a * jd1_b
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2_a = gd_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + p15
-        jd2_b = gd_y * (h103 * p12 + h104 * p11 + p10 * p15) - h104 * rx1
-        jd2 = jd2_a + jd2_b
+        jd2_a = s_D
+        jd2_b_a = gd_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + p19
+        jd2_b_b = gd_y * (h104 * p13 + p12 * p19 + p18 * p5) - h104 * rx1
+        jd2_b = jd2_b_a + jd2_b_b
+        jd2 = jd2_a * jd2_b
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -2077,12 +2079,9 @@ def _hoist_normal_equations_depth_brightness(params, constants):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     q0 = -math.exp(a)
     q1 = -b
     return np.array(
@@ -2108,9 +2107,6 @@ def _hoist_normal_equations_depth_brightness(params, constants):
             h105,
             h106,
             h107,
-            h108,
-            h109,
-            h110,
             t1,
             t2,
             t3,
@@ -2150,18 +2146,15 @@ def _normal_equations_depth_brightness_values(h, pair, points):
         T(h[pair, 18]),  # h105
         T(h[pair, 19]),  # h106
         T(h[pair, 20]),  # h107
-        T(h[pair, 21]),  # h108
-        T(h[pair, 22]),  # h109
-        T(h[pair, 23]),  # h110
-        T(h[pair, 24]),  # t1
-        T(h[pair, 25]),  # t2
-        T(h[pair, 26]),  # t3
-        T(h[pair, 27]),  # fx
-        T(h[pair, 28]),  # fy
-        T(h[pair, 29]),  # cx
-        T(h[pair, 30]),  # cy
-        T(h[pair, 31]),  # q0 = -math.exp(a)
-        T(h[pair, 32]),  # q1 = -b
+        T(h[pair, 21]),  # t1
+        T(h[pair, 22]),  # t2
+        T(h[pair, 23]),  # t3
+        T(h[pair, 24]),  # fx
+        T(h[pair, 25]),  # fy
+        T(h[pair, 26]),  # cx
+        T(h[pair, 27]),  # cy
+        T(h[pair, 28]),  # q0 = -math.exp(a)
+        T(h[pair, 29]),  # q1 = -b
     )
 
 
@@ -2197,9 +2190,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         h105,
         h106,
         h107,
-        h108,
-        h109,
-        h110,
         t1,
         t2,
         t3,
@@ -2292,13 +2282,17 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         p6 = p2 * p2
         p7 = fx * p0 * p6
         p8 = p3 * rx2 + p7 * rx0
-        p9 = p3 * rx1
-        p10 = fy * p4 * p6
-        p11 = -p10 * rx1 - p5 * rx2
-        p12 = p5 * rx0
-        p13 = h53 * rx0
-        p14 = h83 * rx0
-        p15 = h99 * rx0
+        p9 = h61 * rx1
+        p10 = h87 * rx1
+        p11 = h103 * rx1
+        p12 = fy * p4 * p6
+        p13 = -p12 * rx1 - p5 * rx2
+        p14 = h61 * rx0
+        p15 = h53 * rx0
+        p16 = h87 * rx0
+        p17 = h83 * rx0
+        p18 = h103 * rx0
+        p19 = h99 * rx0
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -2344,17 +2338,17 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         I_ref = lane_rows(iref, first, 1, 0)
         res = I_ref * q0 + I_t + q1
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + g_y * (h61 * p12 + h68 * p11 + p10 * p13)
+        j0 = g_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + g_y * (h68 * p13 + p12 * p15 + p14 * p5)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + g_y * (h87 * p12 + h88 * p11 + p10 * p14)
+        j1 = g_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + g_y * (h88 * p13 + p12 * p17 + p16 * p5)
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
-        j2 = g_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + g_y * (h103 * p12 + h104 * p11 + p10 * p15)
+        j2 = g_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + g_y * (h104 * p13 + p12 * p19 + p18 * p5)
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
         j3 = g_x * p3
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p7 - g_y * p10
+        j5 = -g_x * p7 - g_y * p12
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         j6 = I_ref * q0
         j6_64 = lane_select(ok, lane_f64(j6), 0.0)
@@ -2370,25 +2364,35 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         wj5 = wt * j5_64
         wj6 = wt * j6_64
         wj7 = wt * j7_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0_a = gd_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + p13
-        jd0_b = gd_y * (h61 * p12 + h68 * p11 + p10 * p13) - h68 * rx1
-        jd0 = jd0_a + jd0_b
+        jd0_a = s_D
+        jd0_b_a = gd_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + p15
+        jd0_b_b = gd_y * (h68 * p13 + p12 * p15 + p14 * p5) - h68 * rx1
+        jd0_b = jd0_b_a + jd0_b_b
+        jd0 = jd0_a * jd0_b
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1_a = gd_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + p14
-        jd1_b = gd_y * (h87 * p12 + h88 * p11 + p10 * p14) - h88 * rx1
-        jd1 = jd1_a + jd1_b
+        jd1_a = s_D
+        jd1_b_a = gd_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + p17
+        jd1_b_b = gd_y * (h88 * p13 + p12 * p17 + p16 * p5) - h88 * rx1
+        jd1_b = jd1_b_a + jd1_b_b
+        jd1 = jd1_a * jd1_b
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2_a = gd_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + p15
-        jd2_b = gd_y * (h103 * p12 + h104 * p11 + p10 * p15) - h104 * rx1
-        jd2 = jd2_a + jd2_b
+        jd2_a = s_D
+        jd2_b_a = gd_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + p19
+        jd2_b_b = gd_y * (h104 * p13 + p12 * p19 + p18 * p5) - h104 * rx1
+        jd2_b = jd2_b_a + jd2_b_b
+        jd2 = jd2_a * jd2_b
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -2686,8 +2690,10 @@ def _residuals_depth(h, points, depth, resid):
         Z = points[i, 2]
         p0 = X * h12 + Y * h13 + Z * h14 + t3
         p1 = T(1.0) / p0
-        u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-        v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+        p2 = X * h18 + Y * h19 + Z * h20 + t1
+        p3 = X * h21 + Y * h22 + Z * h23 + t2
+        u = cx + fx * p1 * p2
+        v = cy + fy * p1 * p3
         if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2710,9 +2716,13 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p0
+        n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p0)
 
 
 def residuals_depth(params, constants, points, depth, resid):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)

@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:56c1404f1eabd2b4d27dd7169cd26403   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:05a74b56f9f740b92cdc182e0b52c1e1   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
 #   _normal_equations_brightness                    7221        330      257         73
 #   _residuals                                       286         58       33         25
-#   _normal_equations_depth                         9525        340      257         83
-#   _normal_equations_depth_brightness              9525        340      257         83
-#   _residuals_depth                                 342         58       33         25
+#   _normal_equations_depth                        14133        353      254         99
+#   _normal_equations_depth_brightness             14133        353      254         99
+#   _residuals_depth                                 454         58       33         25
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``rodrigues`` model for the Numba CUDA target.
 
@@ -91,8 +91,8 @@ DESCRIPTION = {
         "normal_equations": 31,
         "normal_equations_brightness": 33,
         "residuals": 18,
-        "normal_equations_depth": 31,
-        "normal_equations_depth_brightness": 33,
+        "normal_equations_depth": 28,
+        "normal_equations_depth_brightness": 30,
         "residuals_depth": 16,
     },
     "kernels": (
@@ -1843,12 +1843,9 @@ def _hoist_normal_equations_depth(params, constants):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     return np.array(
         [
             h8,
@@ -1872,9 +1869,6 @@ def _hoist_normal_equations_depth(params, constants):
             h105,
             h106,
             h107,
-            h108,
-            h109,
-            h110,
             t1,
             t2,
             t3,
@@ -1921,19 +1915,16 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
         h99 = T(h[pair, 15])
         h103 = T(h[pair, 16])
         h104 = T(h[pair, 17])
-        h105 = T(h[pair, 18])  # -h61
-        h106 = T(h[pair, 19])  # -h68
-        h107 = T(h[pair, 20])  # -h87
-        h108 = T(h[pair, 21])  # -h88
-        h109 = T(h[pair, 22])  # -h103
-        h110 = T(h[pair, 23])  # -h104
-        t1 = T(h[pair, 24])
-        t2 = T(h[pair, 25])
-        t3 = T(h[pair, 26])
-        fx = T(h[pair, 27])
-        fy = T(h[pair, 28])
-        cx = T(h[pair, 29])
-        cy = T(h[pair, 30])
+        h105 = T(h[pair, 18])  # -h68
+        h106 = T(h[pair, 19])  # -h88
+        h107 = T(h[pair, 20])  # -h104
+        t1 = T(h[pair, 21])
+        t2 = T(h[pair, 22])
+        t3 = T(h[pair, 23])
+        fx = T(h[pair, 24])
+        fy = T(h[pair, 25])
+        cx = T(h[pair, 26])
+        cy = T(h[pair, 27])
         acc_H_r1_r1 = 0.0
         acc_H_r1_r2 = 0.0
         acc_H_r1_r3 = 0.0
@@ -1983,13 +1974,17 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = fy * p4 * p6
-            p11 = -p10 * rx1 - p5 * rx2
-            p12 = p5 * rx0
-            p13 = h53 * rx0
-            p14 = h83 * rx0
-            p15 = h99 * rx0
+            p9 = h61 * rx1
+            p10 = h87 * rx1
+            p11 = h103 * rx1
+            p12 = fy * p4 * p6
+            p13 = -p12 * rx1 - p5 * rx2
+            p14 = h61 * rx0
+            p15 = h53 * rx0
+            p16 = h87 * rx0
+            p17 = h83 * rx0
+            p18 = h103 * rx0
+            p19 = h99 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -2025,17 +2020,17 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = -I_ref + I_t
             r64 = float(res) if ok else 0.0
-            j0 = g_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + g_y * (h61 * p12 + h68 * p11 + p10 * p13)
+            j0 = g_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + g_y * (h68 * p13 + p12 * p15 + p14 * p5)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + g_y * (h87 * p12 + h88 * p11 + p10 * p14)
+            j1 = g_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + g_y * (h88 * p13 + p12 * p17 + p16 * p5)
             j1_64 = float(j1) if ok else 0.0
-            j2 = g_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + g_y * (h103 * p12 + h104 * p11 + p10 * p15)
+            j2 = g_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + g_y * (h104 * p13 + p12 * p19 + p18 * p5)
             j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p7 - g_y * p10
+            j5 = -g_x * p7 - g_y * p12
             j5_64 = float(j5) if ok else 0.0
             wt, rho = robust(r64, loss_id, scale)
             wt = wt if ok else 0.0
@@ -2045,25 +2040,35 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             wj3 = wt * j3_64
             wj4 = wt * j4_64
             wj5 = wt * j5_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0_a = gd_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + p13
-            jd0_b = gd_y * (h61 * p12 + h68 * p11 + p10 * p13) - h68 * rx1
-            jd0 = jd0_a + jd0_b
+            jd0_a = s_D
+            jd0_b_a = gd_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + p15
+            jd0_b_b = gd_y * (h68 * p13 + p12 * p15 + p14 * p5) - h68 * rx1
+            jd0_b = jd0_b_a + jd0_b_b
+            jd0 = jd0_a * jd0_b
             jd0_64 = float(jd0) if okd else 0.0
-            jd1_a = gd_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + p14
-            jd1_b = gd_y * (h87 * p12 + h88 * p11 + p10 * p14) - h88 * rx1
-            jd1 = jd1_a + jd1_b
+            jd1_a = s_D
+            jd1_b_a = gd_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + p17
+            jd1_b_b = gd_y * (h88 * p13 + p12 * p17 + p16 * p5) - h88 * rx1
+            jd1_b = jd1_b_a + jd1_b_b
+            jd1 = jd1_a * jd1_b
             jd1_64 = float(jd1) if okd else 0.0
-            jd2_a = gd_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + p15
-            jd2_b = gd_y * (h103 * p12 + h104 * p11 + p10 * p15) - h104 * rx1
-            jd2 = jd2_a + jd2_b
+            jd2_a = s_D
+            jd2_b_a = gd_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + p19
+            jd2_b_b = gd_y * (h104 * p13 + p12 * p19 + p18 * p5) - h104 * rx1
+            jd2_b = jd2_b_a + jd2_b_b
+            jd2 = jd2_a * jd2_b
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -2339,12 +2344,9 @@ def _hoist_normal_equations_depth_brightness(params, constants):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     q0 = -math.exp(a)
     q1 = -b
     return np.array(
@@ -2370,9 +2372,6 @@ def _hoist_normal_equations_depth_brightness(params, constants):
             h105,
             h106,
             h107,
-            h108,
-            h109,
-            h110,
             t1,
             t2,
             t3,
@@ -2421,21 +2420,18 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
         h99 = T(h[pair, 15])
         h103 = T(h[pair, 16])
         h104 = T(h[pair, 17])
-        h105 = T(h[pair, 18])  # -h61
-        h106 = T(h[pair, 19])  # -h68
-        h107 = T(h[pair, 20])  # -h87
-        h108 = T(h[pair, 21])  # -h88
-        h109 = T(h[pair, 22])  # -h103
-        h110 = T(h[pair, 23])  # -h104
-        t1 = T(h[pair, 24])
-        t2 = T(h[pair, 25])
-        t3 = T(h[pair, 26])
-        fx = T(h[pair, 27])
-        fy = T(h[pair, 28])
-        cx = T(h[pair, 29])
-        cy = T(h[pair, 30])
-        q0 = T(h[pair, 31])  # -math.exp(a)
-        q1 = T(h[pair, 32])  # -b
+        h105 = T(h[pair, 18])  # -h68
+        h106 = T(h[pair, 19])  # -h88
+        h107 = T(h[pair, 20])  # -h104
+        t1 = T(h[pair, 21])
+        t2 = T(h[pair, 22])
+        t3 = T(h[pair, 23])
+        fx = T(h[pair, 24])
+        fy = T(h[pair, 25])
+        cx = T(h[pair, 26])
+        cy = T(h[pair, 27])
+        q0 = T(h[pair, 28])  # -math.exp(a)
+        q1 = T(h[pair, 29])  # -b
         acc_H_r1_r1 = 0.0
         acc_H_r1_r2 = 0.0
         acc_H_r1_r3 = 0.0
@@ -2502,13 +2498,17 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             p6 = p2 * p2
             p7 = fx * p0 * p6
             p8 = p3 * rx2 + p7 * rx0
-            p9 = p3 * rx1
-            p10 = fy * p4 * p6
-            p11 = -p10 * rx1 - p5 * rx2
-            p12 = p5 * rx0
-            p13 = h53 * rx0
-            p14 = h83 * rx0
-            p15 = h99 * rx0
+            p9 = h61 * rx1
+            p10 = h87 * rx1
+            p11 = h103 * rx1
+            p12 = fy * p4 * p6
+            p13 = -p12 * rx1 - p5 * rx2
+            p14 = h61 * rx0
+            p15 = h53 * rx0
+            p16 = h87 * rx0
+            p17 = h83 * rx0
+            p18 = h103 * rx0
+            p19 = h99 * rx0
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -2544,17 +2544,17 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = I_ref * q0 + I_t + q1
             r64 = float(res) if ok else 0.0
-            j0 = g_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + g_y * (h61 * p12 + h68 * p11 + p10 * p13)
+            j0 = g_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + g_y * (h68 * p13 + p12 * p15 + p14 * p5)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + g_y * (h87 * p12 + h88 * p11 + p10 * p14)
+            j1 = g_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + g_y * (h88 * p13 + p12 * p17 + p16 * p5)
             j1_64 = float(j1) if ok else 0.0
-            j2 = g_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + g_y * (h103 * p12 + h104 * p11 + p10 * p15)
+            j2 = g_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + g_y * (h104 * p13 + p12 * p19 + p18 * p5)
             j2_64 = float(j2) if ok else 0.0
             j3 = g_x * p3
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p7 - g_y * p10
+            j5 = -g_x * p7 - g_y * p12
             j5_64 = float(j5) if ok else 0.0
             j6 = I_ref * q0
             j6_64 = float(j6) if ok else 0.0
@@ -2570,25 +2570,35 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             wj5 = wt * j5_64
             wj6 = wt * j6_64
             wj7 = wt * j7_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0_a = gd_x * (h105 * p9 + h106 * p7 * rx1 + h53 * p8) + p13
-            jd0_b = gd_y * (h61 * p12 + h68 * p11 + p10 * p13) - h68 * rx1
-            jd0 = jd0_a + jd0_b
+            jd0_a = s_D
+            jd0_b_a = gd_x * (h105 * p7 * rx1 + h53 * p8 - p3 * p9) + p15
+            jd0_b_b = gd_y * (h68 * p13 + p12 * p15 + p14 * p5) - h68 * rx1
+            jd0_b = jd0_b_a + jd0_b_b
+            jd0 = jd0_a * jd0_b
             jd0_64 = float(jd0) if okd else 0.0
-            jd1_a = gd_x * (h107 * p9 + h108 * p7 * rx1 + h83 * p8) + p14
-            jd1_b = gd_y * (h87 * p12 + h88 * p11 + p10 * p14) - h88 * rx1
-            jd1 = jd1_a + jd1_b
+            jd1_a = s_D
+            jd1_b_a = gd_x * (h106 * p7 * rx1 + h83 * p8 - p10 * p3) + p17
+            jd1_b_b = gd_y * (h88 * p13 + p12 * p17 + p16 * p5) - h88 * rx1
+            jd1_b = jd1_b_a + jd1_b_b
+            jd1 = jd1_a * jd1_b
             jd1_64 = float(jd1) if okd else 0.0
-            jd2_a = gd_x * (h109 * p9 + h110 * p7 * rx1 + h99 * p8) + p15
-            jd2_b = gd_y * (h103 * p12 + h104 * p11 + p10 * p15) - h104 * rx1
-            jd2 = jd2_a + jd2_b
+            jd2_a = s_D
+            jd2_b_a = gd_x * (h107 * p7 * rx1 + h99 * p8 - p11 * p3) + p19
+            jd2_b_b = gd_y * (h104 * p13 + p12 * p19 + p18 * p5) - h104 * rx1
+            jd2_b = jd2_b_a + jd2_b_b
+            jd2 = jd2_a * jd2_b
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p7 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -2870,8 +2880,10 @@ def _residuals_depth(h, points, depth, resid):
         Z = points[i, 2]
         p0 = X * h12 + Y * h13 + Z * h14 + t3
         p1 = T(1.0) / p0
-        u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-        v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+        p2 = X * h18 + Y * h19 + Z * h20 + t1
+        p3 = X * h21 + Y * h22 + Z * h23 + t2
+        u = cx + fx * p1 * p2
+        v = cy + fy * p1 * p3
         if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2894,11 +2906,15 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p0
+        n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p0)
 
 
 def residuals_depth(params, constants, points, depth, resid, stream=0):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     launch_points(_residuals_depth, _hoist_residuals_depth(params, constants), (points, depth, resid), stream)
 
 
@@ -2936,8 +2952,10 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             Z = points[i, 2]
             p0 = X * h12 + Y * h13 + Z * h14 + t3
             p1 = T(1.0) / p0
-            u = cx + fx * p1 * (X * h18 + Y * h19 + Z * h20 + t1)
-            v = cy + fy * p1 * (X * h21 + Y * h22 + Z * h23 + t2)
+            p2 = X * h18 + Y * h19 + Z * h20 + t1
+            p3 = X * h21 + Y * h22 + Z * h23 + t2
+            u = cx + fx * p1 * p2
+            v = cy + fy * p1 * p3
             if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
                 continue
             if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2960,7 +2978,11 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
                 continue
-            out[pair, _k] = D_t - p0
+            n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            out[pair, _k] = s_D * (D_t - p0)
 
 
 def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0):
@@ -2974,7 +2996,7 @@ def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0
 
 @cuda.jit(device=True, inline=True)
 def _hoist_normal_equations_depth_device(params, constants, out):
-    """``_hoist_normal_equations_depth(params, constants)`` into ``out[0:31]`` (device, float64)."""
+    """``_hoist_normal_equations_depth(params, constants)`` into ``out[0:28]`` (device, float64)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -3090,12 +3112,9 @@ def _hoist_normal_equations_depth_device(params, constants, out):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     out[0] = h8
     out[1] = h23
     out[2] = h30
@@ -3117,21 +3136,18 @@ def _hoist_normal_equations_depth_device(params, constants, out):
     out[18] = h105
     out[19] = h106
     out[20] = h107
-    out[21] = h108
-    out[22] = h109
-    out[23] = h110
-    out[24] = t1
-    out[25] = t2
-    out[26] = t3
-    out[27] = fx
-    out[28] = fy
-    out[29] = cx
-    out[30] = cy
+    out[21] = t1
+    out[22] = t2
+    out[23] = t3
+    out[24] = fx
+    out[25] = fy
+    out[26] = cx
+    out[27] = cy
 
 
 @cuda.jit(device=True, inline=True)
 def _hoist_normal_equations_depth_brightness_device(params, constants, out):
-    """``_hoist_normal_equations_depth_brightness(params, constants)`` into ``out[0:33]`` (device, float64)."""
+    """``_hoist_normal_equations_depth_brightness(params, constants)`` into ``out[0:30]`` (device, float64)."""
     r1 = params[0]
     r2 = params[1]
     r3 = params[2]
@@ -3249,12 +3265,9 @@ def _hoist_normal_equations_depth_brightness_device(params, constants, out):
     h102 = h41 + h89
     h103 = (0.5) * h100 * h38 + (0.5) * h101 * h46 + (0.5) * h102 * h51 - h62 * h92 - h63 * h94 - h64 * h90
     h104 = -h100 * h67 - h101 * h65 - h102 * h66 + h62 * h98 + h63 * h95 + h64 * h97
-    h105 = -h61
-    h106 = -h68
-    h107 = -h87
-    h108 = -h88
-    h109 = -h103
-    h110 = -h104
+    h105 = -h68
+    h106 = -h88
+    h107 = -h104
     q0 = -math.exp(a)
     q1 = -b
     out[0] = h8
@@ -3278,18 +3291,15 @@ def _hoist_normal_equations_depth_brightness_device(params, constants, out):
     out[18] = h105
     out[19] = h106
     out[20] = h107
-    out[21] = h108
-    out[22] = h109
-    out[23] = h110
-    out[24] = t1
-    out[25] = t2
-    out[26] = t3
-    out[27] = fx
-    out[28] = fy
-    out[29] = cx
-    out[30] = cy
-    out[31] = q0
-    out[32] = q1
+    out[21] = t1
+    out[22] = t2
+    out[23] = t3
+    out[24] = fx
+    out[25] = fy
+    out[26] = cx
+    out[27] = cy
+    out[28] = q0
+    out[29] = q1
 
 
 @cuda.jit(device=True, inline=True)

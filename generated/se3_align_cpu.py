@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:c5fed548a03ba7d6da20eab8cf451576   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:57fb2d0bacaddc439f6db33e322399eb   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
 #   _normal_equations_brightness                     212         43        0         43
 #   _residuals                                        36         25        0         25
-#   _normal_equations_depth                          231         44        0         44
-#   _normal_equations_depth_brightness               231         44        0         44
-#   _residuals_depth                                  42         25        0         25
+#   _normal_equations_depth                          269         45        0         45
+#   _normal_equations_depth_brightness               269         45        0         45
+#   _residuals_depth                                  54         25        0         25
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` model for the Numba CPU target.
 
@@ -1113,7 +1113,8 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
-        p10 = fy * p4 * p7
+        p10 = -p1
+        p11 = fy * p4 * p7
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -1159,9 +1160,9 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         I_ref = lane_rows(iref, first, 1, 0)
         res = -I_ref + I_t
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+        j0 = g_x * p6 * p9 + g_y * (p10 * p5 + p11 * p6)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p11
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
@@ -1169,7 +1170,7 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p9 - g_y * p10
+        j5 = -g_x * p9 - g_y * p11
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         wt, rho = robust_lanes(r64, loss_id, scale)
         wt = lane_select(ok, wt, 0.0)
@@ -1179,19 +1180,23 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         wj3 = wt * j3_64
         wj4 = wt * j4_64
         wj5 = wt * j5_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+        jd0 = s_D * (gd_x * p6 * p9 + gd_y * (p10 * p5 + p11 * p6) - p4)
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+        jd1 = s_D * (gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p11 + p0)
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+        jd2 = s_D * (gd_x * p3 * p6 + gd_y * p0 * p5)
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -1518,7 +1523,8 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         p7 = p2 * p2
         p8 = fx * p7
         p9 = p0 * p8
-        p10 = fy * p4 * p7
+        p10 = -p1
+        p11 = fy * p4 * p7
         u = cx + p0 * p3
         v = cy + p4 * p5
         front = (p1 > T(0.0)) & (abs(u) < T(math.inf)) & (abs(v) < T(math.inf))
@@ -1564,9 +1570,9 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         I_ref = lane_rows(iref, first, 1, 0)
         res = I_ref * q0 + I_t + q1
         r64 = lane_select(ok, lane_f64(res), 0.0)
-        j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+        j0 = g_x * p6 * p9 + g_y * (p10 * p5 + p11 * p6)
         j0_64 = lane_select(ok, lane_f64(j0), 0.0)
-        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+        j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p11
         j1_64 = lane_select(ok, lane_f64(j1), 0.0)
         j2 = g_x * p3 * p6 + g_y * p0 * p5
         j2_64 = lane_select(ok, lane_f64(j2), 0.0)
@@ -1574,7 +1580,7 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         j3_64 = lane_select(ok, lane_f64(j3), 0.0)
         j4 = g_y * p5
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
-        j5 = -g_x * p9 - g_y * p10
+        j5 = -g_x * p9 - g_y * p11
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
         j6 = I_ref * q0
         j6_64 = lane_select(ok, lane_f64(j6), 0.0)
@@ -1590,19 +1596,23 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         wj5 = wt * j5_64
         wj6 = wt * j6_64
         wj7 = wt * j7_64
-        resd = D_t - p1
+        n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resd = s_D * (D_t - p1)
         rd64 = lane_select(okd, lane_f64(resd), 0.0)
-        jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+        jd0 = s_D * (gd_x * p6 * p9 + gd_y * (p10 * p5 + p11 * p6) - p4)
         jd0_64 = lane_select(okd, lane_f64(jd0), 0.0)
-        jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+        jd1 = s_D * (gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p11 + p0)
         jd1_64 = lane_select(okd, lane_f64(jd1), 0.0)
-        jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+        jd2 = s_D * (gd_x * p3 * p6 + gd_y * p0 * p5)
         jd2_64 = lane_select(okd, lane_f64(jd2), 0.0)
-        jd3 = gd_x * p3
+        jd3 = gd_x * p3 * s_D
         jd3_64 = lane_select(okd, lane_f64(jd3), 0.0)
-        jd4 = gd_y * p5
+        jd4 = gd_y * p5 * s_D
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
-        jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+        jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
         wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
         wtd = lane_select(okd, wtd, 0.0) * weight_depth
@@ -1882,8 +1892,10 @@ def _residuals_depth(h, points, depth, resid):
         Z = points[i, 2]
         p0 = X * m20 + Y * m21 + Z * m22 + m23
         p1 = T(1.0) / p0
-        u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
-        v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+        p2 = X * m00 + Y * m01 + Z * m02 + m03
+        p3 = X * m10 + Y * m11 + Z * m12 + m13
+        u = cx + fx * p1 * p2
+        v = cy + fy * p1 * p3
         if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -1906,9 +1918,13 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p0
+        n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p0)
 
 
 def residuals_depth(params, constants, points, depth, resid):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)

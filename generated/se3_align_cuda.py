@@ -3,15 +3,15 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:3ce66b463f726e285ccc3d6774fdf253   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:b3aee7ab16828327e7eb1e9dd1dc5d95   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
 #   _normal_equations_brightness                     212         43        0         43
 #   _residuals                                        36         25        0         25
-#   _normal_equations_depth                          231         44        0         44
-#   _normal_equations_depth_brightness               231         44        0         44
-#   _residuals_depth                                  42         25        0         25
+#   _normal_equations_depth                          269         45        0         45
+#   _normal_equations_depth_brightness               269         45        0         45
+#   _residuals_depth                                  54         25        0         25
 # --------------------------------------------------------------------------------------------------
 """Fused photometric kernels of the ``se3`` model for the Numba CUDA target.
 
@@ -1262,7 +1262,8 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
-            p10 = fy * p4 * p7
+            p10 = -p1
+            p11 = fy * p4 * p7
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -1298,9 +1299,9 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = -I_ref + I_t
             r64 = float(res) if ok else 0.0
-            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j0 = g_x * p6 * p9 + g_y * (p10 * p5 + p11 * p6)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p11
             j1_64 = float(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = float(j2) if ok else 0.0
@@ -1308,7 +1309,7 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p9 - g_y * p10
+            j5 = -g_x * p9 - g_y * p11
             j5_64 = float(j5) if ok else 0.0
             wt, rho = robust(r64, loss_id, scale)
             wt = wt if ok else 0.0
@@ -1318,19 +1319,23 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             wj3 = wt * j3_64
             wj4 = wt * j4_64
             wj5 = wt * j5_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+            jd0 = s_D * (gd_x * p6 * p9 + gd_y * (p10 * p5 + p11 * p6) - p4)
             jd0_64 = float(jd0) if okd else 0.0
-            jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+            jd1 = s_D * (gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p11 + p0)
             jd1_64 = float(jd1) if okd else 0.0
-            jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+            jd2 = s_D * (gd_x * p3 * p6 + gd_y * p0 * p5)
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -1611,7 +1616,8 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             p7 = p2 * p2
             p8 = fx * p7
             p9 = p0 * p8
-            p10 = fy * p4 * p7
+            p10 = -p1
+            p11 = fy * p4 * p7
             u = cx + p0 * p3
             v = cy + p4 * p5
             if not (p1 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
@@ -1647,9 +1653,9 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             okd = math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)
             res = I_ref * q0 + I_t + q1
             r64 = float(res) if ok else 0.0
-            j0 = g_x * p6 * p9 + g_y * (-p1 * p5 + p10 * p6)
+            j0 = g_x * p6 * p9 + g_y * (p10 * p5 + p11 * p6)
             j0_64 = float(j0) if ok else 0.0
-            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p10
+            j1 = g_x * (fx + (p0 * p0) * p8) + g_y * p0 * p11
             j1_64 = float(j1) if ok else 0.0
             j2 = g_x * p3 * p6 + g_y * p0 * p5
             j2_64 = float(j2) if ok else 0.0
@@ -1657,7 +1663,7 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             j3_64 = float(j3) if ok else 0.0
             j4 = g_y * p5
             j4_64 = float(j4) if ok else 0.0
-            j5 = -g_x * p9 - g_y * p10
+            j5 = -g_x * p9 - g_y * p11
             j5_64 = float(j5) if ok else 0.0
             j6 = I_ref * q0
             j6_64 = float(j6) if ok else 0.0
@@ -1673,19 +1679,23 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             wj5 = wt * j5_64
             wj6 = wt * j6_64
             wj7 = wt * j7_64
-            resd = D_t - p1
+            n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            resd = s_D * (D_t - p1)
             rd64 = float(resd) if okd else 0.0
-            jd0 = gd_x * p6 * p9 + gd_y * (-p1 * p5 + p10 * p6) - p4
+            jd0 = s_D * (gd_x * p6 * p9 + gd_y * (p10 * p5 + p11 * p6) - p4)
             jd0_64 = float(jd0) if okd else 0.0
-            jd1 = gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p10 + p0
+            jd1 = s_D * (gd_x * (fx + (p0 * p0) * p8) + gd_y * p0 * p11 + p0)
             jd1_64 = float(jd1) if okd else 0.0
-            jd2 = gd_x * p3 * p6 + gd_y * p0 * p5
+            jd2 = s_D * (gd_x * p3 * p6 + gd_y * p0 * p5)
             jd2_64 = float(jd2) if okd else 0.0
-            jd3 = gd_x * p3
+            jd3 = gd_x * p3 * s_D
             jd3_64 = float(jd3) if okd else 0.0
-            jd4 = gd_y * p5
+            jd4 = gd_y * p5 * s_D
             jd4_64 = float(jd4) if okd else 0.0
-            jd5 = -gd_x * p9 - gd_y * p10 + T(-1.0)
+            jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
             wtd, rhod = robust(rd64, loss_id, scale_depth)
             wtd = (wtd if okd else 0.0) * weight_depth
@@ -1949,8 +1959,10 @@ def _residuals_depth(h, points, depth, resid):
         Z = points[i, 2]
         p0 = X * m20 + Y * m21 + Z * m22 + m23
         p1 = T(1.0) / p0
-        u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
-        v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+        p2 = X * m00 + Y * m01 + Z * m02 + m03
+        p3 = X * m10 + Y * m11 + Z * m12 + m13
+        u = cx + fx * p1 * p2
+        v = cy + fy * p1 * p3
         if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
             continue
         if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -1973,11 +1985,15 @@ def _residuals_depth(h, points, depth, resid):
         gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
         if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
             continue
-        resid[i] = D_t - p0
+        n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+        n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+        n_D = n_D_a + n_D_b
+        s_D = T(1.0) / math.sqrt(n_D)
+        resid[i] = s_D * (D_t - p0)
 
 
 def residuals_depth(params, constants, points, depth, resid, stream=0):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     launch_points(_residuals_depth, _hoist_residuals_depth(params, constants), (points, depth, resid), stream)
 
 
@@ -2015,8 +2031,10 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             Z = points[i, 2]
             p0 = X * m20 + Y * m21 + Z * m22 + m23
             p1 = T(1.0) / p0
-            u = cx + fx * p1 * (X * m00 + Y * m01 + Z * m02 + m03)
-            v = cy + fy * p1 * (X * m10 + Y * m11 + Z * m12 + m13)
+            p2 = X * m00 + Y * m01 + Z * m02 + m03
+            p3 = X * m10 + Y * m11 + Z * m12 + m13
+            u = cx + fx * p1 * p2
+            v = cy + fy * p1 * p3
             if not (p0 > T(0.0) and math.isfinite(u) and math.isfinite(v)):
                 continue
             if not (u >= T(-0.5) and v >= T(-0.5) and u <= width - T(0.5) and v <= height - T(0.5)):
@@ -2039,7 +2057,11 @@ def _residual_sample_depth(h, points, depth, starts, steps, counts, out):
             gd_y += w10 * img[y0 + 1, x0, 2] + w11 * img[y0 + 1, x0 + 1, 2]
             if not (math.isfinite(D_t) and math.isfinite(gd_x) and math.isfinite(gd_y)):
                 continue
-            out[pair, _k] = D_t - p0
+            n_D_a = (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0) * (fx * gd_x * p2 + fy * gd_y * p3 + p0 * p0)
+            n_D_b = (fx * fx) * (gd_x * gd_x) * (p0 * p0) + (fy * fy) * (gd_y * gd_y) * (p0 * p0)
+            n_D = n_D_a + n_D_b
+            s_D = T(1.0) / math.sqrt(n_D)
+            out[pair, _k] = s_D * (D_t - p0)
 
 
 def residual_sample_depth(h, points, depth, starts, steps, counts, out, stream=0):

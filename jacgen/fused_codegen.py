@@ -20,7 +20,7 @@ import sympy as sp
 from .codegen import TYPED, assemble, hoist_function, hoisted_size, packed_symbols, pose_function, unpack_lines
 from .model import WarpModel
 from .parameterisation import recognise
-from .photometric import BRIGHTNESS, DEPTH_SAMPLED, PhotometricIR, derive_photometric
+from .photometric import BRIGHTNESS, DEPTH_NORMALISER, DEPTH_SAMPLED, DEPTH_SCALE, PhotometricIR, derive_photometric
 from .printer import assign_lines, print_expr
 from .runtime.layouts import accumulator_layout, depth_accumulator_layout
 from .runtime.losses import LOSS_SCALE_FACTORS, LOSSES
@@ -112,7 +112,8 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
     zero residual, row and weight.
     """
     widen, zero = ("lane_f64({})", "lane_select(okd, {}, 0.0)") if lanes else ("float({})", "{} if okd else 0.0")
-    lines = [f"{ind}resd = {pr(pir.depth_residual)}", f"{ind}rd64 = {zero.format(widen.format('resd'))}"]
+    lines = depth_scale_lines(pir, pir.warp, pr, ind)
+    lines += [f"{ind}resd = {pr(pir.depth_residual)}", f"{ind}rd64 = {zero.format(widen.format('resd'))}"]
     for k, e in enumerate(pir.depth_rows):
         lines += assign_lines(f"jd{k}", e, pr, ind)
         lines.append(f"{ind}jd{k}_64 = {zero.format(widen.format(f'jd{k}'))}")
@@ -120,6 +121,12 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
     selected = zero.format("wtd") if lanes else f"({zero.format('wtd')})"  # (a conditional binds last)
     lines.append(f"{ind}wtd = {selected} * weight_depth")
     return lines + [f"{ind}wjd{k} = wtd * jd{k}_64" for k in range(len(pir.depth_rows))]
+
+
+def depth_scale_lines(pir: PhotometricIR, warp, pr, ind: str) -> list[str]:
+    """``n_D`` (:attr:`PhotometricIR.depth_normaliser` at ``warp``'s moved point) and ``s_D = 1 / sqrt(n_D)``."""
+    lines = assign_lines(str(DEPTH_NORMALISER), pir.depth_scale(warp), pr, ind)
+    return [*lines, f"{ind}{DEPTH_SCALE} = {pr(1 / sp.sqrt(DEPTH_NORMALISER))}"]
 
 
 def depth_terms(pir: PhotometricIR, terms: list[str], lanes: bool) -> list[str]:
@@ -271,7 +278,8 @@ def depth_residual_lines(pir: PhotometricIR, ind: str, store: str) -> list[str]:
     lines += bilinear_lines(DEPTH_SAMPLED_NAMES, "img", ind)
     lines.append(f"{ind}if not ({' and '.join(f'math.isfinite({n})' for n in DEPTH_SAMPLED_NAMES)}):")
     lines.append(f"{ind}    continue")
-    return [*lines, f"{ind}{store} = {pr(DEPTH_SAMPLED[0] - w.outputs[2])}"]
+    lines += depth_scale_lines(pir, w, pr, ind)
+    return [*lines, f"{ind}{store} = {pr(DEPTH_SCALE * (DEPTH_SAMPLED[0] - w.outputs[2]))}"]
 
 
 def residual_kernel(pir: PhotometricIR, backend: Backend) -> str:

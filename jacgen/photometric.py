@@ -10,15 +10,21 @@ sampled at ``W(X; p)``, and ``dr/da``, ``dr/db`` by Sympy. Compositional models 
 specialisation, such as ``se3``) are first composed with the current pose ``T`` (12 constants
 ``m00 .. m23``): the kernel differentiates ``W(exp(xi) T X)`` at ``xi = 0``.
 
-With the target's depth (RGB-D), each point gets a second residual, DVO-SLAM's depth error
+With the target's depth (RGB-D), each point gets a second residual: DVO-SLAM's depth error
+``f = D_tgt(W(X; p)) - Z'(X; p)`` (``Z'`` the moved point's depth, the z row of ``q = R X + t``),
+divided by its first-order spread,
 
-    r_D = D_tgt(W(X; p)) - Z'(X; p)
+    r_D = f / (|n| * Z'**2),    n = (dpi/dq)^T (gd_x, gd_y) - e_z
 
-with ``Z'`` the moved point's depth (the z row of the rigid motion, ``q = R X + t``). The warp is
-derived with ``Z'`` as a third output (:func:`depth_model`), so one common-subexpression pass serves
-``u``, ``v`` and ``Z'``, and the Jacobian row chains the sampled depth gradient ``(gd_x, gd_y)``
-exactly as the photometric row chains the intensity gradient:
-``dr_D/dp = gd_x * du/dp + gd_y * dv/dp - dZ'/dp`` (zero for the brightness pair).
+``n`` is the gradient of ``f`` in the moved point (``pi`` the projection, ``(gd_x, gd_y)`` the
+sampled target depth gradient): the normal of the target surface ``f = 0``, so ``f / |n|`` is the
+point's distance to the target's tangent plane (point-to-plane, to first order), and a
+structured-light depth's noise grows as ``Z**2`` (Khoshelham and Elberink 2012), hence ``Z'**2``.
+The warp is derived with ``Z'``, ``X'``, ``Y'`` as further outputs (:func:`depth_model`), so one
+common-subexpression pass serves them all, and the Jacobian row chains the sampled depth gradient
+exactly as the photometric row chains the intensity gradient, with the normaliser held at the
+current point (as the photometric row holds the sampled gradient):
+``dr_D/dp = (gd_x * du/dp + gd_y * dv/dp - dZ'/dp) / (|n| * Z'**2)`` (zero for the brightness pair).
 """
 
 from __future__ import annotations
@@ -46,9 +52,15 @@ class PhotometricIR:
     rows: list[sp.Expr]  # one per solved parameter
     extra_hoisted: list[tuple[sp.Symbol, sp.Expr]]
     n_params: int  # columns of the normal equations
-    depth: bool = False  # with the depth residual (the warp's third output is the moved depth Z')
-    depth_residual: sp.Expr | None = None  # in terms of D_t (sampled target depth) and the warp's values
+    depth: bool = False  # with the depth residual (the warp's outputs 2-4 are the moved point Z', X', Y')
+    depth_residual: sp.Expr | None = None  # in terms of D_t, gd_x, gd_y (sampled target depth) and DEPTH_SCALE
     depth_rows: list[sp.Expr] = field(default_factory=list)  # one per warp parameter (zero for a, b)
+    depth_normaliser: sp.Expr | None = None  # (|n| Z'^2)^2 in MOVED, gd_x, gd_y and the constants
+
+    def depth_scale(self, warp: KernelIR) -> sp.Expr:
+        """:attr:`depth_normaliser` at the moved point of ``warp`` (:attr:`warp` or :attr:`warp_only`)."""
+        z, x, y = warp.outputs[2:5]
+        return self.depth_normaliser.xreplace(dict(zip(MOVED, (x, y, z), strict=True)))
 
     @property
     def kind(self) -> str:
@@ -58,6 +70,11 @@ class PhotometricIR:
 
 SAMPLED = sp.symbols("I_t g_x g_y", real=True)
 DEPTH_SAMPLED = sp.symbols("D_t gd_x gd_y", real=True)
+MOVED = sp.symbols("q_x q_y q_z", real=True)
+"""The moved point in :attr:`PhotometricIR.depth_normaliser` (the warp's outputs 3, 4, 2)."""
+DEPTH_SCALE = sp.Symbol("s_D", positive=True)
+"""``1 / (|n| Z'**2)`` at the point (``s_D = 1 / sqrt(n_D)``, ``n_D`` the normaliser, once per point)."""
+DEPTH_NORMALISER = sp.Symbol("n_D", positive=True)
 I_REF = sp.Symbol("I_ref", real=True)
 BRIGHTNESS = sp.symbols("a b", real=True)
 
@@ -85,26 +102,44 @@ def composed_model(model: WarpModel) -> WarpModel:
 
 
 def depth_model(model: WarpModel) -> WarpModel:
-    """``model`` with the moved point's depth ``Z'`` (the rigid motion's z row) as a third output ``z``."""
+    """``model`` with the moved point ``q = (X', Y', Z')`` as further outputs ``z``, ``x``, ``y`` (2, 3, 4)."""
     if model.motion is None:
         raise ValueError(f"model {model.name!r}: the depth residual needs a rigid motion (motion=...)")
-    motion = replace(model.motion, projection=(*model.motion.projection, model.motion.moved[2]))
+    qx, qy, qz = model.motion.moved
+    motion = replace(model.motion, projection=(*model.motion.projection, qz, qx, qy))
     outputs, valid = motion.compose(model.point)
     return replace(
         model,
         name=f"{model.name}_depth",
         outputs=outputs,
         valid=valid,
-        output_names=(*model.output_names, "z"),
+        output_names=(*model.output_names, "z", "x", "y"),
         motion=motion,
-        description=f"{model.description} (and the moved depth)",
+        description=f"{model.description} (and the moved point)",
     )
+
+
+def depth_normaliser(model: WarpModel) -> sp.Expr:
+    """``(|n| Z'**2)**2`` of the module docstring in :data:`MOVED`, ``gd_x``, ``gd_y`` and the constants.
+
+    The depth residual's scale ``s_D`` is ``1 / sqrt`` of it.
+    """
+    motion = model.motion
+    to_moved = dict(zip(motion.moved, MOVED, strict=True))
+    _, gdx, gdy = DEPTH_SAMPLED
+    projection = [e.xreplace(to_moved) for e in motion.projection[:2]]
+    normal = [gdx * sp.diff(projection[0], q) + gdy * sp.diff(projection[1], q) for q in MOVED]
+    normal[2] -= 1
+    # |n| Z'^2 = |Z'^2 n| (Z' > 0 for a valid point), each component cancelled into one fraction
+    # (pinhole: (fx gd_x Z', fy gd_y Z', -(fx gd_x X' + fy gd_y Y' + Z'^2)))
+    scaled = [sp.factor_terms(sp.cancel(MOVED[2] ** 2 * c)) for c in normal]
+    return sum(c * c for c in scaled)
 
 
 def derive_photometric(model: WarpModel, brightness: bool, depth: bool = False) -> PhotometricIR:
     """Derive the fused kernel of ``model`` (2 outputs ``u, v``), with or without brightness.
 
-    ``depth``: also the depth residual ``D_t - Z'`` and its Jacobian row (see the module docstring).
+    ``depth``: also the depth residual ``s_D (D_t - Z')`` and its Jacobian row (see the module docstring).
     """
     if len(model.outputs) != 2:
         raise ValueError("photometric kernels need a warp with two outputs (u, v)")
@@ -129,8 +164,13 @@ def derive_photometric(model: WarpModel, brightness: bool, depth: bool = False) 
     if depth:
         D_t, gdx, gdy = DEPTH_SAMPLED
         J = warp.jacobian
-        depth_rows = [gdx * J[0][k] + gdy * J[1][k] - J[2][k] for k in range(len(model.params))]
-        depth_parts = {"depth": True, "depth_residual": D_t - warp.outputs[2], "depth_rows": depth_rows}
+        depth_rows = [DEPTH_SCALE * (gdx * J[0][k] + gdy * J[1][k] - J[2][k]) for k in range(len(model.params))]
+        depth_parts = {
+            "depth": True,
+            "depth_residual": DEPTH_SCALE * (D_t - warp.outputs[2]),
+            "depth_rows": depth_rows,
+            "depth_normaliser": depth_normaliser(model),
+        }
     return PhotometricIR(
         model=warp_model,
         warp=warp,

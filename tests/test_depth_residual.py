@@ -1,4 +1,8 @@
-"""The RGB-D depth residual ``r_D = D_tgt(u, v) - Z'``: its generated Jacobian, missing depth, and ``align``."""
+"""The RGB-D depth residual ``r_D = s_D (D_tgt(u, v) - Z')``: its generated Jacobian, missing depth, and ``align``.
+
+``s_D = 1 / (|n| Z'^2)``, ``n = (dpi/dq)^T grad D_tgt - e_z`` (jacgen/photometric.py): the depth error
+as a distance to the target's tangent plane, over the depth noise's growth with ``Z^2``.
+"""
 
 import numpy as np
 import pytest
@@ -40,6 +44,27 @@ def kernel_inputs(model: str, pose: np.ndarray, p_offset=None):
     return lie.params_from_pose(model, pose), K
 
 
+GRADIENT = np.array([0.002, -0.003])  # of linear_case's target depth, per pixel (u, v)
+
+
+def normaliser(q: np.ndarray) -> np.ndarray:
+    """``s_D`` of moved points ``q`` on linear_case's depth (independent of the generated code)."""
+    X, Y, Z = q.T
+    gu, gv = GRADIENT
+    n = np.column_stack([gu * K[0] / Z, gv * K[1] / Z, -(gu * K[0] * X + gv * K[1] * Y) / Z**2 - 1.0])
+    return 1.0 / (np.linalg.norm(n, axis=1) * Z**2)
+
+
+def moved(model, pose, delta, points):
+    """The points moved by the pose of :func:`depth_resid`'s ``delta``."""
+    T = (
+        lie.se3_exp(delta) @ pose
+        if model == "se3"
+        else lie.pose_from_params(model, lie.params_from_pose(model, pose) + delta)
+    )
+    return points @ T[:3, :3].T + T[:3, 3]
+
+
 def depth_resid(model, module, pose, delta, points, stack):
     """Depth residuals at the pose moved by ``delta`` (se3: ``exp(delta) T``; others: ``params + delta``)."""
     if model == "se3":
@@ -57,15 +82,22 @@ def test_depth_jacobian_matches_finite_differences(model, angle):
     p, c = kernel_inputs(model, pose)
     r0 = depth_resid(model, module, pose, np.zeros(6), points, dstack)
     assert np.isfinite(r0).all()
-    # independent evaluation of the residual: the linear depth at the projected moved point, minus its depth
+    # independent evaluation of the residual: the linear depth at the projected moved point, minus its
+    # depth, times the normaliser (the depth gradient and the pinhole projection's, in NumPy)
     q = points @ pose[:3, :3].T + pose[:3, 3]
     u, v = K[0] * q[:, 0] / q[:, 2] + K[2], K[1] * q[:, 1] / q[:, 2] + K[3]
-    np.testing.assert_allclose(r0, 2.0 + 0.002 * u - 0.003 * v - q[:, 2], rtol=1e-10, atol=1e-12)
+    s0 = normaliser(q)
+    np.testing.assert_allclose(r0, s0 * (2.0 + 0.002 * u - 0.003 * v - q[:, 2]), rtol=1e-9, atol=1e-12)
     eps = 1e-6
 
     def diff(e):
-        plus, minus = (depth_resid(model, module, pose, s * eps * e, points, dstack) for s in (1.0, -1.0))
-        return (plus - minus) / (2 * eps)
+        """Central differences of the depth error ``r / s_D``; the row holds ``s_D`` at the point."""
+        plus, minus = (
+            depth_resid(model, module, pose, s * eps * e, points, dstack)
+            / normaliser(moved(model, pose, s * eps * e, points))
+            for s in (1.0, -1.0)
+        )
+        return s0 * (plus - minus) / (2 * eps)
 
     J = np.column_stack([diff(e) for e in np.eye(6)])
     weight = 2.5

@@ -88,7 +88,7 @@ def {kind}_batch(params, constants, points, iref, tgt, depth, offsets, active, l
 
 DEPTH_RESIDUAL_LAUNCHER = '''
 def residuals_depth(params, constants, points, depth, resid):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     _residuals_depth(_hoist_residuals_depth(params, constants), points, depth, resid)
 '''
 
@@ -268,9 +268,12 @@ def lanes_ready(pir: PhotometricIR) -> bool:
     """Whether the fused body of ``pir`` runs on lane vectors (arithmetic only, see ``lane_ready``)."""
     if not lane_ready(pir.warp):
         return False
-    for expr in (pir.residual, *pir.rows, *((pir.depth_residual, *pir.depth_rows) if pir.depth else ())):
+    depth = (pir.depth_residual, *pir.depth_rows, pir.depth_scale(pir.warp)) if pir.depth else ()
+    for expr in (pir.residual, *pir.rows, *depth):
         for node in sp.preorder_traversal(sp.sympify(expr)):
-            if isinstance(node, sp.Pow) and not (node.exp.is_Integer and 1 <= abs(int(node.exp)) <= 4):
+            if isinstance(node, sp.Pow) and not (
+                (node.exp.is_Integer and 1 <= abs(int(node.exp)) <= 4) or node.exp in (sp.S.Half, -sp.S.Half)
+            ):
                 return False
             if not isinstance(node, sp.Add | sp.Mul | sp.Pow | sp.Symbol | sp.Number):
                 return False

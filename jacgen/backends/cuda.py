@@ -133,7 +133,7 @@ def {kind}_batch({batch_signature}):
 
 DEPTH_RESIDUAL_LAUNCHER = '''
 def residuals_depth(params, constants, points, depth, resid, stream=0):
-    """Per-point depth residual ``D_t - Z'`` into ``resid`` (NaN where a point has none); warp ``params`` only."""
+    """Per-point depth residual ``s_D (D_t - Z')`` into ``resid`` (NaN where none); warp ``params`` only."""
     launch_points(_residuals_depth, _hoist_residuals_depth(params, constants), (points, depth, resid), stream)
 '''
 

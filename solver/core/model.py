@@ -400,7 +400,7 @@ def normal_equations_depth(
 
 
 def residuals_depth(module: ModuleType, params: np.ndarray, constants: np.ndarray, points, depth) -> np.ndarray:
-    """Per-point depth residuals ``D_tgt(u, v) - Z'`` (NaN where a point has none; ``params``: the warp's)."""
+    """Per-point depth residuals ``s_D (D_tgt(u, v) - Z')`` (NaN where none; ``params``: the warp's)."""
     resid = np.empty(points.shape[0], dtype=points.dtype)
     module.residuals_depth(params, constants, points, depth, resid)
     return resid
