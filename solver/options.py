@@ -196,7 +196,7 @@ class ValidAlignOptions:
     depth_weight: float = 1.0
     """Weight of the depth residual's terms (with ``tgt_depth``), times ``(s_I / s_D)**2``."""
     depth_loss_scale: float | None = None
-    """Robust scale of the depth residual in metres; None: from its MAD at each level's start."""
+    """Robust scale of the depth residual, in its unit (depth error over ``|n| Z'**2``); None: from its MAD."""
 
     def schedule(self, shape: tuple[int, ...]) -> LevelSchedule:
         """The levels, iteration limits and cost tolerances for images of ``shape``.

@@ -121,8 +121,10 @@ def align(
         Weight of the depth terms, ``>= 0``, relative to the photometric ones after both are
         normalised by their robust scales (default 1: equal weight). Used with ``tgt_depth`` only.
     depth_loss_scale : float, optional
-        Robust scale of the depth residual in metres; default ``factor * 1.4826 * MAD`` of the
-        depth residuals at the start of each level (sigma at least 1 mm), as for ``loss_scale``.
+        Robust scale of the depth residual, in its unit (the depth error over ``|n| Z'**2``, 1/m:
+        metres at 1 m on a fronto-parallel surface; :mod:`jacgen.photometric`); default
+        ``factor * 1.4826 * MAD`` of the depth residuals at the start of each level (sigma at least
+        :data:`~solver.core.problem.DEPTH_SIGMA_FLOOR`), as for ``loss_scale``.
 
     Returns
     -------
