@@ -125,7 +125,7 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
 
 def depth_scale_lines(pir: PhotometricIR, warp, pr, ind: str) -> list[str]:
     """``n_D`` (:attr:`PhotometricIR.depth_normaliser` at ``warp``'s moved point) and ``s_D = 1 / sqrt(n_D)``."""
-    lines = assign_lines(str(DEPTH_NORMALISER), pir.depth_scale(warp), pr, ind)
+    lines = assign_lines(str(DEPTH_NORMALISER), pir.depth_normaliser_at(warp), pr, ind)
     return [*lines, f"{ind}{DEPTH_SCALE} = {pr(1 / sp.sqrt(DEPTH_NORMALISER))}"]
 
 

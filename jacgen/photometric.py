@@ -57,8 +57,8 @@ class PhotometricIR:
     depth_rows: list[sp.Expr] = field(default_factory=list)  # one per warp parameter (zero for a, b)
     depth_normaliser: sp.Expr | None = None  # (|n| Z'^2)^2 in MOVED, gd_x, gd_y and the constants
 
-    def depth_scale(self, warp: KernelIR) -> sp.Expr:
-        """:attr:`depth_normaliser` at the moved point of ``warp`` (:attr:`warp` or :attr:`warp_only`)."""
+    def depth_normaliser_at(self, warp: KernelIR) -> sp.Expr:
+        """:attr:`depth_normaliser` ``n_D`` (``s_D = 1 / sqrt(n_D)``) at ``warp``'s moved point (either warp)."""
         z, x, y = warp.outputs[2:5]
         return self.depth_normaliser.xreplace(dict(zip(MOVED, (x, y, z), strict=True)))
 

@@ -268,7 +268,7 @@ def lanes_ready(pir: PhotometricIR) -> bool:
     """Whether the fused body of ``pir`` runs on lane vectors (arithmetic only, see ``lane_ready``)."""
     if not lane_ready(pir.warp):
         return False
-    depth = (pir.depth_residual, *pir.depth_rows, pir.depth_scale(pir.warp)) if pir.depth else ()
+    depth = (pir.depth_residual, *pir.depth_rows, pir.depth_normaliser_at(pir.warp)) if pir.depth else ()
     for expr in (pir.residual, *pir.rows, *depth):
         for node in sp.preorder_traversal(sp.sympify(expr)):
             if isinstance(node, sp.Pow) and not (
