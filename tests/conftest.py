@@ -8,6 +8,10 @@ single-threaded work that would otherwise keep one of the machine's cores idle. 
 tests is selected, the checks start right after collection, one at a time, on a background thread;
 those tests are moved to the end of the run and wait for their check's output, running the
 checks that have not started yet meanwhile.
+
+Tests marked ``late`` run a fresh process on the shared kernel cache whose result does not depend
+on what is cached: they run after the other in-process tests, so that process loads the kernels
+those compiled instead of compiling them again (the cold path is the reproducibility check's).
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ import pytest
 # that spin-waits after each parallel region (libgomp's default) takes CPU the other process needs.
 # Results do not depend on it (the benchmarks set the same for their contenders).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# A cold ``align`` launches a process that compiles its fused kernels while the caller compiles the
+# preparation helpers (solver.photometric.background_compile): a gain once per process, which the
+# suite's process has after its first align, while each launch costs an interpreter start and the
+# other core is busy with the background checks. The checks of that path set the switch themselves.
+os.environ.setdefault("JACGEN_COMPILE_AHEAD", "0")
 
 HERE = Path(__file__).resolve().parent
 REPRODUCIBILITY = "reproducibility"
@@ -122,12 +131,13 @@ _checks: BackgroundChecks | None = None
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Move the background-checked tests last and start their checks now."""
+    """Move the ``late`` tests, then the background-checked ones, last, and start their checks now."""
     global _checks
+    late = [item for item in items if item.get_closest_marker("late") is not None]
     waiting = [item for item in items if item.get_closest_marker("background_check") is not None]
+    items[:] = [item for item in items if item not in late and item not in waiting] + late + waiting
     if not waiting:
         return
-    items[:] = [item for item in items if item not in waiting] + waiting
     modes = list(dict.fromkeys(item.get_closest_marker("background_check").args[0] for item in waiting))
     longest_first = (REPRODUCIBILITY, "pipeline")  # the longest checks first: the short ones fill the end
     modes.sort(key=lambda mode: longest_first.index(mode) if mode in longest_first else len(longest_first))
@@ -151,4 +161,9 @@ def pytest_unconfigure(config) -> None:
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "background_check(mode): output of a fresh-process check run in the background (conftest.py)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "late: runs after the other in-process tests: a fresh process on the shared kernel cache, which then"
+        " loads what they compiled (conftest.py)",
     )

@@ -5,7 +5,8 @@ first with the directory empty and ``JACGEN_COMPILE_AHEAD=0`` (every kernel comp
 process), then again (every kernel loaded from the cache). The two outputs must be identical byte
 for byte. Besides the results it prints how many kernel signatures of the ``generated`` modules
 were compiled and how many were loaded from the cache, so the test can tell that each run really
-was cold or warm. ``--first-align`` runs only the first ``align`` (on another empty cache, compile
+was cold or warm, and which ``numba.cuda`` modules got imported (none: CPU paths never load CUDA,
+compiled or cached). ``--first-align`` runs only the first ``align`` (on another empty cache, compile
 ahead on: its fused kernels come from the background process of
 :mod:`solver.photometric.compile_ahead`), for the same bits from kernels another process compiled.
 """
@@ -100,4 +101,5 @@ def cache_counts() -> dict[str, int]:
 
 if __name__ == "__main__":
     outputs = first_align() if sys.argv[1:] == ["--first-align"] else results()
-    print(json.dumps({"results": outputs, "cache": cache_counts()}))
+    cuda = sorted(m for m in sys.modules if m.startswith(("numba.cuda", "numba_cuda")))
+    print(json.dumps({"results": outputs, "cache": cache_counts(), "cuda_modules": cuda}))

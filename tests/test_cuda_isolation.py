@@ -61,6 +61,7 @@ def run_python(code: str, simulator: bool = False) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.late  # its kernels then come from the cache; a cold compile's imports: tests/test_reproducible.py
 def test_cpu_paths_never_import_numba_cuda():
     code = BROKEN + textwrap.dedent(
         """

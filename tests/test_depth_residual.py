@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import solver
+from jacgen.runtime.losses import LOSSES
 from solver.arrays import images
 from solver.core import lie
 from solver.core.model import align_module, normal_equations, normal_equations_depth, residuals_depth, unpack
@@ -113,12 +114,13 @@ def test_depth_rows_of_the_brightness_pair_are_zero():
     points, iref, pose, depth, _ = linear_case(0.1)
     rng = np.random.default_rng(0)
     gray = images.pyramid(rng.uniform(0.2, 0.8, SHAPE), 1)[0]
-    module = align_module("se3")
+    # (the model and loss of the CUDA depth check's and the fused test's kernels: each variant compiles once)
+    module = align_module("rodrigues")
     stack, dstack = images.stack_with_gradients(gray, np.float64), images.depth_stack(depth, np.float64)
-    p, c = kernel_inputs("se3", pose)
+    p, c = kernel_inputs("rodrigues", pose)
     p = np.concatenate([p, [0.1, -0.05]])
-    with_depth = normal_equations_depth(module, p, c, points, iref, stack, dstack, "huber", (0.05, 0.01, 3.0), True)
-    photometric = normal_equations(module, p, c, points, iref, stack, "huber", 0.05, True)
+    with_depth = normal_equations_depth(module, p, c, points, iref, stack, dstack, "l2", (0.05, 0.01, 3.0), True)
+    photometric = normal_equations(module, p, c, points, iref, stack, "l2", 0.05, True)
     np.testing.assert_allclose(with_depth.H[6:, 6:], photometric.H[6:, 6:], rtol=1e-12)
     np.testing.assert_allclose(with_depth.g[6:], photometric.g[6:], rtol=1e-12)
     assert not np.allclose(with_depth.H[:6, :6], photometric.H[:6, :6])
@@ -135,8 +137,8 @@ def test_missing_or_edge_target_depth_drops_only_the_depth_residual():
     stack = images.stack_with_gradients(gray, np.float64)
     dstack = images.depth_stack(images.finite_or_zero(depth), np.float64)
     p, c = kernel_inputs("se3", pose)
-    ne = normal_equations_depth(module, p, c, points, iref, stack, dstack, "huber", (0.05, 0.01, 0.0), False)
-    photometric = normal_equations(module, p, c, points, iref, stack, "huber", 0.05, False)
+    ne = normal_equations_depth(module, p, c, points, iref, stack, dstack, "tukey", (0.05, 0.01, 0.0), False)
+    photometric = normal_equations(module, p, c, points, iref, stack, "tukey", 0.05, False)
     # depth weight 0: exactly the photometric system, and the same used points
     counts = [(e.n_used, e.n_behind, e.n_outside) for e in (ne, photometric)]
     assert counts[0] == counts[1]
@@ -264,6 +266,7 @@ def test_target_depth_is_checked():
 
 
 def test_batched_depth_kernel_matches_one_pair_at_a_time():
+    # the depth default loss: the CUDA pipeline check compiles the same batch kernel
     cases = [linear_case(angle, seed=seed, n=n) for angle, seed, n in ((0.1, 1, 1001), (0.3, 2, 803))]
     module = align_module("se3")
     scales = np.array([[0.05, 0.01, 2.0], [0.03, 0.02, 0.5]])
@@ -272,13 +275,13 @@ def test_batched_depth_kernel_matches_one_pair_at_a_time():
         gray = 0.5 + 0.1 * np.sin(0.07 * np.arange(SHAPE[1]))[None, :] * np.ones(SHAPE)
         stack, dstack = images.stack_with_gradients(gray, np.float64), images.depth_stack(depth, np.float64)
         p, c = kernel_inputs("se3", pose)
-        singles.append(normal_equations_depth(module, p, c, points, iref, stack, dstack, "huber", s, False))
+        singles.append(normal_equations_depth(module, p, c, points, iref, stack, dstack, DEPTH_LOSS, s, False))
         params.append(p), constants.append(c), stacks.append(stack), dstacks.append(dstack)
     offsets = np.cumsum([0, *(len(cs[0]) for cs in cases)])
     acc = module.normal_equations_depth_batch(
         np.array(params), np.array(constants), np.concatenate([cs[0] for cs in cases]),
         np.concatenate([cs[1] for cs in cases]), np.stack(stacks), np.stack(dstacks), offsets,
-        np.array([True, True]), 1, scales,
+        np.array([True, True]), LOSSES.index(DEPTH_LOSS), scales,
     )  # fmt: skip
     layout = module.DESCRIPTION["accumulators"]["normal_equations_depth"]
     for row, single in zip(acc, singles, strict=True):

@@ -23,6 +23,8 @@ def test_cold_and_warm_cache_give_identical_bits(background_result):
     differ = sorted(k for k in cold["results"] if cold["results"][k] != warm["results"][k])
     assert not differ, f"compiled and cached kernels disagree on {differ}"
     assert cold["results"].keys() == warm["results"].keys()
+    # compiling every entry point's kernels cold imports no CUDA (tests/test_cuda_isolation.py: cached)
+    assert cold["cuda_modules"] == [] and warm["cuda_modules"] == [], (cold["cuda_modules"], warm["cuda_modules"])
 
 
 @pytest.mark.background_check("reproducibility")
