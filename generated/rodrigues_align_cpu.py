@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:aad12756676c79917a41207c4397dbaa   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:438f19c131c874f364492c7e04068607   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -1615,7 +1615,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
     tgt_flat = tgt.reshape(-1)
     depth_flat = depth.reshape(-1)
     scale = scales[0]
-    scale_depth = scales[1]
     weight_depth = scales[2]
     lanes = lane_width(points_flat)
     start = tiles[tile, 1]
@@ -1739,14 +1738,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
         j5 = -g_x * p7 - g_y * p12
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
-        wt, rho = robust_lanes(r64, loss_id, scale)
-        wt = lane_select(ok, wt, 0.0)
-        wj0 = wt * j0_64
-        wj1 = wt * j1_64
-        wj2 = wt * j2_64
-        wj3 = wt * j3_64
-        wj4 = wt * j4_64
-        wj5 = wt * j5_64
         n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
         n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
         n_D = n_D_a + n_D_b
@@ -1777,8 +1768,18 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
         jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
-        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
-        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+        wt, rho_e = robust_lanes(math.sqrt(e2), loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        rhod = rho_e * (weight_depth * (rd64 * rd64)) / lane_select(e2 > 0.0, e2, 1.0)
+        rho = rho_e - rhod
+        wtd = wt * weight_depth
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
         wjd0 = wtd * jd0_64
         wjd1 = wtd * jd1_64
         wjd2 = wtd * jd2_64
@@ -1814,7 +1815,7 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         acc_g_t3 = acc_g_t3 + wj5 * r64 + wjd5 * rd64
         acc_cost = acc_cost + rho
         acc_used = acc_used + lane_select(ok, 1.0, 0.0)
-        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_cost_depth = acc_cost_depth + rhod
         acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
     partial[tile, 0] = lane_sum(acc_H_r1_r1)
     partial[tile, 1] = lane_sum(acc_H_r1_r2)
@@ -2209,7 +2210,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
     tgt_flat = tgt.reshape(-1)
     depth_flat = depth.reshape(-1)
     scale = scales[0]
-    scale_depth = scales[1]
     weight_depth = scales[2]
     lanes = lane_width(points_flat)
     start = tiles[tile, 1]
@@ -2354,16 +2354,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         j6_64 = lane_select(ok, lane_f64(j6), 0.0)
         j7 = T(-1.0)
         j7_64 = lane_select(ok, lane_f64(j7), 0.0)
-        wt, rho = robust_lanes(r64, loss_id, scale)
-        wt = lane_select(ok, wt, 0.0)
-        wj0 = wt * j0_64
-        wj1 = wt * j1_64
-        wj2 = wt * j2_64
-        wj3 = wt * j3_64
-        wj4 = wt * j4_64
-        wj5 = wt * j5_64
-        wj6 = wt * j6_64
-        wj7 = wt * j7_64
         n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
         n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
         n_D = n_D_a + n_D_b
@@ -2394,8 +2384,20 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
         jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
-        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
-        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+        wt, rho_e = robust_lanes(math.sqrt(e2), loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        rhod = rho_e * (weight_depth * (rd64 * rd64)) / lane_select(e2 > 0.0, e2, 1.0)
+        rho = rho_e - rhod
+        wtd = wt * weight_depth
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
+        wj6 = wt * j6_64
+        wj7 = wt * j7_64
         wjd0 = wtd * jd0_64
         wjd1 = wtd * jd1_64
         wjd2 = wtd * jd2_64
@@ -2448,7 +2450,7 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         acc_g_b = acc_g_b + wj7 * r64
         acc_cost = acc_cost + rho
         acc_used = acc_used + lane_select(ok, 1.0, 0.0)
-        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_cost_depth = acc_cost_depth + rhod
         acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
     partial[tile, 0] = lane_sum(acc_H_r1_r1)
     partial[tile, 1] = lane_sum(acc_H_r1_r2)

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:05a74b56f9f740b92cdc182e0b52c1e1   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:7bddd58f73c865e79369d81271b77e69   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73
@@ -1895,7 +1895,6 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
         img = tgt[pair]
         dimg = depth[pair]
         scale = loss_scales[pair, 0]
-        scale_depth = loss_scales[pair, 1]
         weight_depth = loss_scales[pair, 2]
         h8 = T(h[pair, 0])
         h23 = T(h[pair, 1])
@@ -2032,14 +2031,6 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             j4_64 = float(j4) if ok else 0.0
             j5 = -g_x * p7 - g_y * p12
             j5_64 = float(j5) if ok else 0.0
-            wt, rho = robust(r64, loss_id, scale)
-            wt = wt if ok else 0.0
-            wj0 = wt * j0_64
-            wj1 = wt * j1_64
-            wj2 = wt * j2_64
-            wj3 = wt * j3_64
-            wj4 = wt * j4_64
-            wj5 = wt * j5_64
             n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
             n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
             n_D = n_D_a + n_D_b
@@ -2070,8 +2061,18 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             jd4_64 = float(jd4) if okd else 0.0
             jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
-            wtd, rhod = robust(rd64, loss_id, scale_depth)
-            wtd = (wtd if okd else 0.0) * weight_depth
+            e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+            wt, rho_e = robust(math.sqrt(e2), loss_id, scale)
+            wt = wt if ok else 0.0
+            rhod = rho_e * (weight_depth * (rd64 * rd64)) / (e2 if e2 > 0.0 else 1.0)
+            rho = rho_e - rhod
+            wtd = wt * weight_depth
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
             wjd0 = wtd * jd0_64
             wjd1 = wtd * jd1_64
             wjd2 = wtd * jd2_64
@@ -2107,7 +2108,7 @@ def _normal_equations_depth(h, points, iref, tgt, depth, tiles, running, loss_id
             acc_g_t3 = acc_g_t3 + wj5 * r64 + wjd5 * rd64
             acc_cost = acc_cost + rho
             acc_used = acc_used + (1.0 if ok else 0.0)
-            acc_cost_depth = acc_cost_depth + weight_depth * rhod
+            acc_cost_depth = acc_cost_depth + rhod
             acc_used_depth = acc_used_depth + (1.0 if okd else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2
@@ -2400,7 +2401,6 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
         img = tgt[pair]
         dimg = depth[pair]
         scale = loss_scales[pair, 0]
-        scale_depth = loss_scales[pair, 1]
         weight_depth = loss_scales[pair, 2]
         h8 = T(h[pair, 0])
         h23 = T(h[pair, 1])
@@ -2560,16 +2560,6 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             j6_64 = float(j6) if ok else 0.0
             j7 = T(-1.0)
             j7_64 = float(j7) if ok else 0.0
-            wt, rho = robust(r64, loss_id, scale)
-            wt = wt if ok else 0.0
-            wj0 = wt * j0_64
-            wj1 = wt * j1_64
-            wj2 = wt * j2_64
-            wj3 = wt * j3_64
-            wj4 = wt * j4_64
-            wj5 = wt * j5_64
-            wj6 = wt * j6_64
-            wj7 = wt * j7_64
             n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
             n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
             n_D = n_D_a + n_D_b
@@ -2600,8 +2590,20 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             jd4_64 = float(jd4) if okd else 0.0
             jd5 = s_D * (-gd_x * p7 - gd_y * p12 + T(-1.0))
             jd5_64 = float(jd5) if okd else 0.0
-            wtd, rhod = robust(rd64, loss_id, scale_depth)
-            wtd = (wtd if okd else 0.0) * weight_depth
+            e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+            wt, rho_e = robust(math.sqrt(e2), loss_id, scale)
+            wt = wt if ok else 0.0
+            rhod = rho_e * (weight_depth * (rd64 * rd64)) / (e2 if e2 > 0.0 else 1.0)
+            rho = rho_e - rhod
+            wtd = wt * weight_depth
+            wj0 = wt * j0_64
+            wj1 = wt * j1_64
+            wj2 = wt * j2_64
+            wj3 = wt * j3_64
+            wj4 = wt * j4_64
+            wj5 = wt * j5_64
+            wj6 = wt * j6_64
+            wj7 = wt * j7_64
             wjd0 = wtd * jd0_64
             wjd1 = wtd * jd1_64
             wjd2 = wtd * jd2_64
@@ -2654,7 +2656,7 @@ def _normal_equations_depth_brightness(h, points, iref, tgt, depth, tiles, runni
             acc_g_b = acc_g_b + wj7 * r64
             acc_cost = acc_cost + rho
             acc_used = acc_used + (1.0 if ok else 0.0)
-            acc_cost_depth = acc_cost_depth + weight_depth * rhod
+            acc_cost_depth = acc_cost_depth + rhod
             acc_used_depth = acc_used_depth + (1.0 if okd else 0.0)
         shared[0, tid] = acc_H_r1_r1
         shared[1, tid] = acc_H_r1_r2

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:57fb2d0bacaddc439f6db33e322399eb   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:e406b08a78a0e7833ea26fc05fc7393c   runtime: sha256:098b262aa8c630d7
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43
@@ -1059,7 +1059,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
     tgt_flat = tgt.reshape(-1)
     depth_flat = depth.reshape(-1)
     scale = scales[0]
-    scale_depth = scales[1]
     weight_depth = scales[2]
     lanes = lane_width(points_flat)
     start = tiles[tile, 1]
@@ -1172,14 +1171,6 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         j4_64 = lane_select(ok, lane_f64(j4), 0.0)
         j5 = -g_x * p9 - g_y * p11
         j5_64 = lane_select(ok, lane_f64(j5), 0.0)
-        wt, rho = robust_lanes(r64, loss_id, scale)
-        wt = lane_select(ok, wt, 0.0)
-        wj0 = wt * j0_64
-        wj1 = wt * j1_64
-        wj2 = wt * j2_64
-        wj3 = wt * j3_64
-        wj4 = wt * j4_64
-        wj5 = wt * j5_64
         n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
         n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
         n_D = n_D_a + n_D_b
@@ -1198,8 +1189,18 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
         jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
-        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
-        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+        wt, rho_e = robust_lanes(math.sqrt(e2), loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        rhod = rho_e * (weight_depth * (rd64 * rd64)) / lane_select(e2 > 0.0, e2, 1.0)
+        rho = rho_e - rhod
+        wtd = wt * weight_depth
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
         wjd0 = wtd * jd0_64
         wjd1 = wtd * jd1_64
         wjd2 = wtd * jd2_64
@@ -1235,7 +1236,7 @@ def _normal_equations_depth(values, points, iref, tgt, depth, tiles, tile, pair,
         acc_g_t3 = acc_g_t3 + wj5 * r64 + wjd5 * rd64
         acc_cost = acc_cost + rho
         acc_used = acc_used + lane_select(ok, 1.0, 0.0)
-        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_cost_depth = acc_cost_depth + rhod
         acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
     partial[tile, 0] = lane_sum(acc_H_r1_r1)
     partial[tile, 1] = lane_sum(acc_H_r1_r2)
@@ -1452,7 +1453,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
     tgt_flat = tgt.reshape(-1)
     depth_flat = depth.reshape(-1)
     scale = scales[0]
-    scale_depth = scales[1]
     weight_depth = scales[2]
     lanes = lane_width(points_flat)
     start = tiles[tile, 1]
@@ -1586,16 +1586,6 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         j6_64 = lane_select(ok, lane_f64(j6), 0.0)
         j7 = T(-1.0)
         j7_64 = lane_select(ok, lane_f64(j7), 0.0)
-        wt, rho = robust_lanes(r64, loss_id, scale)
-        wt = lane_select(ok, wt, 0.0)
-        wj0 = wt * j0_64
-        wj1 = wt * j1_64
-        wj2 = wt * j2_64
-        wj3 = wt * j3_64
-        wj4 = wt * j4_64
-        wj5 = wt * j5_64
-        wj6 = wt * j6_64
-        wj7 = wt * j7_64
         n_D_a = (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1) * (fx * gd_x * p0 + fy * gd_y * p4 + p1 * p1)
         n_D_b = (fx * fx) * (gd_x * gd_x) * (p1 * p1) + (fy * fy) * (gd_y * gd_y) * (p1 * p1)
         n_D = n_D_a + n_D_b
@@ -1614,8 +1604,20 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         jd4_64 = lane_select(okd, lane_f64(jd4), 0.0)
         jd5 = s_D * (-gd_x * p9 - gd_y * p11 + T(-1.0))
         jd5_64 = lane_select(okd, lane_f64(jd5), 0.0)
-        wtd, rhod = robust_lanes(rd64, loss_id, scale_depth)
-        wtd = lane_select(okd, wtd, 0.0) * weight_depth
+        e2 = r64 * r64 + weight_depth * (rd64 * rd64)
+        wt, rho_e = robust_lanes(math.sqrt(e2), loss_id, scale)
+        wt = lane_select(ok, wt, 0.0)
+        rhod = rho_e * (weight_depth * (rd64 * rd64)) / lane_select(e2 > 0.0, e2, 1.0)
+        rho = rho_e - rhod
+        wtd = wt * weight_depth
+        wj0 = wt * j0_64
+        wj1 = wt * j1_64
+        wj2 = wt * j2_64
+        wj3 = wt * j3_64
+        wj4 = wt * j4_64
+        wj5 = wt * j5_64
+        wj6 = wt * j6_64
+        wj7 = wt * j7_64
         wjd0 = wtd * jd0_64
         wjd1 = wtd * jd1_64
         wjd2 = wtd * jd2_64
@@ -1668,7 +1670,7 @@ def _normal_equations_depth_brightness(values, points, iref, tgt, depth, tiles, 
         acc_g_b = acc_g_b + wj7 * r64
         acc_cost = acc_cost + rho
         acc_used = acc_used + lane_select(ok, 1.0, 0.0)
-        acc_cost_depth = acc_cost_depth + weight_depth * rhod
+        acc_cost_depth = acc_cost_depth + rhod
         acc_used_depth = acc_used_depth + lane_select(okd, 1.0, 0.0)
     partial[tile, 0] = lane_sum(acc_H_r1_r1)
     partial[tile, 1] = lane_sum(acc_H_r1_r2)

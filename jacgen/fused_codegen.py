@@ -91,9 +91,6 @@ def weighted_sums(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
     for k, e in enumerate(pir.rows):
         lines += assign_lines(f"j{k}", e, pr, ind)
         lines.append(f"{ind}j{k}_64 = {zero.format(widen.format(f'j{k}'))}")
-    lines.append(f"{ind}wt, rho = {'robust_lanes' if lanes else 'robust'}(r64, loss_id, scale)")
-    lines.append(f"{ind}wt = {zero.format('wt')}")
-    lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(pir.n_params)]
     count = "lane_select(ok, 1.0, 0.0)" if lanes else "(1.0 if ok else 0.0)"  # parenthesised: a term of a sum
     terms = accumulator_terms(pir.n_params, "j{}_64", "r64", count)
     names = accumulator_names(pir)
@@ -102,14 +99,23 @@ def weighted_sums(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
         lines += depth_weight_lines(pir, pr, ind, lanes)
         terms = depth_terms(pir, terms, lanes)
         pairs = list(zip(names, terms[:-2], strict=False)) + list(zip(names[-2:], terms[-2:], strict=True))
+    else:
+        lines.append(f"{ind}wt, rho = {'robust_lanes' if lanes else 'robust'}(r64, loss_id, scale)")
+        lines.append(f"{ind}wt = {zero.format('wt')}")
+        lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(pir.n_params)]
     return lines + [f"{ind}{name} = {name} + {term}" for name, term in pairs]
 
 
 def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[str]:
-    """The depth residual, its Jacobian row and its robust weight (own scale) times ``weight_depth``.
+    """The depth residual, its Jacobian row, and one robust weight of both residuals (DVO-SLAM's rule).
 
-    Points without a depth residual (``okd`` false: rejected, or missing / edge target depth) get
-    zero residual, row and weight.
+    The point's residual pair ``(r, r_D)``, each over its own scale, has the norm
+    ``e = sqrt(r**2 + weight_depth * r_D**2)`` in the photometric unit (``weight_depth`` is
+    ``depth_weight * (scale / scale_depth)**2``); the loss's IRLS weight ``w(e)`` multiplies both
+    rows, so a point that is an outlier in one residual (an occlusion) loses the other too. The
+    cost ``rho(e)`` is split between the two by their shares of ``e**2`` (for l2 the two costs
+    exactly). Points without a depth residual (``okd`` false: rejected, or missing / edge target
+    depth) have ``r_D = 0`` and a zero row: their terms are exactly the photometric kernel's.
     """
     widen, zero = ("lane_f64({})", "lane_select(okd, {}, 0.0)") if lanes else ("float({})", "{} if okd else 0.0")
     lines = depth_scale_lines(pir, pir.warp, pr, ind)
@@ -117,9 +123,17 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
     for k, e in enumerate(pir.depth_rows):
         lines += assign_lines(f"jd{k}", e, pr, ind)
         lines.append(f"{ind}jd{k}_64 = {zero.format(widen.format(f'jd{k}'))}")
-    lines.append(f"{ind}wtd, rhod = {'robust_lanes' if lanes else 'robust'}(rd64, loss_id, scale_depth)")
-    selected = zero.format("wtd") if lanes else f"({zero.format('wtd')})"  # (a conditional binds last)
-    lines.append(f"{ind}wtd = {selected} * weight_depth")
+    ok_zero = "lane_select(ok, {}, 0.0)" if lanes else "{} if ok else 0.0"
+    positive = "lane_select(e2 > 0.0, e2, 1.0)" if lanes else "(e2 if e2 > 0.0 else 1.0)"
+    lines += [
+        f"{ind}e2 = r64 * r64 + weight_depth * (rd64 * rd64)",
+        f"{ind}wt, rho_e = {'robust_lanes' if lanes else 'robust'}(math.sqrt(e2), loss_id, scale)",
+        f"{ind}wt = {ok_zero.format('wt')}",
+        f"{ind}rhod = rho_e * (weight_depth * (rd64 * rd64)) / {positive}",  # the depth share (0 where r_D = 0)
+        f"{ind}rho = rho_e - rhod",
+        f"{ind}wtd = wt * weight_depth",
+    ]
+    lines += [f"{ind}wj{k} = wt * j{k}_64" for k in range(pir.n_params)]
     return lines + [f"{ind}wjd{k} = wtd * jd{k}_64" for k in range(len(pir.depth_rows))]
 
 
@@ -133,7 +147,7 @@ def depth_terms(pir: PhotometricIR, terms: list[str], lanes: bool) -> list[str]:
     """``terms`` (photometric) with the depth residual's added to ``H`` and ``g``, then its cost and count.
 
     The depth row has no brightness entries: ``H`` and ``g`` rows of ``a``, ``b`` are photometric only.
-    The cost is ``weight_depth * rho_D``: the depth part of the total cost, in the photometric unit.
+    The cost is ``rhod``, the depth share of the point's ``rho(e)``, in the photometric unit.
     """
     n, m = pir.n_params, len(pir.depth_rows)
     depth = [f"wjd{a} * jd{b}_64" if b < m else "" for a in range(n) for b in range(a, n)]
@@ -141,7 +155,7 @@ def depth_terms(pir: PhotometricIR, terms: list[str], lanes: bool) -> list[str]:
     out = [f"{t} + {d}" if d else t for t, d in zip(terms, depth, strict=False)]
     out += terms[len(depth) :]
     count = "lane_select(okd, 1.0, 0.0)" if lanes else "(1.0 if okd else 0.0)"
-    return out + ["weight_depth * rhod", count]
+    return out + ["rhod", count]
 
 
 def scalar_point_lines(pir: PhotometricIR, ind: str, accumulate: bool) -> list[str]:

@@ -44,7 +44,8 @@ alignment (no target depth)."""
 
 DEPTH_LOSS = "tukey"
 """Robust loss of both residuals of :func:`solver.align` / :func:`solver.align_batch` with the target's
-depth (``tgt_depth`` / ``tgt_depths``), and so of :func:`solver.odometry`, when none is given.
+depth (``tgt_depth`` / ``tgt_depths``), and so of :func:`solver.odometry`, when none is given; applied
+to each point's joint norm of its two normalised residuals (one weight for both).
 
 Redescending, as DVO-SLAM's t-distribution weights: a depth residual at an occlusion or
 disocclusion is metres where the noise is millimetres, and a loss whose influence does not vanish

@@ -126,6 +126,45 @@ def test_depth_rows_of_the_brightness_pair_are_zero():
     assert not np.allclose(with_depth.H[:6, :6], photometric.H[:6, :6])
 
 
+def test_one_robust_weight_of_both_residuals_per_point():
+    """Each point's terms are its l2 terms times ``w(e)``, ``e**2 = r**2 + weight_depth * r_D**2`` (DVO-SLAM's rule).
+
+    Point by point (one-point kernels): the l2 kernel gives ``r**2`` and ``weight_depth * r_D**2`` (its
+    two costs) and the unweighted ``H``, ``g``; the Tukey kernel's must be ``w(e)`` times those, its
+    costs ``rho(e)`` split by the shares of ``e**2``. A point whose depth residual alone is past the
+    scale (a target occluded in depth, not in brightness) loses both residuals.
+    """
+    points, _, pose, depth, _ = linear_case(0.1, n=40)
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[0 : SHAPE[0], 0 : SHAPE[1]].astype(float)
+    gray = 0.5 + 0.2 * np.sin(0.05 * x + 0.03 * y)
+    stack, dstack = images.stack_with_gradients(gray, np.float64), images.depth_stack(depth, np.float64)
+    iref = 0.5 + rng.normal(0.0, 0.02, len(points))
+    points = points * np.where(rng.uniform(size=len(points)) < 0.3, 1.03, 1.0)[:, None]  # a third off the surface
+    module = align_module("se3")
+    p, c = kernel_inputs("se3", pose)
+    k, scales = 0.05, (0.05, 0.01, 2.0)
+    joint_weights = []
+    for i in range(len(points)):
+        one = (points[i : i + 1], iref[i : i + 1], stack, dstack)
+        l2 = normal_equations_depth(module, p, c, *one, "l2", scales, False)
+        tukey = normal_equations_depth(module, p, c, *one, DEPTH_LOSS, scales, False)
+        wd2 = 2.0 * l2.cost_depth  # weight_depth * r_D**2 (``cost`` is the total: both residuals')
+        r2 = 2.0 * l2.cost - wd2
+        e2 = r2 + wd2
+        u = max(1.0 - e2 / k**2, 0.0)
+        w, rho = u * u, k * k / 6.0 * (1.0 - u**3)
+        joint_weights.append((w, r2 / k**2 < 1.0))
+        np.testing.assert_allclose(tukey.H, w * l2.H, rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(tukey.g, w * l2.g, rtol=1e-12, atol=1e-300)
+        share = r2 / e2 if e2 > 0 else 0.0
+        assert tukey.cost == pytest.approx(rho, rel=1e-12, abs=1e-300)
+        assert tukey.cost_depth == pytest.approx(rho * (1.0 - share), rel=1e-12, abs=1e-300)
+    dropped_by_depth = [w == 0.0 and photometric_inlier for w, photometric_inlier in joint_weights]
+    assert 0 < sum(dropped_by_depth) < len(points)
+    assert any(w > 0.0 for w, _ in joint_weights)
+
+
 def test_missing_or_edge_target_depth_drops_only_the_depth_residual():
     points, iref, pose, depth, _ = linear_case(0.05)
     gray = 0.5 + 0.1 * np.sin(np.mgrid[0 : SHAPE[0], 0 : SHAPE[1]][1] * 0.1)

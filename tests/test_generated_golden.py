@@ -247,7 +247,7 @@ def test_align_modules_define_the_depth_kernels_and_their_layouts():
     vectors; CUDA: scalars, the depth weight applied to the selected robust weight)."""
     checks = {
         "cpu": ("lane_corners(depth_flat", "okd = ok & "),
-        "cuda": ("dimg[y0, x0, 0]", "okd = math.isfinite(D_t)", "wtd = (wtd if okd else 0.0) * weight_depth"),
+        "cuda": ("dimg[y0, x0, 0]", "okd = math.isfinite(D_t)", "rd64 = float(resd) if okd else 0.0"),
     }
     for path in sorted(GENERATED_DIR.glob("*_align_c*.py")):
         text = path.read_text()
@@ -267,5 +267,6 @@ def test_align_modules_define_the_depth_kernels_and_their_layouts():
             source = ast.get_source_segment(text, functions[f"_{kind}"])
             for needle in checks[description["target"]]:
                 assert needle in source, (path.name, kind, needle)
-            assert "acc_cost_depth = acc_cost_depth + weight_depth * rhod" in source, (path.name, kind)
+            assert "acc_cost_depth = acc_cost_depth + rhod" in source, (path.name, kind)
+            assert "robust(math.sqrt(e2), loss_id, scale)" in source.replace("robust_lanes(", "robust("), path.name
         assert "residuals_depth" in description["hoisted_sizes"], path.name

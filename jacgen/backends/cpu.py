@@ -25,8 +25,9 @@ from .cpu_stream import lane_ready, stream_kernel_function
 FORMAT_LIMIT = 120
 """The formatter's line length (generated code is kept formatted)."""
 
-DEPTH_SCALES = ["    scale = scales[0]", "    scale_depth = scales[1]", "    weight_depth = scales[2]"]
-"""A photometric + depth kernel's row of scales: photometric scale, depth scale, depth weight."""
+DEPTH_SCALES = ["    scale = scales[0]", "    weight_depth = scales[2]"]
+"""A photometric + depth kernel's reads of its row of scales (photometric scale, depth scale, depth weight):
+the depth scale is in the depth weight, ``depth_weight * (scale / depth scale)**2``."""
 
 FASTMATH = "{" + ", ".join(f'"{flag}"' for flag in lanes.FASTMATH_FLAGS) + "}"
 """LLVM fast-math flags of CPU kernels (no ``reassoc``, ``nnan``, ``ninf``: see :mod:`jacgen.lanes`)."""

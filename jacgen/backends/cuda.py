@@ -49,10 +49,10 @@ THREADS = 256
 DEPTH_ROW = [
     "        dimg = depth[pair]",
     "        scale = loss_scales[pair, 0]",
-    "        scale_depth = loss_scales[pair, 1]",
     "        weight_depth = loss_scales[pair, 2]",
 ]
-"""A photometric + depth kernel's reads of the pair's depth stack and its row of scales."""
+"""A photometric + depth kernel's reads of the pair's depth stack and its row of scales (the depth scale,
+column 1, is in the depth weight)."""
 
 DEPTH_HOISTS = ("normal_equations_depth", "normal_equations_depth_brightness", "residuals_depth")
 """The depth kernels' hoists, also emitted as device functions (``_hoist_<kind>_device``)."""

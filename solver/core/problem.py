@@ -280,8 +280,9 @@ class ModelProblem:
         factor times ``1.4826 * MAD`` of the depth residuals at ``s``, sigma at least
         :data:`DEPTH_SIGMA_FLOOR`), as the photometric one has ``s_I``; its terms are weighted by
         ``depth_weight * (s_I / s_D)**2``, so both enter ``H``, ``g`` and the cost as residuals
-        normalised by their own scale, in the photometric unit (DVO-SLAM's bivariate weighting,
-        with its two scales estimated separately).
+        normalised by their own scale, in the photometric unit, and the kernels weight both by the
+        loss at their joint norm (DVO-SLAM's bivariate weighting, with its two scales estimated
+        separately; :func:`jacgen.fused_codegen.depth_weight_lines`).
         """
         if self.depth_loss_scale is not None:
             depth_scale = float(self.depth_loss_scale)

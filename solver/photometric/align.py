@@ -44,10 +44,12 @@ def align(
 
     Minimises ``sum rho(I_tgt(pi(T X_i)) - I_ref_i)`` over reference pixels ``i`` with depth, by
     Levenberg-Marquardt (or Gauss-Newton) on generated fused kernels, coarse to fine. With
-    ``tgt_depth`` (RGB-D), each point also has DVO-SLAM's depth residual
-    ``r_D = D_tgt(pi(T X_i)) - Z'_i`` (``Z'`` the moved point's depth), with its own robust scale
-    ``s_D`` and weighted by ``depth_weight * (s_I / s_D)**2`` against the photometric residual
-    (scale ``s_I``): ``sum rho(r_I) + depth_weight * (s_I / s_D)**2 * sum rho_D(r_D)``.
+    ``tgt_depth`` (RGB-D), each point also has DVO-SLAM's depth residual, the depth error
+    ``D_tgt(pi(T X_i)) - Z'_i`` (``Z'`` the moved point's depth) over its first-order spread
+    (:mod:`jacgen.photometric`), with its own robust scale ``s_D``; the photometric residual has
+    ``s_I``. Both residuals of a point take one robust weight, of their joint norm
+    ``e_i = sqrt(r_I**2 + depth_weight * (s_I / s_D)**2 * r_D**2)`` (DVO-SLAM's bivariate weighting):
+    ``sum rho(e_i)``, so a point that is an outlier in one residual (an occlusion) loses both.
 
     Parameters
     ----------
@@ -69,7 +71,8 @@ def align(
         acceptance test (a step that raises the cost is never applied).
     loss : str, optional
         Robust loss, one of the model's (``DESCRIPTION["losses"]``: l2, huber, tukey, cauchy),
-        applied as IRLS weights in both ``H`` and ``g`` (with ``tgt_depth``, of both residuals);
+        applied as IRLS weights in both ``H`` and ``g`` (with ``tgt_depth``, one weight per point of
+        both residuals' joint norm, see above);
         default :data:`solver.options.DEFAULT_LOSS` (huber), and with ``tgt_depth``
         :data:`solver.options.DEPTH_LOSS` (tukey: a redescending loss drops occluded points).
     loss_scale : float, optional
