@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:61d9fdeed7af6461e715adf0d1e4e3b3   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:61d9fdeed7af6461e715adf0d1e4e3b3   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               1256        206      132         74

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: euler_xyz (symbolic hash 7c5c559112db1602)
 #   R = Rx(r1) Ry(r2) Rz(r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:eaad98737420cc94d5ba6c55d5467302   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:eaad98737420cc94d5ba6c55d5467302   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            127         49       23         26

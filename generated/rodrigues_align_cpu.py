@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:438f19c131c874f364492c7e04068607   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:438f19c131c874f364492c7e04068607   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                               7221        330      257         73

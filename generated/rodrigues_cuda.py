@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cuda
 # source model: rodrigues (symbolic hash 2f73fb7b06be3fb4)
 #   R = Rodrigues(r1, r2, r3), t = (t1, t2, t3); pinhole projection
-# content hash: sha256:285a565f10914b8754c8e8d6d4f9a6a4   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:285a565f10914b8754c8e8d6d4f9a6a4   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            286         58       33         25

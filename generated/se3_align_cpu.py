@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:e406b08a78a0e7833ea26fc05fc7393c   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:e406b08a78a0e7833ea26fc05fc7393c   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _normal_equations                                212         43        0         43

@@ -3,7 +3,7 @@
 # generator: jacgen 0.1.0   target: cpu
 # source model: se3 (symbolic hash be1faa1dcc3e4234)
 #   T = exp(xi^), xi = (omega, v) = (r1, r2, r3, t1, t2, t3); pinhole projection
-# content hash: sha256:93270ff3d57ac47b8b15b07a40f3dcd3   runtime: sha256:098b262aa8c630d7
+# content hash: sha256:93270ff3d57ac47b8b15b07a40f3dcd3   runtime: sha256:5582cdf80967bbc2
 # operation counts (sympy count_ops) per kernel function:
 #   function                                  before cse  after cse  hoisted  per point
 #   _warp                                            561         98       73         25

@@ -25,7 +25,7 @@ def depth_accumulator_layout(n: int) -> dict:
     """The layout of a photometric + depth kernel with ``n`` unknowns.
 
     :func:`accumulator_layout` (``H``, ``g`` hold both residuals' terms; ``cost`` and ``n_used`` the
-    photometric ones), then ``cost_depth`` (the depth part of the cost, ``weight_depth * sum rho_D``)
+    photometric ones), then ``cost_depth`` (the depth residuals' share of the cost, in its unit)
     and ``n_depth_used`` (points with a depth residual); ``"size"`` the length.
     """
     layout = accumulator_layout(n)

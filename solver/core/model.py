@@ -281,12 +281,13 @@ class NormalEquations:
 
     H: np.ndarray
     g: np.ndarray
-    cost: float  # sum of rho(r) over used points (with the depth residual: plus cost_depth)
+    cost: float  # sum of rho over used points (with the depth residual: of both, cost_depth included)
     n_used: int
     n_behind: int
     n_outside: int
     cost_depth: float = 0.0
-    """The depth residual's part of ``cost`` (``weight_depth * sum rho_D``, photometric units); 0 without."""
+    """The depth residual's part of ``cost`` (each point's ``rho(e)`` times the depth share of ``e**2``,
+    photometric units); 0 without."""
     n_depth_used: int = 0
     """Points whose depth residual was used (0 without the depth residual)."""
 
