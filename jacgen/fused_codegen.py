@@ -111,7 +111,7 @@ def depth_weight_lines(pir: PhotometricIR, pr, ind: str, lanes: bool) -> list[st
 
     The point's residual pair ``(r, r_D)``, each over its own scale, has the norm
     ``e = sqrt(r**2 + weight_depth * r_D**2)`` in the photometric unit (``weight_depth`` is
-    ``depth_weight * (scale / scale_depth)**2``); the loss's IRLS weight ``w(e)`` multiplies both
+    ``depth_weight * (scale / depth scale)**2``); the loss's IRLS weight ``w(e)`` multiplies both
     rows, so a point that is an outlier in one residual (an occlusion) loses the other too. The
     cost ``rho(e)`` is split between the two by their shares of ``e**2`` (for l2 the two costs
     exactly). Points without a depth residual (``okd`` false: rejected, or missing / edge target

@@ -17,7 +17,7 @@ RESERVED_NAMES = frozenset(
     " lane_load lane_select lane_store_mask lane_stream_rows lane_corners lane_f64 lane_fill lane_log1p lane_sum"
     " lane_rows lane_zeros lane_width lane_broadcast lane_behind lane_outside values tail tail_points tail_iref dim"
     " remainder padding full_groups segment source source_iref base groups group D_t gd_x gd_y depth depth_flat"
-    " okd resd rd64 wtd rhod rho_e e2 scale_depth weight_depth scales".split()
+    " okd resd rd64 wtd rhod rho_e e2 weight_depth scales".split()
 )
 """Names the kernel templates use for their own variables; model symbols may not take them."""
 
